@@ -1,0 +1,26 @@
+# Two commands: `make report` runs the whole analysis, `make test` runs the tests.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: report test validate clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+report: $(STAMP)
+	$(BIN)/analyse run
+
+validate: $(STAMP)
+	$(BIN)/analyse validate
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+clean:
+	rm -rf data/processed/*.csv reports/*
+	touch data/processed/.gitkeep reports/.gitkeep

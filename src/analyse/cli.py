@@ -1,0 +1,113 @@
+"""Command line: ``analyse validate | run | list | fetch cbs``."""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import os
+import sys
+from pathlib import Path
+
+from analyse import data
+
+
+def _project_root() -> Path:
+    """The folder holding ``data/`` and ``notebooks/``: ``$ANALYSE_ROOT`` or the current directory."""
+    return Path(os.environ.get("ANALYSE_ROOT", Path.cwd())).resolve()
+
+
+def _parse_param(text: str) -> tuple[str, object]:
+    if "=" not in text:
+        raise argparse.ArgumentTypeError(f"parameter '{text}' heeft de vorm NAAM=WAARDE")
+    key, value = text.split("=", 1)
+    try:
+        parsed = ast.literal_eval(value)
+    except (ValueError, SyntaxError):
+        parsed = value
+    return key.strip(), parsed
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="analyse", description="Analyse integratie-indicatoren Maassluis.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    sub.add_parser("validate", help="controleer data/raw en toon de inhoud per thema, indicator en bron")
+
+    run = sub.add_parser("run", help="valideer, schrijf data/processed en voer de notebooks uit naar reports/")
+    run.add_argument("--thema", action="append", default=None, metavar="NAAM",
+                     help="alleen dit thema (herhaalbaar); standaard alle")
+    run.add_argument("--eind-jaar", type=int, default=None, help="laatste jaar van het venster")
+    run.add_argument("-p", "--parameter", action="append", type=_parse_param, default=[], metavar="NAAM=WAARDE",
+                     help="notebookparameter, bijv. -p start_jaar=2012 of -p \"vergelijk_regios=['Schiedam']\"")
+    run.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks tegelijk (standaard: cores)")
+
+    sub.add_parser("list", help="toon de thema's en hun parameters")
+
+    fetch = sub.add_parser("fetch", help="haal cijfers op bij een externe bron")
+    fetch_sub = fetch.add_subparsers(dest="source", required=True)
+    cbs = fetch_sub.add_parser("cbs", help="CBS open data (StatLine) via cbsodata")
+    cbs.add_argument("--tabel", required=True, help="CBS-tabelnummer, bijv. 37713")
+    cbs.add_argument("--regio", action="append", required=True, help="regiocode, bijv. GM0556 (herhaalbaar)")
+    cbs.add_argument("--jaren", default=None, help="bijv. 2019-2023")
+    return parser
+
+
+def _validate(root: Path) -> int:
+    dataset = data.load_raw(root / "data" / "raw")
+    counts = data.summary(dataset)
+    obs = dataset.observations
+    print(f"Data in orde: {len(obs)} waarnemingen, {obs['indicator'].nunique()} indicatoren, "
+          f"{obs['bron'].nunique()} bronnen, {len(dataset.beweringen)} beweringen in het register.")
+    for title, table in (("Per thema", counts["thema"]), ("Per bron", counts["bron"]),
+                         ("Per indicator", counts["indicator"])):
+        print(f"\n{title}:")
+        print(table.to_string(index=False))
+    return 0
+
+
+def _list(root: Path) -> int:
+    from analyse import runner
+
+    for thema in runner.available_notebooks(root / "notebooks"):
+        params = runner.notebook_parameters(root / "notebooks" / f"{thema}.ipynb")
+        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        print(f"{thema}\n    {shown}")
+    return 0
+
+
+def _run(root: Path, args: argparse.Namespace) -> int:
+    from analyse import pipeline
+
+    parameters = dict(args.parameter)
+    if args.eind_jaar is not None:
+        parameters["eind_jaar"] = args.eind_jaar
+    return 0 if pipeline.run(root, themes=args.thema, parameters=parameters, jobs=args.jobs) else 1
+
+
+def _fetch(root: Path, args: argparse.Namespace) -> int:
+    from analyse import cbs
+
+    result = cbs.fetch_cbs(args.tabel, args.regio, cbs.parse_jaren(args.jaren) if args.jaren else None,
+                           root / "data" / "raw")
+    print(result.summary())
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    root = _project_root()
+    try:
+        if args.command == "validate":
+            return _validate(root)
+        if args.command == "list":
+            return _list(root)
+        if args.command == "run":
+            return _run(root, args)
+        return _fetch(root, args)
+    except data.AnalyseError as error:
+        print(f"Fout: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

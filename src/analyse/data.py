@@ -1,0 +1,433 @@
+"""Data contract: loading and validating ``data/raw``, writing ``data/processed``.
+
+The raw folder holds observation files (one per source) and five catalogues. Validation reports every
+problem as file, row, column, value and what was expected; nothing here ever writes to ``data/raw``.
+The contract itself is described for researchers in ``docs/datacontract.md``.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+UNITS = (
+    "aantal", "procent", "per_100", "per_1000", "per_10000", "rapportcijfer", "index", "score", "rang",
+    "euro", "jaren",
+)
+COUNT_LIKE_UNITS = ("aantal", "per_100", "per_1000", "per_10000", "euro")
+THEMES = (
+    "demografie", "onderwijs", "basisvaardigheden", "arbeid_inkomen", "werkvloer", "discriminatie",
+    "criminaliteit",
+)
+DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")
+TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
+CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste")
+
+REQUIRED = ("indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron")
+OPTIONAL = ("periode", "teller", "noemer", "vindplaats", "opmerking")
+
+CATALOGUES = {
+    "indicatoren.csv": ("indicator", "thema", "label", "eenheid", "richting"),
+    "bronnen.csv": ("bron", "naam", "uitgever"),
+    "regios.csv": ("regio", "code", "niveau", "label"),
+    "groepen.csv": ("groep", "soort", "label"),
+    "beweringen.csv": ("id", "thema", "citaat", "verwacht", "eenheid", "decimalen", "berekening", "indicator",
+                       "regio", "groep"),
+}
+PROCESSED_FILE = "waarnemingen.csv"
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located precisely enough to fix it in a spreadsheet."""
+
+    file: str
+    row: int | None  # spreadsheet row number: the header is row 1
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"rij {self.row}")
+        if self.column is not None:
+            where.append(f"kolom '{self.column}'")
+        shown = "" if self.value is None else f": waarde '{self.value}'"
+        return f"{', '.join(where)}{shown} — {self.expected}"
+
+
+class AnalyseError(Exception):
+    """Base of the errors the command line reports as a plain message (no traceback)."""
+
+
+class ParameterError(AnalyseError):
+    """A request that cannot be carried out as asked (unknown theme or region, a year without data, ...)."""
+
+
+class DataError(AnalyseError):
+    """Raised when ``data/raw`` breaks the contract; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = [f"{len(problems)} probleem/problemen in de data:"] + [f"  - {p}" for p in problems[:200]]
+        if len(problems) > 200:
+            lines.append(f"  ... en nog {len(problems) - 200}")
+        super().__init__("\n".join(lines))
+
+
+@dataclass
+class Dataset:
+    """Validated observations plus the catalogues they refer to."""
+
+    observations: pd.DataFrame
+    indicatoren: pd.DataFrame
+    bronnen: pd.DataFrame
+    regios: pd.DataFrame
+    groepen: pd.DataFrame
+    beweringen: pd.DataFrame
+    problems: list[Problem] = field(default_factory=list)
+
+    def years(self, **filters: str) -> list[int]:
+        obs = self.observations
+        for column, value in filters.items():
+            obs = obs[obs[column] == value]
+        return sorted(int(y) for y in obs["jaar"].unique())
+
+
+# --------------------------------------------------------------------------- reading files
+
+def _display(path: Path) -> str:
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
+def _decode(path: Path, problems: list[Problem]) -> str | None:
+    raw = path.read_bytes()
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        line = raw[: err.start].count(b"\n") + 1
+        problems.append(Problem(
+            _display(path), line, None, repr(raw[err.start: err.start + 4]),
+            "het bestand is geen UTF-8. Sla het in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.",
+        ))
+        return None
+
+
+def read_table(path: Path, required: tuple[str, ...], problems: list[Problem]) -> pd.DataFrame | None:
+    """Read one CSV or XLSX file as text columns; append problems instead of raising.
+
+    A semicolon-separated CSV (the Dutch Excel export) is read with decimal commas converted to dots in
+    the numeric columns; a value there that also holds a dot is ambiguous (thousands separator or decimal
+    point?) and is refused rather than guessed.
+    """
+    name = _display(path)
+    if path.suffix.lower() == ".xlsx":
+        try:
+            frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
+        except Exception as err:  # openpyxl raises many kinds for a damaged workbook
+            problems.append(Problem(name, None, None, None, f"het Excel-bestand is niet te lezen ({err})."))
+            return None
+        semicolon = False
+    else:
+        text = _decode(path, problems)
+        if text is None:
+            return None
+        if not text.strip():
+            problems.append(Problem(name, None, None, None, "het bestand is leeg; verwacht een kopregel met "
+                                    f"de kolommen {', '.join(required)} en ten minste één rij."))
+            return None
+        header = text.splitlines()[0]
+        semicolon = header.count(";") > header.count(",")
+        frame = pd.read_csv(io.StringIO(text), sep=";" if semicolon else ",", dtype=str, keep_default_na=False)
+    frame.columns = [str(c).strip() for c in frame.columns]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        problems.append(Problem(name, 1, ", ".join(missing), None,
+                                f"ontbrekende kolom(men); de kopregel heeft {', '.join(frame.columns)}."))
+        return None
+    if frame.empty:
+        problems.append(Problem(name, None, None, None, "het bestand heeft een kopregel maar geen rijen."))
+        return None
+    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
+    if semicolon:
+        frame = _convert_decimal_commas(frame, name, problems)
+    frame.insert(0, "_rij", range(2, len(frame) + 2))
+    frame.insert(0, "_bestand", name)
+    return frame
+
+
+def _convert_decimal_commas(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
+    for column in ("waarde", "teller", "noemer", "jaar"):
+        if column not in frame.columns:
+            continue
+        for index, value in frame[column].items():
+            if "." in value:
+                problems.append(Problem(
+                    name, index + 2, column, value,
+                    "dit bestand gebruikt puntkomma's en decimale komma's (Nederlandse Excel-export); een punt "
+                    "in een getal is dan dubbelzinnig (duizendtal of decimaal?). Verwijder duizendtalpunten of "
+                    "sla het bestand op als CSV met komma's en punt als decimaalteken.",
+                ))
+        frame[column] = frame[column].str.replace(",", ".", regex=False)
+    return frame
+
+
+# --------------------------------------------------------------------------- validation
+
+def _number(value: str) -> float | None:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        return None
+    return number if pd.notna(number) else None
+
+
+def _check_catalogue(name: str, frame: pd.DataFrame, key: str, problems: list[Problem]) -> None:
+    for column in CATALOGUES[name]:
+        for _, row in frame[frame[column] == ""].iterrows():
+            if column in ("code",):  # regions without a CBS code (neighbourhoods) are allowed
+                continue
+            problems.append(Problem(row["_bestand"], row["_rij"], column, "", "verplicht veld is leeg."))
+    duplicated = frame[frame.duplicated(key, keep="first")]
+    for _, row in duplicated.iterrows():
+        problems.append(Problem(row["_bestand"], row["_rij"], key, row[key], f"'{key}' komt meer dan één keer voor."))
+
+
+def _check_indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
+    checks = (("eenheid", UNITS), ("richting", DIRECTIONS), ("thema", THEMES))
+    for _, row in ind.iterrows():
+        for column, allowed in checks:
+            if row[column] not in allowed:
+                problems.append(Problem(row["_bestand"], row["_rij"], column, row[column],
+                                        f"verwacht een van: {', '.join(allowed)}."))
+        doel_type = row.get("doel_type", "")
+        if doel_type and doel_type not in TARGET_TYPES:
+            problems.append(Problem(row["_bestand"], row["_rij"], "doel_type", doel_type,
+                                    f"verwacht leeg of een van: {', '.join(TARGET_TYPES)}."))
+        for column in ("doel_waarde", "basis_waarde"):
+            value = row.get(column, "")
+            if value and _number(value) is None:
+                problems.append(Problem(row["_bestand"], row["_rij"], column, value, "verwacht een getal."))
+        for column in ("doel_jaar", "basis_jaar"):
+            value = row.get(column, "")
+            if value and not value.isdigit():
+                problems.append(Problem(row["_bestand"], row["_rij"], column, value, "verwacht een jaartal."))
+        if doel_type == "niveau" and not (row.get("doel_waarde") and row.get("doel_jaar")):
+            problems.append(Problem(row["_bestand"], row["_rij"], "doel_waarde", row.get("doel_waarde", ""),
+                                    "een doel van het type 'niveau' heeft een doel_waarde en een doel_jaar."))
+
+
+def _check_observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    units = dict(zip(cat["indicatoren.csv"]["indicator"], cat["indicatoren.csv"]["eenheid"]))
+    known = {
+        "regio": set(cat["regios.csv"]["regio"]),
+        "groep": set(cat["groepen.csv"]["groep"]),
+        "bron": set(cat["bronnen.csv"]["bron"]),
+    }
+    catalogue_file = {"regio": "regios.csv", "groep": "groepen.csv", "bron": "bronnen.csv"}
+    for row in obs.to_dict("records"):
+        def problem(column: str, expected: str) -> None:
+            problems.append(Problem(row["_bestand"], row["_rij"], column, row[column], expected))
+
+        if row["indicator"] not in units:
+            problem("indicator", "onbekende indicator; voeg hem toe aan indicatoren.csv of corrigeer de code.")
+        if row["eenheid"] not in UNITS:
+            problem("eenheid", f"onbekende eenheid; verwacht een van: {', '.join(UNITS)}.")
+        elif row["indicator"] in units and row["eenheid"] != units[row["indicator"]]:
+            problem("eenheid", f"indicator '{row['indicator']}' heeft eenheid '{units[row['indicator']]}' "
+                               "in indicatoren.csv.")
+        for column in ("regio", "groep", "bron"):
+            if row[column] not in known[column]:
+                problem(column, f"onbekende {column}; bekend zijn de waarden in {catalogue_file[column]}.")
+        if not row["jaar"].isdigit() or not 1900 <= int(row["jaar"]) <= 2100:
+            problem("jaar", "verwacht een jaartal als geheel getal (bijv. 2018); het precieze label hoort in "
+                            "'periode'.")
+        value = _number(row["waarde"])
+        if value is None:
+            hint = " Gebruik een punt als decimaalteken (3.6, niet 3,6)." if "," in row["waarde"] else ""
+            problem("waarde", "verwacht een getal." + hint)
+        elif row["eenheid"] == "procent" and not 0 <= value <= 100:
+            problem("waarde", "een percentage ligt tussen 0 en 100.")
+        elif row["eenheid"] in COUNT_LIKE_UNITS and value < 0:
+            problem("waarde", f"een waarde in '{row['eenheid']}' kan niet negatief zijn.")
+        parts = {}
+        for column in ("teller", "noemer"):
+            text = row.get(column, "")
+            if text:
+                parts[column] = _number(text)
+                if parts[column] is None:
+                    problem(column, "verwacht een getal of een leeg veld.")
+                elif parts[column] < 0:
+                    problem(column, "kan niet negatief zijn.")
+        if parts.get("teller") is not None and parts.get("noemer") is not None and parts["teller"] > parts["noemer"]:
+            problems.append(Problem(row["_bestand"], row["_rij"], "teller", row["teller"],
+                                    f"de teller is groter dan de noemer ({row['noemer']})."))
+    _check_duplicates(obs, problems)
+
+
+def _check_duplicates(obs: pd.DataFrame, problems: list[Problem]) -> None:
+    key = ["indicator", "regio", "groep", "jaar", "bron"]
+    for _, group in obs[obs.duplicated(key, keep=False)].groupby(key, sort=True):
+        first = group.iloc[0]
+        for _, row in group.iloc[1:].iterrows():
+            same = row["waarde"] == first["waarde"]
+            what = "dezelfde waarde (dubbele rij)" if same else f"een andere waarde ({first['waarde']})"
+            problems.append(Problem(
+                row["_bestand"], row["_rij"], "waarde", row["waarde"],
+                f"dezelfde indicator, regio, groep, jaar en bron staat al in {first['_bestand']} rij "
+                f"{first['_rij']} met {what}. Houd één rij; een cijfer met een andere definitie krijgt een "
+                "eigen bron of indicator.",
+            ))
+
+
+def _check_claims(claims: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
+    indicators = set(cat["indicatoren.csv"]["indicator"])
+    for _, row in claims.iterrows():
+        if row["berekening"] not in CALCULATIONS:
+            problems.append(Problem(row["_bestand"], row["_rij"], "berekening", row["berekening"],
+                                    f"verwacht een van: {', '.join(CALCULATIONS)}."))
+        if row["thema"] not in THEMES:
+            problems.append(Problem(row["_bestand"], row["_rij"], "thema", row["thema"],
+                                    f"verwacht een van: {', '.join(THEMES)}."))
+        for column in ("indicator", "noemer_indicator"):
+            value = row.get(column, "")
+            if value and value not in indicators:
+                problems.append(Problem(row["_bestand"], row["_rij"], column, value,
+                                        "onbekende indicator; zie indicatoren.csv."))
+        if not str(row["decimalen"]).isdigit() and row["berekening"] not in ("richting", "hoogste"):
+            problems.append(Problem(row["_bestand"], row["_rij"], "decimalen", row["decimalen"],
+                                    "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde."))
+
+
+def observation_files(raw_dir: Path) -> list[Path]:
+    """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue."""
+    files = [p for p in sorted(raw_dir.iterdir())
+             if p.is_file() and p.suffix.lower() in (".csv", ".xlsx") and p.name not in CATALOGUES
+             and not p.name.startswith(("~$", "."))]
+    return files
+
+
+def load_raw(raw_dir: Path | str) -> Dataset:
+    """Read and validate everything in ``raw_dir``; raise :class:`DataError` listing all problems."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise DataError([Problem(str(raw_dir), None, None, None, "map met ruwe data bestaat niet.")])
+    problems: list[Problem] = []
+    cat: dict[str, pd.DataFrame] = {}
+    for name, required in CATALOGUES.items():
+        path = raw_dir / name
+        if not path.exists():
+            problems.append(Problem(_display(path), None, None, None, "catalogusbestand ontbreekt."))
+            continue
+        frame = read_table(path, required, problems)
+        if frame is not None:
+            cat[name] = frame
+    if len(cat) < len(CATALOGUES):
+        raise DataError(problems)
+    for name, key in (("indicatoren.csv", "indicator"), ("bronnen.csv", "bron"), ("regios.csv", "regio"),
+                      ("groepen.csv", "groep"), ("beweringen.csv", "id")):
+        _check_catalogue(name, cat[name], key, problems)
+    _check_indicators(cat["indicatoren.csv"], problems)
+
+    frames = []
+    files = observation_files(raw_dir)
+    if not files:
+        problems.append(Problem(_display(raw_dir), None, None, None, "geen waarnemingenbestanden gevonden."))
+    for path in files:
+        frame = read_table(path, REQUIRED, problems)
+        if frame is not None:
+            for column in OPTIONAL:
+                if column not in frame.columns:
+                    frame[column] = ""
+            frames.append(frame[["_bestand", "_rij", *REQUIRED, *OPTIONAL]])
+    obs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
+        columns=["_bestand", "_rij", *REQUIRED, *OPTIONAL])
+    _check_observations(obs, cat, problems)
+    _check_claims(cat["beweringen.csv"], cat, problems)
+    if problems:
+        raise DataError(problems)
+    return Dataset(
+        observations=_tidy(obs, cat),
+        indicatoren=cat["indicatoren.csv"].drop(columns=["_bestand", "_rij"]),
+        bronnen=cat["bronnen.csv"].drop(columns=["_bestand", "_rij"]),
+        regios=cat["regios.csv"].drop(columns=["_bestand", "_rij"]),
+        groepen=cat["groepen.csv"].drop(columns=["_bestand", "_rij"]),
+        beweringen=cat["beweringen.csv"].drop(columns=["_bestand", "_rij"]),
+    )
+
+
+def _tidy(obs: pd.DataFrame, cat: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """The one processed table: typed values plus theme, label and region code, sorted."""
+    ind = cat["indicatoren.csv"][["indicator", "thema", "label"]]
+    reg = cat["regios.csv"][["regio", "code"]].rename(columns={"code": "regio_code"})
+    tidy = obs.rename(columns={"_bestand": "bestand", "_rij": "rij"}).merge(ind, on="indicator", how="left")
+    tidy = tidy.merge(reg, on="regio", how="left")
+    tidy["jaar"] = tidy["jaar"].astype(int)
+    for column in ("waarde", "teller", "noemer"):
+        tidy[column] = pd.to_numeric(tidy[column].replace("", None), errors="raise").astype(float)
+    tidy["bestand"] = tidy["bestand"].map(lambda p: Path(p).name)
+    columns = ["thema", "indicator", "label", "regio", "regio_code", "groep", "jaar", "periode", "waarde",
+               "eenheid", "teller", "noemer", "bron", "vindplaats", "opmerking", "bestand", "rij"]
+    return tidy[columns].sort_values(["thema", "indicator", "regio", "groep", "jaar", "bron"],
+                                     ignore_index=True)
+
+
+# --------------------------------------------------------------------------- processed data
+
+def write_atomic(path: Path, write) -> None:
+    """Write via a temporary file in the same folder and move it into place when complete."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(Path(tmp))
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.remove(tmp)
+
+
+def build_processed(raw_dir: Path | str, processed_dir: Path | str) -> Dataset:
+    """Validate ``raw_dir`` and write the combined tidy table to ``processed_dir``."""
+    dataset = load_raw(raw_dir)
+    write_atomic(Path(processed_dir) / PROCESSED_FILE,
+                 lambda tmp: dataset.observations.to_csv(tmp, index=False, lineterminator="\n"))
+    return dataset
+
+
+def load(data_dir: Path | str) -> Dataset:
+    """What a notebook reads: the processed table plus the catalogues from ``data_dir/raw``.
+
+    ``data_dir`` is the folder holding ``raw/`` and ``processed/``. The processed table is written by
+    ``analyse run``; if it is missing it is built from the raw data first.
+    """
+    data_dir = Path(data_dir)
+    processed = data_dir / "processed" / PROCESSED_FILE
+    if not processed.exists():
+        return build_processed(data_dir / "raw", data_dir / "processed")
+    obs = pd.read_csv(processed, keep_default_na=False, na_values={"waarde": [""], "teller": [""], "noemer": [""]},
+                      dtype={"jaar": int, "rij": int, "regio_code": str, "periode": str})
+    raw = data_dir / "raw"
+    cats = {name: pd.read_csv(raw / name, dtype=str, keep_default_na=False) for name in CATALOGUES}
+    return Dataset(obs, cats["indicatoren.csv"], cats["bronnen.csv"], cats["regios.csv"], cats["groepen.csv"],
+                   cats["beweringen.csv"])
+
+
+def summary(dataset: Dataset) -> dict[str, pd.DataFrame]:
+    """Counts per theme, indicator and source, with year spans (what ``analyse validate`` prints)."""
+    obs = dataset.observations
+
+    def count(by: str) -> pd.DataFrame:
+        return (obs.groupby(by).agg(rijen=("waarde", "size"), van=("jaar", "min"), tot=("jaar", "max"))
+                .reset_index())
+
+    return {"thema": count("thema"), "indicator": count("indicator"), "bron": count("bron")}

@@ -1,0 +1,98 @@
+"""``analyse run``: validate, write ``data/processed``, run the notebooks, collect and export."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from analyse import data, runner
+
+COLLECTED = {
+    # reports/<file>: the per-theme table it gathers from reports/tables/<thema>/
+    "trends.csv": "trends.csv",
+    "reproductie.csv": "reproductie.csv",
+    "monitor.csv": "monitor.csv",
+}
+
+
+def check_parameters(dataset: data.Dataset, parameters: dict) -> None:
+    """Refuse a region or window the data cannot answer, naming what is available."""
+    regio = parameters.get("regio", "Maassluis")
+    regions = sorted(dataset.observations["regio"].unique())
+    if regio not in regions:
+        raise data.ParameterError(f"regio '{regio}' komt niet voor in de data; beschikbaar: {', '.join(regions)}.")
+    for name in ("vergelijk_regios",):
+        for other in parameters.get(name, []) or []:
+            if other not in regions:
+                raise data.ParameterError(f"vergelijkingsregio '{other}' komt niet voor in de data; "
+                                          f"beschikbaar: {', '.join(regions)}.")
+    years = dataset.years(regio=regio)
+    for name in ("start_jaar", "eind_jaar"):
+        year = parameters.get(name)
+        if year is not None and year not in years:
+            raise data.ParameterError(
+                f"{name} {year} staat niet in de data voor {regio}; jaren met gegevens: {_span(years)}.")
+    start, end = parameters.get("start_jaar"), parameters.get("eind_jaar")
+    if start is not None and end is not None and start >= end:
+        raise data.ParameterError(f"start_jaar ({start}) moet voor eind_jaar ({end}) liggen.")
+
+
+def _span(years: list[int]) -> str:
+    return ", ".join(str(y) for y in years)
+
+
+def collect(reports_dir: Path) -> list[Path]:
+    """Gather the per-theme tables into the run-wide files (deterministic order: theme, then rows)."""
+    written = []
+    themes = list(runner.NOTEBOOK_ORDER)
+    for target, name in COLLECTED.items():
+        parts = []
+        for folder in sorted((reports_dir / "tables").glob("*/"), key=lambda p: (
+                themes.index(p.name) if p.name in themes else len(themes), p.name)):
+            path = folder / name
+            if path.exists():
+                parts.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+        if not parts:
+            continue
+        table = pd.concat(parts, ignore_index=True)
+        data.write_atomic(reports_dir / target, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+        written.append(reports_dir / target)
+    return written
+
+
+def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None = None, jobs: int = 2,
+        echo=print) -> bool:
+    """The whole analysis; returns True when every notebook succeeded."""
+    from analyse import export
+
+    parameters = dict(parameters or {})
+    started = time.perf_counter()
+    raw, processed = root / "data" / "raw", root / "data" / "processed"
+    reports, notebooks = root / "reports", root / "notebooks"
+    echo("Data valideren ...")
+    dataset = data.build_processed(raw, processed)
+    echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar "
+         f"{processed.relative_to(root) / data.PROCESSED_FILE}")
+    available = runner.available_notebooks(notebooks)
+    selected = themes or available
+    unknown = [t for t in selected if t not in available]
+    if unknown:
+        raise data.ParameterError(f"onbekend thema: {', '.join(unknown)}; beschikbaar: {', '.join(available)}.")
+    check_parameters(dataset, parameters)
+    parameters.setdefault("data_dir", str(root / "data"))
+    echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
+    result = runner.run_notebooks(notebooks, reports, selected, parameters, jobs, echo=echo)
+    collect(reports)
+    echo("Publicatiebestanden maken ...")
+    for message in export.export_all(reports):
+        echo(f"  {message}")
+    seconds = time.perf_counter() - started
+    failed = [r.thema for r in result.results if not r.ok]
+    if failed:
+        echo(f"Klaar met fouten in {', '.join(failed)}; de rapporten van de vorige geslaagde run van die "
+             f"thema's zijn bewaard ({seconds:.0f} s).")
+    else:
+        echo(f"Klaar: {len(selected)} notebooks, rapporten in {reports.relative_to(root)}/ ({seconds:.0f} s).")
+    return not failed

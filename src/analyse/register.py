@@ -1,0 +1,118 @@
+"""The reproduction register: recompute each published statement from the observations."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from analyse.indicators import preferred_source, select, value_at
+
+DOCUMENT_SOURCE = "beleidsvisie_2019"
+COLUMNS = ["id", "thema", "citaat", "verwacht", "berekend", "status", "toelichting"]
+
+
+def round_half_up(value: float, decimals: int) -> float:
+    """Round as a printed document does (2,45 -> 2,5), not banker's rounding."""
+    quantum = Decimal(1).scaleb(-decimals)
+    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+
+
+def _year(text: str) -> int | None:
+    return int(text) if str(text).strip().isdigit() else None
+
+
+def _lookup(obs: pd.DataFrame, indicator: str, regio: str, groep: str, jaar: int | None):
+    if jaar is None:
+        return None
+    return value_at(obs, indicator, regio, groep, jaar, prefer_bron=DOCUMENT_SOURCE)
+
+
+def _direction(v0: float, v1: float) -> str:
+    return "stijging" if v1 > v0 else "daling" if v1 < v0 else "gelijk"
+
+
+def recompute_claim(claim: pd.Series, obs: pd.DataFrame) -> tuple[object, str]:
+    """Recompute one statement; returns (value or word, how it was computed) or (None, why not)."""
+    kind = claim["berekening"]
+    indicator, regio, groep = claim["indicator"], claim["regio"], claim["groep"]
+    jaar, jaar_tot = _year(claim["jaar"]), _year(claim.get("jaar_tot", ""))
+    if kind == "hoogste":
+        candidates = [g.strip() for g in groep.split(";") if g.strip()]
+        rows = select(obs, indicator=indicator, regio=regio, groep=candidates)
+        if jaar is not None:
+            rows = rows[rows["jaar"] == jaar]
+        elif not rows.empty:
+            rows = rows[rows["jaar"] == rows["jaar"].max()]
+        if rows["groep"].nunique() < len(candidates):
+            return None, f"niet alle groepen ({', '.join(candidates)}) gemeten in hetzelfde jaar"
+        rows = preferred_source(rows)
+        top = rows.loc[rows["waarde"].idxmax()]
+        return top["groep"], f"hoogste van {', '.join(candidates)} in {int(top['jaar'])}"
+    if kind == "richting":
+        if jaar is None or jaar_tot is None:
+            series = preferred_source(select(obs, indicator=indicator, regio=regio, groep=groep))
+            if series["jaar"].nunique() < 2:
+                return None, "geen reeks met twee of meer jaren in de data"
+            series = series.sort_values("jaar")
+            first, last = series.iloc[0], series.iloc[-1]
+            return _direction(first["waarde"], last["waarde"]), (
+                f"{int(first['jaar'])}: {first['waarde']:g}, {int(last['jaar'])}: {last['waarde']:g} "
+                f"(bron {first['bron']}; het document noemt geen jaren)")
+        start, end = _lookup(obs, indicator, regio, groep, jaar), _lookup(obs, indicator, regio, groep, jaar_tot)
+        if start is None or end is None:
+            return None, f"geen waarde voor {jaar if start is None else jaar_tot}"
+        return _direction(start["waarde"], end["waarde"]), (
+            f"{jaar}: {start['waarde']:g}, {jaar_tot}: {end['waarde']:g}")
+    base = _lookup(obs, indicator, regio, groep, jaar)
+    if base is None:
+        return None, f"geen waarde voor {indicator}, {regio}, {groep}, {claim['jaar'] or 'jaar onbekend'}"
+    if kind == "waarde":
+        return base["waarde"], f"waarneming ({base['bron']})"
+    if kind in ("verandering_procent", "verschil"):
+        end = _lookup(obs, indicator, regio, groep, jaar_tot)
+        if end is None:
+            return None, f"geen waarde voor {indicator}, {regio}, {groep}, {claim.get('jaar_tot') or 'eindjaar onbekend'}"
+        if kind == "verschil":
+            return end["waarde"] - base["waarde"], f"{end['waarde']:g} − {base['waarde']:g}"
+        return (end["waarde"] - base["waarde"]) / base["waarde"] * 100, (
+            f"({end['waarde']:g} − {base['waarde']:g}) / {base['waarde']:g} × 100")
+    if kind in ("aandeel", "per_1000"):
+        noemer_groep = claim.get("noemer_groep", "") or "totaal"
+        denominator = _lookup(obs, claim["noemer_indicator"], regio, noemer_groep, jaar)
+        if denominator is None:
+            return None, f"geen noemer {claim['noemer_indicator']} ({noemer_groep}) voor {regio} in {jaar}"
+        factor = 100 if kind == "aandeel" else 1000
+        return base["waarde"] / denominator["waarde"] * factor, (
+            f"{base['waarde']:g} / {denominator['waarde']:g} × {factor}")
+    raise ValueError(f"onbekende berekening '{kind}' in bewering {claim['id']}")
+
+
+def check_claim(claim: pd.Series, obs: pd.DataFrame) -> dict:
+    """One register row: expected, recomputed, status (klopt / wijkt_af / geen_data) and explanation."""
+    recomputed, how = recompute_claim(claim, obs)
+    note = str(claim.get("toelichting", "") or "").strip()
+    row = {"id": claim["id"], "thema": claim["thema"], "citaat": claim["citaat"], "verwacht": claim["verwacht"]}
+    if recomputed is None:
+        return {**row, "berekend": "", "status": "geen_data", "toelichting": _join(f"Niet te herberekenen: {how}.", note)}
+    if isinstance(recomputed, str):
+        status = "klopt" if recomputed == str(claim["verwacht"]).strip() else "wijkt_af"
+        shown = recomputed
+    else:
+        decimals = int(claim["decimalen"])
+        shown = round_half_up(recomputed, decimals)
+        status = "klopt" if abs(shown - float(claim["verwacht"])) < 1e-9 else "wijkt_af"
+    explanation = f"Berekend als {how}."
+    if status == "wijkt_af":
+        explanation = f"Het document drukt {claim['verwacht']}, de data geven {shown}. " + explanation
+    return {**row, "berekend": shown, "status": status, "toelichting": _join(explanation, note)}
+
+
+def _join(*parts: str) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def reproduce(claims: pd.DataFrame, obs: pd.DataFrame) -> pd.DataFrame:
+    """The register for ``claims``: one row per statement, in register order."""
+    rows = [check_claim(claim, obs) for _, claim in claims.iterrows()]
+    return pd.DataFrame(rows, columns=COLUMNS)

@@ -1,0 +1,148 @@
+"""Execute the theme notebooks with papermill, safely and in parallel.
+
+Each notebook runs into its own temporary folder inside ``reports/``; only when it succeeds are its
+executed notebook, HTML copy, figures and tables moved into place. A failing notebook therefore never
+replaces the reports of the last good run.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from pathlib import Path
+
+NOTEBOOK_ORDER = (
+    "demografie", "onderwijs", "basisvaardigheden", "arbeid_inkomen", "werkvloer", "discriminatie",
+    "criminaliteit", "monitor",
+)
+OUTPUT_KINDS = ("figures", "tables")
+
+
+@dataclass
+class NotebookResult:
+    thema: str
+    ok: bool
+    seconds: float
+    message: str = ""
+
+
+@dataclass
+class RunResult:
+    results: list[NotebookResult] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+
+def available_notebooks(notebook_dir: Path) -> list[str]:
+    """Themes with a notebook in ``notebook_dir``, in report order (unknown names last, sorted)."""
+    names = {p.stem for p in notebook_dir.glob("*.ipynb") if not p.name.startswith(".")}
+    ordered = [n for n in NOTEBOOK_ORDER if n in names]
+    return ordered + sorted(names - set(ordered))
+
+
+def notebook_parameters(path: Path) -> dict[str, str]:
+    """The parameters a notebook declares (name -> default source), as papermill infers them."""
+    import papermill
+
+    params = papermill.inspect_notebook(str(path))
+    return {name: info["default"] for name, info in params.items()}
+
+
+def _failure_message(thema: str, error: BaseException) -> str:
+    source = getattr(error, "source", None)
+    ename = getattr(error, "ename", type(error).__name__)
+    evalue = getattr(error, "evalue", str(error))
+    if source is None:
+        return f"{thema}: {ename}: {evalue}"
+    cell = getattr(error, "exec_count", None)
+    code = "\n".join("    " + line for line in str(source).strip().splitlines()[-12:])
+    return f"{thema}: fout in cel {cell}:\n{code}\n  {ename}: {evalue}"
+
+
+def _write_html(executed: Path, html_path: Path) -> None:
+    import nbformat
+    from nbconvert import HTMLExporter
+
+    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    html_path.write_text(body, encoding="utf-8")
+
+
+def execute_notebook(notebook: Path, reports_dir: Path, parameters: dict) -> NotebookResult:
+    """Run one notebook into a staging folder and move its outputs into ``reports_dir`` on success."""
+    import papermill
+
+    thema = notebook.stem
+    start = time.perf_counter()
+    reports_dir.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".run-{thema}-", dir=reports_dir))
+    try:
+        executed = staging / "notebooks" / f"{thema}.ipynb"
+        executed.parent.mkdir(parents=True)
+        params = {**parameters, "output_dir": str(staging)}
+        try:
+            papermill.execute_notebook(
+                str(notebook), str(executed), parameters=params, cwd=str(notebook.parent),
+                progress_bar=False, log_output=False, report_mode=False,
+            )
+        except Exception as error:  # papermill raises PapermillExecutionError and kernel errors
+            return NotebookResult(thema, False, time.perf_counter() - start, _failure_message(thema, error))
+        _write_html(executed, executed.with_suffix(".html"))
+        _publish(staging, reports_dir, thema)
+        return NotebookResult(thema, True, time.perf_counter() - start)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+
+
+def _publish(staging: Path, reports_dir: Path, thema: str) -> None:
+    """Move a successful run's outputs into place, replacing that theme's previous outputs."""
+    for kind in OUTPUT_KINDS:
+        source = staging / kind / thema
+        target = reports_dir / kind / thema
+        if source.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            old = target.with_name(f".old-{thema}")
+            if target.exists():
+                shutil.rmtree(old, ignore_errors=True)
+                os.replace(target, old)
+            os.replace(source, target)
+            shutil.rmtree(old, ignore_errors=True)
+    (reports_dir / "notebooks").mkdir(parents=True, exist_ok=True)
+    for suffix in (".ipynb", ".html"):
+        os.replace(staging / "notebooks" / f"{thema}{suffix}", reports_dir / "notebooks" / f"{thema}{suffix}")
+
+
+def run_notebooks(notebook_dir: Path, reports_dir: Path, themes: list[str], parameters: dict, jobs: int,
+                  echo=print) -> RunResult:
+    """Execute ``themes`` (monitor last, after the themes it reads) with up to ``jobs`` in parallel."""
+    result = RunResult()
+    first = [t for t in themes if t != "monitor"]
+    waves = [first] + ([["monitor"]] if "monitor" in themes else [])
+    total, done = len(themes), 0
+    for wave in waves:
+        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wave)))) as pool:
+            futures = {pool.submit(execute_notebook, notebook_dir / f"{t}.ipynb", reports_dir, parameters): t
+                       for t in wave}
+            for future in as_completed(futures):
+                outcome = future.result()
+                done += 1
+                status = "klaar" if outcome.ok else "MISLUKT"
+                echo(f"[{done}/{total}] {outcome.thema:<18} {status} ({outcome.seconds:.1f} s)".replace(".", ","))
+                if not outcome.ok:
+                    echo(outcome.message)
+                result.results.append(outcome)
+    order = {t: i for i, t in enumerate(themes)}
+    result.results.sort(key=lambda r: order[r.thema])
+    return result
+
+
+def write_run_info(reports_dir: Path, parameters: dict, result: RunResult) -> None:
+    info = {"parameters": parameters, "notebooks": [r.__dict__ for r in result.results]}
+    (reports_dir / "run.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")
