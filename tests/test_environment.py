@@ -18,7 +18,8 @@ def test_conda_environment_matches_pyproject():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     wanted = dict(_split(r) for r in project["dependencies"] + project["optional-dependencies"]["test"])
     listed = {}
-    for line in (ROOT / "environment.yml").read_text(encoding="utf-8").splitlines():
+    text = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    for line in text.split("dependencies:", 1)[1].splitlines():
         item = line.strip()
         if item.startswith("- ") and not item.startswith(("- pip", "- -e", "- python>=", "- python ")):
             name, bound = _split(item[2:])
