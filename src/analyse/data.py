@@ -194,7 +194,7 @@ def _number(value: str) -> float | None:
 def _check_catalogue(name: str, frame: pd.DataFrame, key: str, problems: list[Problem]) -> None:
     for column in CATALOGUES[name]:
         for _, row in frame[frame[column] == ""].iterrows():
-            if column in ("code",):  # regions without a CBS code (neighbourhoods) are allowed
+            if column in ("code", "decimalen"):  # neighbourhoods have no CBS code; see _check_claims
                 continue
             problems.append(Problem(row["_bestand"], row["_rij"], column, "", "verplicht veld is leeg."))
     duplicated = frame[frame.duplicated(key, keep="first")]

@@ -15,7 +15,7 @@ COLUMNS = ["id", "thema", "citaat", "verwacht", "berekend", "status", "toelichti
 def round_half_up(value: float, decimals: int) -> float:
     """Round as a printed document does (2,45 -> 2,5), not banker's rounding."""
     quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP))
+    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 def _year(text: str) -> int | None:
@@ -51,14 +51,16 @@ def recompute_claim(claim: pd.Series, obs: pd.DataFrame) -> tuple[object, str]:
         return top["groep"], f"hoogste van {', '.join(candidates)} in {int(top['jaar'])}"
     if kind == "richting":
         if jaar is None or jaar_tot is None:
-            series = preferred_source(select(obs, indicator=indicator, regio=regio, groep=groep))
+            series = preferred_source(select(obs, indicator=indicator, regio=regio, groep=groep, start=jaar))
             if series["jaar"].nunique() < 2:
-                return None, "geen reeks met twee of meer jaren in de data"
+                since = f" vanaf {jaar}" if jaar else ""
+                return None, f"geen reeks met twee of meer jaren{since} in de data"
             series = series.sort_values("jaar")
             first, last = series.iloc[0], series.iloc[-1]
+            said = f"het document noemt alleen het beginjaar {jaar}" if jaar else "het document noemt geen jaren"
             return _direction(first["waarde"], last["waarde"]), (
                 f"{int(first['jaar'])}: {first['waarde']:g}, {int(last['jaar'])}: {last['waarde']:g} "
-                f"(bron {first['bron']}; het document noemt geen jaren)")
+                f"(bron {first['bron']}; {said})")
         start, end = _lookup(obs, indicator, regio, groep, jaar), _lookup(obs, indicator, regio, groep, jaar_tot)
         if start is None or end is None:
             return None, f"geen waarde voor {jaar if start is None else jaar_tot}"
