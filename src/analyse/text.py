@@ -1,0 +1,359 @@
+"""Dutch number formatting and generated sentences for the reports.
+
+Everything here is independent of the machine locale: the module never uses :mod:`locale`;
+numbers are rounded with :mod:`decimal` and the separators are placed by hand.
+
+Number rules (see :func:`format_number`):
+
+- decimal comma, thousands point: ``1234567.5`` -> ``"1.234.567,5"``;
+- a plain hyphen-minus for negative numbers (``"-1,2"``), safe when pasted into Word or Excel;
+- a missing value (``None``, NaN, ``pd.NA``) is shown as an en dash ``"–"`` ("geen gegevens");
+- rounding is half away from zero on the decimal notation of the number (``2.25`` -> ``"2,3"``),
+  the way a person rounds a printed figure; a value that rounds to zero shows no minus sign.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from numbers import Integral
+
+import pandas as pd
+
+MISSING = "–"
+"""Shown instead of a number when there is no value ("geen gegevens")."""
+
+# (prefix, suffix) around the formatted number, per unit of the data contract (+ procentpunt).
+_VALUE_AFFIX: dict[str, tuple[str, str]] = {
+    "aantal": ("", ""),
+    "procent": ("", "%"),
+    "procentpunt": ("", " procentpunt"),
+    "per_100": ("", " per 100"),
+    "per_1000": ("", " per 1.000"),
+    "per_10000": ("", " per 10.000"),
+    "rapportcijfer": ("", ""),
+    "score": ("", ""),
+    "index": ("", ""),
+    "rang": ("", ""),
+    "euro": ("€ ", ""),
+    "jaren": ("", " jaar"),
+}
+EENHEDEN = tuple(_VALUE_AFFIX)
+"""Units understood by :func:`format_value`."""
+
+# A difference between two values is expressed in another unit for these.
+_DIFFERENCE_AFFIX: dict[str, tuple[str, str]] = {
+    "procent": ("", " procentpunt"),
+    "rapportcijfer": ("", " punt"),
+    "score": ("", " punt"),
+    "index": ("", " punt"),
+}
+
+_RELATIVE_UNITS = {"aantal", "euro"}  # change reported as a relative change in %
+_SHARE_UNITS = {"procent"}  # change reported as an absolute difference in procentpunt
+
+
+def _to_decimal(x) -> Decimal | None:
+    """The exact decimal notation of ``x``; ``None`` for a missing value."""
+    if x is None:
+        return None
+    if isinstance(x, bool):
+        raise TypeError("Een waarde moet een getal zijn, geen waar/onwaar.")
+    if isinstance(x, Integral):
+        return Decimal(int(x))
+    if pd.api.types.is_scalar(x) and pd.isna(x):
+        return None
+    value = float(x)
+    if math.isinf(value):
+        raise ValueError(f"Oneindige waarde kan niet worden weergegeven: {x!r}.")
+    return Decimal(repr(value))
+
+
+def _round(d: Decimal, decimals: int) -> Decimal:
+    return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
+
+
+def _auto_decimals(d: Decimal) -> int:
+    return 0 if d == d.to_integral_value() else 1
+
+
+def format_number(x, decimals: int | None = None) -> str:
+    """Format a number in Dutch notation.
+
+    ``decimals=None``: a whole number (``32518`` or ``32518.0``) gets no decimals, any other number
+    exactly one (``3.6`` -> ``"3,6"``, ``3.04`` -> ``"3,0"``). Pass ``decimals`` for a fixed number
+    of decimals (``format_number(1234.5, 1)`` -> ``"1.234,5"``). Missing values give ``"–"``.
+    """
+    d = _to_decimal(x)
+    if d is None:
+        return MISSING
+    if decimals is None:
+        decimals = _auto_decimals(d)
+    if decimals < 0:
+        raise ValueError("Het aantal decimalen kan niet negatief zijn.")
+    q = _round(d, decimals)
+    sign = "-" if q < 0 else ""
+    integer, _, fraction = format(abs(q), "f").partition(".")
+    groups = []
+    while len(integer) > 3:
+        groups.insert(0, integer[-3:])
+        integer = integer[:-3]
+    groups.insert(0, integer)
+    text = ".".join(groups)
+    if decimals:
+        text += "," + fraction
+    return sign + text
+
+
+def _check_unit(eenheid: str) -> None:
+    if eenheid not in _VALUE_AFFIX:
+        raise ValueError(f"Onbekende eenheid {eenheid!r}; bekend zijn: {', '.join(EENHEDEN)}.")
+
+
+def format_value(x, eenheid: str, decimals: int | None = None) -> str:
+    """Format a value with its unit: ``26.9, "procent"`` -> ``"26,9%"``.
+
+    ``aantal``, ``rapportcijfer``, ``score``, ``index``, ``rang``: the number only;
+    ``procent``: ``"26,9%"``; ``procentpunt``: ``"3,6 procentpunt"``; ``per_100`` / ``per_1000`` /
+    ``per_10000``: ``"5 per 1.000"``; ``euro``: ``"€ 1.234"`` (with ``decimals=None`` an amount that
+    is not whole gets two decimals: ``"€ 1.234,50"``); ``jaren``: ``"4,5 jaar"``.
+    A missing value gives ``"–"`` without unit.
+    """
+    _check_unit(eenheid)
+    return _with_affix(x, _VALUE_AFFIX[eenheid], eenheid, decimals)
+
+
+def _with_affix(x, affix: tuple[str, str], eenheid: str, decimals: int | None) -> str:
+    d = _to_decimal(x)
+    if d is None:
+        return MISSING
+    if decimals is None and eenheid == "euro" and d != d.to_integral_value():
+        decimals = 2
+    prefix, suffix = affix
+    return f"{prefix}{format_number(d, decimals)}{suffix}"
+
+
+def format_difference(x, eenheid: str, decimals: int | None = None) -> str:
+    """Format a difference between two values of unit ``eenheid``.
+
+    Like :func:`format_value`, except that a difference of percentages is in ``procentpunt`` and a
+    difference of a rapportcijfer, score or index in ``punt``: ``3.6, "procent"`` ->
+    ``"3,6 procentpunt"``; ``0.3, "score"`` -> ``"0,3 punt"``; ``-3, "per_1000"`` -> ``"-3 per 1.000"``.
+    """
+    _check_unit(eenheid)
+    return _with_affix(x, _DIFFERENCE_AFFIX.get(eenheid, _VALUE_AFFIX[eenheid]), eenheid, decimals)
+
+
+@dataclass(frozen=True)
+class Change:
+    """The change from ``v0`` to ``v1`` (see :func:`change`)."""
+
+    absolute: float
+    """``v1 - v0`` in the unit of the values (procentpunt for percentages)."""
+    relative_pct: float | None
+    """``(v1 - v0) / v0 * 100``; ``None`` when ``v0`` is 0 or the values are percentages."""
+    kind: str
+    """How the change is reported: ``'procent'`` (relative change of a count or amount),
+    ``'procentpunt'`` (difference of two percentages) or ``'verschil'`` (difference in the unit,
+    for rates, scores, indices and years)."""
+    direction: str
+    """``'stijging'``, ``'daling'`` or ``'gelijk'``."""
+    eenheid: str
+    """Unit of the two values."""
+
+
+def change(v0, v1, eenheid: str) -> Change:
+    """Compute the change from ``v0`` to ``v1`` (both in unit ``eenheid``).
+
+    The difference is computed on the decimal notation of the values, so the difference of two
+    published figures is exact (``26.9 - 23.3`` is ``3.6``, not ``3.5999...``).
+    Counts and amounts (``aantal``, ``euro``) are reported as a relative change (kind ``'procent'``),
+    percentages as a difference in procentpunt, everything else as a difference in its unit.
+    """
+    _check_unit(eenheid)
+    if eenheid == "rang":
+        raise ValueError("Een verandering van een rangnummer is geen hoeveelheid.")
+    d0, d1 = _to_decimal(v0), _to_decimal(v1)
+    if d0 is None or d1 is None:
+        raise ValueError("Geen verandering te berekenen: een van de twee waarden ontbreekt.")
+    diff = d1 - d0
+    relative = None
+    if eenheid not in _SHARE_UNITS and d0 != 0:
+        relative = float(diff / d0 * 100)
+    if eenheid in _SHARE_UNITS:
+        kind = "procentpunt"
+    elif eenheid in _RELATIVE_UNITS:
+        kind = "procent"
+    else:
+        kind = "verschil"
+    direction = "stijging" if diff > 0 else "daling" if diff < 0 else "gelijk"
+    return Change(float(diff), relative, kind, direction, eenheid)
+
+
+def _magnitude(x: float, decimals: int | None, formatter) -> str:
+    """``formatter(|x|)``, or "minder dan <smallest shown step>" when a non-zero |x| rounds to 0."""
+    d = abs(_to_decimal(x))
+    shown = decimals if decimals is not None else _auto_decimals(d)
+    if d != 0 and _round(d, shown) == 0:
+        return "minder dan " + formatter(Decimal(1).scaleb(-shown), shown)
+    return formatter(d, decimals)
+
+
+def format_change(ch: Change, decimals: int | None = None) -> str:
+    """Describe a change: ``"een stijging van 3,6%"``, ``"een daling van 1,2 procentpunt"``,
+    ``"een daling van 3 per 1.000"``, ``"een stijging van 0,3 punt"`` or ``"gelijk gebleven"``.
+
+    A count whose start value is 0 has no relative change; its absolute difference is given.
+    A non-zero change that rounds to 0 reads "een stijging van minder dan 0,1%".
+    """
+    if ch.direction == "gelijk":
+        return "gelijk gebleven"
+    if ch.kind == "procent" and ch.relative_pct is not None:
+        amount = _magnitude(ch.relative_pct, decimals,
+                            lambda v, dec: format_value(v, "procent", dec))
+    else:
+        amount = _magnitude(ch.absolute, decimals,
+                            lambda v, dec: format_difference(v, ch.eenheid, dec))
+    return f"een {ch.direction} van {amount}"
+
+
+def _place(regio: str | None, voorzetsel: str, groep_label: str | None) -> str:
+    text = f" {voorzetsel} {regio}" if regio else ""
+    if groep_label:
+        text += f" ({groep_label})"
+    return text
+
+
+def sentence_change(onderwerp: str, regio: str | None, y0: int, v0, y1: int, v1, eenheid: str, *,
+                    eenheid_woord: str | None = None, voorzetsel: str = "van",
+                    groep_label: str | None = None, decimals: int | None = None,
+                    decimals_change: int | None = None) -> str:
+    """A sentence about the change of one indicator between two years.
+
+    >>> sentence_change("De bevolking", "Maassluis", 2009, 31390, 2018, 32518, "aantal",
+    ...                 eenheid_woord="inwoners")
+    'De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners in 2018, een stijging van 3,6%.'
+
+    - ``onderwerp``: subject with article, capitalised ("Het aandeel inwoners met een migratieachtergrond").
+    - ``regio``: appended as "<voorzetsel> <regio>" (``voorzetsel`` "van" or "in"); ``None`` leaves it out.
+    - ``groep_label``: appended in parentheses after the region, e.g. "(Niet-westerse migratieachtergrond)".
+    - ``eenheid_woord``: word after each value ("inwoners"); for ``aantal`` with such a word the verb
+      is gegroeid/gekrompen, otherwise gestegen/gedaald.
+    - ``decimals``: decimals of the two values; ``decimals_change``: decimals of the change
+      (both ``None``: the rule of :func:`format_number`).
+    """
+    ch = change(v0, v1, eenheid)
+    word = f" {eenheid_woord}" if eenheid_woord else ""
+    a = format_value(v0, eenheid, decimals) + word
+    b = format_value(v1, eenheid, decimals) + word
+    head = onderwerp + _place(regio, voorzetsel, groep_label)
+    if ch.direction == "gelijk":
+        return f"{head} is gelijk gebleven: {a} in {y0} en {b} in {y1}."
+    growth = eenheid == "aantal" and eenheid_woord
+    verbs = {"stijging": "gegroeid" if growth else "gestegen",
+             "daling": "gekrompen" if growth else "gedaald"}
+    return (f"{head} is {verbs[ch.direction]} van {a} in {y0} naar {b} in {y1}, "
+            f"{format_change(ch, decimals_change)}.")
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
+
+
+def sentence_comparison(onderwerp: str, jaar: int, regio: str, waarde, anderen: dict[str, float],
+                        eenheid: str, *, decimals: int | None = None) -> str:
+    """Compare the value of one region with other regions (or groups) in one year.
+
+    >>> sentence_comparison("het aantal meldingen per 1.000 inwoners", 2017, "Maassluis", 5,
+    ...                     {"Vlaardingen": 14, "Schiedam": 30}, "per_1000")
+    'In 2017 ligt het aantal meldingen per 1.000 inwoners in Maassluis (5) lager dan in Vlaardingen (14) en Schiedam (30).'
+
+    ``onderwerp`` is lower case and names the unit; the values in parentheses therefore carry only
+    a symbol unit (``%``, ``€``), not a word unit. ``anderen`` keeps its order. Values are compared as
+    shown (rounded to ``decimals``, or to one decimal when ``None``), so two values that read the
+    same are "even hoog". Mixed outcomes read "lager dan in A (14), maar hoger dan in B (3)"
+    or "lager dan in A (14), hoger dan in B (3) en even hoog als in C (5)".
+    """
+    if not anderen:
+        raise ValueError("Geen regio's om mee te vergelijken.")
+
+    def shown(v) -> str:
+        text = format_value(v, eenheid, decimals)
+        return text if eenheid in ("procent", "euro") else format_number(v, decimals)
+
+    def key(v) -> Decimal:
+        d = _to_decimal(v)
+        if d is None:
+            raise ValueError("Vergelijking niet mogelijk: een waarde ontbreekt.")
+        return _round(d, decimals if decimals is not None else 1)
+
+    own = key(waarde)
+    relations: dict[str, list[str]] = {}
+    for name, value in anderen.items():
+        other = key(value)
+        phrase = "lager dan in" if own < other else "hoger dan in" if own > other else "even hoog als in"
+        relations.setdefault(phrase, []).append(f"{name} ({shown(value)})")
+    parts = [f"{phrase} {_join(names)}" for phrase, names in relations.items()]
+    if set(relations) == {"lager dan in", "hoger dan in"}:
+        comparison = ", maar ".join(parts)
+    else:
+        comparison = _join(parts)
+    return f"In {jaar} ligt {onderwerp} in {regio} ({shown(waarde)}) {comparison}."
+
+
+def _is_set(value) -> bool:
+    """True for a real, non-empty value (not None, NaN or an empty string)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return value.strip() != ""
+    return not (pd.api.types.is_scalar(value) and pd.isna(value))
+
+
+def _is_true(value) -> bool:
+    if isinstance(value, str):
+        return value.strip().lower() in ("true", "1", "ja", "waar")
+    return _is_set(value) and bool(value)
+
+
+def sentence_trend(record: dict, decimals: int | None = None) -> str:
+    """A sentence about a trend estimate (one record of ``reports/trends.csv``).
+
+    Uses ``n_jaren``, ``eerste_jaar``, ``laatste_jaar``, ``helling`` (slope per year),
+    ``helling_ondergrens``/``helling_bovengrens`` (95% interval, may be missing), ``eenheid``,
+    ``reden`` (when set, the estimate was refused and the reden is returned as the sentence) and
+    ``indicatief``. Example: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt
+    per jaar (95%-interval 0,2 tot 0,6)." The slope of a percentage is in procentpunt. When fewer
+    years were measured than the period spans it reads "(6 jaren met gegevens)".
+    ``decimals=None``: one decimal, or up to three when the slope would otherwise read 0.
+    """
+    if _is_set(record.get("reden")):
+        reden = str(record["reden"]).strip()
+        return reden if reden.endswith(".") else reden + "."
+    eenheid = record["eenheid"]
+    first, last, n = int(record["eerste_jaar"]), int(record["laatste_jaar"]), int(record["n_jaren"])
+    slope = _to_decimal(record["helling"])
+    if slope is None:
+        raise ValueError("Trendrecord zonder helling en zonder reden.")
+    if decimals is None:
+        decimals = 1
+        while decimals < 3 and slope != 0 and _round(slope, decimals) == 0:
+            decimals += 1
+    years = "1 jaar" if n == 1 else f"{n} jaren"
+    if n < last - first + 1:
+        years += " met gegevens"
+    if slope > 0:
+        body = f"stijgt dit gemiddeld met {format_difference(abs(slope), eenheid, decimals)} per jaar"
+    elif slope < 0:
+        body = f"daalt dit gemiddeld met {format_difference(abs(slope), eenheid, decimals)} per jaar"
+    else:
+        body = "blijft dit gemiddeld gelijk"
+    notes = []
+    low, high = record.get("helling_ondergrens"), record.get("helling_bovengrens")
+    if _is_set(low) and _is_set(high):
+        notes.append(f"95%-interval {format_number(low, decimals)} tot {format_number(high, decimals)}")
+    if _is_true(record.get("indicatief")):
+        notes.append("indicatief: weinig meetpunten")
+    tail = f" ({'; '.join(notes)})" if notes else ""
+    return f"Over {first}-{last} ({years}) {body}{tail}."

@@ -1,0 +1,244 @@
+"""Tests for analyse.text: expected strings are worked out by hand in each test."""
+
+import locale
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from analyse.text import (Change, change, format_change, format_difference, format_number,
+                          format_value, sentence_change, sentence_comparison, sentence_trend)
+
+
+@pytest.mark.parametrize("x, decimals, expected", [
+    (32518, None, "32.518"),
+    (32518.0, None, "32.518"),          # a whole float shows no decimals
+    (1234567, None, "1.234.567"),
+    (1234.5, 1, "1.234,5"),
+    (1234.5, None, "1.234,5"),
+    (3.6, None, "3,6"),
+    (3.04, None, "3,0"),                # not whole: exactly one decimal
+    (-1.2, None, "-1,2"),               # plain hyphen-minus
+    (2.25, None, "2,3"),                # half away from zero (Python's round gives 2.2)
+    (2.675, 2, "2,68"),                 # on the decimal notation, not the binary float 2.67499...
+    (-0.04, None, "0,0"),               # no "-0,0"
+    (999.96, 1, "1.000,0"),             # rounding carries into the thousands
+    (7, 2, "7,00"),
+    (np.int64(1000), None, "1.000"),
+    (np.float64(0.5), None, "0,5"),
+])
+def test_format_number(x, decimals, expected):
+    assert format_number(x, decimals) == expected
+
+
+@pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA])
+def test_missing_value_is_en_dash(missing):
+    assert format_number(missing) == "\u2013"
+    assert format_value(missing, "procent") == "\u2013"
+
+
+def test_infinite_value_is_refused():
+    with pytest.raises(ValueError):
+        format_number(math.inf)
+
+
+@pytest.mark.parametrize("x, eenheid, expected", [
+    (26.9, "procent", "26,9%"),
+    (5, "per_1000", "5 per 1.000"),
+    (12.5, "per_10000", "12,5 per 10.000"),
+    (3, "per_100", "3 per 100"),
+    (7.4, "rapportcijfer", "7,4"),
+    (103.2, "index", "103,2"),
+    (32518, "aantal", "32.518"),
+    (1234, "euro", "€ 1.234"),
+    (1234.5, "euro", "€ 1.234,50"),
+    (4.5, "jaren", "4,5 jaar"),
+    (3.6, "procentpunt", "3,6 procentpunt"),
+])
+def test_format_value(x, eenheid, expected):
+    assert format_value(x, eenheid) == expected
+
+
+def test_unknown_unit_is_refused():
+    with pytest.raises(ValueError):
+        format_value(1, "procenten")
+
+
+def test_format_difference_units():
+    assert format_difference(3.6, "procent") == "3,6 procentpunt"
+    assert format_difference(0.3, "score") == "0,3 punt"
+    assert format_difference(-3, "per_1000") == "-3 per 1.000"
+
+
+def test_change_of_shares_is_exact_procentpunt():
+    ch = change(23.3, 26.9, "procent")
+    # 26.9 - 23.3 in binary floating point is 3.5999999999999979; the published difference is 3.6.
+    assert ch == Change(absolute=3.6, relative_pct=None, kind="procentpunt",
+                        direction="stijging", eenheid="procent")
+
+
+def test_change_of_counts_is_relative():
+    ch = change(31390, 32518, "aantal")
+    assert ch.kind == "procent"
+    assert ch.absolute == 1128
+    assert ch.relative_pct == pytest.approx(1128 / 31390 * 100)
+    assert ch.direction == "stijging"
+
+
+def test_change_from_zero_has_no_relative_change():
+    ch = change(0, 12, "aantal")
+    assert ch.relative_pct is None
+    assert format_change(ch) == "een stijging van 12"
+
+
+def test_change_of_rates_and_scores_is_a_difference():
+    assert change(8, 5, "per_1000").kind == "verschil"
+    assert change(8, 5, "per_1000").direction == "daling"
+    assert change(7.1, 7.1, "rapportcijfer").direction == "gelijk"
+
+
+def test_change_needs_two_values():
+    with pytest.raises(ValueError):
+        change(np.nan, 5, "aantal")
+
+
+@pytest.mark.parametrize("v0, v1, eenheid, expected", [
+    (31390, 32518, "aantal", "een stijging van 3,6%"),          # 1128 / 31390 = 3,59%
+    (24.5, 23.3, "procent", "een daling van 1,2 procentpunt"),
+    (8, 5, "per_1000", "een daling van 3 per 1.000"),
+    (7.1, 7.4, "rapportcijfer", "een stijging van 0,3 punt"),
+    (40, 40, "aantal", "gelijk gebleven"),
+    (10000, 10001, "aantal", "een stijging van minder dan 0,1%"),  # 0,01% rounds to 0,0
+])
+def test_format_change(v0, v1, eenheid, expected):
+    assert format_change(change(v0, v1, eenheid)) == expected
+
+
+def test_population_sentence_from_the_policy_document():
+    assert sentence_change("De bevolking", "Maassluis", 2009, 31390, 2018, 32518, "aantal",
+                           eenheid_woord="inwoners") == (
+        "De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners"
+        " in 2018, een stijging van 3,6%.")
+
+
+def test_share_sentence_in_procentpunt():
+    assert sentence_change("Het aandeel migranten", None, 2009, 23.3, 2018, 26.9, "procent") == (
+        "Het aandeel migranten is gestegen van 23,3% in 2009 naar 26,9% in 2018,"
+        " een stijging van 3,6 procentpunt.")
+
+
+def test_sentence_verbs_region_and_group():
+    assert sentence_change("De bevolking", "Maassluis", 2009, 32000, 2018, 31000, "aantal",
+                           eenheid_woord="inwoners").startswith(
+        "De bevolking van Maassluis is gekrompen van 32.000 inwoners")
+    # (8 - 5) = 3 per 1.000, absolute difference
+    assert sentence_change("Het aantal meldingen", "Maassluis", 2016, 8, 2017, 5, "per_1000",
+                           eenheid_woord="inwoners", voorzetsel="in",
+                           groep_label="Totaal") == (
+        "Het aantal meldingen in Maassluis (Totaal) is gedaald van 8 per 1.000 inwoners in 2016"
+        " naar 5 per 1.000 inwoners in 2017, een daling van 3 per 1.000.")
+    assert sentence_change("Het rapportcijfer", "Maassluis", 2015, 7.0, 2017, 7.0,
+                           "rapportcijfer") == (
+        "Het rapportcijfer van Maassluis is gelijk gebleven: 7 in 2015 en 7 in 2017.")
+
+
+def test_sentence_change_decimals():
+    # 26.94 -> "26,94%"; the change 3.64 shown with 1 decimal.
+    text = sentence_change("Het aandeel", None, 2009, 23.3, 2018, 26.94, "procent",
+                           decimals=2, decimals_change=1)
+    assert text == ("Het aandeel is gestegen van 23,30% in 2009 naar 26,94% in 2018,"
+                    " een stijging van 3,6 procentpunt.")
+
+
+def test_sentence_comparison_from_the_policy_document():
+    assert sentence_comparison("het aantal meldingen per 1.000 inwoners", 2017, "Maassluis", 5,
+                               {"Vlaardingen": 14, "Schiedam": 30}, "per_1000") == (
+        "In 2017 ligt het aantal meldingen per 1.000 inwoners in Maassluis (5) lager dan in"
+        " Vlaardingen (14) en Schiedam (30).")
+
+
+def test_sentence_comparison_mixed_and_equal():
+    assert sentence_comparison("het aandeel migranten", 2018, "Maassluis", 26.9,
+                               {"Rotterdam": 50.3, "Nederland": 22.6}, "procent") == (
+        "In 2018 ligt het aandeel migranten in Maassluis (26,9%) lager dan in Rotterdam (50,3%),"
+        " maar hoger dan in Nederland (22,6%).")
+    # 26.94 reads as 26,9: compared as shown, so "even hoog".
+    assert sentence_comparison("het aandeel", 2018, "A", 26.9, {"B": 30, "C": 20, "D": 26.94},
+                               "procent") == (
+        "In 2018 ligt het aandeel in A (26,9%) lager dan in B (30%), hoger dan in C (20%)"
+        " en even hoog als in D (26,9%).")
+
+
+def _trend(**overrides):
+    record = dict(methode="ols", n_jaren=10, eerste_jaar=2009, laatste_jaar=2018, helling=0.4,
+                  helling_ondergrens=0.2, helling_bovengrens=0.6, eenheid="procent",
+                  reden=np.nan, indicatief=False)
+    record.update(overrides)
+    return record
+
+
+def test_sentence_trend():
+    assert sentence_trend(_trend()) == (
+        "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt per jaar"
+        " (95%-interval 0,2 tot 0,6).")
+
+
+def test_sentence_trend_decline_gaps_and_indicative():
+    text = sentence_trend(_trend(n_jaren=4, eerste_jaar=2012, helling=-125.0,
+                                 helling_ondergrens=-180.5, helling_bovengrens=-69.5,
+                                 eenheid="aantal", indicatief=True))
+    assert text == ("Over 2012-2018 (4 jaren met gegevens) daalt dit gemiddeld met 125,0 per jaar"
+                    " (95%-interval -180,5 tot -69,5; indicatief: weinig meetpunten).")
+
+
+def test_sentence_trend_small_slope_gets_more_decimals():
+    text = sentence_trend(_trend(helling=0.04, helling_ondergrens=0.01, helling_bovengrens=0.07,
+                                 eenheid="rapportcijfer"))
+    assert "met 0,04 punt per jaar (95%-interval 0,01 tot 0,07)" in text
+
+
+def test_sentence_trend_refused_gives_reason():
+    reden = "Geen trend: minder dan drie meetjaren"
+    assert sentence_trend(_trend(reden=reden, helling=np.nan)) == reden + "."
+
+
+# Locales with a decimal comma (nl, de, fr) or another notation; those not installed are left out.
+# C.UTF-8 exists everywhere, so the test always switches at least once.
+LOCALES = ["nl_NL.UTF-8", "de_DE.UTF-8", "fr_FR.UTF-8", "en_US.UTF-8", "C.UTF-8"]
+
+EXPECTED = ("1.234.567,5", "26,9%",
+            "De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518"
+            " inwoners in 2018, een stijging van 3,6%.")
+
+
+def _outputs():
+    return (format_number(1234567.5, 1), format_value(26.9, "procent"),
+            sentence_change("De bevolking", "Maassluis", 2009, 31390, 2018, 32518, "aantal",
+                            eenheid_woord="inwoners"))
+
+
+def test_output_does_not_depend_on_locale():
+    saved = locale.setlocale(locale.LC_ALL)
+    tried = []
+    try:
+        for name in LOCALES:
+            try:
+                locale.setlocale(locale.LC_ALL, name)
+            except locale.Error:
+                continue
+            tried.append(name)
+            assert _outputs() == EXPECTED, name
+    finally:
+        locale.setlocale(locale.LC_ALL, saved)
+    if not tried:
+        pytest.skip("none of the test locales is installed")
+
+
+def test_locale_module_is_not_used(monkeypatch):
+    def forbidden(*args, **kwargs):
+        raise AssertionError("analyse.text must not use the locale module")
+
+    for name in ("localeconv", "setlocale", "format_string", "currency", "str", "getlocale"):
+        monkeypatch.setattr(locale, name, forbidden)
+    assert _outputs() == EXPECTED
