@@ -86,8 +86,11 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     result = runner.run_notebooks(notebooks, reports, selected, parameters, jobs, echo=echo)
     collect(reports)
     echo("Publicatiebestanden maken ...")
-    for message in export.export_all(reports):
-        echo(f"  {message}")
+    try:
+        for message in export.export_all(reports):
+            echo(f"  {message}")
+    except export.ExportError as error:
+        echo(f"  Geen publicatiebestanden gemaakt: {error}")
     seconds = time.perf_counter() - started
     failed = [r.thema for r in result.results if not r.ok]
     if failed:

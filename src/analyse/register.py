@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from analyse.indicators import preferred_source, select, value_at
+from analyse.text import format_published as nl
 
 DOCUMENT_SOURCE = "beleidsvisie_2019"
 COLUMNS = ["id", "thema", "citaat", "verwacht", "berekend", "status", "toelichting"]
@@ -59,13 +60,13 @@ def recompute_claim(claim: pd.Series, obs: pd.DataFrame) -> tuple[object, str]:
             first, last = series.iloc[0], series.iloc[-1]
             said = f"het document noemt alleen het beginjaar {jaar}" if jaar else "het document noemt geen jaren"
             return _direction(first["waarde"], last["waarde"]), (
-                f"{int(first['jaar'])}: {first['waarde']:g}, {int(last['jaar'])}: {last['waarde']:g} "
+                f"{int(first['jaar'])}: {nl(first['waarde'])}, {int(last['jaar'])}: {nl(last['waarde'])} "
                 f"(bron {first['bron']}; {said})")
         start, end = _lookup(obs, indicator, regio, groep, jaar), _lookup(obs, indicator, regio, groep, jaar_tot)
         if start is None or end is None:
             return None, f"geen waarde voor {jaar if start is None else jaar_tot}"
         return _direction(start["waarde"], end["waarde"]), (
-            f"{jaar}: {start['waarde']:g}, {jaar_tot}: {end['waarde']:g}")
+            f"{jaar}: {nl(start['waarde'])}, {jaar_tot}: {nl(end['waarde'])}")
     base = _lookup(obs, indicator, regio, groep, jaar)
     if base is None:
         return None, f"geen waarde voor {indicator}, {regio}, {groep}, {claim['jaar'] or 'jaar onbekend'}"
@@ -76,9 +77,9 @@ def recompute_claim(claim: pd.Series, obs: pd.DataFrame) -> tuple[object, str]:
         if end is None:
             return None, f"geen waarde voor {indicator}, {regio}, {groep}, {claim.get('jaar_tot') or 'eindjaar onbekend'}"
         if kind == "verschil":
-            return end["waarde"] - base["waarde"], f"{end['waarde']:g} − {base['waarde']:g}"
+            return end["waarde"] - base["waarde"], f"{nl(end['waarde'])} − {nl(base['waarde'])}"
         return (end["waarde"] - base["waarde"]) / base["waarde"] * 100, (
-            f"({end['waarde']:g} − {base['waarde']:g}) / {base['waarde']:g} × 100")
+            f"({nl(end['waarde'])} − {nl(base['waarde'])}) / {nl(base['waarde'])} × 100")
     if kind in ("aandeel", "per_1000"):
         noemer_groep = claim.get("noemer_groep", "") or "totaal"
         denominator = _lookup(obs, claim["noemer_indicator"], regio, noemer_groep, jaar)
@@ -86,7 +87,7 @@ def recompute_claim(claim: pd.Series, obs: pd.DataFrame) -> tuple[object, str]:
             return None, f"geen noemer {claim['noemer_indicator']} ({noemer_groep}) voor {regio} in {jaar}"
         factor = 100 if kind == "aandeel" else 1000
         return base["waarde"] / denominator["waarde"] * factor, (
-            f"{base['waarde']:g} / {denominator['waarde']:g} × {factor}")
+            f"{nl(base['waarde'])} / {nl(denominator['waarde'])} × {factor}")
     raise ValueError(f"onbekende berekening '{kind}' in bewering {claim['id']}")
 
 
@@ -106,7 +107,9 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame) -> dict:
         status = "klopt" if abs(shown - float(claim["verwacht"])) < 1e-9 else "wijkt_af"
     explanation = f"Berekend als {how}."
     if status == "wijkt_af":
-        explanation = f"Het document drukt {claim['verwacht']}, de data geven {shown}. " + explanation
+        expected = claim["verwacht"] if isinstance(shown, str) else nl(float(claim["verwacht"]))
+        given = shown if isinstance(shown, str) else nl(shown)
+        explanation = f"Het document drukt {expected}, de data geven {given}. " + explanation
     return {**row, "berekend": shown, "status": status, "toelichting": _join(explanation, note)}
 
 

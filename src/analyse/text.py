@@ -78,11 +78,26 @@ def _auto_decimals(d: Decimal) -> int:
     return 0 if d == d.to_integral_value() else 1
 
 
+def published_decimals(x) -> int | None:
+    """Decimals of a value as published: those of its shortest form, at most two (1.73 -> 2)."""
+    d = _to_decimal(x)
+    if d is None:
+        return None
+    exponent = d.normalize().as_tuple().exponent
+    return min(max(-exponent, 0), 2) if isinstance(exponent, int) else 0
+
+
+def format_published(x) -> str:
+    """A measured value as published: ``1.73`` -> ``"1,73"``, ``32518.0`` -> ``"32.518"``."""
+    return format_number(x, published_decimals(x))
+
+
 def format_number(x, decimals: int | None = None) -> str:
     """Format a number in Dutch notation.
 
     ``decimals=None``: a whole number (``32518`` or ``32518.0``) gets no decimals, any other number
-    exactly one (``3.6`` -> ``"3,6"``, ``3.04`` -> ``"3,0"``). Pass ``decimals`` for a fixed number
+    exactly one (``3.6`` -> ``"3,6"``, ``3.04`` -> ``"3,0"``). For measured values shown as published
+    use :func:`format_published`. Pass ``decimals`` for a fixed number
     of decimals (``format_number(1234.5, 1)`` -> ``"1.234,5"``). Missing values give ``"–"``.
     """
     d = _to_decimal(x)

@@ -1,0 +1,419 @@
+"""One theme's analysis for a notebook: window, figures, changes, trends, register, key messages.
+
+A theme notebook creates a :class:`Theme` from its parameters and calls its methods top to bottom;
+everything it shows is also written to ``output_dir`` (figures, tables, ``kerncijfers.json``).
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import Image, Markdown
+
+from analyse import data, indicators, monitor, plots, register, text, trends
+
+TITLES = {
+    "demografie": "Demografie en diversiteit",
+    "onderwijs": "Onderwijs",
+    "basisvaardigheden": "Basisvaardigheden en nieuwkomers",
+    "arbeid_inkomen": "Arbeid en inkomen",
+    "werkvloer": "Diversiteit op de werkvloer",
+    "discriminatie": "Discriminatie",
+    "criminaliteit": "Criminaliteit en delinquentie",
+    "monitor": "Doelenmonitor hoofdstuk 4",
+}
+EDITOR = "bewerking gemeente Maassluis"
+
+
+class Theme:
+    """The analysis of one chapter-2 theme for one region and window."""
+
+    def __init__(self, thema: str, *, regio: str = "Maassluis", vergelijk_regios: list[str] | None = None,
+                 start_jaar: int | None = None, eind_jaar: int | None = None, data_dir: str | Path = "../data",
+                 output_dir: str | Path = "../reports"):
+        self.thema = thema
+        self.regio = regio
+        self.vergelijk_regios = list(vergelijk_regios or [])
+        self.dataset = data.load(data_dir)
+        self.output_dir = Path(output_dir)
+        self.figure_dir = self.output_dir / "figures" / thema
+        self.table_dir = self.output_dir / "tables" / thema
+        all_obs = self.dataset.observations
+        self.labels = dict(zip(self.dataset.indicatoren["indicator"], self.dataset.indicatoren["label"]))
+        self.units = dict(zip(self.dataset.indicatoren["indicator"], self.dataset.indicatoren["eenheid"]))
+        self.group_labels = dict(zip(self.dataset.groepen["groep"], self.dataset.groepen["label"]))
+        self.region_labels = dict(zip(self.dataset.regios["regio"], self.dataset.regios["label"]))
+        known = set(all_obs["regio"])
+        for name in [regio, *self.vergelijk_regios]:
+            if name not in known:
+                raise data.ParameterError(f"regio '{name}' komt niet voor in de data; beschikbaar: "
+                                          f"{', '.join(sorted(known))}.")
+        theme_obs = all_obs[all_obs["thema"] == thema] if thema in data.THEMES else all_obs
+        own_years = sorted(theme_obs.loc[theme_obs["regio"] == regio, "jaar"].unique())
+        if not own_years:
+            raise data.ParameterError(f"geen gegevens voor thema '{thema}' in {regio}.")
+        self.start_jaar = int(start_jaar) if start_jaar is not None else int(own_years[0])
+        self.eind_jaar = int(eind_jaar) if eind_jaar is not None else int(own_years[-1])
+        if self.start_jaar > self.eind_jaar:
+            raise data.ParameterError(f"start_jaar {self.start_jaar} ligt na eind_jaar {self.eind_jaar}.")
+        regions = [regio, *self.vergelijk_regios]
+        self.obs = indicators.select(theme_obs, regio=regions, start=self.start_jaar, end=self.eind_jaar)
+        self.all_theme_obs = theme_obs
+        self.figures: list[dict] = []
+        self.tables: list[dict] = []
+        self.messages: list[str] = []
+        self.key_figures: list[dict] = []
+        self.warnings: list[str] = []
+        self.key_table: str | None = None
+        self._trends: pd.DataFrame | None = None
+        self._fitted: pd.DataFrame | None = None
+
+    # ------------------------------------------------------------------ helpers
+
+    @property
+    def titel(self) -> str:
+        return TITLES.get(self.thema, self.thema)
+
+    def venster_tekst(self) -> str:
+        return f"{self.start_jaar}-{self.eind_jaar}" if self.start_jaar != self.eind_jaar else str(self.eind_jaar)
+
+    def source_line(self, rows: pd.DataFrame) -> str:
+        """'Bron: <publishers>; bewerking gemeente Maassluis' for the sources behind ``rows``."""
+        bronnen = self.dataset.bronnen.set_index("bron")
+        names = []
+        for code in sorted(rows["bron"].unique()):
+            name = bronnen.loc[code, "uitgever"] if code in bronnen.index else code
+            if name not in names:
+                names.append(name)
+        return f"Bron: {', '.join(names)}; {EDITOR}"
+
+    def label(self, indicator: str) -> str:
+        return self.labels.get(indicator, indicator)
+
+    def _series_labels(self) -> dict[str, str]:
+        return {**self.group_labels, **self.region_labels}
+
+    def _save_table(self, name: str, table: pd.DataFrame, titel: str, bron: str, kolommen: dict[str, str]) -> None:
+        self.table_dir.mkdir(parents=True, exist_ok=True)
+        path = self.table_dir / f"{name}.csv"
+        table.to_csv(path, index=False, lineterminator="\n")
+        self.tables = [t for t in self.tables if t["naam"] != name]
+        self.tables.append({"naam": name, "csv": str(path.relative_to(self.output_dir)), "titel": titel,
+                            "bron": bron, "kolommen": kolommen})
+
+    def _save_figure(self, fig, name: str, titel: str, bron: str, indicator: str) -> Image:
+        """Save as PNG and SVG, register for the exports, and return the PNG for display in the notebook."""
+        paths = plots.save_figure(fig, self.figure_dir, name)
+        self.figures = [f for f in self.figures if f["naam"] != name]
+        self.figures.append({"naam": name, "indicator": indicator,
+                             "png": str(Path(paths["png"]).relative_to(self.output_dir)),
+                             "svg": str(Path(paths["svg"]).relative_to(self.output_dir)), "titel": titel,
+                             "bron": bron})
+        return Image(filename=str(paths["png"]), width=640)
+
+    # ------------------------------------------------------------------ overview
+
+    def beschikbaarheid(self) -> pd.DataFrame:
+        """Which years each indicator has in the window, per region and group (missing years stay missing)."""
+        rows = []
+        for (indicator, regio, groep), series in self.obs.groupby(indicators.SERIES_KEY, sort=True):
+            years = sorted(series["jaar"].unique())
+            rows.append({"Indicator": self.label(indicator), "Regio": regio,
+                         "Groep": self.group_labels.get(groep, groep),
+                         "Jaren": ", ".join(str(y) for y in years),
+                         "Bronnen": ", ".join(sorted(series["bron"].unique()))})
+        return pd.DataFrame(rows)
+
+    def overzicht(self) -> pd.DataFrame:
+        """First and last year of every series in the window and the change, in the right unit."""
+        table = indicators.changes(self.obs)
+        table["verandering"] = [
+            text.format_change(text.change(r.waarde_van, r.waarde_tot, r.eenheid)) if pd.notna(r.verschil) else
+            r.opmerking for r in table.itertuples()]
+        kolommen = {"label": "Indicator", "regio": "Regio", "groep": "Groep", "jaar_van": "Van (jaar)",
+                    "waarde_van": "Waarde van", "jaar_tot": "Tot (jaar)", "waarde_tot": "Waarde tot",
+                    "verschil": "Verschil", "soort": "Verschil in", "verandering": "Verandering",
+                    "eenheid": "Eenheid", "bron": "Bron"}
+        table = table[["indicator", *kolommen]]
+        self._save_table("overzicht", table, f"{self.titel}: eerste en laatste meting, {self.venster_tekst()}",
+                         self.source_line(self.obs), kolommen)
+        self.key_table = self.key_table or "overzicht"
+        shown = table.copy()
+        shown["groep"] = shown["groep"].map(lambda g: self.group_labels.get(g, g))
+        for column in ("waarde_van", "waarde_tot"):
+            shown[column] = [text.format_value(v, u, text.published_decimals(v)) for v, u in
+                             zip(shown[column], shown["eenheid"])]
+        return shown[list(kolommen)].drop(columns=["verschil", "soort", "eenheid"]).rename(columns=kolommen)
+
+    # ------------------------------------------------------------------ trends
+
+    def trends(self) -> pd.DataFrame:
+        """Trend estimates for every series in the window (refusals carry their reason)."""
+        records, fitted = trends.fit_trends(self.obs)
+        records = records.copy()
+        records.insert(0, "thema", self.thema)
+        records["label"] = records["indicator"].map(self.label)
+        records["zin"] = [text.sentence_trend(r) for r in records.to_dict("records")]
+        self._trends, self._fitted = records, fitted
+        self._save_table("trends", records, f"{self.titel}: trendschattingen {self.venster_tekst()}",
+                         self.source_line(self.obs),
+                         {"label": "Indicator", "regio": "Regio", "groep": "Groep", "methode": "Methode",
+                          "n_jaren": "Jaren", "helling": "Helling per jaar", "helling_ondergrens": "95%-ondergrens",
+                          "helling_bovengrens": "95%-bovengrens", "p_waarde": "p-waarde", "zin": "Toelichting"})
+        shown = records[["label", "regio", "groep", "methode", "n_jaren", "zin"]].copy()
+        shown["groep"] = shown["groep"].map(lambda g: self.group_labels.get(g, g))
+        return shown.rename(columns={"label": "Indicator", "regio": "Regio", "groep": "Groep", "methode": "Methode",
+                                     "n_jaren": "Jaren", "zin": "Trend"})
+
+    def _fitted_for(self, indicator: str, hue: str, keys: list[str], fixed: dict) -> pd.DataFrame | None:
+        if self._fitted is None or self._fitted.empty:
+            return None
+        sel = self._fitted[(self._fitted["indicator"] == indicator) & self._fitted[hue].isin(keys)]
+        for column, value in fixed.items():
+            sel = sel[sel[column] == value]
+        return sel if not sel.empty else None
+
+    # ------------------------------------------------------------------ figures
+
+    def figuur(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
+               regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
+               naam: str | None = None):
+        """Line figure of one indicator over the window, by group (one region) or by region (one group).
+
+        ``regio`` (default: the theme's region) picks the region for a figure by group, e.g. the national
+        reference series. Fitted trends and the policy target are drawn where they exist.
+        """
+        if per == "groep":
+            regio = regio or self.regio
+            rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groepen)
+            fixed = {"regio": regio}
+        else:
+            groep = (groepen or ["totaal"])[0]
+            rows = indicators.select(self.obs, indicator=indicator, groep=groep,
+                                     regio=regios or [self.regio, *self.vergelijk_regios])
+            fixed = {"groep": groep}
+        if rows.empty:
+            return self._missing(indicator)
+        rows = pd.concat([indicators.preferred_source(s) for _, s in rows.groupby(per)], ignore_index=True)
+        where = fixed["regio"] if per == "groep" else self.group_labels.get(fixed["groep"], fixed["groep"])
+        titel = titel or f"{self.label(indicator)}, {where}, {self._span(rows)}"
+        bron = self.source_line(rows)
+        fig = plots.series_figure(
+            rows, hue=per, labels=self._series_labels(), title=titel, eenheid=self.units[indicator], bron=bron,
+            trend=self._fitted_for(indicator, per, list(rows[per].unique()), fixed), doel=self._target(indicator))
+        return self._save_figure(fig, naam or f"{indicator}_{fixed.get('regio', fixed.get('groep'))}_per_{per}".lower(),
+                                 titel, bron, indicator)
+
+    def vergelijking(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None,
+                     per: str = "regio", groepen: list[str] | None = None, regio: str | None = None,
+                     titel: str | None = None, naam: str | None = None):
+        """Bar figure for one year: the region against the comparison regions, or groups side by side."""
+        regio = regio or self.regio
+        if per == "regio":
+            rows = indicators.select(self.obs, indicator=indicator, groep=groep)
+        else:
+            rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groepen)
+        if rows.empty:
+            return self._missing(indicator)
+        jaar = jaar or int(rows["jaar"].max())
+        rows = rows[rows["jaar"] == jaar]
+        rows = pd.concat([indicators.preferred_source(s) for _, s in rows.groupby(per)], ignore_index=True)
+        what = self.group_labels.get(groep, groep) if per == "regio" else regio
+        titel = titel or f"{self.label(indicator)}, {what}, {jaar}"
+        bron = self.source_line(rows)
+        plot = plots.rank_figure if self.units[indicator] == "rang" else plots.bar_figure
+        kwargs = {} if plot is plots.rank_figure else {"eenheid": self.units[indicator]}
+        fig = plot(rows, category=per, labels=self._series_labels(), title=titel, bron=bron, **kwargs)
+        return self._save_figure(fig, naam or f"{indicator}_{per}_{jaar}".lower(), titel, bron, indicator)
+
+    def alle_figuren(self) -> list:
+        """A figure for every indicator of the theme not shown yet, in the form its data allow.
+
+        Ranks as a rank chart; several groups in a region over years as lines, in one year as bars;
+        one group in several regions likewise. New indicators in ``data/raw`` thus appear without
+        editing the notebook.
+        """
+        shown = {f["indicator"] for f in self.figures}
+        made = []
+        for indicator in sorted(set(self.obs["indicator"]) - shown):
+            rows = self.obs[self.obs["indicator"] == indicator]
+            regio = self.regio if (rows["regio"] == self.regio).any() else sorted(rows["regio"].unique())[0]
+            own = rows[rows["regio"] == regio]
+            several_years = own["jaar"].nunique() > 1
+            if self.units[indicator] == "rang":
+                for jaar in sorted(own["jaar"].unique()):
+                    made.append(self.vergelijking(indicator, per="groep", regio=regio, jaar=int(jaar)))
+            elif own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
+                made.append(self.figuur(indicator, per="groep", regio=regio) if several_years
+                            else self.vergelijking(indicator, per="groep", regio=regio))
+            else:
+                groep = own["groep"].iloc[0]
+                made.append(self.figuur(indicator, per="regio", groepen=[groep]) if rows["jaar"].nunique() > 1
+                            else self.vergelijking(indicator, groep=groep))
+        return made
+
+    def _span(self, rows: pd.DataFrame) -> str:
+        first, last = int(rows["jaar"].min()), int(rows["jaar"].max())
+        return str(first) if first == last else f"{first}-{last}"
+
+    def _missing(self, indicator: str) -> Markdown:
+        note = (f"Geen gegevens voor '{self.label(indicator)}' in {self.regio} in {self.venster_tekst()}: "
+                "geen figuur.")
+        self.warnings.append(note)
+        return Markdown(f"*{note}*")
+
+    def _target(self, indicator: str) -> tuple[int, float] | None:
+        ind = self.dataset.indicatoren.set_index("indicator")
+        if indicator not in ind.index or "doel_type" not in ind.columns:
+            return None
+        row = ind.loc[indicator]
+        if row.get("doel_type") == "niveau" and row.get("doel_jaar") and row.get("doel_waarde"):
+            return int(row["doel_jaar"]), float(row["doel_waarde"])
+        return None
+
+    # ------------------------------------------------------------------ warnings, register, messages
+
+    def kleine_groepen(self) -> pd.DataFrame:
+        """Figures resting on few cases, with a warning per indicator and group."""
+        few = indicators.small_groups(self.obs)
+        for (indicator, regio, groep), rows in few.groupby(indicators.SERIES_KEY):
+            basis = rows["noemer"].dropna()
+            basis = basis if not basis.empty else rows["teller"].dropna()
+            self.warnings.append(
+                f"{self.label(indicator)} ({self.group_labels.get(groep, groep)}, {regio}) rust op weinig "
+                f"waarnemingen (minimaal {text.format_number(basis.min())}): verschillen tussen jaren kunnen "
+                "toeval zijn.")
+        return few
+
+    def waarschuw(self, tekst: str) -> str:
+        """Add a warning from the notebook's own reading of the data (shown in the reports)."""
+        self.warnings.append(tekst)
+        return tekst
+
+    def register(self) -> pd.DataFrame:
+        """Recompute every statement of this theme in the reproduction register."""
+        claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.thema]
+        table = register.reproduce(claims, self.dataset.observations)
+        self._save_table("reproductie", table, f"{self.titel}: reproductie van de beweringen in hoofdstuk 2",
+                         "Bron: Beleidsvisie Integratie Maassluis (2019); " + EDITOR,
+                         {"id": "Id", "citaat": "Citaat", "verwacht": "Verwacht", "berekend": "Berekend",
+                          "status": "Status", "toelichting": "Toelichting"})
+        return table.drop(columns=["thema"])
+
+    def doelen(self) -> pd.DataFrame:
+        """The target monitor: every chapter-4 target with baseline, latest value, projection and verdict."""
+        table = monitor.monitor_table(self.dataset.indicatoren, self.dataset.observations, self.regio, self.eind_jaar)
+        self._save_table("monitor", table, f"Doelenmonitor hoofdstuk 4, {self.regio}, metingen tot en met {self.eind_jaar}",
+                         "Bron: Beleidsvisie Integratie Maassluis (2019) en de waarnemingen in data/raw; " + EDITOR,
+                         {"label": "Indicator", "doel_omschrijving": "Doel", "groep": "Groep",
+                          "basis_waarde": "Basis", "basis_jaar": "Basisjaar", "laatste_waarde": "Laatste meting",
+                          "laatste_jaar": "Jaar", "doel_waarde": "Doelwaarde", "doel_jaar": "Doeljaar",
+                          "projectie": "Verwacht in doeljaar", "oordeel": "Oordeel", "toelichting": "Toelichting"})
+        self.key_table = "monitor"
+        for verdict, count in table["oordeel"].value_counts().sort_index().items():
+            self.key_figures.append({"indicator": "doelen", "label": f"Doelen met oordeel '{verdict}'",
+                                     "regio": self.regio, "groep": "totaal", "jaar": self.eind_jaar,
+                                     "waarde": float(count), "eenheid": "aantal", "tekst": str(count)})
+        shown = table[["label", "groep", "basis_waarde", "basis_jaar", "laatste_waarde", "laatste_jaar",
+                       "doel_type", "doel_waarde", "doel_jaar", "oordeel", "toelichting"]].copy()
+        shown["groep"] = shown["groep"].map(lambda g: self.group_labels.get(g, g))
+        return shown
+
+    def doel_reeksen(self) -> list[tuple[str, str]]:
+        """(indicator, group) of every numeric target that has measurements in the region."""
+        pairs = []
+        for target, groep in monitor.target_series(self.dataset.indicatoren):
+            measured = not indicators.select(self.obs, indicator=target["indicator"], regio=self.regio,
+                                             groep=groep).empty
+            if target["doel_type"] == "niveau" and measured:
+                pairs.append((target["indicator"], groep))
+        return pairs
+
+    def zin_doelen(self) -> str:
+        """Key message: how many targets have which verdict."""
+        table = monitor.monitor_table(self.dataset.indicatoren, self.dataset.observations, self.regio, self.eind_jaar)
+        counts = table["oordeel"].value_counts()
+        parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.sort_index().items()]
+        sentence = (f"Van de {len(table)} doelen uit hoofdstuk 4 (per groep geteld) is met metingen tot en met "
+                    f"{self.eind_jaar} het oordeel: {', '.join(parts)}.")
+        self.messages.append(sentence)
+        return sentence
+
+    def _series(self, indicator: str, regio: str, groep: str) -> pd.DataFrame:
+        rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
+        return indicators.preferred_source(rows).sort_values("jaar")
+
+    def zin_verandering(self, indicator: str, *, groep: str = "totaal", regio: str | None = None,
+                        onderwerp: str | None = None, eenheid_woord: str | None = None) -> str:
+        """Key message: the change between the first and last measured year of the window."""
+        regio = regio or self.regio
+        series = self._series(indicator, regio, groep)
+        if series["jaar"].nunique() < 2:
+            years = ", ".join(str(y) for y in series["jaar"]) or "geen"
+            sentence = (f"Voor {self.label(indicator).lower()} ({self.group_labels.get(groep, groep).lower()}, "
+                        f"{regio}) zijn in {self.venster_tekst()} geen twee meetjaren beschikbaar "
+                        f"(gemeten: {years}).")
+        else:
+            first, last = series.iloc[0], series.iloc[-1]
+            sentence = text.sentence_change(
+                onderwerp or self.label(indicator), regio, int(first["jaar"]), first["waarde"], int(last["jaar"]),
+                last["waarde"], first["eenheid"], eenheid_woord=eenheid_woord,
+                groep_label=None if groep == "totaal" or onderwerp else self.group_labels.get(groep, groep).lower())
+            self._key_figure(last)
+        self.messages.append(sentence)
+        return sentence
+
+    def zin_vergelijking(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None,
+                         onderwerp: str | None = None) -> str:
+        """Key message: the region against the comparison regions in one year."""
+        rows = indicators.select(self.obs, indicator=indicator, groep=groep)
+        own = rows[rows["regio"] == self.regio]
+        if own.empty:
+            sentence = f"Voor {self.label(indicator).lower()} in {self.regio} zijn geen gegevens in {self.venster_tekst()}."
+            self.messages.append(sentence)
+            return sentence
+        jaar = jaar or int(own["jaar"].max())
+        rows = rows[rows["jaar"] == jaar]
+        values = {r: indicators.preferred_source(s).iloc[0]["waarde"] for r, s in rows.groupby("regio")}
+        others = {r: v for r, v in values.items() if r != self.regio}
+        if not others:
+            sentence = (f"In {jaar} zijn er voor {self.label(indicator).lower()} geen vergelijkingscijfers van "
+                        f"{', '.join(self.vergelijk_regios) or 'andere regio s'}.")
+        else:
+            subject = onderwerp or self.label(indicator)
+            sentence = text.sentence_comparison(subject[0].lower() + subject[1:], jaar, self.regio,
+                                                values[self.regio], others, self.units[indicator])
+        self.messages.append(sentence)
+        return sentence
+
+    def zin(self, tekst: str) -> str:
+        """A key message written in the notebook (use for what the data cannot phrase by itself)."""
+        self.messages.append(tekst)
+        return tekst
+
+    def _key_figure(self, row: pd.Series) -> None:
+        self.key_figures.append({
+            "indicator": row["indicator"], "label": self.label(row["indicator"]), "regio": row["regio"],
+            "groep": row["groep"], "jaar": int(row["jaar"]), "waarde": float(row["waarde"]),
+            "eenheid": row["eenheid"],
+            "tekst": text.format_value(row["waarde"], row["eenheid"], text.published_decimals(row["waarde"]))})
+
+    def kernboodschappen(self) -> str:
+        """The key messages as a Markdown list (display with ``IPython.display.Markdown``)."""
+        return "\n".join(f"- {m}" for m in self.messages)
+
+    def opslaan(self) -> Path:
+        """Write ``kerncijfers.json`` for the export step and return its path."""
+        self.table_dir.mkdir(parents=True, exist_ok=True)
+        content = {
+            "thema": self.thema, "titel": self.titel,
+            "parameters": {"regio": self.regio, "vergelijk_regios": self.vergelijk_regios,
+                           "start_jaar": self.start_jaar, "eind_jaar": self.eind_jaar},
+            "kernboodschappen": self.messages, "kerncijfers": self.key_figures, "figuren": self.figures,
+            "tabellen": self.tables, "sleuteltabel": self.key_table, "waarschuwingen": list(dict.fromkeys(self.warnings)),
+        }
+        path = self.table_dir / "kerncijfers.json"
+        path.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
+        return path
