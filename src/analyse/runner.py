@@ -91,6 +91,8 @@ def execute_notebook(notebook: Path, reports_dir: Path, parameters: dict) -> Not
             papermill.execute_notebook(
                 str(notebook), str(executed), parameters=params, cwd=str(notebook.parent),
                 progress_bar=False, log_output=False, report_mode=False,
+                # the kernel talks to this process over loopback only; keep its start-up notices out of the log
+                extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )
         except Exception as error:  # papermill raises PapermillExecutionError and kernel errors
             return NotebookResult(thema, False, time.perf_counter() - start, _failure_message(thema, error))

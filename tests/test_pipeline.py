@@ -1,0 +1,127 @@
+"""The whole analysis on the data that ships with the project, run once for this module."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analyse import data, pipeline, runner
+from analyse.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def full_run(tmp_path_factory) -> tuple[Path, list[str], bool]:
+    root = tmp_path_factory.mktemp("project")
+    for name in ("data/raw", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "data" / "processed").mkdir()
+    lines: list[str] = []
+    ok = pipeline.run(root, jobs=2, echo=lines.append)
+    return root, lines, ok
+
+
+def test_every_notebook_runs_on_the_shipped_data(full_run):
+    root, lines, ok = full_run
+    assert ok, "\n".join(lines)
+    themes = runner.available_notebooks(ROOT / "notebooks")
+    assert themes == list(runner.NOTEBOOK_ORDER)
+    for thema in themes:
+        assert (root / "reports" / "notebooks" / f"{thema}.ipynb").exists()
+        html = (root / "reports" / "notebooks" / f"{thema}.html").read_text(encoding="utf-8")
+        assert "data:image/png" in html, f"{thema}: figures are shown in the HTML report"
+        assert "from analyse" not in html, f"{thema}: code cells are left out of the HTML report"
+    progress = [line for line in lines if line.startswith("[")]
+    assert len(progress) == len(themes) and all("klaar" in line for line in progress)
+
+
+def test_demography_outputs_and_key_sentence(full_run):
+    root, _, _ = full_run
+    figures = root / "reports" / "figures" / "demografie"
+    pngs = sorted(figures.glob("*.png"))
+    assert pngs and all(p.with_suffix(".svg").exists() for p in pngs)
+    key = json.loads((root / "reports" / "tables" / "demografie" / "kerncijfers.json").read_text(encoding="utf-8"))
+    assert ("De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners in 2018, "
+            "een stijging van 3,6%.") in key["kernboodschappen"]
+    overview = pd.read_csv(root / "reports" / "tables" / "demografie" / "overzicht.csv")
+    row = overview[(overview["indicator"] == "aandeel_herkomst") & (overview["groep"] == "migratieachtergrond")
+                   & (overview["regio"] == "Maassluis")].iloc[0]
+    assert row["soort"] == "procentpunt" and row["verschil"] == pytest.approx(3.6)
+
+
+def test_register_covers_every_statement_and_explains_deviations(full_run):
+    root, _, _ = full_run
+    register = pd.read_csv(root / "reports" / "reproductie.csv", keep_default_na=False)
+    claims = pd.read_csv(root / "data" / "raw" / "beweringen.csv", keep_default_na=False)
+    assert list(register.columns) == ["id", "thema", "citaat", "verwacht", "berekend", "status", "toelichting"]
+    assert sorted(register["id"]) == sorted(claims["id"])
+    assert set(register["status"]) <= {"klopt", "wijkt_af", "geen_data"}
+    assert (register.loc[register["status"] != "klopt", "toelichting"].str.len() > 0).all()
+    population = register[register["citaat"].str.contains("stijging van 3,6% in acht jaar")].iloc[0]
+    assert population["status"] == "klopt"
+
+
+def test_monitor_covers_every_target_with_a_verdict(full_run):
+    root, _, _ = full_run
+    monitor = pd.read_csv(root / "reports" / "monitor.csv", keep_default_na=False)
+    catalogue = data.load_raw(root / "data" / "raw").indicatoren
+    targets = catalogue[catalogue["doel_type"] != ""]
+    expected = sum(max(1, len([g for g in t.split(";") if g])) for t in targets["doel_groep"])
+    assert len(monitor) == expected and set(targets["indicator"]) == set(monitor["indicator"])
+    assert set(monitor["oordeel"]) <= {"gehaald", "op_koers", "onzeker", "niet_op_koers", "onvoldoende_data"}
+    assert (monitor["toelichting"].str.len() > 0).all()
+
+
+def test_trend_table_refuses_short_series_with_a_reason(full_run):
+    root, _, _ = full_run
+    trends = pd.read_csv(root / "reports" / "trends.csv", keep_default_na=False)
+    refused = trends[trends["methode"] == "geen"]
+    fitted = trends[trends["methode"] != "geen"]
+    assert not refused.empty and (refused["reden"].str.len() > 0).all()
+    assert not fitted.empty and (fitted["n_jaren"].astype(int) >= 3).all()
+
+
+def test_publication_files_exist_and_open(full_run):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    root, _, _ = full_run
+    reports = root / "reports"
+    workbook = load_workbook(reports / "tabellen.xlsx")
+    assert "Doelenmonitor" in workbook.sheetnames and "Reproductie" in workbook.sheetnames
+    document = Document(reports / "beleidsnota.docx")
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
+    assert "Demografie en diversiteit" in headings and "Doelenmonitor" in headings
+    assert len(document.inline_shapes) > 10
+    captions = [p.text for p in document.paragraphs if p.text.startswith("Figuur ")]
+    assert captions[0].startswith("Figuur 1.") and len(captions) == len(document.inline_shapes)
+    cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
+    assert "32.518" in cells
+    index = (reports / "index.html").read_text(encoding="utf-8")
+    assert 'href="notebooks/demografie.html"' in index and "<script" not in index
+
+
+def test_unknown_region_and_missing_year_are_refused_with_what_exists(full_run, monkeypatch, capsys):
+    root, _, _ = full_run
+    monkeypatch.setenv("ANALYSE_ROOT", str(root))
+    assert main(["run", "--thema", "demografie", "-p", "regio=Delft"]) == 2
+    err = capsys.readouterr().err
+    assert "regio 'Delft' komt niet voor" in err and "Maassluis" in err
+    assert main(["run", "--thema", "demografie", "--eind-jaar", "2030"]) == 2
+    err = capsys.readouterr().err
+    assert "eind_jaar 2030 staat niet in de data voor Maassluis" in err and "2018" in err
+    assert main(["run", "--thema", "sport"]) == 2
+    assert "onbekend thema: sport" in capsys.readouterr().err
+
+
+def test_list_shows_themes_and_parameters(monkeypatch, capsys):
+    monkeypatch.setenv("ANALYSE_ROOT", str(ROOT))
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    for name in ("demografie", "monitor", "regio=", "vergelijk_regios=", "start_jaar=", "eind_jaar=", "data_dir="):
+        assert name in out
