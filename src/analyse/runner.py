@@ -86,6 +86,9 @@ def execute_notebook(notebook: Path, reports_dir: Path, parameters: dict) -> Not
     try:
         executed = staging / "notebooks" / f"{thema}.ipynb"
         executed.parent.mkdir(parents=True)
+        previous = reports_dir / "figures" / thema
+        if previous.is_dir():  # lets the notebook keep figures whose data did not change
+            shutil.copytree(previous, staging / "figures" / thema)
         params = {**parameters, "output_dir": str(staging)}
         try:
             papermill.execute_notebook(

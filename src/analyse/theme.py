@@ -6,6 +6,7 @@ everything it shows is also written to ``output_dir`` (figures, tables, ``kernci
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -25,6 +26,32 @@ TITLES = {
     "monitor": "Doelenmonitor hoofdstuk 4",
 }
 EDITOR = "bewerking gemeente Maassluis"
+FIGURE_CACHE = ".figuren.json"
+_STYLE_VERSION = hashlib.sha256(Path(plots.__file__).read_bytes()).hexdigest()
+
+
+def _fingerprint(*parts) -> str:
+    """A stable digest of a figure's inputs (data frames by content) and of the house style."""
+    digest = hashlib.sha256(_STYLE_VERSION.encode())
+    for part in parts:
+        if isinstance(part, dict):
+            for key in sorted(part):
+                digest.update(key.encode())
+                value = part[key]
+                digest.update(value.to_csv(index=False).encode() if isinstance(value, pd.DataFrame) else
+                              repr(sorted(value.items()) if isinstance(value, dict) else value).encode())
+        elif isinstance(part, pd.DataFrame):
+            digest.update(part.to_csv(index=False).encode())
+        else:
+            digest.update(repr(part).encode())
+    return digest.hexdigest()
+
+
+def _read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
 
 
 class Theme:
@@ -68,6 +95,8 @@ class Theme:
         self.warnings: list[str] = []
         self.key_table: str | None = None
         self._trends: pd.DataFrame | None = None
+        self._cache = _read_json(self.figure_dir / FIGURE_CACHE)
+        self._drawn: dict[str, str] = {}
         self._fitted: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ helpers
@@ -103,15 +132,24 @@ class Theme:
         self.tables.append({"naam": name, "csv": str(path.relative_to(self.output_dir)), "titel": titel,
                             "bron": bron, "kolommen": kolommen})
 
-    def _save_figure(self, fig, name: str, titel: str, bron: str, indicator: str) -> Image:
-        """Save as PNG and SVG, register for the exports, and return the PNG for display in the notebook."""
-        paths = plots.save_figure(fig, self.figure_dir, name)
+    def _figure(self, plot, rows: pd.DataFrame, *, name: str, indicator: str, titel: str, bron: str,
+                **kwargs) -> Image:
+        """Draw with ``plot`` and save as PNG and SVG, unless the same figure is already there.
+
+        A figure is identified by a fingerprint of its data, its arguments and the house style; the runner
+        hands each run the previous run's figures, so an unchanged figure is not drawn again.
+        """
+        png, svg = self.figure_dir / f"{name}.png", self.figure_dir / f"{name}.svg"
+        key = _fingerprint(plot.__name__, rows, titel, bron, kwargs)
+        if not (self._cache.get(name) == key and png.exists() and svg.exists()):
+            for path in (png, svg):  # never write through to a file the previous run published
+                path.unlink(missing_ok=True)
+            plots.save_figure(plot(rows, title=titel, bron=bron, **kwargs), self.figure_dir, name)
+        self._drawn[name] = key
         self.figures = [f for f in self.figures if f["naam"] != name]
-        self.figures.append({"naam": name, "indicator": indicator,
-                             "png": str(Path(paths["png"]).relative_to(self.output_dir)),
-                             "svg": str(Path(paths["svg"]).relative_to(self.output_dir)), "titel": titel,
-                             "bron": bron})
-        return Image(filename=str(paths["png"]), width=640)
+        self.figures.append({"naam": name, "indicator": indicator, "png": str(png.relative_to(self.output_dir)),
+                             "svg": str(svg.relative_to(self.output_dir)), "titel": titel, "bron": bron})
+        return Image(filename=str(png), width=640)
 
     # ------------------------------------------------------------------ overview
 
@@ -200,11 +238,11 @@ class Theme:
         where = fixed["regio"] if per == "groep" else self.group_labels.get(fixed["groep"], fixed["groep"])
         titel = titel or f"{self.label(indicator)}, {where}, {self._span(rows)}"
         bron = self.source_line(rows)
-        fig = plots.series_figure(
-            rows, hue=per, labels=self._series_labels(), title=titel, eenheid=self.units[indicator], bron=bron,
-            trend=self._fitted_for(indicator, per, list(rows[per].unique()), fixed), doel=self._target(indicator))
-        return self._save_figure(fig, naam or f"{indicator}_{fixed.get('regio', fixed.get('groep'))}_per_{per}".lower(),
-                                 titel, bron, indicator)
+        return self._figure(
+            plots.series_figure, rows, name=naam or f"{indicator}_{fixed.get('regio', fixed.get('groep'))}_per_{per}".lower(),
+            indicator=indicator, titel=titel, bron=bron, hue=per, labels=self._series_labels(),
+            eenheid=self.units[indicator], trend=self._fitted_for(indicator, per, list(rows[per].unique()), fixed),
+            doel=self._target(indicator))
 
     def vergelijking(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None,
                      per: str = "regio", groepen: list[str] | None = None, regio: str | None = None,
@@ -225,8 +263,8 @@ class Theme:
         bron = self.source_line(rows)
         plot = plots.rank_figure if self.units[indicator] == "rang" else plots.bar_figure
         kwargs = {} if plot is plots.rank_figure else {"eenheid": self.units[indicator]}
-        fig = plot(rows, category=per, labels=self._series_labels(), title=titel, bron=bron, **kwargs)
-        return self._save_figure(fig, naam or f"{indicator}_{per}_{jaar}".lower(), titel, bron, indicator)
+        return self._figure(plot, rows, name=naam or f"{indicator}_{per}_{jaar}".lower(), indicator=indicator,
+                            titel=titel, bron=bron, category=per, labels=self._series_labels(), **kwargs)
 
     def alle_figuren(self) -> list:
         """A figure for every indicator of the theme not shown yet, in the form its data allow.
@@ -414,6 +452,11 @@ class Theme:
             "kernboodschappen": self.messages, "kerncijfers": self.key_figures, "figuren": self.figures,
             "tabellen": self.tables, "sleuteltabel": self.key_table, "waarschuwingen": list(dict.fromkeys(self.warnings)),
         }
+        self.figure_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.figure_dir.iterdir():  # figures of an earlier run that this run did not make
+            if stale.suffix in (".png", ".svg") and stale.stem not in self._drawn:
+                stale.unlink()
+        (self.figure_dir / FIGURE_CACHE).write_text(json.dumps(self._drawn, indent=1, sort_keys=True), encoding="utf-8")
         path = self.table_dir / "kerncijfers.json"
         path.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
         return path
