@@ -1,0 +1,152 @@
+"""Time the full analysis three ways on the same machine and data, and write reports/benchmark.json.
+
+(a) ``analyse run``: the pipeline (validation, notebooks in parallel, exports);
+(b) the plain way: each notebook executed one by one with ``jupyter nbconvert --to notebook --execute``;
+(c) the floor: one Python process that imports the libraries once and runs the same analysis code
+    (the notebooks' code cells) for every theme, without kernels or notebooks.
+
+Every approach runs in its own copy of ``data/raw`` and ``notebooks/`` and starts without reports, so
+every figure is drawn each time (a cold run). Also timed: a warm rerun of (a) (nothing changed, so no
+figure is redrawn), a single-theme rerun and ``analyse validate``.
+
+    python benchmarks/run_benchmark.py                 # all themes, 3 repeats
+    python benchmarks/run_benchmark.py --quick         # one small theme, 1 repeat (a smoke test for CI)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+FLOOR = r"""
+import sys, time
+start = time.perf_counter()
+from pathlib import Path
+import nbformat
+root, themes = Path(sys.argv[1]), sys.argv[2:]
+for thema in themes:
+    notebook = nbformat.read(root / "notebooks" / f"{thema}.ipynb", as_version=4)
+    namespace = {}
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        source = cell.source
+        if "parameters" in cell.metadata.get("tags", []):
+            source += f"\ndata_dir = {str(root / 'data')!r}\noutput_dir = {str(root / 'reports')!r}"
+        exec(compile(source, f"{thema}.ipynb", "exec"), namespace)
+"""
+
+
+def copy_project(target: Path) -> Path:
+    for name in ("data/raw", "notebooks"):
+        shutil.copytree(ROOT / name, target / name)
+    (target / "data" / "processed").mkdir(parents=True, exist_ok=True)
+    return target
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
+    start = time.perf_counter()
+    result = subprocess.run(command, cwd=cwd, env={**os.environ, **(env or {})}, capture_output=True, text=True)
+    seconds = time.perf_counter() - start
+    if result.returncode != 0:
+        raise SystemExit(f"Mislukt: {' '.join(command)}\n{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return seconds
+
+
+def clean(project: Path) -> None:
+    shutil.rmtree(project / "reports", ignore_errors=True)
+    for path in (project / "data" / "processed").glob("*.csv"):
+        path.unlink()
+
+
+def run_pipeline(project: Path, themes: list[str], jobs: int) -> float:
+    args = [str(BIN / "analyse"), "run", "--jobs", str(jobs)] + [a for t in themes for a in ("--thema", t)]
+    return timed(args, project, {"ANALYSE_ROOT": str(project)})
+
+
+def run_plain(project: Path, themes: list[str]) -> float:
+    start = time.perf_counter()
+    for thema in themes:
+        timed([str(BIN / "jupyter"), "nbconvert", "--to", "notebook", "--execute", "--output-dir",
+               str(project / "executed"), str(project / "notebooks" / f"{thema}.ipynb")], project / "notebooks")
+    return time.perf_counter() - start
+
+
+def run_floor(project: Path, themes: list[str]) -> float:
+    return timed([sys.executable, "-c", FLOOR, str(project), *themes], project)
+
+
+def median_of(repeat: int, prepare, measure) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(repeat):
+        prepare()
+        times.append(measure())
+    return statistics.median(times), times
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--thema", action="append", default=None)
+    parser.add_argument("--quick", action="store_true", help="één klein thema, één herhaling")
+    parser.add_argument("--output", type=Path, default=ROOT / "reports" / "benchmark.json")
+    args = parser.parse_args(argv)
+    sys.path.insert(0, str(ROOT / "src"))
+    from analyse.runner import available_notebooks
+
+    themes = args.thema or (["basisvaardigheden"] if args.quick else available_notebooks(ROOT / "notebooks"))
+    repeat = 1 if args.quick else args.repeat
+    work = Path(tempfile.mkdtemp(prefix="benchmark-"))
+    try:
+        projects = {name: copy_project(work / name) for name in ("a", "b", "c")}
+        print(f"Benchmark: {len(themes)} notebooks, {repeat}x, {args.jobs} jobs, {os.cpu_count()} cores", flush=True)
+        results = {}
+        for key, label, measure in (
+            ("a_analyse_run", "(a) analyse run", lambda: run_pipeline(projects["a"], themes, args.jobs)),
+            ("b_nbconvert_een_voor_een", "(b) nbconvert, een voor een", lambda: run_plain(projects["b"], themes)),
+            ("c_ondergrens_een_proces", "(c) ondergrens, een proces", lambda: run_floor(projects["c"], themes)),
+        ):
+            project = projects[key[0]]
+            results[key] = median_of(repeat, lambda p=project: clean(p), measure)
+            print(f"  {label:<32} mediaan {results[key][0]:6.1f} s  {[round(t, 1) for t in results[key][1]]}", flush=True)
+        results["a_herhaling_zonder_wijziging"] = median_of(repeat, lambda: None,
+                                                            lambda: run_pipeline(projects["a"], themes, args.jobs))
+        results["een_thema_herhaling"] = median_of(repeat, lambda: None,
+                                                   lambda: run_pipeline(projects["a"], themes[:1], args.jobs))
+        results["analyse_validate"] = median_of(repeat, lambda: None, lambda: timed(
+            [str(BIN / "analyse"), "validate"], projects["a"], {"ANALYSE_ROOT": str(projects["a"])}))
+        for key in ("a_herhaling_zonder_wijziging", "een_thema_herhaling", "analyse_validate"):
+            print(f"  {key:<32} mediaan {results[key][0]:6.1f} s", flush=True)
+        a, b, c = (results[k][0] for k in ("a_analyse_run", "b_nbconvert_een_voor_een", "c_ondergrens_een_proces"))
+        report = {
+            "machine": {"cores": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+            "themas": themes, "herhalingen": repeat, "jobs": args.jobs,
+            "seconden_mediaan": {k: round(v[0], 2) for k, v in results.items()},
+            "seconden_alle": {k: [round(t, 2) for t in v[1]] for k, v in results.items()},
+            "verhouding_a_b": round(a / b, 3), "verhouding_a_c": round(a / c, 3),
+            "doel": {"a_b_hoogstens": 0.5, "a_c_hoogstens": 3.0},
+        }
+        print(f"  a/b = {report['verhouding_a_b']:.2f} (doel <= 0,5)   a/c = {report['verhouding_a_c']:.2f} (doel <= 3)")
+        args.output.parent.mkdir(parents=True, exist_ok=True)
+        args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+        print(f"Geschreven: {args.output}")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
