@@ -166,9 +166,6 @@ def test_bad_data_is_refused_by_validate_and_run(case, root, good_run, monkeypat
         assert_nothing_lost(good_run, raw_before)
 
 
-@pytest.mark.xfail(strict=True, raises=pd.errors.ParserError,
-                   reason="BUG data.read_table: an unquoted decimal comma adds a field; pandas' ParserError "
-                          "escapes as a traceback instead of a Problem naming file and row")
 def test_unquoted_decimal_comma_in_comma_file_is_refused(root, good_run, monkeypatch, capsys):
     (root / "data" / "raw" / NEW_FILE).write_text(
         f"{HEADER}\n{VALID}\naandeel_herkomst,Maassluis,nederlands,2019,73,1,procent,beleidsvisie_2019,,,,,\n",

@@ -114,6 +114,7 @@ def test_monitor_reports_the_2019_measurement(new_year):
     table = read(new_year / "monitor.csv")
     vve = table[(table["indicator"] == "vve_deelname") & (table["groep"] == "totaal")].iloc[0]
     assert (vve["laatste_jaar"], float(vve["laatste_waarde"])) == ("2019", VVE_2019[3])
+    assert vve["laatste_bron"] == TEST_SOURCE and vve["trend_bron"] == "gemeente_maassluis_jaarverslag_2017"
     # 11.1% is below the 90% target and the consistent series has two years: no verdict.
     assert vve["oordeel"] == "onvoldoende_data"
 

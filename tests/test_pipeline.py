@@ -115,6 +115,9 @@ def test_unknown_region_and_missing_year_are_refused_with_what_exists(full_run, 
     assert main(["run", "--thema", "demografie", "--eind-jaar", "2030"]) == 2
     err = capsys.readouterr().err
     assert "eind_jaar 2030 staat niet in de data voor Maassluis" in err and "2018" in err
+    assert main(["run", "--thema", "basisvaardigheden", "--eind-jaar", "2010"]) == 2
+    err = capsys.readouterr().err
+    assert "thema basisvaardigheden heeft voor Maassluis geen gegevens" in err and "2017" in err
     assert main(["run", "--thema", "sport"]) == 2
     assert "onbekend thema: sport" in capsys.readouterr().err
 

@@ -7,6 +7,7 @@ The contract itself is described for researchers in ``docs/datacontract.md``.
 
 from __future__ import annotations
 
+import csv
 import io
 import os
 import tempfile
@@ -147,7 +148,18 @@ def read_table(path: Path, required: tuple[str, ...], problems: list[Problem]) -
             return None
         header = text.splitlines()[0]
         semicolon = header.count(";") > header.count(",")
-        frame = pd.read_csv(io.StringIO(text), sep=";" if semicolon else ",", dtype=str, keep_default_na=False)
+        records = list(csv.reader(io.StringIO(text), delimiter=";" if semicolon else ","))
+        records = [r for r in records if any(field.strip() for field in r)]
+        width = len(records[0])
+        for number, record in enumerate(records[1:], start=2):
+            if len(record) != width:
+                hint = (" Staat er een komma in een getal (3,6)? Gebruik een punt als decimaalteken, of zet tekst "
+                        "met komma's tussen aanhalingstekens.") if not semicolon else ""
+                problems.append(Problem(name, number, None, None,
+                                        f"de rij heeft {len(record)} velden, de kopregel {width}.{hint}"))
+        if any(len(r) != width for r in records[1:]):
+            return None
+        frame = pd.DataFrame(records[1:], columns=records[0], dtype=str)
     frame.columns = [str(c).strip() for c in frame.columns]
     missing = [c for c in required if c not in frame.columns]
     if missing:

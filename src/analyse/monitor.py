@@ -25,7 +25,7 @@ RULES = {
                         "Twee metingen tonen hooguit een richting, zonder onzekerheidsmarge; die staat in de toelichting.",
 }
 COLUMNS = ["indicator", "label", "doel_omschrijving", "regio", "groep", "doel_type", "doel_waarde", "doel_jaar",
-           "basis_waarde", "basis_jaar", "laatste_waarde", "laatste_jaar", "bron", "trend_methode", "n_jaren",
+           "basis_waarde", "basis_jaar", "laatste_waarde", "laatste_jaar", "laatste_bron", "trend_bron", "trend_methode", "n_jaren",
            "helling", "helling_ondergrens", "helling_bovengrens", "projectie", "projectie_ondergrens",
            "projectie_bovengrens", "oordeel", "toelichting"]
 
@@ -67,7 +67,8 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
         return record
     series = indicators.preferred_source(rows).sort_values("jaar")
     latest = rows.sort_values(["jaar", "bron"]).iloc[-1]
-    record.update(laatste_waarde=latest["waarde"], laatste_jaar=int(latest["jaar"]), bron=series.iloc[0]["bron"])
+    record.update(laatste_waarde=latest["waarde"], laatste_jaar=int(latest["jaar"]), laatste_bron=latest["bron"],
+                  trend_bron=series.iloc[0]["bron"])
     fit = trends.fit_trend(series)
     record.update(trend_methode=fit.methode, n_jaren=fit.n_jaren)
     notes = [fit.opmerking] if fit.opmerking else []

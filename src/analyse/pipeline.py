@@ -17,7 +17,7 @@ COLLECTED = {
 }
 
 
-def check_parameters(dataset: data.Dataset, parameters: dict) -> None:
+def check_parameters(dataset: data.Dataset, parameters: dict, themes: list[str]) -> None:
     """Refuse a region or window the data cannot answer, naming what is available."""
     regio = parameters.get("regio", "Maassluis")
     regions = sorted(dataset.observations["regio"].unique())
@@ -37,6 +37,16 @@ def check_parameters(dataset: data.Dataset, parameters: dict) -> None:
     start, end = parameters.get("start_jaar"), parameters.get("eind_jaar")
     if start is not None and end is not None and start >= end:
         raise data.ParameterError(f"start_jaar ({start}) moet voor eind_jaar ({end}) liggen.")
+    for thema in themes:
+        if thema not in data.THEMES:
+            continue
+        own = dataset.years(regio=regio, thema=thema)
+        inside = [y for y in own if (start is None or y >= start) and (end is None or y <= end)]
+        if not inside:
+            raise data.ParameterError(
+                f"thema {thema} heeft voor {regio} geen gegevens in het gevraagde venster "
+                f"({start or 'begin'}-{end or 'eind'}); jaren met gegevens voor dit thema: {_span(own)}. "
+                "Kies een ander venster of laat dit thema weg met --thema.")
 
 
 def _span(years: list[int]) -> str:
@@ -80,7 +90,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     unknown = [t for t in selected if t not in available]
     if unknown:
         raise data.ParameterError(f"onbekend thema: {', '.join(unknown)}; beschikbaar: {', '.join(available)}.")
-    check_parameters(dataset, parameters)
+    check_parameters(dataset, parameters, selected)
     parameters.setdefault("data_dir", str(root / "data"))
     echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
     result = runner.run_notebooks(notebooks, reports, selected, parameters, jobs, echo=echo)

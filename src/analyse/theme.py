@@ -81,8 +81,12 @@ class Theme:
         own_years = sorted(theme_obs.loc[theme_obs["regio"] == regio, "jaar"].unique())
         if not own_years:
             raise data.ParameterError(f"geen gegevens voor thema '{thema}' in {regio}.")
-        self.start_jaar = int(start_jaar) if start_jaar is not None else int(own_years[0])
         self.eind_jaar = int(eind_jaar) if eind_jaar is not None else int(own_years[-1])
+        earlier = [y for y in own_years if y <= self.eind_jaar]
+        if start_jaar is None and not earlier:
+            raise data.ParameterError(f"thema '{thema}' heeft voor {regio} geen gegevens tot en met {self.eind_jaar}; "
+                                      f"jaren met gegevens: {', '.join(str(y) for y in own_years)}.")
+        self.start_jaar = int(start_jaar) if start_jaar is not None else int(earlier[0])
         if self.start_jaar > self.eind_jaar:
             raise data.ParameterError(f"start_jaar {self.start_jaar} ligt na eind_jaar {self.eind_jaar}.")
         regions = [regio, *self.vergelijk_regios]
@@ -417,8 +421,10 @@ class Theme:
         values = {r: indicators.preferred_source(s).iloc[0]["waarde"] for r, s in rows.groupby("regio")}
         others = {r: v for r, v in values.items() if r != self.regio}
         if not others:
-            sentence = (f"In {jaar} zijn er voor {self.label(indicator).lower()} geen vergelijkingscijfers van "
-                        f"{', '.join(self.vergelijk_regios) or 'andere regio s'}.")
+            subject = (onderwerp or self.label(indicator)).lower()
+            group = "" if groep == "totaal" else f" ({self.group_labels.get(groep, groep).lower()})"
+            sentence = (f"In {jaar} zijn er voor {subject}{group} in {self.regio} geen vergelijkingscijfers van "
+                        f"{', '.join(self.vergelijk_regios) or 'andere regio’s'}.")
         else:
             subject = onderwerp or self.label(indicator)
             sentence = text.sentence_comparison(subject[0].lower() + subject[1:], jaar, self.regio,
@@ -442,8 +448,8 @@ class Theme:
         """The key messages as a Markdown list (display with ``IPython.display.Markdown``)."""
         return "\n".join(f"- {m}" for m in self.messages)
 
-    def opslaan(self) -> Path:
-        """Write ``kerncijfers.json`` for the export step and return its path."""
+    def opslaan(self) -> Markdown:
+        """Write ``kerncijfers.json`` for the export step and say what was saved."""
         self.table_dir.mkdir(parents=True, exist_ok=True)
         content = {
             "thema": self.thema, "titel": self.titel,
@@ -459,4 +465,5 @@ class Theme:
         (self.figure_dir / FIGURE_CACHE).write_text(json.dumps(self._drawn, indent=1, sort_keys=True), encoding="utf-8")
         path = self.table_dir / "kerncijfers.json"
         path.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
-        return path
+        return Markdown(f"Opgeslagen: {len(self.figures)} figuren, {len(self.tables)} tabellen, "
+                        f"{len(self.messages)} kernboodschappen en `kerncijfers.json` in `tables/{self.thema}/`.")
