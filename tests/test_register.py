@@ -229,3 +229,19 @@ def test_shipped_register():
     notes = claims.set_index("id")["toelichting"].fillna("").str.strip()
     unexplained = [i for i in table.loc[table["status"] == "wijkt_af", "id"] if not notes[i]]
     assert not unexplained, f"wijkt_af zonder toelichting in beweringen.csv: {unexplained}"
+
+
+def test_highest_and_lowest_over_regions():
+    obs = pd.DataFrame([
+        {"indicator": "werkloosheid", "regio": "Maassluis", "groep": "totaal", "jaar": 2017, "waarde": 7.6, "bron": "b"},
+        {"indicator": "werkloosheid", "regio": "Nederland", "groep": "totaal", "jaar": 2017, "waarde": 6.1, "bron": "b"},
+        {"indicator": "werkloosheid", "regio": "Schiedam", "groep": "totaal", "jaar": 2017, "waarde": 8.2, "bron": "b"},
+    ])
+    base = {"id": "x", "thema": "arbeid_inkomen", "citaat": "c", "eenheid": "tekst", "decimalen": "0",
+            "indicator": "werkloosheid", "groep": "totaal", "jaar": "2017", "jaar_tot": "", "toelichting": ""}
+    highest = register.check_claim(pd.Series({**base, "berekening": "hoogste", "regio": "Maassluis;Nederland",
+                                              "verwacht": "Maassluis"}), obs)
+    assert highest["status"] == "klopt" and "Nederland: 6,1" in highest["toelichting"]
+    lowest = register.check_claim(pd.Series({**base, "berekening": "laagste", "verwacht": "Maassluis",
+                                             "regio": "Maassluis;Nederland;Schiedam"}), obs)
+    assert lowest["status"] == "wijkt_af" and lowest["berekend"] == "Nederland"

@@ -26,7 +26,7 @@ NUMBER_WORDS = {
     Decimal(100): ["alle"],
 }
 # Register rows whose `verwacht` is a word or a rank, not a printed number.
-NON_NUMERIC_CALCULATIONS = {"richting", "hoogste"}
+NON_NUMERIC_CALCULATIONS = {"richting", "hoogste", "laagste"}
 
 
 def read_csv(name: str) -> list[dict[str, str]]:
@@ -142,8 +142,9 @@ def test_register_refers_to_catalogued_codes():
                 problems.append(f"{row['id']}: {column} {row[column]} ontbreekt in indicatoren.csv")
         if indicators.get(row["indicator"]) not in (None, row["thema"]):
             problems.append(f"{row['id']}: thema {row['thema']} != {indicators[row['indicator']]}")
-        if row["regio"] not in regions:
-            problems.append(f"{row['id']}: regio {row['regio']} ontbreekt in regios.csv")
+        for region in row["regio"].split(";"):
+            if region not in regions:
+                problems.append(f"{row['id']}: regio {region} ontbreekt in regios.csv")
         for group in row["groep"].split(";") + ([row["noemer_groep"]] if row["noemer_groep"] else []):
             if group not in groups:
                 problems.append(f"{row['id']}: groep {group} ontbreekt in groepen.csv")

@@ -27,7 +27,8 @@ THEMES = (
 )
 DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")
 TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
-CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste")
+CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste",
+                "laagste")
 
 REQUIRED = ("indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron")
 OPTIONAL = ("periode", "teller", "noemer", "vindplaats", "opmerking")
@@ -315,7 +316,7 @@ def _check_claims(claims: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: 
             if value and value not in indicators:
                 problems.append(Problem(row["_bestand"], row["_rij"], column, value,
                                         "onbekende indicator; zie indicatoren.csv."))
-        if not str(row["decimalen"]).isdigit() and row["berekening"] not in ("richting", "hoogste"):
+        if not str(row["decimalen"]).isdigit() and row["berekening"] not in ("richting", "hoogste", "laagste"):
             problems.append(Problem(row["_bestand"], row["_rij"], "decimalen", row["decimalen"],
                                     "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde."))
 

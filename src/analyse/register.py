@@ -33,23 +33,34 @@ def _direction(v0: float, v1: float) -> str:
     return "stijging" if v1 > v0 else "daling" if v1 < v0 else "gelijk"
 
 
+def _extreme(kind: str, indicator: str, regio: str, groep: str, jaar: int | None, obs: pd.DataFrame):
+    """Which candidate has the highest (lowest) value: groups in one region, or regions for one group.
+
+    The candidates are the ';'-separated list in ``groep`` or, when ``regio`` holds the list, in ``regio``.
+    """
+    over = "regio" if ";" in regio else "groep"
+    candidates = [c.strip() for c in (regio if over == "regio" else groep).split(";") if c.strip()]
+    rows = select(obs, indicator=indicator, **{over: candidates}, **({"groep": groep} if over == "regio"
+                                                                      else {"regio": regio}))
+    if jaar is not None:
+        rows = rows[rows["jaar"] == jaar]
+    elif not rows.empty:
+        rows = rows[rows["jaar"] == rows["jaar"].max()]
+    if rows[over].nunique() < len(candidates):
+        return None, f"niet alle kandidaten ({', '.join(candidates)}) gemeten in hetzelfde jaar"
+    rows = pd.concat([preferred_source(r) for _, r in rows.groupby(over)])
+    pick = rows.loc[rows["waarde"].idxmax() if kind == "hoogste" else rows["waarde"].idxmin()]
+    values = ", ".join(f"{r[over]}: {nl(r['waarde'])}" for _, r in rows.sort_values(over).iterrows())
+    return pick[over], f"{kind} van {values} in {int(pick['jaar'])}"
+
+
 def recompute_claim(claim: pd.Series, obs: pd.DataFrame) -> tuple[object, str]:
     """Recompute one statement; returns (value or word, how it was computed) or (None, why not)."""
     kind = claim["berekening"]
     indicator, regio, groep = claim["indicator"], claim["regio"], claim["groep"]
     jaar, jaar_tot = _year(claim["jaar"]), _year(claim.get("jaar_tot", ""))
-    if kind == "hoogste":
-        candidates = [g.strip() for g in groep.split(";") if g.strip()]
-        rows = select(obs, indicator=indicator, regio=regio, groep=candidates)
-        if jaar is not None:
-            rows = rows[rows["jaar"] == jaar]
-        elif not rows.empty:
-            rows = rows[rows["jaar"] == rows["jaar"].max()]
-        if rows["groep"].nunique() < len(candidates):
-            return None, f"niet alle groepen ({', '.join(candidates)}) gemeten in hetzelfde jaar"
-        rows = preferred_source(rows)
-        top = rows.loc[rows["waarde"].idxmax()]
-        return top["groep"], f"hoogste van {', '.join(candidates)} in {int(top['jaar'])}"
+    if kind in ("hoogste", "laagste"):
+        return _extreme(kind, indicator, regio, groep, jaar, obs)
     if kind == "richting":
         if jaar is None or jaar_tot is None:
             series = preferred_source(select(obs, indicator=indicator, regio=regio, groep=groep, start=jaar))
