@@ -126,10 +126,11 @@ def test_docx_figures_and_numbered_captions(reports):
     captions = [p.text for p in doc.paragraphs if p.text.startswith("Figuur ")]
     assert captions == [f"Figuur {n}. {f['titel']}" for n, f in enumerate(figuren, start=1)]
     texts = [p.text for p in doc.paragraphs]
-    for figuur in figuren:  # the source line follows its caption, in small italic
+    for figuur, shape in zip(figuren, doc.inline_shapes):
+        # the source line is in the image: not repeated under the caption, but in the alt text
         caption = texts.index(next(c for c in captions if c.endswith(figuur["titel"])))
-        source = doc.paragraphs[caption + 1]
-        assert source.text == figuur["bron"] and source.runs[0].italic
+        assert texts[caption + 1] != figuur["bron"]
+        assert shape._inline.docPr.get("descr") == f"{figuur['titel']}. {figuur['bron']}"
 
 
 def test_docx_key_tables_use_dutch_numbers_and_headers(reports):
@@ -152,12 +153,91 @@ def test_docx_monitor_and_register(reports):
     assert header[0] == "Indicator" and "Basis" in header and "Oordeel" in header
     assert "Indicator (code)" not in header  # the label stands for the code
     assert "Laatste meting" not in header  # no value at all in the fixture: column left out
-    assert [c.text for c in monitor.rows[1].cells][:3] == ["Totaal aantal bijstandsuitkeringen", "aantal", "825"]
+    # what the target is, then where it stands
+    assert [c.text for c in monitor.rows[1].cells][:4] == ["Totaal aantal bijstandsuitkeringen", "aantal",
+                                                          "Neemt af", "825"]
     deviating = [r for r in _csv_rows(reports / "reproductie.csv") if r["status"] == "wijkt_af"]
     assert [row.cells[0].text for row in register.rows[1:]] == [r["id"] for r in deviating]
     assert register.rows[1].cells[-1].text == deviating[0]["toelichting"]
     counts = next(p.text for p in doc.paragraphs if p.text.startswith("Uitkomst van de herberekening"))
     assert "klopt: 2" in counts and "wijkt af: 1" in counts and "geen data: 1" in counts
+
+
+def _write_csv(path: Path, rows: list[dict]) -> None:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _set_kerncijfers(root: Path, thema: str, meta: dict) -> None:
+    path = root / "tables" / thema / "kerncijfers.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+
+
+def test_theme_tables_publish_their_columns_without_float_noise(reports):
+    meta = _kerncijfers(reports, "demografie")
+    table = meta["tabellen"][0]
+    rows = _csv_rows(reports / table["csv"])
+    for row in rows:  # a code column that is not published, and a difference as pandas writes it
+        row["indicator"] = "code_" + row["regio"].lower()
+        row["verschil"] = "3.599999999999998" if row["jaar"] == "2018" else ""
+    _write_csv(reports / table["csv"], rows)
+    table["kolommen"]["verschil"] = "Verschil"
+    _set_kerncijfers(reports, "demografie", meta)
+
+    doc = _docx(reports)
+    header = [c.text for c in doc.tables[0].rows[0].cells]
+    assert header == list(table["kolommen"].values())  # in the order of kolommen, no code column
+    verschil = [row.cells[-1].text for row in doc.tables[0].rows[1:]]
+    assert verschil == ["–" if r["jaar"] != "2018" else "3,6" for r in rows]
+
+    sheet = openpyxl.load_workbook(export.write_workbook(reports, reports / "tabellen.xlsx"))[meta["titel"]]
+    assert [c.value for c in sheet[2]][:len(header)] == header
+    cell = sheet.cell(3 + [r["jaar"] for r in rows].index("2018"), len(header))
+    assert cell.value == pytest.approx(3.6) and cell.number_format == "#,##0.0"
+
+
+def test_wide_key_table_gets_a_landscape_page(reports):
+    meta = _kerncijfers(reports, "demografie")
+    table = meta["tabellen"][0]
+    rows = _csv_rows(reports / table["csv"])
+    extra = [f"kolom_{i}" for i in range(export.PORTRAIT_MAX_COLUMNS)]
+    _write_csv(reports / table["csv"], [row | {name: "1" for name in extra} for row in rows])
+    table["kolommen"] |= {name: name for name in extra}
+    _set_kerncijfers(reports, "demografie", meta)
+
+    doc = _docx(reports)
+    landscape = [s.page_width > s.page_height for s in doc.sections]
+    # title and demografie; its key table; criminaliteit again portrait; the monitor; the register
+    assert landscape == [False, True, False, True, False]
+    assert all(cell.paragraphs[0].runs[0].font.size == docx.shared.Pt(8) for cell in doc.tables[0].rows[1].cells)
+
+
+def test_monitor_is_shown_once_when_a_theme_has_it_as_key_table(reports):
+    monitor = _csv_rows(reports / "monitor.csv")
+    monitor[0]["oordeel"] = "onvoldoende_data"
+    _write_csv(reports / "monitor.csv", monitor)
+    (reports / "tables" / "monitor").mkdir()
+    shutil.copy(reports / "monitor.csv", reports / "tables" / "monitor" / "monitor.csv")
+    _set_kerncijfers(reports, "monitor", {
+        "thema": "monitor", "titel": "Doelenmonitor hoofdstuk 4", "kernboodschappen": [], "figuren": [],
+        "tabellen": [{"naam": "monitor", "csv": "tables/monitor/monitor.csv", "titel": "Doelen",
+                      "bron": "Bron: beleidsvisie", "kolommen": {"label": "Indicator", "oordeel": "Oordeel"}}],
+        "sleuteltabel": "monitor"})
+
+    doc = _docx(reports)
+    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
+    assert headings[-4:] == [_kerncijfers(reports, "criminaliteit")["titel"], "Doelenmonitor hoofdstuk 4",
+                             "Doelenmonitor", "Reproductie van hoofdstuk 2"]
+    oordeel_tables = [t for t in doc.tables if "Oordeel" in [c.text for c in t.rows[0].cells]]
+    assert len(oordeel_tables) == 1  # once, as the theme made it: its columns, title and source
+    assert [c.text for c in oordeel_tables[0].rows[0].cells] == ["Indicator", "Oordeel"]
+    assert oordeel_tables[0].rows[1].cells[1].text == "onvoldoende data"
+    texts = [p.text for p in doc.paragraphs]
+    assert texts.index("Doelenmonitor") < texts.index(next(t for t in texts if t.endswith(". Doelen")))
+    assert "Bron: beleidsvisie" in texts
 
 
 # --------------------------------------------------------------------------- index.html
@@ -218,3 +298,43 @@ def test_failing_docx_writer_leaves_the_previous_file_in_place(reports, monkeypa
     assert len(targets) == 1 and targets[0].parent == reports  # it did fail midway, next to the target
     assert good.read_bytes() == before
     assert not targets[0].exists()  # and the half-written file is cleaned up
+
+
+def test_a_table_of_several_indicators_keeps_each_numbers_decimals(tmp_path):
+    path = tmp_path / "monitor.csv"
+    path.write_text("label,basis_waarde\nSegregatie-index,13\nSociale cohesie,5.9\n", encoding="utf-8")
+    table = export.read_table(path, "t", "", series=True)
+    assert [export.display(row[1], table.columns[1]) for row in table.rows] == ["13", "5,9"]
+    path.write_text("label,waarde\nCohesie,5.0\nCohesie,5.75\n", encoding="utf-8")  # one series
+    table = export.read_table(path, "t", "", series=True)
+    assert [export.display(row[1], table.columns[1]) for row in table.rows] == ["5,00", "5,75"]
+
+
+def test_column_widths_break_the_longest_words_first():
+    rows = [["Regio", "Jaar", "Bron"],
+            ["Maassluis", "2018", "gemeente_maassluis_begroting_2019_kerngegevens"]]
+    char, pad = 0.022 * 9, 0.45
+    assert sum(export._column_widths(rows, [False, True, False], 16.0)) <= 16.0  # all fits: as wide as needed
+    assert sum(export._column_widths(rows, [False, True, False], 6.0)) == pytest.approx(6.0)
+    regio, jaar, bron = export._column_widths(rows, [False, True, False], 6.0)
+    assert regio == pytest.approx(len("Maassluis") * char + pad)  # short words stay whole
+    assert jaar == pytest.approx(1.15 * len("Jaar") * char + pad)  # a number is never broken
+    assert bron < len("gemeente_maassluis_begroting_2019_kerngegevens") * char  # the long code breaks
+
+
+def test_workbook_puts_the_key_table_first(reports):
+    meta = _kerncijfers(reports, "demografie")
+    meta["sleuteltabel"] = meta["tabellen"][1]["naam"]
+    _set_kerncijfers(reports, "demografie", meta)
+    sheet = openpyxl.load_workbook(export.write_workbook(reports, reports / "tabellen.xlsx"))[meta["titel"]]
+    assert sheet["A1"].value == meta["tabellen"][1]["titel"]
+
+
+def test_register_names_themes_by_their_title(reports):
+    page = export.write_index(reports, reports / "index.html").read_text(encoding="utf-8")
+    register = page[page.index('id="reproductie"'):]
+    codes = {r["thema"] for r in _csv_rows(reports / "reproductie.csv")}
+    for thema in THEMES_IN_FIXTURE:
+        if thema in codes:
+            assert f"<td>{_kerncijfers(reports, thema)['titel']}</td>" in register
+            assert f"<td>{thema}</td>" not in register

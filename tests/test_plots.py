@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
+from matplotlib.patches import PathPatch
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 from PIL import Image
@@ -85,7 +86,77 @@ def test_percentage_axis_and_thousands():
     counts = plots.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
     counts.canvas.draw()
     labels = [t.get_text() for t in counts.axes[0].get_yticklabels() if t.get_text()]
-    assert labels and all(re.fullmatch(r"3\d\.\d{3}", text) for text in labels), labels
+    assert "30.000" in labels and all(re.fullmatch(r"0|\d{1,2}\.\d{3}", text) for text in labels), labels
+
+
+def _break_marks(ax) -> int:
+    return sum(isinstance(p, PathPatch) for p in ax.patches)
+
+
+def test_shares_start_at_zero_so_a_tenth_of_a_point_looks_small():
+    data = pd.DataFrame(dict(regio=["Nederland", "Nederland", "Maassluis"], jaar=[2016, 2017, 2017],
+                             waarde=[1.70, 1.80, 1.73]))
+    fig = plots.series_figure(data=data, hue="regio", title="t", eenheid="procent", bron=BRON)
+    ax = fig.axes[0]
+    bottom, top = ax.get_ylim()
+    assert bottom == 0 and 1.80 < top < 2.0  # the 0,1 point rise is a twentieth of the height
+    assert _break_marks(ax) == 0
+
+
+def test_scores_keep_a_minimum_span_and_show_an_axis_break():
+    data = pd.DataFrame(dict(jaar=[2016, 2017], waarde=[534.9, 535.6]))
+    fig = plots.series_figure(data=data, hue=None, title="t", eenheid="score", bron=BRON)
+    ax = fig.axes[0]
+    bottom, top = ax.get_ylim()
+    assert top - bottom >= 0.1 * 535.6  # not 534,9 to 535,6 over the full height
+    assert bottom < 534.9 and top > 535.6 and bottom > 0
+    assert _break_marks(ax) == 1  # the axis does not start at 0, and says so
+
+
+def test_every_year_of_a_short_span_gets_a_tick():
+    data = pd.DataFrame(dict(jaar=[2009, 2012, 2018], waarde=[1.0, 2.0, 3.0]))
+    fig = plots.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
+    fig.canvas.draw()
+    years = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert years == [str(y) for y in range(2009, 2019)]
+
+
+def _legend_texts(fig) -> list[str]:
+    legend = next(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)
+    return [t.get_text() for t in legend.get_texts()]
+
+
+def test_legend_follows_the_lines_from_top_to_bottom():
+    data = pd.DataFrame(dict(groep=["a", "a", "b", "b", "c"], jaar=[2016, 2017, 2016, 2017, 2016],
+                             waarde=[5.0, 1.0, 2.0, 3.0, 9.0]))  # last values: a 1, b 3, c 9
+    fig = plots.series_figure(data=data, title="t", eenheid="aantal", bron=BRON)
+    assert _legend_texts(fig) == ["c", "b", "a"]
+
+
+def test_many_trend_series_get_lines_but_no_bands():
+    groups = [f"groep_{i}" for i in range(plots.MAX_TREND_BANDS + 1)]
+    data = _series(groups=groups)
+    trend = data.assign(gefit=data.waarde, ondergrens=data.waarde - 1.0, bovengrens=data.waarde + 1.0)
+    fig = plots.series_figure(data=data, title="t", eenheid="procent", bron=BRON, trend=trend)
+    ax = fig.axes[0]
+    assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert sum(line.get_linestyle() == "--" for line in ax.get_lines()) == len(groups)
+    assert "Trend" in _legend_texts(fig) and "Trend met 95%-interval" not in _legend_texts(fig)
+
+
+def test_long_legend_labels_wrap_into_two_columns():
+    long = "Tweede generatie, beide ouders in buitenland geboren"
+    groups = [f"g{i}" for i in range(9)]
+    labels = {g: f"Groep nummer {i}" for i, g in enumerate(groups)} | {"g0": long}
+    fig = plots.series_figure(data=_series(groups=groups), labels=labels, title="t", eenheid="procent",
+                              bron=BRON)
+    legend = next(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)
+    assert legend._ncols == 2
+    wrapped = next(t for t in _legend_texts(fig) if t.startswith("Tweede"))
+    assert wrapped.replace("\n", " ") == long and "\n" in wrapped
+    fig.canvas.draw()  # the legend stays inside the figure
+    box = legend.get_window_extent()
+    assert box.x0 >= 0 and box.x1 <= fig.bbox.width
 
 
 def test_title_source_line_and_font_sizes():

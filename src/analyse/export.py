@@ -3,6 +3,13 @@
 Everything here reads ``reports/`` only (see docs/rapportage.md) and never reruns an analysis:
 ``tabellen.xlsx`` (openpyxl), ``beleidsnota.docx`` (python-docx) and ``index.html`` (one offline page).
 Each file is written to a temporary file next to it and moved into place when complete.
+
+A theme table is published with the columns its ``kolommen`` name, in that order (the CSV keeps the
+codes for reuse). In the Word note a figure gets a numbered caption; its source line is part of the
+image, so it is not repeated as text (the image's alt text holds title and source). A table wider than
+:data:`PORTRAIT_MAX_COLUMNS` columns gets a landscape page. The target monitor appears once, in its
+own landscape section; when a theme has it as key table, the theme's version (title, source,
+columns) is shown there and not again in the theme.
 """
 
 from __future__ import annotations
@@ -37,6 +44,9 @@ REGISTER_TITLE = "Reproductie van hoofdstuk 2"
 MONITOR_TITLE = "Doelenmonitor"
 MAX_EXCEL_WIDTH = 60  # characters; longer texts wrap
 TEXT_WIDTH_CM = 16.0  # A4 with 2.5 cm margins: figures and tables use the full text width
+PORTRAIT_MAX_COLUMNS = 7  # a Word table with more columns gets a landscape page
+WORD_MAX = 15  # characters: a longer word (a long code) may break in a narrow Word table column
+FLOAT_NOISE_DECIMALS = 10  # '3.599999999999998' (26.9 - 23.3 in binary floating point) is 3.6
 
 # Dutch headers for the columns of monitor.csv and reproductie.csv (other columns: name made readable).
 DUTCH_HEADERS = {
@@ -50,13 +60,19 @@ DUTCH_HEADERS = {
     "vindplaats": "Vindplaats", "verwacht": "Volgens document", "berekend": "Herberekend",
     "herberekend": "Herberekend", "uitkomst": "Herberekend", "decimalen": "Decimalen",
     "berekening": "Berekening", "jaar": "Jaar", "jaar_tot": "Tot jaar", "noemer_indicator": "Noemer",
-    "noemer_groep": "Groep in noemer", "bron": "Bron",
+    "noemer_groep": "Groep in noemer", "bron": "Bron", "laatste_bron": "Bron laatste meting",
+    "trend_bron": "Bron trendreeks",
 }
 STATUS_LABELS = {"klopt": "klopt", "wijkt_af": "wijkt af", "geen_data": "geen data"}
+CODE_COLUMNS = ("status", "oordeel")  # values are codes ('onvoldoende_data'): shown with spaces
 # Register columns shown in the note and on the page, when the CSV has them (the workbook has all).
 REGISTER_COLUMNS = ("id", "thema", "citaat", "verwacht", "berekend", "herberekend", "uitkomst", "status",
                     "toelichting")
 DEVIATION_COLUMNS = ("id", "citaat", "verwacht", "berekend", "herberekend", "uitkomst", "toelichting")
+# Monitor columns in print (the workbook has all): what the target is and where it stands.
+MONITOR_COLUMNS = ("label", "indicator_label", "eenheid", "doel_omschrijving", "groep", "basis_waarde",
+                   "basis_jaar", "basis_periode", "laatste_waarde", "laatste_jaar", "laatste_periode",
+                   "doel_waarde", "doel_jaar", "projectie", "oordeel", "toelichting")
 
 _NUMBER = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?")
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
@@ -88,6 +104,7 @@ class Table:
     bron: str
     columns: list[Column]
     rows: list[list[Cell]]
+    path: Path | None = None  # the CSV it was read from
 
     def column_index(self, name: str) -> int | None:
         names = [c.name for c in self.columns]
@@ -120,6 +137,15 @@ def _is_year_column(name: str) -> bool:
     return any(part in ("jaar", "periode") for part in name.split("_"))
 
 
+def _denoise(text: str) -> str:
+    """A number written with binary floating-point noise ('3.599999999999998') as the number it is
+    ('3.6'); every other text unchanged."""
+    text = text.strip()
+    if _NUMBER.fullmatch(text) and len(text.partition(".")[2]) > FLOAT_NOISE_DECIMALS:
+        return repr(round(float(text), FLOAT_NOISE_DECIMALS))
+    return text
+
+
 def _parse(text: str) -> str | int | float | None:
     text = text.strip()
     if not text:
@@ -141,6 +167,7 @@ def _column_cells(texts: list[str], shared: bool) -> tuple[list[Cell], bool]:
     shows all its numbers with the most decimals written, so 5.0 next to 5.7 reads '5,0'; across
     indicators (register, monitor, a table with units) each number keeps its own.
     """
+    texts = [_denoise(t) for t in texts]
     values = [_parse(t) for t in texts]
     own = [0 if v is None or isinstance(v, str) else _decimals(t) for v, t in zip(values, texts)]
     filled = [v for v in values if v is not None]
@@ -152,13 +179,19 @@ def _column_cells(texts: list[str], shared: bool) -> tuple[list[Cell], bool]:
 
 def read_table(path: Path, titel: str, bron: str, headers: dict[str, str] | None = None,
                series: bool = False) -> Table:
-    """Read a reports CSV keeping the decimals as written; ``headers`` maps columns to Dutch headers.
+    """Read a reports CSV keeping the decimals as written; ``headers`` maps columns to Dutch headers
+    and, when given, names the columns to publish (in its order; the others are left out).
 
-    ``series``: the table may be one series (a theme table); without an ``eenheid`` column its numeric
-    columns then share their decimals.
+    ``series``: the table may be one series (a theme table); its numeric columns then share their
+    decimals, unless it holds several indicators (several values in an indicator or label column) or
+    several units (an ``eenheid`` column).
     """
     raw = pd.read_csv(path, dtype=str, keep_default_na=False)
-    shared = series and "eenheid" not in raw.columns
+    indicators = [c for c in ("indicator", "label", "indicator_label") if c in raw.columns]
+    shared = (series and "eenheid" not in raw.columns
+              and all(raw[c].nunique() <= 1 for c in indicators))
+    if headers:
+        raw = raw[[name for name in headers if name in raw.columns]]
     columns, cells = [], []
     for name in raw.columns:
         texts = [str(t) for t in raw[name]]
@@ -168,7 +201,7 @@ def read_table(path: Path, titel: str, bron: str, headers: dict[str, str] | None
         header = (headers or {}).get(name) or DUTCH_HEADERS.get(name) or name.replace("_", " ").capitalize()
         columns.append(Column(name, header, numeric, _is_year_column(name)))
         cells.append(column_cells)
-    return Table(titel, bron, columns, [list(row) for row in zip(*cells)])
+    return Table(titel, bron, columns, [list(row) for row in zip(*cells)], Path(path))
 
 
 def _theme_order(tables_dir: Path) -> list[str]:
@@ -206,6 +239,14 @@ def _read_theme(root: Path, path: Path, notes: list[str]) -> Theme:
                  tabellen, sleutel, list(data.get("waarschuwingen", [])))
 
 
+def _theme_titles(table: Table, titles: dict[str, str]) -> None:
+    """Theme codes in the ``thema`` column replaced by the theme titles (a reader knows those)."""
+    index = table.column_index("thema")
+    if index is not None:
+        for row in table.rows:
+            row[index] = Cell(titles.get(row[index].value, row[index].value))
+
+
 def load_reports(reports_dir: Path) -> Reports:
     """Collect what `analyse run` wrote; missing parts become Dutch notes, nothing at all is an error."""
     root = Path(reports_dir)
@@ -227,6 +268,7 @@ def load_reports(reports_dir: Path) -> Reports:
         notes.append("De doelenmonitor ontbreekt (monitor.csv).")
     if (root / "reproductie.csv").is_file():
         register = read_table(root / "reproductie.csv", "Reproductieregister hoofdstuk 2", "")
+        _theme_titles(register, {theme.thema: theme.titel for theme in themes})
     else:
         notes.append("Het reproductieregister ontbreekt (reproductie.csv).")
     return Reports(root, themes, monitor, register, notes)
@@ -240,10 +282,14 @@ def display(cell: Cell, column: Column) -> str:
     if value is None:
         return format_number(None) if column.numeric else ""
     if isinstance(value, str):
-        return STATUS_LABELS.get(value, value) if column.name == "status" else value
+        return _code_label(value) if column.name in CODE_COLUMNS else value
     if column.year and float(value).is_integer():
         return str(int(value))
     return format_number(value, decimals=cell.decimals)
+
+
+def _code_label(value: str) -> str:
+    return STATUS_LABELS.get(value, value.replace("_", " "))
 
 
 def parameter_line(reports: Reports) -> str:
@@ -266,8 +312,16 @@ def _select(table: Table, preferred: tuple[str, ...]) -> list[int]:
 
 
 def _monitor_columns(table: Table) -> list[int]:
-    has_label = any(table.column_index(n) is not None for n in ("label", "indicator_label"))
-    return [i for i, c in enumerate(table.columns) if not (has_label and c.name == "indicator")]
+    return _select(table, MONITOR_COLUMNS)
+
+
+def _monitor_key_table(reports: Reports) -> Table | None:
+    """A theme's key table that is the monitor itself (the same file content), if any."""
+    if reports.monitor is None or reports.monitor.path is None:
+        return None
+    content = reports.monitor.path.read_bytes()
+    return next((t.sleuteltabel for t in reports.themes if t.sleuteltabel is not None
+                 and t.sleuteltabel.path is not None and t.sleuteltabel.path.read_bytes() == content), None)
 
 
 def _filled(table: Table, indices: list[int]) -> list[int]:
@@ -321,8 +375,8 @@ def _put_table(sheet, table: Table, start_row: int, widths: dict[int, int]) -> t
     for row, values in enumerate(table.rows, start=header_row + 1):
         for j, (column, cell) in enumerate(zip(table.columns, values), start=1):
             value = cell.value
-            if column.name == "status" and value is not None:
-                value = STATUS_LABELS.get(value, value)
+            if column.name in CODE_COLUMNS and isinstance(value, str):
+                value = _code_label(value)
             target = sheet.cell(row, j, value)
             if isinstance(value, (int, float)):
                 target.number_format = _excel_format(cell, column)
@@ -352,7 +406,8 @@ def _save_workbook(reports: Reports, path: Path) -> None:
     book.remove(book.active)
     taken: set[str] = set()
     for theme in reports.themes:
-        _fill_sheet(book.create_sheet(_sheet_name(theme.titel, taken)), theme.tabellen)
+        key_first = sorted(theme.tabellen, key=lambda table: table is not theme.sleuteltabel)
+        _fill_sheet(book.create_sheet(_sheet_name(theme.titel, taken)), key_first)
     if reports.monitor is not None:
         _fill_sheet(book.create_sheet(_sheet_name(MONITOR_TITLE, taken)), [reports.monitor])
     if reports.register is not None:
@@ -361,7 +416,8 @@ def _save_workbook(reports: Reports, path: Path) -> None:
 
 
 def write_workbook(reports_dir: Path, out: Path) -> Path:
-    """``tabellen.xlsx``: one sheet per theme with its tables, plus Doelenmonitor and Reproductie."""
+    """``tabellen.xlsx``: one sheet per theme with its tables (the key table first), plus Doelenmonitor
+    (all columns) and Reproductie."""
     return _write(Path(out), _save_workbook, _loaded(reports_dir))
 
 
@@ -403,24 +459,44 @@ def _repeat_header(row) -> None:
     row._tr.get_or_add_trPr().append(header)
 
 
-def _column_widths(rows: list[list[str]], numeric: list[bool], total: float) -> list[float]:
-    """Column widths in cm for ``rows`` (header first): a number or a word is never broken when the
-    longest ones fit; what is left of ``total`` goes to the columns with long texts."""
-    char, pad = 0.22, 0.45  # cm per character at 9 pt (wide fonts included), cell margins
-    widths = []
+def _column_widths(rows: list[list[str]], numeric: list[bool], total: float, size: float = 9) -> list[float]:
+    """Column widths in cm for ``rows`` (header first) in a ``size`` pt font.
+
+    A number is never broken, nor a word of up to :data:`WORD_MAX` characters (a longer one, such as
+    a long code, may break); when even that does not fit, the numbers keep their width and the text
+    columns with the longest words are narrowed first. What is left of ``total`` goes to the columns
+    with long texts.
+    """
+    char, pad = 0.022 * size, 0.45  # cm per character (wide fonts included), cell margins
+    least, want = [], []
     for j, num in enumerate(numeric):
         body = [row[j] for row in rows[1:]]
-        words = [len(w) for t in [rows[0][j]] + body for w in t.split()]
-        least = max(words + [len(t) for t in body if num], default=1) * char + pad
-        want = max(least, min(max((len(t) for t in body), default=1), 45) * char + pad)
-        widths.append((least, want))
-    least, want = sum(w[0] for w in widths), sum(w[1] for w in widths)
-    if want <= total:
-        return [w for _, w in widths]
-    if least >= total:
-        return [total * m / least for m, _ in widths]
-    spare = (total - least) / (want - least)
-    return [m + (w - m) * spare for m, w in widths]
+        header = [1.15 * len(w) for w in rows[0][j].split()]  # bold
+        word = max(header + [len(w) for t in body for w in t.split()], default=1)
+        longest = max((len(t) for t in body), default=1)
+        least.append(max(word, longest) * char + pad if num else min(word, WORD_MAX) * char + pad)
+        want.append(max(least[-1], min(longest, 45) * char + pad))
+    if sum(want) <= total:
+        return want
+    if sum(least) >= total:
+        numbers = sum(m for m, num in zip(least, numeric) if num)
+        texts = sum(least) - numbers
+        if numbers >= total or not texts:
+            return [total * m / sum(least) for m in least]
+        cap = _water_level(sorted(m for m, num in zip(least, numeric) if not num), total - numbers)
+        return [m if num else min(m, cap) for m, num in zip(least, numeric)]
+    spare = (total - sum(least)) / (sum(want) - sum(least))
+    return [m + (w - m) * spare for m, w in zip(least, want)]
+
+
+def _water_level(widths: list[float], budget: float) -> float:
+    """The cap c with sum(min(w, c) for w in ``widths``) == ``budget`` (``widths`` sorted ascending)."""
+    below = 0.0
+    for i, width in enumerate(widths):
+        if below + width * (len(widths) - i) >= budget:
+            return (budget - below) / (len(widths) - i)
+        below += width
+    return widths[-1]
 
 
 def _add_word_table(doc, table: Table, indices: list[int], width: float) -> None:
@@ -430,42 +506,54 @@ def _add_word_table(doc, table: Table, indices: list[int], width: float) -> None
     columns = [table.columns[i] for i in indices]
     rows = [[c.header for c in columns]] + [[display(row[i], table.columns[i]) for i in indices]
                                             for row in table.rows]
-    widths = [Cm(w) for w in _column_widths(rows, [c.numeric for c in columns], width)]
+    size = 9 if len(columns) <= PORTRAIT_MAX_COLUMNS else 8
+    widths = [Cm(w) for w in _column_widths(rows, [c.numeric for c in columns], width, size)]
     word = doc.add_table(rows=len(rows), cols=len(columns))
     word.style, word.alignment, word.autofit = "Table Grid", WD_TABLE_ALIGNMENT.CENTER, False
     for j, width in enumerate(widths):
         word.columns[j].width = width
-    for r, texts in enumerate(rows):
-        for j, (column, text) in enumerate(zip(columns, texts)):
-            cell = word.cell(r, j)
+    # row.cells once per row: Table.cell(r, j) rescans the whole table on every call (quadratic)
+    for r, (word_row, texts) in enumerate(zip(word.rows, rows)):
+        for j, (cell, column, text) in enumerate(zip(word_row.cells, columns, texts)):
             cell.width = widths[j]
             paragraph = cell.paragraphs[0]
             run = paragraph.add_run(text)
-            run.font.size, run.bold = Pt(9), r == 0
+            run.font.size, run.bold = Pt(size), r == 0
             if column.numeric:
                 paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     _repeat_header(word.rows[0])
 
 
-def _add_theme(doc, theme: Theme, root: Path, counters: dict[str, int]) -> None:
+def _add_figure(doc, figuur: dict, root: Path, counters: dict[str, int]) -> None:
+    """The image (title and source line are in it), then its numbered caption."""
+    shape = doc.add_picture(str(root / figuur["png"]), width=Cm(TEXT_WIDTH_CM))
+    alt = ". ".join(part for part in (figuur.get("titel", ""), figuur.get("bron", "")) if part)
+    shape._inline.docPr.set("descr", alt)
+    doc.paragraphs[-1].paragraph_format.keep_with_next = True
+    counters["Figuur"] += 1
+    caption = _add_field_caption(doc, "Figuur", counters["Figuur"], figuur.get("titel", ""))
+    caption.paragraph_format.space_after = Pt(12)
+
+
+def _add_theme(doc, theme: Theme, root: Path, counters: dict[str, int], key_table: bool = True) -> None:
     doc.add_heading(theme.titel, level=1)
     if theme.kernboodschappen:
         doc.add_heading("Kernboodschappen", level=2)
         for message in theme.kernboodschappen:
             doc.add_paragraph(message, style="List Bullet")
-    for figuur in theme.figuren:
-        doc.add_picture(str(root / figuur["png"]), width=Cm(TEXT_WIDTH_CM))
-        doc.paragraphs[-1].paragraph_format.keep_with_next = True
-        counters["Figuur"] += 1
-        _add_field_caption(doc, "Figuur", counters["Figuur"], figuur.get("titel", "")).paragraph_format \
-            .keep_with_next = True
-        _add_source(doc, figuur.get("bron", ""))
-    if theme.sleuteltabel is not None:
-        _add_table_with_caption(doc, theme.sleuteltabel, list(range(len(theme.sleuteltabel.columns))), counters)
     if theme.waarschuwingen:
         paragraph = doc.add_paragraph()
         paragraph.add_run("Kanttekeningen. ").bold = True
         paragraph.add_run(" ".join(theme.waarschuwingen))
+    for figuur in theme.figuren:
+        _add_figure(doc, figuur, root, counters)
+    if key_table and theme.sleuteltabel is not None:
+        table = theme.sleuteltabel
+        indices = list(range(len(table.columns)))
+        width = TEXT_WIDTH_CM
+        if len(_filled(table, indices)) > PORTRAIT_MAX_COLUMNS:
+            width = _page_setup(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
+        _add_table_with_caption(doc, table, indices, counters, width)
 
 
 def _add_table_with_caption(doc, table: Table, indices: list[int], counters: dict[str, int],
@@ -499,6 +587,10 @@ def _page_setup(section, landscape: bool) -> float:
     return width - 5.0
 
 
+def _is_landscape(section) -> bool:
+    return section.orientation == WD_ORIENT.LANDSCAPE
+
+
 def _save_docx(reports: Reports, path: Path) -> None:
     doc = docx.Document()
     _page_setup(doc.sections[0], landscape=False)
@@ -509,13 +601,20 @@ def _save_docx(reports: Reports, path: Path) -> None:
         for note in reports.notes:
             doc.add_paragraph(note, style="List Bullet")
     counters = {"Figuur": 0, "Tabel": 0}
+    monitor = _monitor_key_table(reports)
     for theme in reports.themes:
-        doc.add_page_break()
-        _add_theme(doc, theme, reports.root, counters)
+        if _is_landscape(doc.sections[-1]):
+            _page_setup(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
+        else:
+            doc.add_page_break()
+        _add_theme(doc, theme, reports.root, counters, key_table=theme.sleuteltabel is not monitor)
     if reports.monitor is not None:  # many columns: a landscape page
         width = _page_setup(doc.add_section(WD_SECTION.NEW_PAGE), landscape=True)
         doc.add_heading(MONITOR_TITLE, level=1)
-        _add_table_with_caption(doc, reports.monitor, _monitor_columns(reports.monitor), counters, width)
+        if monitor is not None:  # the theme's version: its title, source and columns
+            _add_table_with_caption(doc, monitor, list(range(len(monitor.columns))), counters, width)
+        else:
+            _add_table_with_caption(doc, reports.monitor, _monitor_columns(reports.monitor), counters, width)
     if reports.register is not None:
         _page_setup(doc.add_section(WD_SECTION.NEW_PAGE), landscape=False)
         doc.add_heading(REGISTER_TITLE, level=1)
@@ -532,11 +631,12 @@ def write_docx(reports_dir: Path, out: Path) -> Path:
 
 _CSS = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Arial,sans-serif;margin:0;color:#1d2733;background:#f7f8fa}
-main{max-width:60rem;margin:0 auto;padding:1.5rem 1rem 3rem}
+main{max-width:72rem;margin:0 auto;padding:1.5rem 1rem 3rem}
 h1{font-size:1.7rem;margin-bottom:.3rem} h2{margin-top:2.2rem;border-bottom:2px solid #d5dbe3}
 .params{color:#4a5666} .note{background:#fff6d9;padding:.5rem 1rem;border-left:4px solid #e0b400}
 table{border-collapse:collapse;width:100%;font-size:.9rem;background:#fff;margin:.5rem 0}
-th,td{border:1px solid #d5dbe3;padding:.3rem .5rem;text-align:left;vertical-align:top}
+th,td{border:1px solid #d5dbe3;padding:.3rem .5rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+.wide{overflow-x:auto}
 th{background:#e8edf3} td.num{text-align:right;white-space:nowrap}
 td.klopt{background:#dff1df} td.wijkt_af{background:#fbe0d4} td.geen_data{background:#ececec}
 .caveat{color:#4a5666;font-size:.9rem}
@@ -557,7 +657,7 @@ def _html_table(table: Table, indices: list[int]) -> str:
             attr = f' class="{" ".join(classes)}"' if classes else ""
             cells.append(f"<td{attr}>{html.escape(display(cell, column))}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f'<div class="wide"><table><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table></div>'
 
 
 def _link(root: Path, relative: str, text: str) -> str:

@@ -12,8 +12,20 @@
 Line charts (:func:`series_figure`) draw a marker at every measured year. A line connects two
 measurements only when no measurement is missing in between: the line breaks where a series skips
 more years than its own smallest step (a series measured every two years stays connected; a series
-2009-2013, 2016-2018 is drawn as two pieces), and where the value is missing (NaN). The y axis of a
-line chart is scaled to the data (it need not start at 0); bar charts always start at 0.
+2009-2013, 2016-2018 is drawn as two pieces), and where the value is missing (NaN). Every year of a
+span of at most 12 years gets a tick, so gaps between measurements read as gaps.
+
+The y axis never makes a small difference look large:
+
+- Units with a true zero (:data:`ZERO_BASED_UNITS`: counts, percentages, rates, euros, years) start
+  at 0, as bar charts always do. A change from 1,70% to 1,80% is then drawn as the small change it is;
+  the exact values are in the key messages and tables.
+- Other units (scores, report marks, indices) have no meaningful zero and are scaled to the data,
+  but the axis spans at least a tenth of the largest value (a CITO score of 534,9 against 535,6 does
+  not fill the whole height), and a break mark on the y axis shows that it does not start at 0.
+
+Trend bands (95% intervals) are drawn for at most :data:`MAX_TREND_BANDS` series; with more series the
+bands would cover each other and the data, so only the dashed trend lines are drawn.
 """
 
 from __future__ import annotations
@@ -32,7 +44,9 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
+from matplotlib.patches import Patch, PathPatch
+from matplotlib.path import Path as MplPath
+from matplotlib.textpath import TextPath
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 
 from .text import format_number, format_value
@@ -46,6 +60,12 @@ FONT_TITLE = 11
 GRID_COLOUR = "#DDDDDD"
 TEXT_COLOUR = "#333333"
 SVG_HASHSALT = "integratie-analyse"
+ZERO_BASED_UNITS = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000", "euro", "jaren"})
+MIN_SPAN_FRACTION = 0.1  # an axis not starting at 0 spans at least this fraction of the largest value
+MAX_TREND_BANDS = 3
+MAX_TICK_YEARS = 12
+LEGEND_WIDTH = 440.0  # points available for the legend row
+LEGEND_WRAP = 34  # characters: longer legend labels wrap, so the legend can have two columns
 
 # Okabe & Ito (2008), colour-blind safe.
 _BLACK, _ORANGE, _SKY, _GREEN, _YELLOW, _BLUE, _VERMILLION, _PURPLE = (
@@ -58,7 +78,7 @@ STYLES: dict[str, tuple[str, str]] = {
     "migratieachtergrond": (_ORANGE, "D"),
     "westers": (_SKY, "^"),
     "niet_westers": (_VERMILLION, "v"),
-    "eerste_generatie": (_GREEN, "P"),
+    "eerste_generatie": ("#999933", "P"),
     "tweede_generatie": (_PURPLE, "X"),
     "turks": ("#CC6677", "o"),
     "marokkaans": ("#332288", "s"),
@@ -180,9 +200,10 @@ def _decorate(fig: Figure, ax, *, title: str, bron: str, handles=None, legend_la
     ax.set_title(_wrap(title, 62), loc="left", fontsize=FONT_TITLE, fontweight="bold",
                  color="#000000", pad=10)
     if handles:
-        longest = max(len(text) for text in legend_labels)
-        ncols = max(1, min(len(handles), int(430 // (longest * 5.0 + 40))))
-        legend_height = 0.2 * math.ceil(len(handles) / ncols) + 0.05
+        legend_labels, ncols = _legend_layout(legend_labels)
+        rows = math.ceil(len(handles) / ncols)
+        extra_lines = sum(label.count("\n") for label in legend_labels)
+        legend_height = 0.2 * rows + 0.14 * extra_lines + 0.05
         fig.set_figheight(fig.get_figheight() + legend_height)
         grid = fig.add_gridspec(2, 1, height_ratios=[fig.get_figheight() - legend_height, legend_height])
         ax.set_subplotspec(grid[0])
@@ -192,6 +213,28 @@ def _decorate(fig: Figure, ax, *, title: str, bron: str, handles=None, legend_la
                          fontsize=FONT_SMALL, handlelength=2.2, borderaxespad=0,
                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
     fig.supxlabel(bron, x=0.0, ha="left", fontsize=FONT_SOURCE, color="#555555")
+
+
+def _text_width(text: str) -> float:
+    """Width in points of ``text`` in the legend font (widest line)."""
+    return max(TextPath((0, 0), line, size=FONT_SMALL).get_extents().width for line in text.split("\n"))
+
+
+def _legend_layout(labels: list[str]) -> tuple[list[str], int]:
+    """Labels (long ones wrapped when that buys a second column) and the number of legend columns."""
+    def columns(texts):
+        widest = max(_text_width(t) for t in texts) + 45  # handle, padding and column spacing
+        return max(1, min(len(texts), int(LEGEND_WIDTH // widest)))
+
+    def balanced(ncols):  # as few rows as possible, filled evenly: 3+2 rather than 4+1
+        return math.ceil(len(labels) / math.ceil(len(labels) / ncols))
+
+    ncols = columns(labels)
+    if ncols == 1 and len(labels) > 2:
+        wrapped = [_wrap(label, LEGEND_WRAP) for label in labels]
+        if columns(wrapped) > 1:
+            return wrapped, balanced(columns(wrapped))
+    return labels, balanced(ncols)
 
 
 def _check_columns(data: pd.DataFrame, *columns) -> None:
@@ -244,8 +287,9 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     fig, ax = _new_figure(HEIGHT)
     handles, legend_labels = [], []
     years: set[float] = set()
+    values: list[float] = []
     colours = colours_for(_keys(data, hue)) if hue else {None: _BLUE}
-    for key in _keys(data, hue):
+    for key in _legend_order(data, x, y, hue):
         part = _subset(data, hue, key).sort_values(x)
         xs = part[x].to_numpy(dtype=float)
         ys = part[y].to_numpy(dtype=float)
@@ -253,21 +297,28 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
         for px, py in _segments(xs, ys):
             ax.plot(px, py, color=colour, marker=marker, markersize=5, linewidth=1.8, zorder=3)
             years.update(px)
+            values.extend(py)
         handles.append(Line2D([], [], color=colour, marker=marker, markersize=5, linewidth=1.8))
-        legend_labels.append(_label(labels, key) if hue else _label(labels, y))
+        legend_labels.append(_label(labels, key) if hue else (labels or {}).get(y, "Meting"))
     if trend is not None:
         _check_columns(trend, x, "gefit", "ondergrens", "bovengrens", hue)
-        for key in _keys(trend, hue):
+        trend_keys = _keys(trend, hue)
+        bands = len(trend_keys) <= MAX_TREND_BANDS
+        for key in trend_keys:
             part = _subset(trend, hue, key).sort_values(x)
             colour = colours.get(key, colour_for(key))
-            ax.fill_between(part[x], part["ondergrens"], part["bovengrens"], color=colour,
-                            alpha=0.15, linewidth=0, zorder=1)
+            if bands:
+                ax.fill_between(part[x], part["ondergrens"], part["bovengrens"], color=colour,
+                                alpha=0.15, linewidth=0, zorder=1)
+                values.extend(part["ondergrens"].tolist() + part["bovengrens"].tolist())
             ax.plot(part[x], part["gefit"], color=colour, linestyle="--", linewidth=1.2, zorder=2)
-        handles.append((Patch(color="#999999", alpha=0.3, linewidth=0),
-                        Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)))
-        legend_labels.append("Trend met 95%-interval")
+            values.extend(part["gefit"].tolist())
+        line = Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)
+        handles.append((Patch(color="#999999", alpha=0.3, linewidth=0), line) if bands else line)
+        legend_labels.append("Trend met 95%-interval" if bands else "Trend")
     if doel is not None:
         doel_jaar, doel_waarde = doel
+        values.append(float(doel_waarde))
         ax.axhline(doel_waarde, color="#666666", linestyle=":", linewidth=1, zorder=1)
         ax.plot([doel_jaar], [doel_waarde], marker="*", markersize=11, color=_BLACK,
                 linestyle="none", zorder=4)
@@ -276,11 +327,13 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
                               markersize=11, markerfacecolor=_BLACK, markeredgecolor=_BLACK))
         legend_labels.append(f"Doel {doel_jaar}: {format_value(doel_waarde, eenheid)}")
     if years:
-        ax.set_xlim(min(years) - 0.5, max(years) + 0.5)
-    if len(years) <= 12:
-        ax.xaxis.set_major_locator(FixedLocator(sorted(years)))
-    else:
-        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+        first, last = min(years), max(years)
+        ax.set_xlim(first - 0.5, last + 0.5)
+        if last - first < MAX_TICK_YEARS:
+            ax.xaxis.set_major_locator(FixedLocator(np.arange(first, last + 1)))
+        else:
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    _scale_y(ax, values, eenheid)
     ax.xaxis.set_major_formatter(_year_formatter())
     ax.yaxis.set_major_formatter(DutchFormatter(eenheid))
     ax.set_ylabel(ylabel or _AXIS_LABELS.get(eenheid, ""), fontsize=FONT, color=TEXT_COLOUR)
@@ -290,6 +343,58 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     _decorate(fig, ax, title=title, bron=bron,
               handles=handles if show_legend else None, legend_labels=legend_labels)
     return fig
+
+
+def _legend_order(data: pd.DataFrame, x: str, y: str, hue: str | None) -> list:
+    """Series keys from the highest to the lowest last measured value, so the legend reads in the
+    order of the lines; series without a value last, in data order."""
+    keys = _keys(data, hue)
+    if hue is None:
+        return keys
+
+    def last_value(key):
+        part = _subset(data, hue, key).dropna(subset=[y]).sort_values(x)
+        return -float(part[y].iloc[-1]) if not part.empty else math.inf
+
+    return sorted(keys, key=last_value)
+
+
+def _scale_y(ax, values: list[float], eenheid: str) -> None:
+    """Y limits by the rules of the module docstring; a break mark when the axis does not start at 0."""
+    finite = [v for v in values if v is not None and math.isfinite(v)]
+    if not finite:
+        return
+    low, high = min(finite), max(finite)
+    if eenheid in ZERO_BASED_UNITS:
+        low, high = min(0.0, low), max(0.0, high)
+    else:
+        least = MIN_SPAN_FRACTION * max(abs(low), abs(high))
+        if high - low < least:
+            pad = (least - (high - low)) / 2
+            low, high = low - pad, high + pad
+    span = (high - low) or 1.0
+    bottom = low if low == 0 else low - 0.08 * span
+    if bottom < 0 <= min(finite):  # no negative values: never a negative axis
+        bottom = 0.0
+    top = high + 0.08 * span
+    ax.set_ylim(bottom, top)
+    if bottom > 0:
+        _axis_break(ax)
+        # no tick label next to the break mark
+        ticks = MaxNLocator().tick_values(bottom, top)
+        ax.yaxis.set_major_locator(FixedLocator(
+            [t for t in ticks if bottom + 0.07 * (top - bottom) <= t <= top]))
+
+
+def _axis_break(ax) -> None:
+    """Two short slanted strokes across the bottom of the y axis: the axis does not start at 0."""
+    dx, dy, gap = 0.012, 0.012, 0.014
+    vertices, codes = [], []
+    for offset in (0.02, 0.02 + gap):
+        vertices += [(-dx, offset - dy), (dx, offset + dy)]
+        codes += [MplPath.MOVETO, MplPath.LINETO]
+    ax.add_patch(PathPatch(MplPath(vertices, codes), transform=ax.transAxes, clip_on=False,
+                           edgecolor="#555555", linewidth=1.0, fill=False, zorder=5))
 
 
 def _annotation(value, eenheid: str, decimals: int | None) -> str:
