@@ -546,7 +546,8 @@ def _add_theme(doc, theme: Theme, root: Path, counters: dict[str, int], key_tabl
         paragraph.add_run("Kanttekeningen. ").bold = True
         paragraph.add_run(" ".join(theme.waarschuwingen))
     for figuur in theme.figuren:
-        _add_figure(doc, figuur, root, counters)
+        if figuur.get("nota", True):  # figures the notebook drew only for completeness stay out of the note
+            _add_figure(doc, figuur, root, counters)
     if key_table and theme.sleuteltabel is not None:
         table = theme.sleuteltabel
         indices = list(range(len(table.columns)))

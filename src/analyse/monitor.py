@@ -24,6 +24,7 @@ RULES = {
     "onvoldoende_data": "Minder dan drie meetjaren in één consistente reeks: geen trend, dus geen oordeel. "
                         "Twee metingen tonen hooguit een richting, zonder onzekerheidsmarge; die staat in de toelichting.",
 }
+BASELINE_SOURCE = "beleidsvisie_2019"  # the chapter-4 tables' "laatste meting" comes from the document
 COLUMNS = ["indicator", "label", "doel_omschrijving", "regio", "groep", "doel_type", "doel_waarde", "doel_jaar",
            "basis_waarde", "basis_jaar", "laatste_waarde", "laatste_jaar", "laatste_bron", "trend_bron", "trend_methode", "n_jaren",
            "helling", "helling_ondergrens", "helling_bovengrens", "projectie", "projectie_ondergrens",
@@ -62,6 +63,10 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     record.update({k: target.get(k, "") for k in ("indicator", "label", "doel_omschrijving", "doel_type",
                                                     "doel_waarde", "doel_jaar", "basis_waarde", "basis_jaar")})
     record.update(regio=regio, groep=groep)
+    if not _number(target.get("basis_waarde")) and str(target.get("basis_jaar", "")).isdigit():
+        base = indicators.value_at(obs, indicator, regio, groep, int(target["basis_jaar"]), prefer_bron=BASELINE_SOURCE)
+        if base is not None:  # a target over several groups prints one baseline per group
+            record["basis_waarde"] = base["waarde"]
     if rows.empty:
         record.update(oordeel="onvoldoende_data", toelichting=f"Geen metingen voor {regio} ({groep}).")
         return record

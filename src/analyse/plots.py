@@ -39,7 +39,6 @@ from pathlib import Path
 import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib import pyplot as plt
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.legend_handler import HandlerTuple
@@ -510,5 +509,4 @@ def save_figure(fig: Figure, directory: Path, name: str) -> dict[str, Path]:
     with matplotlib.rc_context({"svg.hashsalt": SVG_HASHSALT}):
         fig.savefig(paths["png"], dpi=300, bbox_inches="tight", facecolor="white")
         fig.savefig(paths["svg"], bbox_inches="tight", facecolor="white", metadata={"Date": None})
-    plt.close(fig)
     return paths

@@ -7,7 +7,6 @@ replaces the reports of the last good run.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import tempfile
@@ -15,6 +14,8 @@ import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from analyse.text import format_number
 
 NOTEBOOK_ORDER = (
     "demografie", "onderwijs", "basisvaardigheden", "arbeid_inkomen", "werkvloer", "discriminatie",
@@ -126,28 +127,21 @@ def _publish(staging: Path, reports_dir: Path, thema: str) -> None:
 
 def run_notebooks(notebook_dir: Path, reports_dir: Path, themes: list[str], parameters: dict, jobs: int,
                   echo=print) -> RunResult:
-    """Execute ``themes`` (monitor last, after the themes it reads) with up to ``jobs`` in parallel."""
+    """Execute ``themes`` with up to ``jobs`` notebooks at a time; a progress line as each one ends.
+
+    The notebooks are independent (each reads ``data/processed``), so they all run in one pool.
+    """
     result = RunResult()
-    first = [t for t in themes if t != "monitor"]
-    waves = [first] + ([["monitor"]] if "monitor" in themes else [])
-    total, done = len(themes), 0
-    for wave in waves:
-        with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(wave)))) as pool:
-            futures = {pool.submit(execute_notebook, notebook_dir / f"{t}.ipynb", reports_dir, parameters): t
-                       for t in wave}
-            for future in as_completed(futures):
-                outcome = future.result()
-                done += 1
-                status = "klaar" if outcome.ok else "MISLUKT"
-                echo(f"[{done}/{total}] {outcome.thema:<18} {status} ({outcome.seconds:.1f} s)".replace(".", ","))
-                if not outcome.ok:
-                    echo(outcome.message)
-                result.results.append(outcome)
+    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(themes)))) as pool:
+        futures = [pool.submit(execute_notebook, notebook_dir / f"{t}.ipynb", reports_dir, parameters)
+                   for t in themes]
+        for done, future in enumerate(as_completed(futures), start=1):
+            outcome = future.result()
+            status = "klaar" if outcome.ok else "MISLUKT"
+            echo(f"[{done}/{len(themes)}] {outcome.thema:<18} {status} ({format_number(outcome.seconds, 1)} s)")
+            if not outcome.ok:
+                echo(outcome.message)
+            result.results.append(outcome)
     order = {t: i for i, t in enumerate(themes)}
     result.results.sort(key=lambda r: order[r.thema])
     return result
-
-
-def write_run_info(reports_dir: Path, parameters: dict, result: RunResult) -> None:
-    info = {"parameters": parameters, "notebooks": [r.__dict__ for r in result.results]}
-    (reports_dir / "run.json").write_text(json.dumps(info, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -18,7 +18,7 @@ from analyse import data, indicators, monitor, plots, register, text, trends
 TITLES = {
     "demografie": "Demografie en diversiteit",
     "onderwijs": "Onderwijs",
-    "basisvaardigheden": "Basisvaardigheden en nieuwkomers",
+    "basisvaardigheden": "Basisvaardigheden, nieuwkomers",
     "arbeid_inkomen": "Arbeid en inkomen",
     "werkvloer": "Diversiteit op de werkvloer",
     "discriminatie": "Discriminatie",
@@ -45,6 +45,16 @@ def _fingerprint(*parts) -> str:
         else:
             digest.update(repr(part).encode())
     return digest.hexdigest()
+
+
+def _lower_first(text_: str) -> str:
+    return text_[:1].lower() + text_[1:]
+
+
+def _title(label: str, *parts: str) -> str:
+    """'Label, part, part': leaves out 'Totaal' and parts the label already names."""
+    kept = [p for p in parts if p and p != "Totaal" and p.lower() not in label.lower()]
+    return ", ".join([label, *kept])
 
 
 def _read_json(path: Path) -> dict:
@@ -137,7 +147,7 @@ class Theme:
                             "bron": bron, "kolommen": kolommen})
 
     def _figure(self, plot, rows: pd.DataFrame, *, name: str, indicator: str, titel: str, bron: str,
-                **kwargs) -> Image:
+                nota: bool, **kwargs) -> Image:
         """Draw with ``plot`` and save as PNG and SVG, unless the same figure is already there.
 
         A figure is identified by a fingerprint of its data, its arguments and the house style; the runner
@@ -152,7 +162,8 @@ class Theme:
         self._drawn[name] = key
         self.figures = [f for f in self.figures if f["naam"] != name]
         self.figures.append({"naam": name, "indicator": indicator, "png": str(png.relative_to(self.output_dir)),
-                             "svg": str(svg.relative_to(self.output_dir)), "titel": titel, "bron": bron})
+                             "svg": str(svg.relative_to(self.output_dir)), "titel": titel, "bron": bron,
+                             "nota": nota})
         return Image(filename=str(png), width=640)
 
     # ------------------------------------------------------------------ overview
@@ -171,23 +182,30 @@ class Theme:
     def overzicht(self) -> pd.DataFrame:
         """First and last year of every series in the window and the change, in the right unit."""
         table = indicators.changes(self.obs)
+        table["verschil"] = [
+            round(r.verschil, max(text.published_decimals(r.waarde_van), text.published_decimals(r.waarde_tot)))
+            if pd.notna(r.verschil) else r.verschil for r in table.itertuples()]
         table["verandering"] = [
             text.format_change(text.change(r.waarde_van, r.waarde_tot, r.eenheid)) if pd.notna(r.verschil) else
             r.opmerking for r in table.itertuples()]
-        kolommen = {"label": "Indicator", "regio": "Regio", "groep": "Groep", "jaar_van": "Van (jaar)",
+        table["groep_label"] = table["groep"].map(lambda g: self.group_labels.get(g, g))
+        table["bron_naam"] = table["bron"].map(self.publisher)
+        kolommen = {"label": "Indicator", "regio": "Regio", "groep_label": "Groep", "jaar_van": "Van (jaar)",
                     "waarde_van": "Waarde van", "jaar_tot": "Tot (jaar)", "waarde_tot": "Waarde tot",
-                    "verschil": "Verschil", "soort": "Verschil in", "verandering": "Verandering",
-                    "eenheid": "Eenheid", "bron": "Bron"}
-        table = table[["indicator", *kolommen]]
+                    "verandering": "Verandering", "bron_naam": "Bron"}
         self._save_table("overzicht", table, f"{self.titel}: eerste en laatste meting, {self.venster_tekst()}",
                          self.source_line(self.obs), kolommen)
         self.key_table = self.key_table or "overzicht"
         shown = table.copy()
-        shown["groep"] = shown["groep"].map(lambda g: self.group_labels.get(g, g))
         for column in ("waarde_van", "waarde_tot"):
-            shown[column] = [text.format_value(v, u, text.published_decimals(v)) for v, u in
-                             zip(shown[column], shown["eenheid"])]
-        return shown[list(kolommen)].drop(columns=["verschil", "soort", "eenheid"]).rename(columns=kolommen)
+            shown[column] = [text.format_value(v, u, text.published_decimals(v))
+                             for v, u in zip(shown[column], shown["eenheid"])]
+        return shown[list(kolommen)].rename(columns=kolommen)
+
+    def publisher(self, bron: str) -> str:
+        """The publisher of a source code, as named in ``bronnen.csv``."""
+        bronnen = dict(zip(self.dataset.bronnen["bron"], self.dataset.bronnen["uitgever"]))
+        return bronnen.get(bron, bron)
 
     # ------------------------------------------------------------------ trends
 
@@ -221,11 +239,12 @@ class Theme:
 
     def figuur(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
                regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
-               naam: str | None = None):
+               naam: str | None = None, nota: bool = True):
         """Line figure of one indicator over the window, by group (one region) or by region (one group).
 
         ``regio`` (default: the theme's region) picks the region for a figure by group, e.g. the national
-        reference series. Fitted trends and the policy target are drawn where they exist.
+        reference series. Fitted trends and the policy target are drawn where they exist. ``nota=False``
+        keeps the figure out of the Word note (it stays in the notebook report and on disk).
         """
         if per == "groep":
             regio = regio or self.regio
@@ -240,17 +259,17 @@ class Theme:
             return self._missing(indicator)
         rows = pd.concat([indicators.preferred_source(s) for _, s in rows.groupby(per)], ignore_index=True)
         where = fixed["regio"] if per == "groep" else self.group_labels.get(fixed["groep"], fixed["groep"])
-        titel = titel or f"{self.label(indicator)}, {where}, {self._span(rows)}"
+        titel = titel or _title(self.label(indicator), where, self._span(rows))
         bron = self.source_line(rows)
         return self._figure(
             plots.series_figure, rows, name=naam or f"{indicator}_{fixed.get('regio', fixed.get('groep'))}_per_{per}".lower(),
-            indicator=indicator, titel=titel, bron=bron, hue=per, labels=self._series_labels(),
+            indicator=indicator, titel=titel, bron=bron, nota=nota, hue=per, labels=self._series_labels(),
             eenheid=self.units[indicator], trend=self._fitted_for(indicator, per, list(rows[per].unique()), fixed),
             doel=self._target(indicator))
 
     def vergelijking(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None,
                      per: str = "regio", groepen: list[str] | None = None, regio: str | None = None,
-                     titel: str | None = None, naam: str | None = None):
+                     titel: str | None = None, naam: str | None = None, nota: bool = True):
         """Bar figure for one year: the region against the comparison regions, or groups side by side."""
         regio = regio or self.regio
         if per == "regio":
@@ -263,12 +282,12 @@ class Theme:
         rows = rows[rows["jaar"] == jaar]
         rows = pd.concat([indicators.preferred_source(s) for _, s in rows.groupby(per)], ignore_index=True)
         what = self.group_labels.get(groep, groep) if per == "regio" else regio
-        titel = titel or f"{self.label(indicator)}, {what}, {jaar}"
+        titel = titel or _title(self.label(indicator), what, str(jaar))
         bron = self.source_line(rows)
         plot = plots.rank_figure if self.units[indicator] == "rang" else plots.bar_figure
         kwargs = {} if plot is plots.rank_figure else {"eenheid": self.units[indicator]}
         return self._figure(plot, rows, name=naam or f"{indicator}_{per}_{jaar}".lower(), indicator=indicator,
-                            titel=titel, bron=bron, category=per, labels=self._series_labels(), **kwargs)
+                            titel=titel, bron=bron, nota=nota, category=per, labels=self._series_labels(), **kwargs)
 
     def alle_figuren(self) -> list:
         """A figure for every indicator of the theme not shown yet, in the form its data allow.
@@ -283,17 +302,19 @@ class Theme:
             rows = self.obs[self.obs["indicator"] == indicator]
             regio = self.regio if (rows["regio"] == self.regio).any() else sorted(rows["regio"].unique())[0]
             own = rows[rows["regio"] == regio]
-            several_years = own["jaar"].nunique() > 1
+            several_years = own.groupby("groep")["jaar"].nunique().max() > 1
             if self.units[indicator] == "rang":
                 for jaar in sorted(own["jaar"].unique()):
-                    made.append(self.vergelijking(indicator, per="groep", regio=regio, jaar=int(jaar)))
+                    made.append(self.vergelijking(indicator, per="groep", regio=regio, jaar=int(jaar), nota=False))
             elif own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
-                made.append(self.figuur(indicator, per="groep", regio=regio) if several_years
-                            else self.vergelijking(indicator, per="groep", regio=regio))
+                made.append(self.figuur(indicator, per="groep", regio=regio, nota=False) if several_years
+                            else self.vergelijking(indicator, per="groep", regio=regio, nota=False))
             else:
                 groep = own["groep"].iloc[0]
-                made.append(self.figuur(indicator, per="regio", groepen=[groep]) if rows["jaar"].nunique() > 1
-                            else self.vergelijking(indicator, groep=groep))
+                one_group = rows[rows["groep"] == groep]
+                made.append(self.figuur(indicator, per="regio", groepen=[groep], nota=False)
+                            if one_group.groupby("regio")["jaar"].nunique().max() > 1
+                            else self.vergelijking(indicator, groep=groep, nota=False))
         return made
 
     def _span(self, rows: pd.DataFrame) -> str:
@@ -393,10 +414,12 @@ class Theme:
         regio = regio or self.regio
         series = self._series(indicator, regio, groep)
         if series["jaar"].nunique() < 2:
-            years = ", ".join(str(y) for y in series["jaar"]) or "geen"
-            sentence = (f"Voor {self.label(indicator).lower()} ({self.group_labels.get(groep, groep).lower()}, "
-                        f"{regio}) zijn in {self.venster_tekst()} geen twee meetjaren beschikbaar "
-                        f"(gemeten: {years}).")
+            subject = _lower_first(onderwerp or self.label(indicator))
+            where = regio if groep == "totaal" else f"{self.group_labels.get(groep, groep).lower()}, {regio}"
+            measured = (f"alleen {int(series['jaar'].iloc[0])} gemeten" if len(series)
+                        else "geen metingen")
+            sentence = (f"{subject[0].upper()}{subject[1:]} ({where}): in {self.venster_tekst()} {measured}, "
+                        "dus geen verandering te berekenen.")
         else:
             first, last = series.iloc[0], series.iloc[-1]
             sentence = text.sentence_change(
@@ -413,7 +436,8 @@ class Theme:
         rows = indicators.select(self.obs, indicator=indicator, groep=groep)
         own = rows[rows["regio"] == self.regio]
         if own.empty:
-            sentence = f"Voor {self.label(indicator).lower()} in {self.regio} zijn geen gegevens in {self.venster_tekst()}."
+            sentence = (f"{onderwerp or self.label(indicator)} ({self.regio}): geen gegevens in "
+                        f"{self.venster_tekst()}.")
             self.messages.append(sentence)
             return sentence
         jaar = jaar or int(own["jaar"].max())
@@ -421,7 +445,7 @@ class Theme:
         values = {r: indicators.preferred_source(s).iloc[0]["waarde"] for r, s in rows.groupby("regio")}
         others = {r: v for r, v in values.items() if r != self.regio}
         if not others:
-            subject = (onderwerp or self.label(indicator)).lower()
+            subject = _lower_first(onderwerp or self.label(indicator))
             group = "" if groep == "totaal" else f" ({self.group_labels.get(groep, groep).lower()})"
             sentence = (f"In {jaar} zijn er voor {subject}{group} in {self.regio} geen vergelijkingscijfers van "
                         f"{', '.join(self.vergelijk_regios) or 'andere regio’s'}.")
