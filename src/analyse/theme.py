@@ -415,7 +415,7 @@ class Theme:
         series = self._series(indicator, regio, groep)
         if series["jaar"].nunique() < 2:
             subject = _lower_first(onderwerp or self.label(indicator))
-            where = regio if groep == "totaal" else f"{self.group_labels.get(groep, groep).lower()}, {regio}"
+            where = regio if groep == "totaal" or onderwerp else f"{self.group_labels.get(groep, groep).lower()}, {regio}"
             measured = (f"alleen {int(series['jaar'].iloc[0])} gemeten" if len(series)
                         else "geen metingen")
             sentence = (f"{subject[0].upper()}{subject[1:]} ({where}): in {self.venster_tekst()} {measured}, "
@@ -424,7 +424,7 @@ class Theme:
             first, last = series.iloc[0], series.iloc[-1]
             sentence = text.sentence_change(
                 onderwerp or self.label(indicator), regio, int(first["jaar"]), first["waarde"], int(last["jaar"]),
-                last["waarde"], first["eenheid"], eenheid_woord=eenheid_woord,
+                last["waarde"], first["eenheid"], eenheid_woord=eenheid_woord, voorzetsel="van" if eenheid_woord else "in",
                 groep_label=None if groep == "totaal" or onderwerp else self.group_labels.get(groep, groep).lower())
             self._key_figure(last)
         self.messages.append(sentence)
