@@ -48,6 +48,10 @@ def _fingerprint(*parts) -> str:
 
 
 def _lower_first(text_: str) -> str:
+    """For use mid-sentence: 'Niet-westerse ...' -> 'niet-westerse ...', but 'Marokkaanse ...' stays."""
+    first = text_.split(" ", 1)[0]
+    if first.endswith(("aanse", "aamse", "kse", "lse", "ndse")) and not first.startswith(("Westerse", "Niet")):
+        return text_
     return text_[:1].lower() + text_[1:]
 
 
@@ -226,6 +230,44 @@ class Theme:
         shown["groep"] = shown["groep"].map(lambda g: self.group_labels.get(g, g))
         return shown.rename(columns={"label": "Indicator", "regio": "Regio", "groep": "Groep", "methode": "Methode",
                                      "n_jaren": "Jaren", "zin": "Trend"})
+
+    def groepsverschil(self, indicator: str, groep_a: str, groep_b: str, *, regio: str | None = None,
+                       onderwerp: str | None = None):
+        """Do two groups grow toward each other? The gap a − b per common year, its trend and a sentence.
+
+        Uses every year up to ``eind_jaar`` (a reference series is not cut at the start of the window).
+        The sentence becomes a key message; the gap table is saved as ``verschil_<indicator>_<a>_<b>.csv``.
+        """
+        regio = regio or self.regio
+        rows = indicators.select(self.all_theme_obs, indicator=indicator, regio=regio, end=self.eind_jaar)
+        gap = trends.compare_groups(rows[rows["groep"] == groep_a], rows[rows["groep"] == groep_b])
+        a, b = (_lower_first(self.group_labels.get(g, g)) for g in (groep_a, groep_b))
+        unit = "procentpunt" if gap.eenheid == "procent" else self.units[indicator].replace("_", " ")
+        subject = f"Het verschil in {onderwerp or _lower_first(self.label(indicator))} tussen {a} en {b} ({regio})"
+        if gap.reden:
+            sentence = f"{subject}: geen trend te schatten. {gap.reden}"
+        else:
+            words = {"convergeert": "wordt kleiner: de groepen groeien naar elkaar toe",
+                     "divergeert": "wordt groter: de groepen groeien uit elkaar",
+                     "onduidelijk": "verandert niet aantoonbaar"}
+            sentence = (f"{subject} {words.get(gap.verdict, 'is onduidelijk')} "
+                        f"({gap.eerste_jaar}-{gap.laatste_jaar}, {gap.n_jaren} jaren; verandering van het verschil "
+                        f"{text.format_number(gap.helling, 2)} {unit} per jaar, 95%-interval "
+                        f"{text.format_number(gap.helling_ondergrens, 2)} tot "
+                        f"{text.format_number(gap.helling_bovengrens, 2)}"
+                        f"{'; indicatief: weinig meetpunten' if gap.indicatief else ''}).")
+            if gap.bron_a != gap.bron_b:
+                sentence += f" Let op: de twee reeksen komen uit verschillende bronnen ({gap.bron_a}, {gap.bron_b})."
+        self.messages.append(sentence)
+        table = gap.verschillen.copy()
+        name = f"verschil_{indicator}_{groep_a}_{groep_b}"
+        self._save_table(name, table, f"{subject}, per jaar", self.source_line(rows),
+                         {"jaar": "Jaar", "waarde_a": self.group_labels.get(groep_a, groep_a),
+                          "waarde_b": self.group_labels.get(groep_b, groep_b), "verschil": "Verschil"})
+        display_table = table.rename(columns={"jaar": "Jaar", "waarde_a": self.group_labels.get(groep_a, groep_a),
+                                              "waarde_b": self.group_labels.get(groep_b, groep_b),
+                                              "verschil": "Verschil"})
+        return display_table.style.set_caption(sentence).format(precision=2, decimal=",", thousands=".")
 
     def _fitted_for(self, indicator: str, hue: str, keys: list[str], fixed: dict) -> pd.DataFrame | None:
         if self._fitted is None or self._fitted.empty:
@@ -415,7 +457,7 @@ class Theme:
         series = self._series(indicator, regio, groep)
         if series["jaar"].nunique() < 2:
             subject = _lower_first(onderwerp or self.label(indicator))
-            where = regio if groep == "totaal" or onderwerp else f"{self.group_labels.get(groep, groep).lower()}, {regio}"
+            where = regio if groep == "totaal" or onderwerp else f"{_lower_first(self.group_labels.get(groep, groep))}, {regio}"
             measured = (f"alleen {int(series['jaar'].iloc[0])} gemeten" if len(series)
                         else "geen metingen")
             sentence = (f"{subject[0].upper()}{subject[1:]} ({where}): in {self.venster_tekst()} {measured}, "
@@ -425,7 +467,7 @@ class Theme:
             sentence = text.sentence_change(
                 onderwerp or self.label(indicator), regio, int(first["jaar"]), first["waarde"], int(last["jaar"]),
                 last["waarde"], first["eenheid"], eenheid_woord=eenheid_woord, voorzetsel="van" if eenheid_woord else "in",
-                groep_label=None if groep == "totaal" or onderwerp else self.group_labels.get(groep, groep).lower())
+                groep_label=None if groep == "totaal" or onderwerp else _lower_first(self.group_labels.get(groep, groep)))
             self._key_figure(last)
         self.messages.append(sentence)
         return sentence
@@ -446,7 +488,7 @@ class Theme:
         others = {r: v for r, v in values.items() if r != self.regio}
         if not others:
             subject = _lower_first(onderwerp or self.label(indicator))
-            group = "" if groep == "totaal" else f" ({self.group_labels.get(groep, groep).lower()})"
+            group = "" if groep == "totaal" else f" ({_lower_first(self.group_labels.get(groep, groep))})"
             sentence = (f"In {jaar} zijn er voor {subject}{group} in {self.regio} geen vergelijkingscijfers van "
                         f"{', '.join(self.vergelijk_regios) or 'andere regio’s'}.")
         else:
