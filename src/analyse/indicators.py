@@ -81,7 +81,8 @@ def changes(obs: pd.DataFrame, start: int | None = None, end: int | None = None)
         record = dict(zip(SERIES_KEY, key))
         record.update(label=first["label"], eenheid=first["eenheid"], bron=first["bron"],
                       n_jaren=series["jaar"].nunique(), jaar_van=int(first["jaar"]), waarde_van=first["waarde"],
-                      jaar_tot=int(last["jaar"]), waarde_tot=last["waarde"], verschil=None, relatief=None,
+                      jaar_tot=int(last["jaar"]), waarde_tot=last["waarde"], teller_tot=last["teller"],
+                      noemer_tot=last["noemer"], verschil=None, relatief=None,
                       soort=None, opmerking="")
         if len(series) == 1:
             record["opmerking"] = f"Alleen {int(first['jaar'])} gemeten in dit venster: geen verandering te berekenen."
@@ -91,7 +92,7 @@ def changes(obs: pd.DataFrame, start: int | None = None, end: int | None = None)
             record.update(change(first["waarde"], last["waarde"], first["eenheid"]))
         rows.append(record)
     columns = [*SERIES_KEY, "label", "eenheid", "bron", "n_jaren", "jaar_van", "waarde_van", "jaar_tot",
-               "waarde_tot", "verschil", "relatief", "soort", "opmerking"]
+               "waarde_tot", "teller_tot", "noemer_tot", "verschil", "relatief", "soort", "opmerking"]
     return pd.DataFrame(rows, columns=columns)
 
 

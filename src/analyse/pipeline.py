@@ -97,8 +97,8 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     collect(reports)
     echo("Publicatiebestanden maken ...")
     try:
-        for message in export.export_all(reports):
-            echo(f"  {message}")
+        for path in export.export_all(reports):
+            echo(f"  {Path(path).relative_to(root)}")
     except export.ExportError as error:
         echo(f"  Geen publicatiebestanden gemaakt: {error}")
     seconds = time.perf_counter() - started

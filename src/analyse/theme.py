@@ -197,6 +197,9 @@ class Theme:
         kolommen = {"label": "Indicator", "regio": "Regio", "groep_label": "Groep", "jaar_van": "Van (jaar)",
                     "waarde_van": "Waarde van", "jaar_tot": "Tot (jaar)", "waarde_tot": "Waarde tot",
                     "verandering": "Verandering", "bron_naam": "Bron"}
+        if table["noemer_tot"].notna().any():  # a share or rate is shown with what it rests on
+            kolommen = {**dict(list(kolommen.items())[:7]), "teller_tot": "Teller", "noemer_tot": "Noemer",
+                        **dict(list(kolommen.items())[7:])}
         self._save_table("overzicht", table, f"{self.titel}: eerste en laatste meting, {self.venster_tekst()}",
                          self.source_line(self.obs), kolommen)
         self.key_table = self.key_table or "overzicht"
