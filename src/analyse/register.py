@@ -6,7 +6,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from analyse.indicators import preferred_source, select, value_at
+from analyse.indicators import preferred_source, rate_per_1000, select, share, value_at
 from analyse.text import format_published as nl
 
 DOCUMENT_SOURCE = "beleidsvisie_2019"
@@ -96,8 +96,8 @@ def recompute_claim(claim: pd.Series, obs: pd.DataFrame) -> tuple[object, str]:
         denominator = _lookup(obs, claim["noemer_indicator"], regio, noemer_groep, jaar)
         if denominator is None:
             return None, f"geen noemer {claim['noemer_indicator']} ({noemer_groep}) voor {regio} in {jaar}"
-        factor = 100 if kind == "aandeel" else 1000
-        return base["waarde"] / denominator["waarde"] * factor, (
+        compute, factor = (share, 100) if kind == "aandeel" else (rate_per_1000, 1000)
+        return compute(base["waarde"], denominator["waarde"]), (
             f"{nl(base['waarde'])} / {nl(denominator['waarde'])} × {factor}")
     raise ValueError(f"onbekende berekening '{kind}' in bewering {claim['id']}")
 

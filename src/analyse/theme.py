@@ -103,7 +103,9 @@ class Theme:
         self.start_jaar = int(start_jaar) if start_jaar is not None else int(earlier[0])
         if self.start_jaar > self.eind_jaar:
             raise data.ParameterError(f"start_jaar {self.start_jaar} ligt na eind_jaar {self.eind_jaar}.")
-        regions = [regio, *self.vergelijk_regios]
+        regios = self.dataset.regios
+        parts = list(regios.loc[regios["ligt_in"] == regio, "regio"]) if "ligt_in" in regios else []
+        regions = [regio, *self.vergelijk_regios, *parts]  # neighbourhoods of the region come along
         self.obs = indicators.select(theme_obs, regio=regions, start=self.start_jaar, end=self.eind_jaar)
         self.all_theme_obs = theme_obs
         self.figures: list[dict] = []
@@ -112,7 +114,6 @@ class Theme:
         self.key_figures: list[dict] = []
         self.warnings: list[str] = []
         self.key_table: str | None = None
-        self._trends: pd.DataFrame | None = None
         self._cache = _read_json(self.figure_dir / FIGURE_CACHE)
         self._drawn: dict[str, str] = {}
         self._fitted: pd.DataFrame | None = None
@@ -223,7 +224,7 @@ class Theme:
         records.insert(0, "thema", self.thema)
         records["label"] = records["indicator"].map(self.label)
         records["zin"] = [text.sentence_trend(r) for r in records.to_dict("records")]
-        self._trends, self._fitted = records, fitted
+        self._fitted = fitted
         self._save_table("trends", records, f"{self.titel}: trendschattingen {self.venster_tekst()}",
                          self.source_line(self.obs),
                          {"label": "Indicator", "regio": "Regio", "groep": "Groep", "methode": "Methode",
