@@ -85,7 +85,7 @@ def changes(obs: pd.DataFrame, start: int | None = None, end: int | None = None)
                       noemer_tot=last["noemer"], verschil=None, relatief=None,
                       soort=None, opmerking="")
         if len(series) == 1:
-            record["opmerking"] = f"Alleen {int(first['jaar'])} gemeten in dit venster: geen verandering te berekenen."
+            record["opmerking"] = f"Eén meting ({int(first['jaar'])}): geen verandering."
         elif first["eenheid"] == "rang":
             record["opmerking"] = "Rangorde: geen verandering berekend."
         else:
