@@ -9,12 +9,8 @@ import pandas as pd
 
 from analyse import data, runner
 
-COLLECTED = {
-    # reports/<file>: the per-theme table it gathers from reports/tables/<thema>/
-    "trends.csv": "trends.csv",
-    "reproductie.csv": "reproductie.csv",
-    "monitor.csv": "monitor.csv",
-}
+# run-wide files in reports/, each gathered from the table of the same name in reports/tables/<thema>/
+COLLECTED = ("trends.csv", "reproductie.csv", "monitor.csv")
 
 
 def check_parameters(dataset: data.Dataset, parameters: dict, themes: list[str]) -> None:
@@ -23,11 +19,10 @@ def check_parameters(dataset: data.Dataset, parameters: dict, themes: list[str])
     regions = sorted(dataset.observations["regio"].unique())
     if regio not in regions:
         raise data.ParameterError(f"regio '{regio}' komt niet voor in de data; beschikbaar: {', '.join(regions)}.")
-    for name in ("vergelijk_regios",):
-        for other in parameters.get(name, []) or []:
-            if other not in regions:
-                raise data.ParameterError(f"vergelijkingsregio '{other}' komt niet voor in de data; "
-                                          f"beschikbaar: {', '.join(regions)}.")
+    for other in parameters.get("vergelijk_regios") or []:
+        if other not in regions:
+            raise data.ParameterError(f"vergelijkingsregio '{other}' komt niet voor in de data; "
+                                      f"beschikbaar: {', '.join(regions)}.")
     years = dataset.years(regio=regio)
     for name in ("start_jaar", "eind_jaar"):
         year = parameters.get(name)
@@ -57,7 +52,7 @@ def collect(reports_dir: Path) -> list[Path]:
     """Gather the per-theme tables into the run-wide files (deterministic order: theme, then rows)."""
     written = []
     themes = list(runner.NOTEBOOK_ORDER)
-    for target, name in COLLECTED.items():
+    for name in COLLECTED:
         parts = []
         for folder in sorted((reports_dir / "tables").glob("*/"), key=lambda p: (
                 themes.index(p.name) if p.name in themes else len(themes), p.name)):
@@ -67,8 +62,8 @@ def collect(reports_dir: Path) -> list[Path]:
         if not parts:
             continue
         table = pd.concat(parts, ignore_index=True)
-        data.write_atomic(reports_dir / target, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
-        written.append(reports_dir / target)
+        data.write_atomic(reports_dir / name, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+        written.append(reports_dir / name)
     return written
 
 
