@@ -86,6 +86,7 @@ class Theme:
         self.units = dict(zip(self.dataset.indicatoren["indicator"], self.dataset.indicatoren["eenheid"]))
         self.group_labels = dict(zip(self.dataset.groepen["groep"], self.dataset.groepen["label"]))
         self.region_labels = dict(zip(self.dataset.regios["regio"], self.dataset.regios["label"]))
+        self.publishers = dict(zip(self.dataset.bronnen["bron"], self.dataset.bronnen["uitgever"]))
         known = set(all_obs["regio"])
         for name in [regio, *self.vergelijk_regios]:
             if name not in known:
@@ -117,6 +118,7 @@ class Theme:
         self._cache = _read_json(self.figure_dir / FIGURE_CACHE)
         self._drawn: dict[str, str] = {}
         self._fitted: pd.DataFrame | None = None
+        self._monitor: pd.DataFrame | None = None
 
     # ------------------------------------------------------------------ helpers
 
@@ -129,12 +131,7 @@ class Theme:
 
     def source_line(self, rows: pd.DataFrame) -> str:
         """'Bron: <publishers>; bewerking gemeente Maassluis' for the sources behind ``rows``."""
-        bronnen = self.dataset.bronnen.set_index("bron")
-        names = []
-        for code in sorted(rows["bron"].unique()):
-            name = bronnen.loc[code, "uitgever"] if code in bronnen.index else code
-            if name not in names:
-                names.append(name)
+        names = dict.fromkeys(self.publisher(code) for code in sorted(rows["bron"].unique()))
         return f"Bron: {', '.join(names)}; {EDITOR}"
 
     def label(self, indicator: str) -> str:
@@ -212,8 +209,7 @@ class Theme:
 
     def publisher(self, bron: str) -> str:
         """The publisher of a source code, as named in ``bronnen.csv``."""
-        bronnen = dict(zip(self.dataset.bronnen["bron"], self.dataset.bronnen["uitgever"]))
-        return bronnen.get(bron, bron)
+        return self.publishers.get(bron, bron)
 
     # ------------------------------------------------------------------ trends
 
@@ -411,9 +407,15 @@ class Theme:
                           "status": "Status", "toelichting": "Toelichting"})
         return table.drop(columns=["thema"])
 
+    def _monitor_table(self) -> pd.DataFrame:
+        if self._monitor is None:
+            self._monitor = monitor.monitor_table(self.dataset.indicatoren, self.dataset.observations, self.regio,
+                                                  self.eind_jaar)
+        return self._monitor
+
     def doelen(self) -> pd.DataFrame:
         """The target monitor: every chapter-4 target with baseline, latest value, projection and verdict."""
-        table = monitor.monitor_table(self.dataset.indicatoren, self.dataset.observations, self.regio, self.eind_jaar)
+        table = self._monitor_table()
         self._save_table("monitor", table, f"Doelenmonitor hoofdstuk 4, {self.regio}, metingen tot en met {self.eind_jaar}",
                          "Bron: Beleidsvisie Integratie Maassluis (2019) en de waarnemingen in data/raw; " + EDITOR,
                          {"label": "Indicator", "doel_omschrijving": "Doel", "groep": "Groep",
@@ -442,7 +444,7 @@ class Theme:
 
     def zin_doelen(self) -> str:
         """Key message: how many targets have which verdict."""
-        table = monitor.monitor_table(self.dataset.indicatoren, self.dataset.observations, self.regio, self.eind_jaar)
+        table = self._monitor_table()
         counts = table["oordeel"].value_counts()
         parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.sort_index().items()]
         sentence = (f"Van de {len(table)} doelen uit hoofdstuk 4 (per groep geteld) is met metingen tot en met "
