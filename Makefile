@@ -1,10 +1,12 @@
 # Two commands: `make report` runs the whole analysis, `make test` runs the tests.
+# `make lab` opens the notebooks in JupyterLab (extra options: make lab LAB_ARGS="--no-browser --port 8899").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate clean
+.PHONY: report test validate lab clean
+LAB_ARGS ?=
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +19,9 @@ report: $(STAMP)
 
 validate: $(STAMP)
 	$(BIN)/analyse validate
+
+lab: $(STAMP)
+	$(BIN)/analyse lab $(LAB_ARGS)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

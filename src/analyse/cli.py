@@ -1,4 +1,4 @@
-"""Command line: ``analyse validate | run | list | fetch cbs``."""
+"""Command line: ``analyse validate | run | list | lab | fetch cbs``."""
 
 from __future__ import annotations
 
@@ -9,11 +9,6 @@ import sys
 from pathlib import Path
 
 from analyse import data
-
-
-def _project_root() -> Path:
-    """The folder holding ``data/`` and ``notebooks/``: ``$ANALYSE_ROOT`` or the current directory."""
-    return Path(os.environ.get("ANALYSE_ROOT", Path.cwd())).resolve()
 
 
 def _parse_param(text: str) -> tuple[str, object]:
@@ -42,6 +37,9 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks tegelijk (standaard: cores)")
 
     sub.add_parser("list", help="toon de thema's en hun parameters")
+
+    sub.add_parser("lab", help="start JupyterLab in de projectmap, met de kernel van het project; verdere "
+                              "opties gaan naar JupyterLab, bijv. analyse lab --no-browser --port 8899")
 
     fetch = sub.add_parser("fetch", help="haal cijfers op bij een externe bron")
     fetch_sub = fetch.add_subparsers(dest="source", required=True)
@@ -84,6 +82,23 @@ def _run(root: Path, args: argparse.Namespace) -> int:
     return 0 if pipeline.run(root, themes=args.thema, parameters=parameters, jobs=args.jobs) else 1
 
 
+def _lab(root: Path, jupyter_args: list[str]) -> int:
+    """Replace this process by JupyterLab on the project folder, opened at ``notebooks/``."""
+    from analyse import runner
+
+    if not data.is_project_root(root):
+        raise data.ParameterError(f"{root} is geen projectmap: daar staan geen data/raw/ en notebooks/.")
+    runner.ensure_kernel()
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={root}",
+               "--FileContentsManager.preferred_dir=notebooks",
+               f"--MappingKernelManager.default_kernel_name={runner.KERNEL_NAME}", *jupyter_args]
+    if hasattr(os, "geteuid") and os.geteuid() == 0:  # a container usually runs as root; JupyterLab refuses that
+        command.append("--allow-root")
+    print(f"JupyterLab starten in {root} met de kernel '{runner.KERNEL_NAME}'. Stoppen: Ctrl+C (twee keer) "
+          "in dit venster.", flush=True)
+    os.execv(sys.executable, command)
+
+
 def _fetch(root: Path, args: argparse.Namespace) -> int:
     from analyse import cbs
 
@@ -94,15 +109,20 @@ def _fetch(root: Path, args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
-    root = _project_root()
+    parser = _parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command != "lab":
+        parser.error(f"onbekende argumenten: {' '.join(extra)}")
     try:
+        root = data.project_root()
         if args.command == "validate":
             return _validate(root)
         if args.command == "list":
             return _list(root)
         if args.command == "run":
             return _run(root, args)
+        if args.command == "lab":
+            return _lab(root, extra)
         return _fetch(root, args)
     except data.AnalyseError as error:
         print(f"Fout: {error}", file=sys.stderr)

@@ -42,6 +42,7 @@ CATALOGUES = {
                        "regio", "groep"),
 }
 PROCESSED_FILE = "waarnemingen.csv"
+ROOT_VARIABLE = "ANALYSE_ROOT"
 
 
 @dataclass(frozen=True)
@@ -321,6 +322,32 @@ def _check_claims(claims: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: 
                                     "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde."))
 
 
+def is_project_root(folder: Path) -> bool:
+    """A folder with ``data/raw/`` and ``notebooks/``: the root of this project or of a copy of it."""
+    return (folder / "data" / "raw").is_dir() and (folder / "notebooks").is_dir()
+
+
+def project_root() -> Path:
+    """The project folder that paths resolve from, whatever the working directory is.
+
+    In order: ``$ANALYSE_ROOT`` as given; otherwise the first folder holding ``data/raw/`` and
+    ``notebooks/`` at or above the notebook that JupyterLab opened (JupyterLab names it in
+    ``$JPY_SESSION_NAME``), at or above the working directory, or above this package's own files (an
+    editable install, ``pip install -e .``, runs from the project's ``src/``).
+    """
+    if os.environ.get(ROOT_VARIABLE):  # taken as given: each command names what it misses there
+        return Path(os.environ[ROOT_VARIABLE]).expanduser().resolve()
+    starts = [Path.cwd(), Path(__file__).resolve().parent]
+    if os.environ.get("JPY_SESSION_NAME"):
+        starts.insert(0, Path(os.environ["JPY_SESSION_NAME"]).expanduser().resolve().parent)
+    for start in starts:
+        for folder in (start, *start.parents):
+            if is_project_root(folder):
+                return folder
+    raise ParameterError(f"geen projectmap gevonden boven {Path.cwd()}: geen map met data/raw/ en notebooks/. "
+                         f"Start in de projectmap of zet {ROOT_VARIABLE}=/pad/naar/integratie-analyse.")
+
+
 def observation_files(raw_dir: Path) -> list[Path]:
     """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue."""
     files = [p for p in sorted(raw_dir.iterdir())
@@ -417,15 +444,25 @@ def build_processed(raw_dir: Path | str, processed_dir: Path | str) -> Dataset:
     return dataset
 
 
+def is_stale(processed: Path, raw_dir: Path) -> bool:
+    """True when ``processed`` is missing or older than a file in ``raw_dir`` (a row was added since)."""
+    if not processed.exists():
+        return True
+    built = processed.stat().st_mtime
+    return any(p.stat().st_mtime > built for p in [*observation_files(raw_dir), *(raw_dir / n for n in CATALOGUES)]
+               if p.exists())
+
+
 def load(data_dir: Path | str) -> Dataset:
     """What a notebook reads: the processed table plus the catalogues from ``data_dir/raw``.
 
     ``data_dir`` is the folder holding ``raw/`` and ``processed/``. The processed table is written by
-    ``analyse run``; if it is missing it is built from the raw data first.
+    ``analyse run``; if it is missing, or older than a file in ``raw/`` (a notebook opened in JupyterLab
+    after new rows were added), it is validated and built from the raw data first.
     """
     data_dir = Path(data_dir)
     processed = data_dir / "processed" / PROCESSED_FILE
-    if not processed.exists():
+    if is_stale(processed, data_dir / "raw"):
         return build_processed(data_dir / "raw", data_dir / "processed")
     obs = pd.read_csv(processed, keep_default_na=False, na_values={"waarde": [""], "teller": [""], "noemer": [""]},
                       dtype={"jaar": int, "rij": int, "regio_code": str, "periode": str})

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
 import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyse.data import AnalyseError
 from analyse.text import format_number
 
 NOTEBOOK_ORDER = (
@@ -22,6 +24,9 @@ NOTEBOOK_ORDER = (
     "criminaliteit", "monitor",
 )
 OUTPUT_KINDS = ("figures", "tables")
+# the kernel named in every notebook's metadata; papermill and JupyterLab both start this one
+KERNEL_NAME = "integratie-analyse"
+KERNEL_DISPLAY_NAME = "Python (integratie-analyse)"
 
 
 @dataclass
@@ -39,6 +44,32 @@ class RunResult:
     @property
     def ok(self) -> bool:
         return all(r.ok for r in self.results)
+
+
+def ensure_kernel() -> Path:
+    """Register the project's kernel in this environment if needed; return its kernelspec folder.
+
+    The kernelspec goes into ``sys.prefix`` (the project's ``.venv`` or conda environment), where this
+    environment's JupyterLab and papermill find it, and starts this environment's Python. A kernel of the
+    same name that starts another Python (an older registration in the user's folder, which Jupyter
+    searches first) is refused with the command that removes it.
+    """
+    from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel
+
+    try:
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    except NoSuchKernel:
+        from ipykernel.kernelspec import install
+
+        install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY_NAME, prefix=sys.prefix)
+        spec = KernelSpecManager().get_kernel_spec(KERNEL_NAME)
+    python = Path(spec.argv[0])
+    if not (python.exists() and os.path.samefile(python.parent, Path(sys.executable).parent)):
+        raise AnalyseError(
+            f"de kernel '{KERNEL_NAME}' in {spec.resource_dir} start {python}, niet de Python van deze "
+            f"omgeving ({sys.executable}). Verwijder die registratie met `jupyter kernelspec remove "
+            f"{KERNEL_NAME}` en start opnieuw; de kernel wordt dan in deze omgeving geregistreerd.")
+    return Path(spec.resource_dir)
 
 
 def available_notebooks(notebook_dir: Path) -> list[str]:
@@ -93,8 +124,8 @@ def execute_notebook(notebook: Path, reports_dir: Path, parameters: dict) -> Not
         params = {**parameters, "output_dir": str(staging)}
         try:
             papermill.execute_notebook(
-                str(notebook), str(executed), parameters=params, cwd=str(notebook.parent),
-                progress_bar=False, log_output=False, report_mode=False,
+                str(notebook), str(executed), parameters=params, kernel_name=KERNEL_NAME,
+                cwd=str(notebook.parent), progress_bar=False, log_output=False, report_mode=False,
                 # the kernel talks to this process over loopback only; keep its start-up notices out of the log
                 extra_arguments=["--IPKernelApp.log_level=ERROR"],
             )

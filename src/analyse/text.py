@@ -372,3 +372,47 @@ def sentence_trend(record: dict, decimals: int | None = None) -> str:
         notes.append("indicatief: weinig meetpunten")
     tail = f" ({'; '.join(notes)})" if notes else ""
     return f"Over {first}-{last} ({years}) {body}{tail}."
+
+
+def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar: int | None = None,
+                    trends: int = 0, bands: bool = True, doel: tuple[int, float] | None = None,
+                    zero_based: bool = True, sources: int = 1) -> str:
+    """One or two sentences under a figure that tell a policy reader how to read it.
+
+    ``kind`` is ``"lijn"``, ``"staaf"`` or ``"rang"``; ``per`` the word for one series (``"groep"``,
+    ``"regio"``) and ``series`` how many there are; ``trends`` the number of fitted trend lines drawn,
+    with their 95% band when ``bands``; ``doel`` the drawn target (year, value); ``zero_based`` False when
+    the y axis has a break; ``sources`` the number of sources behind a bar chart.
+    """
+    if kind == "rang":
+        return ("Een rangorde met 1 bovenaan: het grootst of het vaakst genoemd; gelijke rangen delen een "
+                "nummer. Een rang zegt niet hoe groot de verschillen zijn.")
+    notes = []
+    if kind == "lijn":
+        first = (f"Elke lijn is een {per} en elke stip een gemeten jaar" if series > 1 else
+                 "Elke stip is een gemeten jaar")
+        first += "; waar de lijn onderbreekt, ontbreken metingen (er is niets bijgeschat)."
+        if trends and bands:
+            notes.append("de gestreepte lijn is de geschatte trend, de band eromheen het 95%-interval: hoe "
+                         "breder, hoe onzekerder" if trends == 1 else
+                         "de gestreepte lijnen zijn de geschatte trends, de banden eromheen hun 95%-intervallen: "
+                         "hoe breder, hoe onzekerder")
+        elif trends:
+            notes.append("de gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel)")
+        if doel is not None:
+            notes.append(f"de ster is het doel uit hoofdstuk 4: {format_value(doel[1], eenheid)} in {doel[0]}")
+    elif kind == "staaf":
+        first = f"Elke staaf is de waarde van één {per} in {jaar}; het getal staat erbij."
+        if sources > 1:
+            notes.append("de cijfers komen uit verschillende bronnen (zie de bronregel), dus de definities "
+                         "kunnen verschillen")
+    else:
+        raise ValueError(f"onbekende soort figuur: {kind!r}")
+    if not zero_based:
+        notes.append("de verticale as begint niet bij nul (zie de breuk in de as)")
+    if eenheid == "procent" and (series > 1 or kind == "staaf") and len(notes) < 2:
+        notes.append("een verschil tussen twee percentages is een aantal procentpunt")
+    if not notes:
+        return first
+    second = "; ".join(notes)
+    return f"{first} {second[0].upper()}{second[1:]}."

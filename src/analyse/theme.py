@@ -2,16 +2,21 @@
 
 A theme notebook creates a :class:`Theme` from its parameters and calls its methods top to bottom;
 everything it shows is also written to ``output_dir`` (figures, tables, ``kerncijfers.json``).
+Paths resolve from the project folder (:func:`analyse.data.project_root`), never from the working
+directory: ``analyse run`` passes both folders, and a notebook run in JupyterLab with its defaults reads
+``data/`` and writes to :data:`INTERACTIVE_DIR`, so the published ``reports/`` stay as the last run left them.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import json
 from pathlib import Path
 
 import pandas as pd
-from IPython.display import Image, Markdown
+from IPython.display import Markdown
 
 from analyse import data, indicators, monitor, plots, register, text, trends
 
@@ -26,6 +31,8 @@ TITLES = {
     "monitor": "Doelenmonitor hoofdstuk 4",
 }
 EDITOR = "bewerking gemeente Maassluis"
+# where a notebook run by hand (JupyterLab, output_dir None) writes, relative to the project folder
+INTERACTIVE_DIR = Path("reports") / "interactief"
 FIGURE_CACHE = ".figuren.json"
 _STYLE_VERSION = hashlib.sha256(Path(plots.__file__).read_bytes()).hexdigest()
 
@@ -68,17 +75,38 @@ def _read_json(path: Path) -> dict:
         return {}
 
 
+class FigureView:
+    """A saved figure as a notebook shows it: the PNG with one or two sentences of reading guidance under it."""
+
+    def __init__(self, png: Path, titel: str, leeswijzer: str):
+        self.png, self.titel, self.leeswijzer = png, titel, leeswijzer
+
+    def _repr_html_(self) -> str:
+        image = base64.b64encode(self.png.read_bytes()).decode("ascii")
+        return (f'<figure style="margin:0 0 1.5em 0"><img src="data:image/png;base64,{image}" width="640" '
+                f'alt="{html.escape(self.titel)}"><figcaption style="max-width:640px;font-size:90%">'
+                f'<b>Zo leest u deze figuur.</b> {html.escape(self.leeswijzer)}</figcaption></figure>')
+
+    def __repr__(self) -> str:
+        return f"{self.titel}\n{self.leeswijzer}"
+
+
 class Theme:
     """The analysis of one chapter-2 theme for one region and window."""
 
     def __init__(self, thema: str, *, regio: str = "Maassluis", vergelijk_regios: list[str] | None = None,
-                 start_jaar: int | None = None, eind_jaar: int | None = None, data_dir: str | Path = "../data",
-                 output_dir: str | Path = "../reports"):
+                 start_jaar: int | None = None, eind_jaar: int | None = None, data_dir: str | Path | None = None,
+                 output_dir: str | Path | None = None):
         self.thema = thema
         self.regio = regio
         self.vergelijk_regios = list(vergelijk_regios or [])
+        self.interactive = output_dir is None
+        self.root = data.project_root() if data_dir is None or output_dir is None else None
+        if self.root is not None:
+            data_dir = self.root / "data" if data_dir is None else data_dir
+            output_dir = self.root / INTERACTIVE_DIR if output_dir is None else output_dir
         self.dataset = data.load(data_dir)
-        self.output_dir = Path(output_dir)
+        self.output_dir = Path(output_dir).resolve()
         self.figure_dir = self.output_dir / "figures" / thema
         self.table_dir = self.output_dir / "tables" / thema
         all_obs = self.dataset.observations
@@ -126,6 +154,38 @@ class Theme:
     def titel(self) -> str:
         return TITLES.get(self.thema, self.thema)
 
+    def kop(self) -> Markdown:
+        """The line under a notebook's title: region, window, comparison and where the outputs go."""
+        if self.thema == "monitor":
+            parts = [f"**Regio:** {self.regio}", f"**Metingen tot en met:** {self.eind_jaar}"]
+        else:
+            parts = [f"**Regio:** {self.regio}", f"**Venster:** {self.venster_tekst()}",
+                     f"**Vergelijking:** {', '.join(self.vergelijk_regios) or 'geen'}"]
+        line = " &nbsp; ".join(parts)
+        if self.interactive:
+            line += (f"\n\n*Interactief uitgevoerd: figuren en tabellen gaan naar `{self._shown_path(self.output_dir)}/`;"
+                     " de rapporten van `make report` in `reports/` blijven zoals ze zijn.*")
+        return Markdown(line)
+
+    def _shown_path(self, path: Path) -> str:
+        """``path`` relative to the project folder where it lies inside it, else as it is."""
+        if self.root is not None and path.is_relative_to(self.root):
+            return path.relative_to(self.root).as_posix()
+        return path.as_posix()
+
+    def bronnen(self) -> pd.DataFrame:
+        """The sources behind this theme's figures in the window, as listed in ``data/raw/bronnen.csv``."""
+        sources = self.dataset.bronnen.set_index("bron")
+        rows = []
+        for bron, obs in self.obs.groupby("bron", sort=True):
+            known = bron in sources.index
+            rows.append({"Bron": sources.at[bron, "naam"] if known else bron,
+                         "Uitgever": sources.at[bron, "uitgever"] if known else "",
+                         "Indicatoren": obs["indicator"].nunique(),
+                         "Jaren": self._span(obs),
+                         "Vindplaats": sources.at[bron, "adres"] if known else ""})
+        return pd.DataFrame(rows)
+
     def venster_tekst(self) -> str:
         return f"{self.start_jaar}-{self.eind_jaar}" if self.start_jaar != self.eind_jaar else str(self.eind_jaar)
 
@@ -149,7 +209,7 @@ class Theme:
                             "bron": bron, "kolommen": kolommen})
 
     def _figure(self, plot, rows: pd.DataFrame, *, name: str, indicator: str, titel: str, bron: str,
-                nota: bool, **kwargs) -> Image:
+                nota: bool, leeswijzer: str, **kwargs) -> FigureView:
         """Draw with ``plot`` and save as PNG and SVG, unless the same figure is already there.
 
         A figure is identified by a fingerprint of its data, its arguments and the house style; the runner
@@ -165,8 +225,8 @@ class Theme:
         self.figures = [f for f in self.figures if f["naam"] != name]
         self.figures.append({"naam": name, "indicator": indicator, "png": str(png.relative_to(self.output_dir)),
                              "svg": str(svg.relative_to(self.output_dir)), "titel": titel, "bron": bron,
-                             "nota": nota})
-        return Image(filename=str(png), width=640)
+                             "leeswijzer": leeswijzer, "nota": nota})
+        return FigureView(png, titel, leeswijzer)
 
     # ------------------------------------------------------------------ overview
 
@@ -303,11 +363,16 @@ class Theme:
         where = fixed["regio"] if per == "groep" else self.group_labels.get(fixed["groep"], fixed["groep"])
         titel = titel or _title(self.label(indicator), where, self._span(rows))
         bron = self.source_line(rows)
+        trend = self._fitted_for(indicator, per, list(rows[per].unique()), fixed)
+        doel, eenheid = self._target(indicator), self.units[indicator]
+        trend_keys = 0 if trend is None else trend[per].nunique()
+        leeswijzer = text.figure_guidance(
+            "lijn", per=per, eenheid=eenheid, series=rows[per].nunique(), trends=trend_keys,
+            bands=trend_keys <= plots.MAX_TREND_BANDS, doel=doel, zero_based=eenheid in plots.ZERO_BASED_UNITS)
         return self._figure(
             plots.series_figure, rows, name=naam or f"{indicator}_{fixed.get('regio', fixed.get('groep'))}_per_{per}".lower(),
-            indicator=indicator, titel=titel, bron=bron, nota=nota, hue=per, labels=self._series_labels(),
-            eenheid=self.units[indicator], trend=self._fitted_for(indicator, per, list(rows[per].unique()), fixed),
-            doel=self._target(indicator))
+            indicator=indicator, titel=titel, bron=bron, nota=nota, leeswijzer=leeswijzer, hue=per,
+            labels=self._series_labels(), eenheid=eenheid, trend=trend, doel=doel)
 
     def vergelijking(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None,
                      per: str = "regio", groepen: list[str] | None = None, regio: str | None = None,
@@ -328,8 +393,12 @@ class Theme:
         bron = self.source_line(rows)
         plot = plots.rank_figure if self.units[indicator] == "rang" else plots.bar_figure
         kwargs = {} if plot is plots.rank_figure else {"eenheid": self.units[indicator]}
+        leeswijzer = text.figure_guidance("rang" if plot is plots.rank_figure else "staaf", per=per,
+                                          eenheid=self.units[indicator], series=rows[per].nunique(), jaar=jaar,
+                                          sources=rows["bron"].nunique())
         return self._figure(plot, rows, name=naam or f"{indicator}_{per}_{jaar}".lower(), indicator=indicator,
-                            titel=titel, bron=bron, nota=nota, category=per, labels=self._series_labels(), **kwargs)
+                            titel=titel, bron=bron, nota=nota, leeswijzer=leeswijzer, category=per,
+                            labels=self._series_labels(), **kwargs)
 
     def alle_figuren(self) -> list:
         """A figure for every indicator of the theme not shown yet, in the form its data allow.
@@ -537,5 +606,7 @@ class Theme:
         (self.figure_dir / FIGURE_CACHE).write_text(json.dumps(self._drawn, indent=1, sort_keys=True), encoding="utf-8")
         path = self.table_dir / "kerncijfers.json"
         path.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
+        where = self._shown_path(self.output_dir) + "/" if self.interactive else ""
         return Markdown(f"Opgeslagen: {len(self.figures)} figuren, {len(self.tables)} tabellen, "
-                        f"{len(self.messages)} kernboodschappen en `kerncijfers.json` in `tables/{self.thema}/`.")
+                        f"{len(self.messages)} kernboodschappen en `kerncijfers.json` in "
+                        f"`{where}tables/{self.thema}/` (figuren in `{where}figures/{self.thema}/`).")
