@@ -148,3 +148,21 @@ def test_build_processed_writes_one_tidy_table(raw_dir, tmp_path):
     loaded = data.load(tmp_path / "data")
     assert len(loaded.observations) == 4
     assert loaded.observations["waarde"].sum() == pytest.approx(31390 + 32518 + 23.3 + 26.9)
+
+
+def test_load_rebuilds_the_processed_table_when_raw_data_is_newer(raw_dir, tmp_path):
+    """A notebook opened in JupyterLab after a row was added reads that row, not an old processed table."""
+    import os
+
+    processed = tmp_path / "data" / "processed"
+    data.build_processed(raw_dir, processed)
+    assert len(data.load(tmp_path / "data").observations) == 4
+    table = processed / data.PROCESSED_FILE
+    built = table.stat().st_mtime
+    with (raw_dir / "toets.csv").open("a", encoding="utf-8") as handle:
+        handle.write("inwoners,Maassluis,totaal,2019,32676,aantal,toets,,,,,\n")
+    os.utime(raw_dir / "toets.csv", (built + 10, built + 10))
+    assert data.is_stale(table, raw_dir)
+    loaded = data.load(tmp_path / "data")
+    assert 32676 in set(loaded.observations["waarde"])
+    assert "32676" in table.read_text(encoding="utf-8")  # written back, so the next notebook reads it too

@@ -242,3 +242,37 @@ def test_locale_module_is_not_used(monkeypatch):
     for name in ("localeconv", "setlocale", "format_string", "currency", "str", "getlocale"):
         monkeypatch.setattr(locale, name, forbidden)
     assert _outputs() == EXPECTED
+
+
+def test_guidance_for_a_line_figure_names_trend_band_and_target():
+    from analyse.text import figure_guidance
+
+    assert figure_guidance("lijn", per="groep", eenheid="procent", series=1, trends=1, bands=True,
+                           doel=(2021, 90)) == (
+        "Elke stip is een gemeten jaar; waar de lijn onderbreekt, ontbreken metingen (er is niets bijgeschat). "
+        "De gestreepte lijn is de geschatte trend, de band eromheen het 95%-interval: hoe breder, hoe "
+        "onzekerder; de ster is het doel uit hoofdstuk 4: 90% in 2021.")
+
+
+def test_guidance_for_groups_says_procentpunt_and_for_scores_the_axis_break():
+    from analyse.text import figure_guidance
+
+    groups = figure_guidance("lijn", per="groep", eenheid="procent", series=3)
+    assert groups.startswith("Elke lijn is een groep en elke stip een gemeten jaar;")
+    assert groups.endswith("Een verschil tussen twee percentages is een aantal procentpunt.")
+    score = figure_guidance("lijn", per="regio", eenheid="score", series=2, trends=5, bands=False, zero_based=False)
+    assert score.endswith("De gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel); "
+                          "de verticale as begint niet bij nul (zie de breuk in de as).")
+
+
+def test_guidance_for_bars_and_ranks():
+    from analyse.text import figure_guidance
+
+    bars = figure_guidance("staaf", per="regio", eenheid="per_1000", series=4, jaar=2017, sources=2)
+    assert bars == ("Elke staaf is de waarde van één regio in 2017; het getal staat erbij. De cijfers komen uit "
+                    "verschillende bronnen (zie de bronregel), dus de definities kunnen verschillen.")
+    assert figure_guidance("staaf", per="groep", eenheid="aantal", jaar=2018) == (
+        "Elke staaf is de waarde van één groep in 2018; het getal staat erbij.")
+    assert figure_guidance("rang", per="groep", eenheid="rang").startswith("Een rangorde met 1 bovenaan")
+    with pytest.raises(ValueError, match="taart"):
+        figure_guidance("taart", per="groep", eenheid="procent")

@@ -1,0 +1,273 @@
+"""Working in JupyterLab: the project kernel, paths from the project root, `make lab`.
+
+The notebooks are run the way JupyterLab runs them: a kernel started from its kernelspec by
+jupyter_client, in a working directory of its own, told which notebook it belongs to through
+``JPY_SESSION_NAME`` (what jupyter_server sets), with the notebook's default parameters.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import nbformat
+import pytest
+from jupyter_client import BlockingKernelClient
+from nbclient import NotebookClient
+
+from analyse import data, runner
+from conftest import ROOT
+
+NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
+CAPTION = re.compile(r"<figcaption[^>]*><b>Zo leest u deze figuur\.</b> (.*?)</figcaption>", re.S)
+
+
+def tree_hashes(folder: Path) -> dict[str, str]:
+    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def kernel_env(**extra: str) -> dict[str, str]:
+    """The environment of this test process without the variables that would decide the root for us."""
+    env = {k: v for k, v in os.environ.items() if k not in (data.ROOT_VARIABLE, "JPY_SESSION_NAME")}
+    return {**env, **extra}
+
+
+# ------------------------------------------------------------------ the kernel and its metadata
+
+@pytest.mark.parametrize("thema", NOTEBOOKS)
+def test_every_notebook_names_the_project_kernel_and_resolves_its_own_paths(thema):
+    nb = nbformat.read(ROOT / "notebooks" / f"{thema}.ipynb", as_version=4)
+    assert nb.metadata.kernelspec.name == runner.KERNEL_NAME
+    params = runner.notebook_parameters(ROOT / "notebooks" / f"{thema}.ipynb")
+    assert params["data_dir"] == "None" and params["output_dir"] == "None"
+    assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
+
+
+def test_the_kernel_is_registered_for_this_python():
+    from jupyter_client.kernelspec import KernelSpecManager
+
+    folder = runner.ensure_kernel()
+    spec = KernelSpecManager().get_kernel_spec(runner.KERNEL_NAME)
+    assert Path(spec.resource_dir) == folder
+    assert os.path.samefile(Path(spec.argv[0]).parent, Path(sys.executable).parent)
+    assert spec.display_name == runner.KERNEL_DISPLAY_NAME
+
+
+def test_a_kernel_of_that_name_for_another_python_is_refused(tmp_path, monkeypatch):
+    other = tmp_path / "jupyter" / "kernels" / runner.KERNEL_NAME
+    other.mkdir(parents=True)
+    (other / "kernel.json").write_text(json.dumps({
+        "argv": ["/opt/elders/bin/python", "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "Python (elders)", "language": "python"}), encoding="utf-8")
+    monkeypatch.setenv("JUPYTER_PATH", str(tmp_path / "jupyter"))  # searched before the environment's own
+    with pytest.raises(data.AnalyseError, match=r"start /opt/elders/bin/python.*jupyter kernelspec remove "
+                                                r"integratie-analyse"):
+        runner.ensure_kernel()
+
+
+# ------------------------------------------------------------------ the project root
+
+@pytest.fixture
+def copy_root(tmp_path) -> Path:
+    root = tmp_path / "kopie"
+    (root / "data" / "raw").mkdir(parents=True)
+    (root / "notebooks").mkdir()
+    return root
+
+
+def test_root_from_the_notebook_jupyterlab_opened(copy_root, tmp_path, monkeypatch):
+    elsewhere = tmp_path / "elders"
+    elsewhere.mkdir()
+    monkeypatch.delenv(data.ROOT_VARIABLE, raising=False)
+    monkeypatch.chdir(elsewhere)
+    monkeypatch.setenv("JPY_SESSION_NAME", str(copy_root / "notebooks" / "onderwijs.ipynb"))
+    assert data.project_root() == copy_root.resolve()
+
+
+def test_root_from_a_working_directory_inside_the_project(copy_root, monkeypatch):
+    monkeypatch.delenv(data.ROOT_VARIABLE, raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.chdir(copy_root / "notebooks")
+    assert data.project_root() == copy_root.resolve()
+
+
+def test_the_environment_variable_wins(copy_root, monkeypatch):
+    monkeypatch.setenv(data.ROOT_VARIABLE, str(copy_root))
+    monkeypatch.setenv("JPY_SESSION_NAME", str(ROOT / "notebooks" / "onderwijs.ipynb"))
+    assert data.project_root() == copy_root.resolve()
+
+
+def test_root_from_the_installed_package_when_nothing_else_tells(tmp_path, monkeypatch):
+    if not Path(data.__file__).resolve().is_relative_to(ROOT / "src"):
+        pytest.skip("the package is not installed from this checkout (pip install -e .)")
+    monkeypatch.delenv(data.ROOT_VARIABLE, raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert data.project_root() == ROOT
+
+
+def test_no_root_found_says_what_to_do(tmp_path, monkeypatch):
+    monkeypatch.delenv(data.ROOT_VARIABLE, raising=False)
+    monkeypatch.delenv("JPY_SESSION_NAME", raising=False)
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(data, "__file__", str(tmp_path / "site-packages" / "analyse" / "data.py"))
+    with pytest.raises(data.ParameterError, match=r"geen projectmap gevonden boven .*ANALYSE_ROOT="):
+        data.project_root()
+
+
+# ------------------------------------------------------------------ every notebook in a JupyterLab-like kernel
+
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A copy of the project's data and notebooks, as a fresh clone has them (no processed table, no reports)."""
+    root = tmp_path_factory.mktemp("lab") / "integratie-analyse"
+    for name in ("data/raw", "notebooks"):
+        shutil.copytree(ROOT / name, root / name)
+    (root / "data" / "processed").mkdir()
+    runner.ensure_kernel()
+    return root
+
+
+@pytest.mark.parametrize("thema", NOTEBOOKS)
+def test_notebook_runs_top_to_bottom_in_a_kernel_started_elsewhere(project, thema, tmp_path):
+    notebook = project / "notebooks" / f"{thema}.ipynb"
+    elsewhere = tmp_path / "waar-jupyterlab-startte"
+    elsewhere.mkdir()
+    raw_before = tree_hashes(project / "data" / "raw")
+    nb = nbformat.read(notebook, as_version=4)
+    client = NotebookClient(nb, kernel_name=nb.metadata.kernelspec.name, timeout=600,
+                            resources={"metadata": {"path": str(elsewhere)}})
+    client.execute(env=kernel_env(JPY_SESSION_NAME=str(notebook)))
+
+    assert list(elsewhere.iterdir()) == [], "nothing may be written relative to the working directory"
+    assert tree_hashes(project / "data" / "raw") == raw_before
+    assert (project / "data" / "processed" / data.PROCESSED_FILE).is_file()
+    assert [p.name for p in (project / "reports").iterdir()] == ["interactief"]
+    scratch = project / "reports" / "interactief"
+    saved = json.loads((scratch / "tables" / thema / "kerncijfers.json").read_text(encoding="utf-8"))
+    for figure in saved["figuren"]:
+        assert (scratch / figure["png"]).is_file() and (scratch / figure["svg"]).is_file()
+
+    # every figure the notebook made is shown, with its reading guidance of one or two sentences under it
+    captions = [html for cell in nb.cells for out in cell.get("outputs", [])
+                for html in CAPTION.findall(out.get("data", {}).get("text/html", ""))]
+    assert len(captions) == len(saved["figuren"])
+    for caption, figure in zip(captions, saved["figuren"]):
+        assert caption == figure["leeswijzer"].replace("'", "&#x27;")
+        assert 1 <= len(re.findall(r"[.!?](?:\s|$)", caption)) <= 2, caption
+    shown = "".join(out.get("data", {}).get("text/markdown", "") for cell in nb.cells
+                    for out in cell.get("outputs", []))
+    assert "reports/interactief/" in shown
+
+
+# ------------------------------------------------------------------ make lab
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _get(url: str, token: str) -> tuple[int, bytes]:
+    request = urllib.request.Request(url, headers={"Authorization": f"token {token}"})
+    try:
+        with urllib.request.urlopen(request, timeout=5) as response:
+            return response.status, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read()
+
+
+def _post(url: str, token: str, body: dict) -> tuple[int, dict]:
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Authorization": f"token {token}", "Content-Type": "application/json"})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return response.status, json.loads(response.read())
+
+
+def _wait(condition, seconds: float, what: str, process: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"{what}: the process ended with {process.returncode}:\n{process.stdout.read()}")
+        time.sleep(0.5)
+    pytest.fail(f"{what}: not within {seconds} s")
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as sock:
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def test_make_lab_serves_the_notebooks_with_the_project_kernel_and_stops_cleanly(tmp_path):
+    port, token = _free_port(), "toets-token"
+    options = f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
+    in_project_venv = Path(sys.prefix).resolve() == (ROOT / ".venv").resolve()
+    # under `make test` (and CI) this is the project's .venv: then `make lab` itself is started
+    command = (["make", "--no-print-directory", "lab", f"LAB_ARGS={options}"] if in_project_venv and shutil.which("make")
+               else [sys.executable, "-m", "analyse.cli", "lab", *options.split()])
+    runtime = tmp_path / "runtime"
+    env = kernel_env(JUPYTER_RUNTIME_DIR=str(runtime), JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+                     JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
+    process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                               text=True, start_new_session=True)
+    base, printed = f"http://127.0.0.1:{port}", []
+    try:
+        _wait(lambda: _answers(port) and _get(f"{base}/api/contents/notebooks", token)[0] == 200, 120,
+              "JupyterLab answers on localhost", process)
+        status, body = _get(f"{base}/api/contents/notebooks", token)
+        listed = {item["name"] for item in json.loads(body)["content"] if item["type"] == "notebook"}
+        assert listed == {f"{name}.ipynb" for name in NOTEBOOKS}
+
+        status, body = _get(f"{base}/api/kernelspecs", token)
+        specs = json.loads(body)
+        assert specs["default"] == runner.KERNEL_NAME
+        argv = specs["kernelspecs"][runner.KERNEL_NAME]["spec"]["argv"]
+        assert os.path.samefile(Path(argv[0]).parent, Path(sys.executable).parent)
+
+        status, body = _get(f"{base}/lab", token)
+        assert status == 200 and b"JupyterLab" in body
+
+        # open a notebook as JupyterLab does: a session with the notebook's kernel, in notebooks/
+        status, session = _post(f"{base}/api/sessions", token, {
+            "path": "notebooks/demografie.ipynb", "name": "demografie.ipynb", "type": "notebook",
+            "kernel": {"name": runner.KERNEL_NAME}})
+        assert status == 201 and session["kernel"]["name"] == runner.KERNEL_NAME
+        connection = runtime / f"kernel-{session['kernel']['id']}.json"
+        _wait(connection.exists, 30, "the kernel's connection file", process)
+        client = BlockingKernelClient(connection_file=str(connection))
+        client.load_connection_file()
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            answer = client.execute_interactive(
+                "import os; from analyse import data; print(os.getcwd()); print(data.project_root())",
+                timeout=60, output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
+        finally:
+            client.stop_channels()
+        assert answer["content"]["status"] == "ok"
+        assert "".join(printed).split() == [str(ROOT / "notebooks"), str(ROOT)]
+    finally:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+    _wait(lambda: not _answers(port), 30, "the port is released")
+    # a clean stop shuts the kernel down and removes the server's and the kernel's runtime files
+    _wait(lambda: not any(runtime.glob("jpserver-*")) and not any(runtime.glob("kernel-*.json")), 30,
+          "runtime files removed")
+    with pytest.raises(ProcessLookupError):
+        os.killpg(process.pid, 0)
+    assert "Shutting down" in output and "Traceback" not in output, output
