@@ -105,7 +105,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--output", type=Path, default=ROOT / "reports" / "benchmark.json")
     args = parser.parse_args(argv)
     sys.path.insert(0, str(ROOT / "src"))
-    from analyse.runner import available_notebooks
+    from analyse.runner import available_notebooks, ensure_kernel
+
+    ensure_kernel()  # (b) runs the notebooks with nbconvert, which starts the kernel their metadata names
 
     themes = args.thema or (["basisvaardigheden"] if args.quick else available_notebooks(ROOT / "notebooks"))
     repeat = 1 if args.quick else args.repeat

@@ -271,3 +271,15 @@ def test_make_lab_serves_the_notebooks_with_the_project_kernel_and_stops_cleanly
     with pytest.raises(ProcessLookupError):
         os.killpg(process.pid, 0)
     assert "Shutting down" in output and "Traceback" not in output, output
+
+
+def test_readme_shows_a_figure_that_is_in_the_repository():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme[readme.index("## Voor onderzoekers"):]
+    images = re.findall(r"!\[[^\]]+\]\(([^)]+)\)", section)
+    assert images, "the researchers' section shows one typical figure"
+    for image in images:
+        assert (ROOT / image).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    for command in ("make report", "make test", "make lab", "reports/interactief/", "reproductie.csv",
+                    "monitor.csv", "Een jaar", "Een bron", "Een thema"):
+        assert command in section, command

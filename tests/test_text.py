@@ -249,7 +249,7 @@ def test_guidance_for_a_line_figure_names_trend_band_and_target():
 
     assert figure_guidance("lijn", per="groep", eenheid="procent", series=1, trends=1, bands=True,
                            doel=(2021, 90)) == (
-        "Elke stip is een gemeten jaar; waar de lijn onderbreekt, ontbreken metingen (er is niets bijgeschat). "
+        "Elke stip is een meting; een lijn tussen twee stippen is zelf geen meting, en er is niets bijgeschat. "
         "De gestreepte lijn is de geschatte trend, de band eromheen het 95%-interval: hoe breder, hoe "
         "onzekerder; de ster is het doel uit hoofdstuk 4: 90% in 2021.")
 
@@ -258,7 +258,7 @@ def test_guidance_for_groups_says_procentpunt_and_for_scores_the_axis_break():
     from analyse.text import figure_guidance
 
     groups = figure_guidance("lijn", per="groep", eenheid="procent", series=3)
-    assert groups.startswith("Elke lijn is een groep en elke stip een gemeten jaar;")
+    assert groups.startswith("Elke lijn is een groep en elke stip een meting;")
     assert groups.endswith("Een verschil tussen twee percentages is een aantal procentpunt.")
     score = figure_guidance("lijn", per="regio", eenheid="score", series=2, trends=5, bands=False, zero_based=False)
     assert score.endswith("De gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel); "

@@ -21,10 +21,16 @@ UNITS = (
     "euro", "jaren",
 )
 COUNT_LIKE_UNITS = ("aantal", "per_100", "per_1000", "per_10000", "euro")
-THEMES = (
-    "demografie", "onderwijs", "basisvaardigheden", "arbeid_inkomen", "werkvloer", "discriminatie",
-    "criminaliteit",
-)
+# the chapter-2 themes, in report order, with their titles; a new theme is one line here plus its notebook
+THEMES = {
+    "demografie": "Demografie en diversiteit",
+    "onderwijs": "Onderwijs",
+    "basisvaardigheden": "Basisvaardigheden, nieuwkomers",
+    "arbeid_inkomen": "Arbeid en inkomen",
+    "werkvloer": "Diversiteit op de werkvloer",
+    "discriminatie": "Discriminatie",
+    "criminaliteit": "Criminaliteit en delinquentie",
+}
 DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")
 TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
 CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste",

@@ -16,13 +16,10 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyse.data import AnalyseError
+from analyse.data import THEMES, AnalyseError
 from analyse.text import format_number
 
-NOTEBOOK_ORDER = (
-    "demografie", "onderwijs", "basisvaardigheden", "arbeid_inkomen", "werkvloer", "discriminatie",
-    "criminaliteit", "monitor",
-)
+NOTEBOOK_ORDER = (*THEMES, "monitor")
 OUTPUT_KINDS = ("figures", "tables")
 # the kernel named in every notebook's metadata; papermill and JupyterLab both start this one
 KERNEL_NAME = "integratie-analyse"

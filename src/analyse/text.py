@@ -389,9 +389,8 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
                 "nummer. Een rang zegt niet hoe groot de verschillen zijn.")
     notes = []
     if kind == "lijn":
-        first = (f"Elke lijn is een {per} en elke stip een gemeten jaar" if series > 1 else
-                 "Elke stip is een gemeten jaar")
-        first += "; waar de lijn onderbreekt, ontbreken metingen (er is niets bijgeschat)."
+        first = (f"Elke lijn is een {per} en elke stip een meting" if series > 1 else "Elke stip is een meting")
+        first += "; een lijn tussen twee stippen is zelf geen meting, en er is niets bijgeschat."
         if trends and bands:
             notes.append("de gestreepte lijn is de geschatte trend, de band eromheen het 95%-interval: hoe "
                          "breder, hoe onzekerder" if trends == 1 else

@@ -20,16 +20,7 @@ from IPython.display import Markdown
 
 from analyse import data, indicators, monitor, plots, register, text, trends
 
-TITLES = {
-    "demografie": "Demografie en diversiteit",
-    "onderwijs": "Onderwijs",
-    "basisvaardigheden": "Basisvaardigheden, nieuwkomers",
-    "arbeid_inkomen": "Arbeid en inkomen",
-    "werkvloer": "Diversiteit op de werkvloer",
-    "discriminatie": "Discriminatie",
-    "criminaliteit": "Criminaliteit en delinquentie",
-    "monitor": "Doelenmonitor hoofdstuk 4",
-}
+TITLES = {**data.THEMES, "monitor": "Doelenmonitor hoofdstuk 4"}
 EDITOR = "bewerking gemeente Maassluis"
 # where a notebook run by hand (JupyterLab, output_dir None) writes, relative to the project folder
 INTERACTIVE_DIR = Path("reports") / "interactief"
