@@ -283,3 +283,28 @@ def test_readme_shows_a_figure_that_is_in_the_repository():
     for command in ("make report", "make test", "make lab", "reports/interactief/", "reproductie.csv",
                     "monitor.csv", "Een jaar", "Een bron", "Een thema"):
         assert command in section, command
+
+
+@pytest.mark.parametrize("thema", NOTEBOOKS)
+def test_notebook_introduces_itself_and_its_example_command_is_accepted(thema):
+    """The opening cells are for a policy reader; the example in the parameter explanation really runs."""
+    import shlex
+
+    from analyse.cli import _parser
+
+    nb = nbformat.read(ROOT / "notebooks" / f"{thema}.ipynb", as_version=4)
+    nbformat.validate(nb)
+    tagged = next(i for i, c in enumerate(nb.cells) if "parameters" in c.metadata.get("tags", []))
+    intro = "\n".join(c.source for c in nb.cells[:tagged] if c.cell_type == "markdown")
+    assert nb.cells[0].source.startswith("# ") and "**Bronnen.**" in intro and "## Zo leest u dit notebook" in intro
+    explained = nb.cells[tagged - 1].source
+    assert explained.startswith("## Parameters")
+    for name in runner.notebook_parameters(ROOT / "notebooks" / f"{thema}.ipynb"):
+        assert f"`{name}`" in explained, name
+    example = re.search(r"`(analyse run [^`]*)`", explained).group(1)
+    args, _ = _parser().parse_known_args(shlex.split(example)[1:])
+    parameters = dict(args.parameter)
+    if args.eind_jaar is not None:
+        parameters["eind_jaar"] = args.eind_jaar
+    assert args.thema == [thema] and parameters
+    data.check_parameters(data.load_raw(ROOT / "data" / "raw"), parameters, args.thema)

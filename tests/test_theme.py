@@ -100,3 +100,14 @@ def test_titles_and_group_words():
 def test_unknown_region_is_refused(tmp_path, theme):
     with pytest.raises(data.ParameterError, match="regio 'Delft' komt niet voor"):
         Theme("demografie", regio="Delft", data_dir=tmp_path / "data", output_dir=tmp_path / "reports")
+
+
+def test_a_year_without_data_is_refused_in_a_notebook_as_in_analyse_run(tmp_path, theme):
+    with pytest.raises(data.ParameterError, match=r"eind_jaar 2030 staat niet in de data voor Maassluis; "
+                                                  r"jaren met gegevens: 2009, 2013, 2018"):
+        Theme("demografie", eind_jaar=2030, data_dir=tmp_path / "data", output_dir=tmp_path / "reports")
+
+
+def test_a_warning_is_shown_and_kept_for_the_reports(theme):
+    shown = theme.waarschuw("Kleine groep.")
+    assert shown.data == "**Let op.** Kleine groep." and theme.warnings[-1] == "Kleine groep."

@@ -478,6 +478,44 @@ def load(data_dir: Path | str) -> Dataset:
                    cats["beweringen.csv"])
 
 
+def check_parameters(dataset: Dataset, parameters: dict, themes: list[str]) -> None:
+    """Refuse a region or window the data cannot answer, naming what is available.
+
+    The same check for ``analyse run`` (before any notebook starts) and for a notebook run by hand.
+    """
+    regio = parameters.get("regio", "Maassluis")
+    regions = sorted(dataset.observations["regio"].unique())
+    if regio not in regions:
+        raise ParameterError(f"regio '{regio}' komt niet voor in de data; beschikbaar: {', '.join(regions)}.")
+    for other in parameters.get("vergelijk_regios") or []:
+        if other not in regions:
+            raise ParameterError(f"vergelijkingsregio '{other}' komt niet voor in de data; "
+                                 f"beschikbaar: {', '.join(regions)}.")
+    years = dataset.years(regio=regio)
+    for name in ("start_jaar", "eind_jaar"):
+        year = parameters.get(name)
+        if year is not None and year not in years:
+            raise ParameterError(
+                f"{name} {year} staat niet in de data voor {regio}; jaren met gegevens: {_span(years)}.")
+    start, end = parameters.get("start_jaar"), parameters.get("eind_jaar")
+    if start is not None and end is not None and start >= end:
+        raise ParameterError(f"start_jaar ({start}) moet voor eind_jaar ({end}) liggen.")
+    for thema in themes:
+        if thema not in THEMES:
+            continue
+        own = dataset.years(regio=regio, thema=thema)
+        inside = [y for y in own if (start is None or y >= start) and (end is None or y <= end)]
+        if not inside:
+            raise ParameterError(
+                f"thema {thema} heeft voor {regio} geen gegevens in het gevraagde venster "
+                f"({start or 'begin'}-{end or 'eind'}); jaren met gegevens voor dit thema: {_span(own)}. "
+                "Kies een ander venster of laat dit thema weg met --thema.")
+
+
+def _span(years: list[int]) -> str:
+    return ", ".join(str(y) for y in years)
+
+
 def summary(dataset: Dataset) -> dict[str, pd.DataFrame]:
     """Counts per theme, indicator and source, with year spans (what ``analyse validate`` prints)."""
     obs = dataset.observations

@@ -13,41 +13,6 @@ from analyse import data, runner
 COLLECTED = ("trends.csv", "reproductie.csv", "monitor.csv")
 
 
-def check_parameters(dataset: data.Dataset, parameters: dict, themes: list[str]) -> None:
-    """Refuse a region or window the data cannot answer, naming what is available."""
-    regio = parameters.get("regio", "Maassluis")
-    regions = sorted(dataset.observations["regio"].unique())
-    if regio not in regions:
-        raise data.ParameterError(f"regio '{regio}' komt niet voor in de data; beschikbaar: {', '.join(regions)}.")
-    for other in parameters.get("vergelijk_regios") or []:
-        if other not in regions:
-            raise data.ParameterError(f"vergelijkingsregio '{other}' komt niet voor in de data; "
-                                      f"beschikbaar: {', '.join(regions)}.")
-    years = dataset.years(regio=regio)
-    for name in ("start_jaar", "eind_jaar"):
-        year = parameters.get(name)
-        if year is not None and year not in years:
-            raise data.ParameterError(
-                f"{name} {year} staat niet in de data voor {regio}; jaren met gegevens: {_span(years)}.")
-    start, end = parameters.get("start_jaar"), parameters.get("eind_jaar")
-    if start is not None and end is not None and start >= end:
-        raise data.ParameterError(f"start_jaar ({start}) moet voor eind_jaar ({end}) liggen.")
-    for thema in themes:
-        if thema not in data.THEMES:
-            continue
-        own = dataset.years(regio=regio, thema=thema)
-        inside = [y for y in own if (start is None or y >= start) and (end is None or y <= end)]
-        if not inside:
-            raise data.ParameterError(
-                f"thema {thema} heeft voor {regio} geen gegevens in het gevraagde venster "
-                f"({start or 'begin'}-{end or 'eind'}); jaren met gegevens voor dit thema: {_span(own)}. "
-                "Kies een ander venster of laat dit thema weg met --thema.")
-
-
-def _span(years: list[int]) -> str:
-    return ", ".join(str(y) for y in years)
-
-
 def collect(reports_dir: Path) -> list[Path]:
     """Gather the per-theme tables into the run-wide files (deterministic order: theme, then rows)."""
     written = []
@@ -85,7 +50,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     unknown = [t for t in selected if t not in available]
     if unknown:
         raise data.ParameterError(f"onbekend thema: {', '.join(unknown)}; beschikbaar: {', '.join(available)}.")
-    check_parameters(dataset, parameters, selected)
+    data.check_parameters(dataset, parameters, selected)
     parameters.setdefault("data_dir", str(root / "data"))
     runner.ensure_kernel()
     echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")

@@ -106,11 +106,8 @@ class Theme:
         self.group_labels = dict(zip(self.dataset.groepen["groep"], self.dataset.groepen["label"]))
         self.region_labels = dict(zip(self.dataset.regios["regio"], self.dataset.regios["label"]))
         self.publishers = dict(zip(self.dataset.bronnen["bron"], self.dataset.bronnen["uitgever"]))
-        known = set(all_obs["regio"])
-        for name in [regio, *self.vergelijk_regios]:
-            if name not in known:
-                raise data.ParameterError(f"regio '{name}' komt niet voor in de data; beschikbaar: "
-                                          f"{', '.join(sorted(known))}.")
+        data.check_parameters(self.dataset, {"regio": regio, "vergelijk_regios": self.vergelijk_regios,
+                                             "start_jaar": start_jaar, "eind_jaar": eind_jaar}, [thema])
         theme_obs = all_obs[all_obs["thema"] == thema] if thema in data.THEMES else all_obs
         own_years = sorted(theme_obs.loc[theme_obs["regio"] == regio, "jaar"].unique())
         if not own_years:
@@ -452,10 +449,10 @@ class Theme:
                 "toeval zijn.")
         return few
 
-    def waarschuw(self, tekst: str) -> str:
-        """Add a warning from the notebook's own reading of the data (shown in the reports)."""
+    def waarschuw(self, tekst: str) -> Markdown:
+        """Add a warning from the notebook's own reading of the data (shown here and in the reports)."""
         self.warnings.append(tekst)
-        return tekst
+        return Markdown(f"**Let op.** {tekst}")
 
     def register(self) -> pd.DataFrame:
         """Recompute every statement of this theme in the reproduction register."""
