@@ -7,7 +7,9 @@ jupyter_client, in a working directory of its own, told which notebook it belong
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
+import uuid
 import json
 import os
 import re
@@ -23,7 +25,6 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from jupyter_client import BlockingKernelClient
 from nbclient import NotebookClient
 
 from analyse import data, runner
@@ -212,6 +213,38 @@ def _answers(port: int) -> bool:
         return sock.connect_ex(("127.0.0.1", port)) == 0
 
 
+async def _execute_over_websocket(host: str, token: str, kernel_id: str, code: str) -> tuple[str, str]:
+    """Send one execute_request over /api/kernels/<id>/channels; return the reply status and printed text."""
+    from tornado.httpclient import HTTPRequest
+    from tornado.websocket import websocket_connect
+
+    socket_ = await websocket_connect(HTTPRequest(
+        f"ws://{host}/api/kernels/{kernel_id}/channels?session_id={uuid.uuid4().hex}",
+        headers={"Authorization": f"token {token}"}))
+    msg_id = uuid.uuid4().hex
+    socket_.write_message(json.dumps({
+        "header": {"msg_id": msg_id, "username": "toets", "session": uuid.uuid4().hex,
+                   "msg_type": "execute_request", "version": "5.3", "date": ""},
+        "parent_header": {}, "metadata": {}, "channel": "shell", "buffers": [],
+        "content": {"code": code, "silent": False, "store_history": False, "user_expressions": {},
+                    "allow_stdin": False}}))
+    printed, status, idle = [], None, False
+    try:
+        while status is None or not idle:  # the reply (shell) and the last output (iopub) in either order
+            message = json.loads(await asyncio.wait_for(socket_.read_message(), 60))
+            if message["parent_header"].get("msg_id") != msg_id:
+                continue
+            if message["msg_type"] == "stream":
+                printed.append(message["content"]["text"])
+            elif message["msg_type"] == "execute_reply":
+                status = message["content"]["status"]
+            elif message["msg_type"] == "status" and message["content"]["execution_state"] == "idle":
+                idle = True
+        return status, "".join(printed)
+    finally:
+        socket_.close()
+
+
 def test_make_lab_serves_the_notebooks_with_the_project_kernel_and_stops_cleanly(tmp_path):
     port, token = _free_port(), "toets-token"
     options = f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
@@ -224,7 +257,7 @@ def test_make_lab_serves_the_notebooks_with_the_project_kernel_and_stops_cleanly
                      JUPYTERLAB_WORKSPACES_DIR=str(tmp_path / "workspaces"))
     process = subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                text=True, start_new_session=True)
-    base, printed = f"http://127.0.0.1:{port}", []
+    base = f"http://127.0.0.1:{port}"
     try:
         _wait(lambda: _answers(port) and _get(f"{base}/api/contents/notebooks", token)[0] == 200, 120,
               "JupyterLab answers on localhost", process)
@@ -246,20 +279,13 @@ def test_make_lab_serves_the_notebooks_with_the_project_kernel_and_stops_cleanly
             "path": "notebooks/demografie.ipynb", "name": "demografie.ipynb", "type": "notebook",
             "kernel": {"name": runner.KERNEL_NAME}})
         assert status == 201 and session["kernel"]["name"] == runner.KERNEL_NAME
-        connection = runtime / f"kernel-{session['kernel']['id']}.json"
-        _wait(connection.exists, 30, "the kernel's connection file", process)
-        client = BlockingKernelClient(connection_file=str(connection))
-        client.load_connection_file()
-        client.start_channels()
-        try:
-            client.wait_for_ready(timeout=60)
-            answer = client.execute_interactive(
-                "import os; from analyse import data; print(os.getcwd()); print(data.project_root())",
-                timeout=60, output_hook=lambda msg: printed.append(msg["content"].get("text", "")))
-        finally:
-            client.stop_channels()
-        assert answer["content"]["status"] == "ok"
-        assert "".join(printed).split() == [str(ROOT / "notebooks"), str(ROOT)]
+        assert any(runtime.glob(f"kernel-{session['kernel']['id']}.json"))
+        # run code in it over the server's websocket, as the JupyterLab front end does
+        status, printed = asyncio.run(_execute_over_websocket(
+            f"127.0.0.1:{port}", token, session["kernel"]["id"],
+            "import os; from analyse import data; print(os.getcwd()); print(data.project_root())"))
+        assert status == "ok"
+        assert printed.split() == [str(ROOT / "notebooks"), str(ROOT)]
     finally:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
