@@ -484,9 +484,20 @@ class Theme:
             self.key_figures.append({"indicator": "doelen", "label": f"Doelen met oordeel '{verdict}'",
                                      "regio": self.regio, "groep": "totaal", "jaar": self.eind_jaar,
                                      "waarde": float(count), "eenheid": "aantal", "tekst": str(count)})
-        shown = table[["label", "groep", "basis_waarde", "basis_jaar", "laatste_waarde", "laatste_jaar",
-                       "doel_type", "doel_waarde", "doel_jaar", "oordeel", "toelichting"]].copy()
-        shown["groep"] = shown["groep"].map(lambda g: self.group_labels.get(g, g))
+        return self._monitor_shown(table)
+
+    def _monitor_shown(self, table: pd.DataFrame) -> pd.DataFrame:
+        """The monitor as a reader sees it: Dutch headings, values with their unit, years without decimals."""
+        shown = pd.DataFrame({"Indicator": table["label"],
+                              "Groep": table["groep"].map(lambda g: self.group_labels.get(g, g))})
+        units = table["indicator"].map(self.units)
+        for column, heading in (("basis", "Basis"), ("laatste", "Laatste meting")):
+            shown[heading] = [text.format_value(v, u, text.published_decimals(v)) if pd.notna(v) else "–"
+                              for v, u in zip(pd.to_numeric(table[f"{column}_waarde"]), units)]
+            shown[f"{heading}: jaar"] = [str(int(y)) if pd.notna(y) else "–" for y in pd.to_numeric(table[f"{column}_jaar"])]
+        shown["Doel"] = table["doel_omschrijving"]
+        shown["Oordeel"] = table["oordeel"].str.replace("_", " ")
+        shown["Toelichting"] = table["toelichting"]
         return shown
 
     def doel_reeksen(self) -> list[tuple[str, str]]:
