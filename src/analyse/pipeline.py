@@ -52,7 +52,6 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
         raise data.ParameterError(f"onbekend thema: {', '.join(unknown)}; beschikbaar: {', '.join(available)}.")
     data.check_parameters(dataset, parameters, selected)
     parameters.setdefault("data_dir", str(root / "data"))
-    runner.ensure_kernel()
     echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
     result = runner.run_notebooks(notebooks, reports, selected, parameters, jobs, echo=echo)
     collect(reports)

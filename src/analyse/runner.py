@@ -157,8 +157,10 @@ def run_notebooks(notebook_dir: Path, reports_dir: Path, themes: list[str], para
                   echo=print) -> RunResult:
     """Execute ``themes`` with up to ``jobs`` notebooks at a time; a progress line as each one ends.
 
-    The notebooks are independent (each reads ``data/processed``), so they all run in one pool.
+    The notebooks are independent (each reads ``data/processed``), so they all run in one pool, on the
+    project's kernel (registered first if this environment does not have it yet).
     """
+    ensure_kernel()
     result = RunResult()
     with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(themes)))) as pool:
         futures = [pool.submit(execute_notebook, notebook_dir / f"{t}.ipynb", reports_dir, parameters)
