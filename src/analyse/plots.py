@@ -266,6 +266,11 @@ def _subset(data: pd.DataFrame, column: str | None, key) -> pd.DataFrame:
     return data if column is None else data[data[column] == key]
 
 
+def draws_trend_bands(n_trends: int) -> bool:
+    """Whether a line chart with ``n_trends`` fitted trends shades their 95% bands (see the module docstring)."""
+    return n_trends <= MAX_TREND_BANDS
+
+
 def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue: str | None = "groep",
                   labels: Mapping[str, str] | None = None, title: str, eenheid: str, bron: str,
                   trend: pd.DataFrame | None = None, doel: tuple[int, float] | None = None,
@@ -302,7 +307,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     if trend is not None:
         _check_columns(trend, x, "gefit", "ondergrens", "bovengrens", hue)
         trend_keys = _keys(trend, hue)
-        bands = len(trend_keys) <= MAX_TREND_BANDS
+        bands = draws_trend_bands(len(trend_keys))
         for key in trend_keys:
             part = _subset(trend, hue, key).sort_values(x)
             colour = colours.get(key, colour_for(key))

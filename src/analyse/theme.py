@@ -356,7 +356,7 @@ class Theme:
         trend_keys = 0 if trend is None else trend[per].nunique()
         leeswijzer = text.figure_guidance(
             "lijn", per=per, eenheid=eenheid, series=rows[per].nunique(), trends=trend_keys,
-            bands=trend_keys <= plots.MAX_TREND_BANDS, doel=doel, zero_based=eenheid in plots.ZERO_BASED_UNITS)
+            bands=plots.draws_trend_bands(trend_keys), doel=doel, zero_based=eenheid in plots.ZERO_BASED_UNITS)
         return self._figure(
             plots.series_figure, rows, name=naam or f"{indicator}_{fixed.get('regio', fixed.get('groep'))}_per_{per}".lower(),
             indicator=indicator, titel=titel, bron=bron, nota=nota, leeswijzer=leeswijzer, hue=per,
@@ -492,7 +492,7 @@ class Theme:
                               "Groep": table["groep"].map(lambda g: self.group_labels.get(g, g))})
         units = table["indicator"].map(self.units)
         for column, heading in (("basis", "Basis"), ("laatste", "Laatste meting")):
-            shown[heading] = [text.format_value(v, u, text.published_decimals(v)) if pd.notna(v) else "–"
+            shown[heading] = [text.format_value(v, u, text.published_decimals(v))
                               for v, u in zip(pd.to_numeric(table[f"{column}_waarde"]), units)]
             shown[f"{heading}: jaar"] = [str(int(y)) if pd.notna(y) else "–" for y in pd.to_numeric(table[f"{column}_jaar"])]
         shown["Doel"] = table["doel_omschrijving"]
