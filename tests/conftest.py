@@ -17,7 +17,8 @@ CATALOGUES = {
         "aandeel_herkomst,demografie,Aandeel inwoners naar herkomst,procent,neutraal,,,,,,,,\n"
         "vve_deelname,onderwijs,Deelname VVE,procent,hoger_beter,90,2021,niveau,VVE naar 90%,79,2017,,\n"
     ),
-    "bronnen.csv": "bron,naam,uitgever,datum,adres,licentie\ntoets,Testbron,Testuitgever,2019,,\n",
+    "bronnen.csv": "bron,naam,uitgever,producent,soort,datum,adres,licentie\ntoets,Testbron,Testuitgever,Testuitgever,primair,2019,,\n",
+    "reeksen.csv": "reeks,naam,producent,definitie,vervolg_van\n",
     "regios.csv": "regio,code,niveau,label,opmerking\nMaassluis,GM0556,gemeente,Maassluis,\nNederland,NL01,land,Nederland,\n",
     "groepen.csv": "groep,soort,label,opmerking\ntotaal,totaal,Totaal,\nmigratieachtergrond,herkomst,Migratieachtergrond,\n",
     "beweringen.csv": (

@@ -16,78 +16,16 @@ from pathlib import Path
 
 import pandas as pd
 
-UNITS = (
-    "aantal", "procent", "per_100", "per_1000", "per_10000", "rapportcijfer", "index", "score", "rang",
-    "euro", "jaren",
-)
-COUNT_LIKE_UNITS = ("aantal", "per_100", "per_1000", "per_10000", "euro")
-# the chapter-2 themes, in report order, with their titles; a new theme is one line here plus its notebook
-THEMES = {
-    "demografie": "Demografie en diversiteit",
-    "onderwijs": "Onderwijs",
-    "basisvaardigheden": "Basisvaardigheden, nieuwkomers",
-    "arbeid_inkomen": "Arbeid en inkomen",
-    "werkvloer": "Diversiteit op de werkvloer",
-    "discriminatie": "Discriminatie",
-    "criminaliteit": "Criminaliteit en delinquentie",
-}
-DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")
-TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
-CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste",
-                "laagste")
+from analyse import derived, series, validate
+from analyse.schema import (CATALOGUE_KEYS, CATALOGUES, NUMERIC, OPTIONAL, OPTIONAL_CATALOGUE_COLUMNS, REQUIRED,
+                            THEMES, AnalyseError, DataError, ParameterError, Problem)
 
-REQUIRED = ("indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron")
-OPTIONAL = ("periode", "teller", "noemer", "vindplaats", "opmerking")
+__all__ = ["AnalyseError", "DataError", "Dataset", "ParameterError", "Problem", "THEMES", "build_processed",
+           "check_parameters", "load", "load_raw", "project_root", "write_atomic"]
 
-CATALOGUES = {
-    "indicatoren.csv": ("indicator", "thema", "label", "eenheid", "richting"),
-    "bronnen.csv": ("bron", "naam", "uitgever"),
-    "regios.csv": ("regio", "code", "niveau", "label"),
-    "groepen.csv": ("groep", "soort", "label"),
-    "beweringen.csv": ("id", "thema", "citaat", "verwacht", "eenheid", "decimalen", "berekening", "indicator",
-                       "regio", "groep"),
-}
 PROCESSED_FILE = "waarnemingen.csv"
+EMPTY_ALLOWED = ("reeksen.csv", "beweringen.csv")  # catalogues that may hold a header only
 ROOT_VARIABLE = "ANALYSE_ROOT"
-
-
-@dataclass(frozen=True)
-class Problem:
-    """One thing wrong with the data, located precisely enough to fix it in a spreadsheet."""
-
-    file: str
-    row: int | None  # spreadsheet row number: the header is row 1
-    column: str | None
-    value: str | None
-    expected: str
-
-    def __str__(self) -> str:
-        where = [self.file]
-        if self.row is not None:
-            where.append(f"rij {self.row}")
-        if self.column is not None:
-            where.append(f"kolom '{self.column}'")
-        shown = "" if self.value is None else f": waarde '{self.value}'"
-        return f"{', '.join(where)}{shown} — {self.expected}"
-
-
-class AnalyseError(Exception):
-    """Base of the errors the command line reports as a plain message (no traceback)."""
-
-
-class ParameterError(AnalyseError):
-    """A request that cannot be carried out as asked (unknown theme or region, a year without data, ...)."""
-
-
-class DataError(AnalyseError):
-    """Raised when ``data/raw`` breaks the contract; carries every problem found."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        lines = [f"{len(problems)} probleem/problemen in de data:"] + [f"  - {p}" for p in problems[:200]]
-        if len(problems) > 200:
-            lines.append(f"  ... en nog {len(problems) - 200}")
-        super().__init__("\n".join(lines))
 
 
 @dataclass
@@ -97,10 +35,16 @@ class Dataset:
     observations: pd.DataFrame
     indicatoren: pd.DataFrame
     bronnen: pd.DataFrame
+    reeksen: pd.DataFrame
     regios: pd.DataFrame
     groepen: pd.DataFrame
     beweringen: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def grades(self) -> dict[str, str]:
+        """bron code -> its ``soort`` (primair, secundair, schatting)."""
+        return dict(zip(self.bronnen["bron"], self.bronnen["soort"]))
 
     def years(self, **filters: str) -> list[int]:
         obs = self.observations
@@ -131,7 +75,8 @@ def _decode(path: Path, problems: list[Problem]) -> str | None:
         return None
 
 
-def read_table(path: Path, required: tuple[str, ...], problems: list[Problem]) -> pd.DataFrame | None:
+def read_table(path: Path, required: tuple[str, ...], problems: list[Problem],
+               allow_empty: bool = False) -> pd.DataFrame | None:
     """Read one CSV or XLSX file as text columns; append problems instead of raising.
 
     A semicolon-separated CSV (the Dutch Excel export) is read with decimal commas converted to dots in
@@ -174,7 +119,7 @@ def read_table(path: Path, required: tuple[str, ...], problems: list[Problem]) -
         problems.append(Problem(name, 1, ", ".join(missing), None,
                                 f"ontbrekende kolom(men); de kopregel heeft {', '.join(frame.columns)}."))
         return None
-    if frame.empty:
+    if frame.empty and not allow_empty:
         problems.append(Problem(name, None, None, None, "het bestand heeft een kopregel maar geen rijen."))
         return None
     frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
@@ -186,7 +131,7 @@ def read_table(path: Path, required: tuple[str, ...], problems: list[Problem]) -
 
 
 def _convert_decimal_commas(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
-    for column in ("waarde", "teller", "noemer", "jaar"):
+    for column in (*NUMERIC, "jaar"):
         if column not in frame.columns:
             continue
         for index, value in frame[column].items():
@@ -199,133 +144,6 @@ def _convert_decimal_commas(frame: pd.DataFrame, name: str, problems: list[Probl
                 ))
         frame[column] = frame[column].str.replace(",", ".", regex=False)
     return frame
-
-
-# --------------------------------------------------------------------------- validation
-
-def _number(value: str) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return number if pd.notna(number) else None
-
-
-def _check_catalogue(name: str, frame: pd.DataFrame, key: str, problems: list[Problem]) -> None:
-    for column in CATALOGUES[name]:
-        for _, row in frame[frame[column] == ""].iterrows():
-            if column in ("code", "decimalen"):  # neighbourhoods have no CBS code; see _check_claims
-                continue
-            problems.append(Problem(row["_bestand"], row["_rij"], column, "", "verplicht veld is leeg."))
-    duplicated = frame[frame.duplicated(key, keep="first")]
-    for _, row in duplicated.iterrows():
-        problems.append(Problem(row["_bestand"], row["_rij"], key, row[key], f"'{key}' komt meer dan één keer voor."))
-
-
-def _check_indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
-    checks = (("eenheid", UNITS), ("richting", DIRECTIONS), ("thema", THEMES))
-    for _, row in ind.iterrows():
-        for column, allowed in checks:
-            if row[column] not in allowed:
-                problems.append(Problem(row["_bestand"], row["_rij"], column, row[column],
-                                        f"verwacht een van: {', '.join(allowed)}."))
-        doel_type = row.get("doel_type", "")
-        if doel_type and doel_type not in TARGET_TYPES:
-            problems.append(Problem(row["_bestand"], row["_rij"], "doel_type", doel_type,
-                                    f"verwacht leeg of een van: {', '.join(TARGET_TYPES)}."))
-        for column in ("doel_waarde", "basis_waarde"):
-            value = row.get(column, "")
-            if value and _number(value) is None:
-                problems.append(Problem(row["_bestand"], row["_rij"], column, value, "verwacht een getal."))
-        for column in ("doel_jaar", "basis_jaar"):
-            value = row.get(column, "")
-            if value and not value.isdigit():
-                problems.append(Problem(row["_bestand"], row["_rij"], column, value, "verwacht een jaartal."))
-        if doel_type == "niveau" and not (row.get("doel_waarde") and row.get("doel_jaar")):
-            problems.append(Problem(row["_bestand"], row["_rij"], "doel_waarde", row.get("doel_waarde", ""),
-                                    "een doel van het type 'niveau' heeft een doel_waarde en een doel_jaar."))
-
-
-def _check_observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    units = dict(zip(cat["indicatoren.csv"]["indicator"], cat["indicatoren.csv"]["eenheid"]))
-    known = {
-        "regio": set(cat["regios.csv"]["regio"]),
-        "groep": set(cat["groepen.csv"]["groep"]),
-        "bron": set(cat["bronnen.csv"]["bron"]),
-    }
-    catalogue_file = {"regio": "regios.csv", "groep": "groepen.csv", "bron": "bronnen.csv"}
-    for row in obs.to_dict("records"):
-        def problem(column: str, expected: str) -> None:
-            problems.append(Problem(row["_bestand"], row["_rij"], column, row[column], expected))
-
-        if row["indicator"] not in units:
-            problem("indicator", "onbekende indicator; voeg hem toe aan indicatoren.csv of corrigeer de code.")
-        if row["eenheid"] not in UNITS:
-            problem("eenheid", f"onbekende eenheid; verwacht een van: {', '.join(UNITS)}.")
-        elif row["indicator"] in units and row["eenheid"] != units[row["indicator"]]:
-            problem("eenheid", f"indicator '{row['indicator']}' heeft eenheid '{units[row['indicator']]}' "
-                               "in indicatoren.csv.")
-        for column in ("regio", "groep", "bron"):
-            if row[column] not in known[column]:
-                problem(column, f"onbekende {column}; bekend zijn de waarden in {catalogue_file[column]}.")
-        if not row["jaar"].isdigit() or not 1900 <= int(row["jaar"]) <= 2100:
-            problem("jaar", "verwacht een jaartal als geheel getal (bijv. 2018); het precieze label hoort in "
-                            "'periode'.")
-        value = _number(row["waarde"])
-        if value is None:
-            hint = " Gebruik een punt als decimaalteken (3.6, niet 3,6)." if "," in row["waarde"] else ""
-            problem("waarde", "verwacht een getal." + hint)
-        elif row["eenheid"] == "procent" and not 0 <= value <= 100:
-            problem("waarde", "een percentage ligt tussen 0 en 100.")
-        elif row["eenheid"] in COUNT_LIKE_UNITS and value < 0:
-            problem("waarde", f"een waarde in '{row['eenheid']}' kan niet negatief zijn.")
-        parts = {}
-        for column in ("teller", "noemer"):
-            text = row.get(column, "")
-            if text:
-                parts[column] = _number(text)
-                if parts[column] is None:
-                    problem(column, "verwacht een getal of een leeg veld.")
-                elif parts[column] < 0:
-                    problem(column, "kan niet negatief zijn.")
-        if parts.get("teller") is not None and parts.get("noemer") is not None and parts["teller"] > parts["noemer"]:
-            problems.append(Problem(row["_bestand"], row["_rij"], "teller", row["teller"],
-                                    f"de teller is groter dan de noemer ({row['noemer']})."))
-    _check_duplicates(obs, problems)
-
-
-def _check_duplicates(obs: pd.DataFrame, problems: list[Problem]) -> None:
-    key = ["indicator", "regio", "groep", "jaar", "bron"]
-    for _, group in obs[obs.duplicated(key, keep=False)].groupby(key, sort=True):
-        first = group.iloc[0]
-        for _, row in group.iloc[1:].iterrows():
-            same = row["waarde"] == first["waarde"]
-            what = "dezelfde waarde (dubbele rij)" if same else f"een andere waarde ({first['waarde']})"
-            problems.append(Problem(
-                row["_bestand"], row["_rij"], "waarde", row["waarde"],
-                f"dezelfde indicator, regio, groep, jaar en bron staat al in {first['_bestand']} rij "
-                f"{first['_rij']} met {what}. Houd één rij; een cijfer met een andere definitie krijgt een "
-                "eigen bron of indicator.",
-            ))
-
-
-def _check_claims(claims: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    indicators = set(cat["indicatoren.csv"]["indicator"])
-    for _, row in claims.iterrows():
-        if row["berekening"] not in CALCULATIONS:
-            problems.append(Problem(row["_bestand"], row["_rij"], "berekening", row["berekening"],
-                                    f"verwacht een van: {', '.join(CALCULATIONS)}."))
-        if row["thema"] not in THEMES:
-            problems.append(Problem(row["_bestand"], row["_rij"], "thema", row["thema"],
-                                    f"verwacht een van: {', '.join(THEMES)}."))
-        for column in ("indicator", "noemer_indicator"):
-            value = row.get(column, "")
-            if value and value not in indicators:
-                problems.append(Problem(row["_bestand"], row["_rij"], column, value,
-                                        "onbekende indicator; zie indicatoren.csv."))
-        if not str(row["decimalen"]).isdigit() and row["berekening"] not in ("richting", "hoogste", "laagste"):
-            problems.append(Problem(row["_bestand"], row["_rij"], "decimalen", row["decimalen"],
-                                    "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde."))
 
 
 def is_project_root(folder: Path) -> bool:
@@ -362,27 +180,38 @@ def observation_files(raw_dir: Path) -> list[Path]:
     return files
 
 
-def load_raw(raw_dir: Path | str) -> Dataset:
-    """Read and validate everything in ``raw_dir``; raise :class:`DataError` listing all problems."""
-    raw_dir = Path(raw_dir)
-    if not raw_dir.is_dir():
-        raise DataError([Problem(str(raw_dir), None, None, None, "map met ruwe data bestaat niet.")])
-    problems: list[Problem] = []
+def _read_catalogues(raw_dir: Path, problems: list[Problem]) -> dict[str, pd.DataFrame]:
     cat: dict[str, pd.DataFrame] = {}
     for name, required in CATALOGUES.items():
         path = raw_dir / name
         if not path.exists():
             problems.append(Problem(_display(path), None, None, None, "catalogusbestand ontbreekt."))
             continue
-        frame = read_table(path, required, problems)
+        frame = read_table(path, required, problems, allow_empty=name in EMPTY_ALLOWED)
         if frame is not None:
+            for column in OPTIONAL_CATALOGUE_COLUMNS.get(name, ()):
+                if column not in frame.columns:
+                    frame[column] = ""
             cat[name] = frame
+    return cat
+
+
+def load_raw(raw_dir: Path | str) -> Dataset:
+    """Read and validate everything in ``raw_dir``; raise :class:`DataError` listing all problems."""
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        raise DataError([Problem(str(raw_dir), None, None, None, "map met ruwe data bestaat niet.")])
+    problems: list[Problem] = []
+    cat = _read_catalogues(raw_dir, problems)
     if len(cat) < len(CATALOGUES):
         raise DataError(problems)
-    for name, key in (("indicatoren.csv", "indicator"), ("bronnen.csv", "bron"), ("regios.csv", "regio"),
-                      ("groepen.csv", "groep"), ("beweringen.csv", "id")):
-        _check_catalogue(name, cat[name], key, problems)
-    _check_indicators(cat["indicatoren.csv"], problems)
+    for name, key in CATALOGUE_KEYS.items():
+        validate.catalogue(name, cat[name], key, problems)
+    validate.indicators(cat["indicatoren.csv"], problems)
+    validate.sources(cat["bronnen.csv"], problems)
+    validate.reeksen(cat["reeksen.csv"], problems)
+    validate.groups(cat["groepen.csv"], problems)
+    validate.regions(cat["regios.csv"], problems)
 
     frames = []
     files = observation_files(raw_dir)
@@ -397,34 +226,43 @@ def load_raw(raw_dir: Path | str) -> Dataset:
             frames.append(frame[["_bestand", "_rij", *REQUIRED, *OPTIONAL]])
     obs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
         columns=["_bestand", "_rij", *REQUIRED, *OPTIONAL])
-    _check_observations(obs, cat, problems)
-    _check_claims(cat["beweringen.csv"], cat, problems)
+    validate.observations(obs, cat, problems)
+    validate.claims(cat["beweringen.csv"], cat, problems)
     if problems:
         raise DataError(problems)
+    catalogues = {name: frame.drop(columns=["_bestand", "_rij"]) for name, frame in cat.items()}
     return Dataset(
-        observations=_tidy(obs, cat),
-        indicatoren=cat["indicatoren.csv"].drop(columns=["_bestand", "_rij"]),
-        bronnen=cat["bronnen.csv"].drop(columns=["_bestand", "_rij"]),
-        regios=cat["regios.csv"].drop(columns=["_bestand", "_rij"]),
-        groepen=cat["groepen.csv"].drop(columns=["_bestand", "_rij"]),
-        beweringen=cat["beweringen.csv"].drop(columns=["_bestand", "_rij"]),
+        observations=_tidy(obs, catalogues),
+        indicatoren=catalogues["indicatoren.csv"], bronnen=catalogues["bronnen.csv"],
+        reeksen=catalogues["reeksen.csv"], regios=catalogues["regios.csv"], groepen=catalogues["groepen.csv"],
+        beweringen=catalogues["beweringen.csv"],
     )
 
 
+PROCESSED_COLUMNS = ["thema", "indicator", "label", "regio", "regio_code", "groep", "jaar", "periode", "waarde",
+                     "eenheid", "teller", "noemer", "ondergrens", "bovengrens", "n", "status", "reeks", "bron",
+                     "vervangen_door", "afgeleid", "noemer_bron", "vindplaats", "opmerking", "bestand", "rij"]
+
+
 def _tidy(obs: pd.DataFrame, cat: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """The one processed table: typed values plus theme, label and region code, sorted."""
+    """The one processed table: typed values, reeks resolved, derived rows added, sorted.
+
+    See :func:`analyse.series.resolve` (editions and revisions) and :mod:`analyse.derived`.
+    """
     ind = cat["indicatoren.csv"][["indicator", "thema", "label"]]
     reg = cat["regios.csv"][["regio", "code"]].rename(columns={"code": "regio_code"})
     tidy = obs.rename(columns={"_bestand": "bestand", "_rij": "rij"}).merge(ind, on="indicator", how="left")
     tidy = tidy.merge(reg, on="regio", how="left")
     tidy["jaar"] = tidy["jaar"].astype(int)
-    for column in ("waarde", "teller", "noemer"):
+    for column in NUMERIC:
         tidy[column] = pd.to_numeric(tidy[column].replace("", None), errors="raise").astype(float)
     tidy["bestand"] = tidy["bestand"].map(lambda p: Path(p).name)
-    columns = ["thema", "indicator", "label", "regio", "regio_code", "groep", "jaar", "periode", "waarde",
-               "eenheid", "teller", "noemer", "bron", "vindplaats", "opmerking", "bestand", "rij"]
-    return tidy[columns].sort_values(["thema", "indicator", "regio", "groep", "jaar", "bron"],
-                                     ignore_index=True)
+    tidy = series.resolve(tidy, cat["bronnen.csv"])
+    grades = dict(zip(cat["bronnen.csv"]["bron"], cat["bronnen.csv"]["soort"]))
+    tidy = derived.derive(tidy, cat["indicatoren.csv"], grades)
+    tidy["regio_code"] = tidy["regio"].map(dict(zip(reg["regio"], reg["regio_code"])))
+    return tidy[PROCESSED_COLUMNS].sort_values(["thema", "indicator", "regio", "groep", "reeks", "jaar", "bron"],
+                                               ignore_index=True)
 
 
 # --------------------------------------------------------------------------- processed data
@@ -470,12 +308,26 @@ def load(data_dir: Path | str) -> Dataset:
     processed = data_dir / "processed" / PROCESSED_FILE
     if is_stale(processed, data_dir / "raw"):
         return build_processed(data_dir / "raw", data_dir / "processed")
-    obs = pd.read_csv(processed, keep_default_na=False, na_values={"waarde": [""], "teller": [""], "noemer": [""]},
-                      dtype={"jaar": int, "rij": int, "regio_code": str, "periode": str})
+    obs = read_processed(processed)
     raw = data_dir / "raw"
-    cats = {name: pd.read_csv(raw / name, dtype=str, keep_default_na=False) for name in CATALOGUES}
-    return Dataset(obs, cats["indicatoren.csv"], cats["bronnen.csv"], cats["regios.csv"], cats["groepen.csv"],
-                   cats["beweringen.csv"])
+    cats = {}
+    for name in CATALOGUES:
+        frame = pd.read_csv(raw / name, dtype=str, keep_default_na=False)
+        for column in OPTIONAL_CATALOGUE_COLUMNS.get(name, ()):
+            if column not in frame.columns:
+                frame[column] = ""
+        cats[name] = frame
+    return Dataset(obs, cats["indicatoren.csv"], cats["bronnen.csv"], cats["reeksen.csv"], cats["regios.csv"],
+                   cats["groepen.csv"], cats["beweringen.csv"])
+
+
+def read_processed(path: Path) -> pd.DataFrame:
+    """The processed table as written by :func:`build_processed`, with its types."""
+    text_columns = [c for c in PROCESSED_COLUMNS if c not in (*NUMERIC, "jaar", "rij", "afgeleid")]
+    obs = pd.read_csv(path, keep_default_na=False, na_values={c: [""] for c in NUMERIC},
+                      dtype={**{c: str for c in text_columns}, "jaar": int, "rij": int})
+    obs["afgeleid"] = obs["afgeleid"].astype(str).str.lower() == "true"
+    return obs
 
 
 def check_parameters(dataset: Dataset, parameters: dict, themes: list[str]) -> None:

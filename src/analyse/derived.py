@@ -1,0 +1,104 @@
+"""Derived indicators: a share or rate computed from two counts, declared in ``indicatoren.csv``.
+
+An indicator with ``afgeleid_teller`` and ``afgeleid_noemer`` is teller / noemer times the factor of its
+unit (100 for ``procent``, 1.000 for ``per_1000``, ...), for every region, group and year where both counts
+exist. ``afgeleid_noemer_groep`` is the group of the denominator (empty: the numerator's own group; e.g.
+``totaal`` for the share of an origin group in the whole population).
+
+Which denominator: the one in the numerator's reeks if there is one, else the one from the numerator's
+bron, else the one that :func:`analyse.series.choose` would pick. The derived number belongs to the
+numerator's reeks and bron; where that reeks already has a published number for the year, the published
+number stays and gains the teller and noemer (when they reproduce it at its published decimals), so the
+binomial and Poisson models run on real counts. Nothing else is filled in: a year without both counts has
+no derived number.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analyse import series
+from analyse.text import format_number, published_decimals
+
+FACTORS = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
+
+
+def definitions(indicatoren: pd.DataFrame) -> list[dict]:
+    """The derived indicators: indicator, unit, numerator, denominator and denominator group."""
+    if "afgeleid_teller" not in indicatoren.columns:
+        return []
+    rows = indicatoren[indicatoren["afgeleid_teller"].fillna("").str.strip() != ""]
+    return [{"indicator": r["indicator"], "eenheid": r["eenheid"], "thema": r["thema"], "label": r["label"],
+             "teller": r["afgeleid_teller"].strip(), "noemer": str(r.get("afgeleid_noemer", "")).strip(),
+             "noemer_groep": str(r.get("afgeleid_noemer_groep", "") or "").strip()}
+            for _, r in rows.iterrows()]
+
+
+def _denominator(candidates: pd.DataFrame, numerator: pd.Series, grades: dict[str, str]) -> pd.Series | None:
+    if candidates.empty:
+        return None
+    for column in ("reeks", "bron"):
+        same = candidates[candidates[column] == numerator[column]]
+        if not same.empty:
+            return same.iloc[0]
+    chosen = series.choose(candidates, grades)
+    return chosen.iloc[-1] if not chosen.empty else None
+
+
+def _reproduces(published: float, computed: float) -> bool:
+    decimals = published_decimals(published) or 0
+    return abs(round(computed, decimals) - published) <= 0.5 * 10 ** -decimals + 1e-9
+
+
+def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str]) -> pd.DataFrame:
+    """``obs`` (resolved, see :func:`analyse.series.resolve`) plus derived rows; published rows gain counts.
+
+    Derived rows have ``afgeleid`` True, ``noemer_bron`` the bron of the denominator and a Dutch
+    ``opmerking`` saying how they were computed.
+    """
+    obs = obs.copy()
+    obs["afgeleid"] = False
+    obs["noemer_bron"] = ""
+    live = series.active(obs)
+    new_rows = []
+    for spec in definitions(indicatoren):
+        factor = FACTORS[spec["eenheid"]]
+        numerators = live[live["indicator"] == spec["teller"]]
+        denominators = live[live["indicator"] == spec["noemer"]]
+        for _, num in numerators.iterrows():
+            group = spec["noemer_groep"] or num["groep"]
+            den = _denominator(denominators[(denominators["regio"] == num["regio"])
+                                            & (denominators["groep"] == group)
+                                            & (denominators["jaar"] == num["jaar"])], num, grades)
+            if den is None or not den["waarde"] > 0:
+                continue
+            value = num["waarde"] / den["waarde"] * factor
+            published = obs[(obs["indicator"] == spec["indicator"]) & (obs["regio"] == num["regio"])
+                            & (obs["groep"] == num["groep"]) & (obs["jaar"] == num["jaar"])
+                            & (obs["reeks"] == num["reeks"])]
+            how = (f"{format_number(num['waarde'])} / {format_number(den['waarde'])} × {format_number(factor)}"
+                   f" (teller uit {num['bron']}, noemer uit {den['bron']})")
+            if not published.empty:
+                for index, row in published.iterrows():
+                    if pd.isna(row["teller"]) and pd.isna(row["noemer"]) and _reproduces(row["waarde"], value):
+                        obs.loc[index, ["teller", "noemer"]] = [num["waarde"], den["waarde"]]
+                        obs.loc[index, "noemer_bron"] = den["bron"]
+                        note = f"Teller en noemer: {how}."
+                        obs.loc[index, "opmerking"] = " ".join(p for p in (row["opmerking"], note) if p)
+                continue
+            status = "schatting" if "schatting" in (num["status"], den["status"]) else (
+                "voorlopig" if "voorlopig" in (num["status"], den["status"]) else "")
+            new_rows.append({
+                **{column: "" for column in obs.columns},
+                "indicator": spec["indicator"], "thema": spec["thema"], "label": spec["label"],
+                "regio": num["regio"], "groep": num["groep"], "jaar": num["jaar"], "periode": num["periode"],
+                "waarde": value, "eenheid": spec["eenheid"], "teller": num["waarde"], "noemer": den["waarde"],
+                "ondergrens": float("nan"), "bovengrens": float("nan"), "n": float("nan"),
+                "status": status, "reeks": num["reeks"], "bron": num["bron"], "vervangen_door": "",
+                "afgeleid": True, "noemer_bron": den["bron"], "vindplaats": num["vindplaats"],
+                "opmerking": f"Berekend: {how}.", "bestand": num["bestand"], "rij": num["rij"],
+                **({"regio_code": num["regio_code"]} if "regio_code" in obs.columns else {}),
+            })
+    if new_rows:
+        obs = pd.concat([obs, pd.DataFrame(new_rows, columns=obs.columns)], ignore_index=True)
+    return obs

@@ -1,0 +1,103 @@
+"""The vocabulary of the data contract (``docs/datacontract.md``): themes, units, columns, catalogues, errors.
+
+Kept apart from loading and validation so that every module can name the contract without importing
+pandas machinery. Column and code names are Dutch because researchers type them in ``data/raw``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+UNITS = (
+    "aantal", "procent", "per_100", "per_1000", "per_10000", "rapportcijfer", "index", "score", "rang",
+    "euro", "jaren",
+)
+COUNT_LIKE_UNITS = ("aantal", "per_100", "per_1000", "per_10000", "euro")
+# the chapter-2 themes, in report order, with their titles; a new theme is one line here plus its notebook
+THEMES = {
+    "demografie": "Demografie en diversiteit",
+    "onderwijs": "Onderwijs",
+    "basisvaardigheden": "Basisvaardigheden, nieuwkomers",
+    "arbeid_inkomen": "Arbeid en inkomen",
+    "werkvloer": "Diversiteit op de werkvloer",
+    "discriminatie": "Discriminatie",
+    "criminaliteit": "Criminaliteit en delinquentie",
+}
+MONITOR = "monitor"
+MONITOR_TITLE = "Doelenmonitor hoofdstuk 4"
+DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")
+TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
+CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste",
+                "laagste")
+GRADES = ("primair", "secundair", "schatting")
+"""``bronnen.csv`` ``soort``: the producer publishes itself; a quote elsewhere; an estimate."""
+STATUSES = ("voorlopig", "schatting")
+"""Observation ``status`` besides empty (definitive)."""
+INDELINGEN = ("migratieachtergrond", "herkomstland")
+"""The two CBS origin classifications a group may belong to (``groepen.csv`` ``indeling``)."""
+
+REQUIRED = ("indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron")
+OPTIONAL = ("reeks", "periode", "teller", "noemer", "ondergrens", "bovengrens", "n", "status", "vindplaats",
+            "opmerking")
+NUMERIC = ("waarde", "teller", "noemer", "ondergrens", "bovengrens", "n")
+
+CATALOGUES = {
+    "indicatoren.csv": ("indicator", "thema", "label", "eenheid", "richting"),
+    "bronnen.csv": ("bron", "naam", "uitgever", "producent", "soort"),
+    "reeksen.csv": ("reeks", "naam", "producent", "definitie", "vervolg_van"),
+    "regios.csv": ("regio", "code", "niveau", "label"),
+    "groepen.csv": ("groep", "soort", "label"),
+    "beweringen.csv": ("id", "thema", "citaat", "verwacht", "eenheid", "decimalen", "berekening", "indicator",
+                       "regio", "groep"),
+}
+CATALOGUE_KEYS = {"indicatoren.csv": "indicator", "bronnen.csv": "bron", "reeksen.csv": "reeks",
+                  "regios.csv": "regio", "groepen.csv": "groep", "beweringen.csv": "id"}
+OPTIONAL_CATALOGUE_COLUMNS = {
+    "indicatoren.csv": ("doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving", "basis_waarde",
+                        "basis_jaar", "basis_periode", "afgeleid_teller", "afgeleid_noemer",
+                        "afgeleid_noemer_groep", "toelichting"),
+    "bronnen.csv": ("datum", "adres", "licentie"),
+    "reeksen.csv": ("tabel", "opmerking"),
+    "regios.csv": ("ligt_in", "opmerking"),
+    "groepen.csv": ("indeling", "opmerking"),
+    "beweringen.csv": ("vindplaats", "jaar", "jaar_tot", "noemer_indicator", "noemer_groep", "toelichting"),
+}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the data, located precisely enough to fix it in a spreadsheet."""
+
+    file: str
+    row: int | None  # spreadsheet row number: the header is row 1
+    column: str | None
+    value: str | None
+    expected: str
+
+    def __str__(self) -> str:
+        where = [self.file]
+        if self.row is not None:
+            where.append(f"rij {self.row}")
+        if self.column is not None:
+            where.append(f"kolom '{self.column}'")
+        shown = "" if self.value is None else f": waarde '{self.value}'"
+        return f"{', '.join(where)}{shown} — {self.expected}"
+
+
+class AnalyseError(Exception):
+    """Base of the errors the command line reports as a plain message (no traceback)."""
+
+
+class ParameterError(AnalyseError):
+    """A request that cannot be carried out as asked (unknown theme or region, a year without data, ...)."""
+
+
+class DataError(AnalyseError):
+    """Raised when ``data/raw`` breaks the contract; carries every problem found."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        lines = [f"{len(problems)} probleem/problemen in de data:"] + [f"  - {p}" for p in problems[:200]]
+        if len(problems) > 200:
+            lines.append(f"  ... en nog {len(problems) - 200}")
+        super().__init__("\n".join(lines))

@@ -1,0 +1,184 @@
+"""Series: which numbers form one statistic over the years, and which series counts.
+
+A number belongs to a *reeks* (the statistic: producer plus definition, ``reeksen.csv``) and was found in
+a *bron* (the publication, ``bronnen.csv``). Yearly editions of a publication are different bronnen in the
+same reeks, so they chain into one series. A changed definition is a new reeks that names the old one in
+``vervolg_van``: a definition break, across which nothing is computed.
+
+This module holds the rules that decide this, each in one place:
+
+- :func:`resolve` (at build time): a row without a reeks takes its bron as reeks; where two editions of a
+  reeks give a number for the same key and year, the newest edition (the later ``datum`` in
+  ``bronnen.csv``) wins and the older row is kept, marked ``vervangen_door`` (a revision when the values
+  differ, shown in the tables with a note).
+- :data:`KEY`: one series is one (indicator, regio, groep, reeks).
+- :func:`choose`: for one indicator, region and group with several reeksen, the one that counts: the reeks
+  with the newest year; on a tie the one with the most years, then a primary source over a secondary one,
+  then the code. Trends, changes, key figures, key messages and the monitor all use this reeks.
+- :func:`chain`: the reeksen a reeks continues (via ``vervolg_van``), for drawing both sides of a break.
+- :func:`latest`: the newest value per region (or group) of its chosen reeks, for comparisons in which a
+  figure and its sentence must use the same year per region.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+KEY = ["indicator", "regio", "groep", "reeks"]
+"""One series: an indicator for one region and group in one reeks."""
+GROUP_KEY = ["indicator", "regio", "groep"]
+"""What a reader calls 'the' series: several reeksen may serve it; :func:`choose` picks one."""
+GRADE_ORDER = {"primair": 0, "secundair": 1, "schatting": 2}
+
+_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+
+
+def edition_order(datum: str) -> tuple[int, int, int] | None:
+    """A sortable form of a ``bronnen.csv`` date ('2019', '2019-02', '2019-02-14'); None when absent."""
+    match = _DATE.match(str(datum or "").strip())
+    if not match:
+        return None
+    return tuple(int(part) if part else 0 for part in match.groups())
+
+
+def resolve(obs: pd.DataFrame, bronnen: pd.DataFrame) -> pd.DataFrame:
+    """Fill ``reeks`` (the bron when empty) and mark rows replaced by a newer edition.
+
+    Adds ``vervangen_door``: empty for the row that counts, otherwise the bron code of the newer edition
+    with the same indicator, regio, groep, jaar and reeks. Rows with equal edition dates and different
+    values must have been refused by validation (:func:`conflicting_editions`).
+    """
+    obs = obs.copy()
+    obs["reeks"] = obs["reeks"].where(obs["reeks"].astype(str).str.strip() != "", obs["bron"])
+    order = {b: edition_order(d) or (0, 0, 0) for b, d in zip(bronnen["bron"], bronnen.get("datum", ""))}
+    obs["_editie"] = obs["bron"].map(lambda b: order.get(b, (0, 0, 0)))
+    obs["vervangen_door"] = ""
+    key = [*KEY, "jaar"]
+    shared = obs[obs.duplicated(key, keep=False)]
+    for _, rows in shared.groupby(key, sort=False):
+        ranked = rows.sort_values(["_editie", "bron"], ascending=[False, True])
+        newest = ranked.iloc[0]["bron"]
+        obs.loc[ranked.index[1:], "vervangen_door"] = newest
+    return obs.drop(columns="_editie")
+
+
+def conflicting_editions(obs: pd.DataFrame, bronnen: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
+    """Pairs of rows (same key, year and reeks) whose values differ while their editions cannot be ordered.
+
+    Two editions are ordered when both have a date in ``bronnen.csv`` and the dates differ.
+    """
+    order = {b: edition_order(d) for b, d in zip(bronnen["bron"], bronnen.get("datum", ""))}
+    reeks = obs["reeks"].where(obs["reeks"].astype(str).str.strip() != "", obs["bron"])
+    frame = obs.assign(_reeks=reeks)
+    key = [*GROUP_KEY, "_reeks", "jaar"]
+    pairs = []
+    for _, rows in frame[frame.duplicated(key, keep=False)].groupby(key, sort=True):
+        rows = rows.to_dict("records")
+        for i, first in enumerate(rows):
+            for second in rows[i + 1:]:
+                same_value = str(first["waarde"]).strip() == str(second["waarde"]).strip()
+                a, b = order.get(first["bron"]), order.get(second["bron"])
+                if not same_value and (a is None or b is None or a == b):
+                    pairs.append((pd.Series(first), pd.Series(second)))
+    return pairs
+
+
+def active(obs: pd.DataFrame) -> pd.DataFrame:
+    """The rows that count: not replaced by a newer edition of their reeks."""
+    if "vervangen_door" not in obs.columns:
+        return obs
+    return obs[obs["vervangen_door"].fillna("") == ""]
+
+
+def revisions(obs: pd.DataFrame) -> pd.DataFrame:
+    """Rows replaced by a newer edition with a *different* value, next to the value that replaced them.
+
+    Columns: the series key, jaar, ``waarde`` (old), ``bron`` (old), ``nieuwe_waarde``, ``nieuwe_bron``.
+    """
+    replaced = obs[obs.get("vervangen_door", pd.Series("", index=obs.index)).fillna("") != ""]
+    if replaced.empty:
+        return pd.DataFrame(columns=[*KEY, "jaar", "waarde", "bron", "nieuwe_waarde", "nieuwe_bron"])
+    current = active(obs)[[*KEY, "jaar", "waarde", "bron"]].rename(
+        columns={"waarde": "nieuwe_waarde", "bron": "nieuwe_bron"})
+    merged = replaced[[*KEY, "jaar", "waarde", "bron"]].merge(current, on=[*KEY, "jaar"], how="inner")
+    return merged[merged["waarde"] != merged["nieuwe_waarde"]].reset_index(drop=True)
+
+
+def _grades(rows: pd.DataFrame, grades: dict[str, str] | None) -> pd.Series:
+    if grades is None:
+        return pd.Series(0, index=rows.index)
+    return rows["bron"].map(lambda b: GRADE_ORDER.get(grades.get(b, ""), len(GRADE_ORDER)))
+
+
+def rank(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> list[str]:
+    """The reeksen of ``rows`` (one indicator, region, group) from the one that counts to the last."""
+    rows = active(rows)
+    if rows.empty:
+        return []
+    stats = rows.assign(_grade=_grades(rows, grades)).groupby("reeks").agg(
+        newest=("jaar", "max"), years=("jaar", "nunique"), grade=("_grade", "min")).reset_index()
+    stats = stats.sort_values(["newest", "years", "grade", "reeks"], ascending=[False, False, True, True])
+    return list(stats["reeks"])
+
+
+def choose(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataFrame:
+    """The rows of the reeks that counts for one indicator, region and group, one per year, by year.
+
+    ``grades`` maps bron codes to their ``soort`` in ``bronnen.csv`` (primair before secundair before
+    schatting); without it the grade does not break ties. Replaced rows never count.
+    """
+    ranking = rank(rows, grades)
+    if not ranking:
+        return rows.iloc[0:0]
+    chosen = active(rows)
+    return chosen[chosen["reeks"] == ranking[0]].sort_values("jaar")
+
+
+def choose_each(rows: pd.DataFrame, per: str, grades: dict[str, str] | None = None) -> pd.DataFrame:
+    """:func:`choose` for every value of ``per`` (``regio`` or ``groep``) in ``rows``, concatenated."""
+    parts = [choose(part, grades) for _, part in rows.groupby(per, sort=False)]
+    return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
+
+
+def chain(reeks: str, reeksen: pd.DataFrame) -> list[str]:
+    """``reeks`` and the reeksen it continues, oldest first: ['oud', 'nieuw'] for nieuw.vervolg_van = oud.
+
+    Validation guarantees that ``vervolg_van`` names known reeksen without cycles.
+    """
+    previous = dict(zip(reeksen["reeks"], reeksen.get("vervolg_van", pd.Series("", index=reeksen.index))))
+    found = [reeks]
+    while (before := str(previous.get(found[-1], "") or "").strip()) and before not in found:
+        found.append(before)
+    return found[::-1]
+
+
+def with_predecessors(rows: pd.DataFrame, chosen: pd.DataFrame, reeksen: pd.DataFrame) -> pd.DataFrame:
+    """The chosen series plus the rows of the reeksen it continues after a definition break (for drawing).
+
+    Years the chosen reeks itself covers are not repeated from its predecessors.
+    """
+    if chosen.empty:
+        return chosen
+    order = chain(str(chosen["reeks"].iloc[0]), reeksen)
+    if len(order) == 1:
+        return chosen
+    older = active(rows)
+    older = older[older["reeks"].isin(order[:-1]) & ~older["jaar"].isin(chosen["jaar"])]
+    return pd.concat([older, chosen]).sort_values("jaar")
+
+
+def breaks(reeks: str, reeksen: pd.DataFrame) -> list[str]:
+    """The reeksen before ``reeks`` across a definition break (empty when there was none)."""
+    return chain(reeks, reeksen)[:-1]
+
+
+def latest(rows: pd.DataFrame, per: str, grades: dict[str, str] | None = None) -> pd.DataFrame:
+    """Per value of ``per``: the newest row of its chosen reeks (one row each, ordered as in ``rows``)."""
+    chosen = choose_each(rows, per, grades)
+    if chosen.empty:
+        return chosen
+    newest = chosen.sort_values("jaar").groupby(per, sort=False).tail(1)
+    order = list(pd.unique(rows[per]))
+    return newest.assign(_o=newest[per].map(order.index)).sort_values("_o").drop(columns="_o")

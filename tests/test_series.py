@@ -1,0 +1,163 @@
+"""The series model: reeks apart from bron, editions that chain, revisions, definition breaks, derived shares."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from analyse import data, series
+from conftest import CATALOGUES
+
+HEADER = "indicator,regio,groep,jaar,waarde,eenheid,bron,reeks,periode,teller,noemer,vindplaats,opmerking"
+SOURCES = ("bron,naam,uitgever,producent,soort,datum,adres,licentie\n"
+           "begroting_2019,Begroting 2019,Gemeente Maassluis,Gemeente Maassluis,primair,2018-11,,\n"
+           "begroting_2023,Begroting 2023,Gemeente Maassluis,Gemeente Maassluis,primair,2022-11,,\n"
+           "nieuws,Nieuwsbericht,Krant,CBS,secundair,,,\n"
+           "zonder_datum,Zonder datum,Iemand,Iemand,primair,,,\n")
+REEKSEN = ("reeks,naam,producent,definitie,vervolg_van\n"
+           "cbs_bevolking,Bevolking op 1 januari,CBS,Inwoners op 1 januari,\n"
+           "halt_oud,Halt oud,Halt,Per 10.000 jongeren van 12-17 jaar,\n"
+           "halt_nieuw,Halt nieuw,Halt,Per 10.000 jongeren van 12-18 jaar,halt_oud\n")
+INDICATORS = ("indicator,thema,label,eenheid,richting,afgeleid_teller,afgeleid_noemer,afgeleid_noemer_groep\n"
+              "inwoners,demografie,Inwoners,aantal,neutraal,,,\n"
+              "aantal_herkomst,demografie,Inwoners naar herkomst,aantal,neutraal,,,\n"
+              "aandeel_herkomst,demografie,Inwoners naar herkomst (%),procent,neutraal,aantal_herkomst,inwoners,totaal\n"
+              "halt,criminaliteit,Halt per 10.000,per_10000,lager_beter,,,\n")
+GROUPS = ("groep,soort,label,indeling\ntotaal,totaal,Totaal,\n"
+          "migratieachtergrond,herkomst,Migratieachtergrond,migratieachtergrond\n"
+          "herkomst_europa,herkomst,Europa,herkomstland\n")
+
+
+def raw(tmp_path: Path, rows: list[str], **catalogues: str) -> Path:
+    folder = tmp_path / "raw"
+    folder.mkdir()
+    files = {**CATALOGUES, "bronnen.csv": SOURCES, "reeksen.csv": REEKSEN, "indicatoren.csv": INDICATORS,
+             "groepen.csv": GROUPS, "beweringen.csv": CATALOGUES["beweringen.csv"].splitlines()[0] + "\n",
+             **{f"{k}.csv": v for k, v in catalogues.items()}}
+    for name, content in files.items():
+        (folder / name).write_text(content, encoding="utf-8")
+    (folder / "waarnemingen.csv").write_text("\n".join([HEADER, *rows]) + "\n", encoding="utf-8")
+    return folder
+
+
+def problems(folder: Path) -> list[data.Problem]:
+    with pytest.raises(data.DataError) as caught:
+        data.load_raw(folder)
+    return caught.value.problems
+
+
+POPULATION = [
+    "inwoners,Maassluis,totaal,2017,32450,aantal,begroting_2019,cbs_bevolking,,,,,",
+    "inwoners,Maassluis,totaal,2018,32518,aantal,begroting_2019,cbs_bevolking,,,,,",
+    "inwoners,Maassluis,totaal,2022,34148,aantal,begroting_2023,cbs_bevolking,,,,,",
+    "aantal_herkomst,Maassluis,migratieachtergrond,2022,10077,aantal,begroting_2023,cbs_bevolking,,,,,",
+]
+
+
+def test_yearly_editions_of_one_reeks_chain_into_one_series(tmp_path):
+    obs = data.load_raw(raw(tmp_path, POPULATION)).observations
+    chosen = series.choose(obs[obs["indicator"] == "inwoners"])
+    assert chosen["jaar"].tolist() == [2017, 2018, 2022]
+    assert set(chosen["bron"]) == {"begroting_2019", "begroting_2023"}
+    assert set(chosen["reeks"]) == {"cbs_bevolking"}
+
+
+def test_without_a_reeks_the_bron_is_the_reeks(tmp_path):
+    rows = ["inwoners,Maassluis,totaal,2017,32450,aantal,begroting_2019,,,,,,",
+            "inwoners,Maassluis,totaal,2022,34148,aantal,begroting_2023,,,,,,"]
+    obs = data.load_raw(raw(tmp_path, rows)).observations
+    assert obs["reeks"].tolist() == ["begroting_2019", "begroting_2023"]
+    assert len(series.choose(obs)) == 1  # two publications, no declared statistic: no chain
+
+
+def test_a_derived_share_for_a_new_year_comes_from_its_counts(tmp_path):
+    obs = data.load_raw(raw(tmp_path, POPULATION)).observations
+    share = obs[obs["indicator"] == "aandeel_herkomst"]
+    assert len(share) == 1
+    row = share.iloc[0]
+    assert row["jaar"] == 2022 and row["afgeleid"]
+    assert row["waarde"] == pytest.approx(10077 / 34148 * 100)
+    assert (row["teller"], row["noemer"]) == (10077, 34148)
+    assert row["reeks"] == "cbs_bevolking" and row["bron"] == "begroting_2023"
+    assert "10.077 / 34.148" in row["opmerking"]
+
+
+def test_a_published_share_keeps_its_value_and_gains_teller_and_noemer(tmp_path):
+    rows = [*POPULATION, "aandeel_herkomst,Maassluis,migratieachtergrond,2022,29.5,procent,begroting_2023,"
+                         "cbs_bevolking,,,,,"]
+    obs = data.load_raw(raw(tmp_path, rows)).observations
+    share = obs[obs["indicator"] == "aandeel_herkomst"]
+    assert len(share) == 1 and share.iloc[0]["waarde"] == 29.5 and not share.iloc[0]["afgeleid"]
+    assert (share.iloc[0]["teller"], share.iloc[0]["noemer"]) == (10077, 34148)
+
+
+def test_a_revision_takes_the_newest_edition_and_keeps_the_old_value_visible(tmp_path):
+    rows = [*POPULATION, "inwoners,Maassluis,totaal,2018,32521,aantal,begroting_2023,cbs_bevolking,,,,,"]
+    obs = data.load_raw(raw(tmp_path, rows)).observations
+    chosen = series.choose(obs[obs["indicator"] == "inwoners"])
+    assert chosen.loc[chosen["jaar"] == 2018, "waarde"].tolist() == [32521]
+    revised = series.revisions(obs)
+    assert revised[["jaar", "waarde", "bron", "nieuwe_waarde", "nieuwe_bron"]].values.tolist() == [
+        [2018, 32518.0, "begroting_2019", 32521.0, "begroting_2023"]]
+
+
+def test_two_undated_editions_that_disagree_are_refused(tmp_path):
+    rows = ["inwoners,Maassluis,totaal,2018,32518,aantal,begroting_2019,cbs_bevolking,,,,,",
+            "inwoners,Maassluis,totaal,2018,32600,aantal,zonder_datum,cbs_bevolking,,,,,"]
+    found = problems(raw(tmp_path, rows))
+    assert len(found) == 1 and found[0].column == "waarde" and "datum" in found[0].expected
+
+
+def test_choose_prefers_the_newest_year_then_more_years_then_a_primary_source():
+    def rows(*spec):
+        return pd.DataFrame([{"indicator": "x", "regio": "M", "groep": "totaal", "reeks": r, "bron": b, "jaar": y,
+                              "waarde": 1.0, "vervangen_door": ""} for r, b, y in spec])
+
+    newest = rows(("lang", "a", 2010), ("lang", "a", 2011), ("lang", "a", 2012), ("kort", "b", 2013))
+    assert series.choose(newest)["reeks"].unique().tolist() == ["kort"]
+    more = rows(("a", "a", 2012), ("a", "a", 2013), ("b", "b", 2013))
+    assert series.choose(more)["reeks"].unique().tolist() == ["a"]
+    graded = rows(("s", "nieuws", 2013), ("p", "cbs", 2013))
+    assert series.choose(graded, {"nieuws": "secundair", "cbs": "primair"})["reeks"].unique().tolist() == ["p"]
+
+
+def test_a_definition_break_links_the_old_reeks_without_merging_it(tmp_path):
+    rows = ["halt,Maassluis,totaal,2014,40,per_10000,nieuws,halt_oud,,,,,",
+            "halt,Maassluis,totaal,2015,45,per_10000,nieuws,halt_oud,,,,,",
+            "halt,Maassluis,totaal,2016,30,per_10000,begroting_2019,halt_nieuw,,,,,",
+            "halt,Maassluis,totaal,2017,32,per_10000,begroting_2019,halt_nieuw,,,,,"]
+    dataset = data.load_raw(raw(tmp_path, rows))
+    obs = dataset.observations
+    chosen = series.choose(obs)
+    assert chosen["reeks"].unique().tolist() == ["halt_nieuw"] and chosen["jaar"].tolist() == [2016, 2017]
+    assert series.breaks("halt_nieuw", dataset.reeksen) == ["halt_oud"]
+    drawn = series.with_predecessors(obs, chosen, dataset.reeksen)
+    assert drawn[["jaar", "reeks"]].values.tolist() == [[2014, "halt_oud"], [2015, "halt_oud"],
+                                                       [2016, "halt_nieuw"], [2017, "halt_nieuw"]]
+
+
+def test_a_reeks_never_mixes_the_two_origin_classifications(tmp_path):
+    rows = ["aantal_herkomst,Maassluis,migratieachtergrond,2021,100,aantal,begroting_2019,cbs_bevolking,,,,,",
+            "aantal_herkomst,Maassluis,herkomst_europa,2022,50,aantal,begroting_2023,cbs_bevolking,,,,,"]
+    found = problems(raw(tmp_path, rows))
+    assert len(found) == 1 and found[0].column == "groep" and "herkomstindelingen" in found[0].expected
+
+
+def test_unknown_reeks_and_a_cycle_of_successors_are_refused(tmp_path):
+    reeksen = REEKSEN + "a,A,CBS,def,b\nb,B,CBS,def,a\n"
+    found = problems(raw(tmp_path, ["inwoners,Maassluis,totaal,2018,1,aantal,nieuws,onbekend,,,,,"],
+                         reeksen=reeksen))
+    assert {(p.file.split("/")[-1], p.column) for p in found} == {
+        ("waarnemingen.csv", "reeks"), ("reeksen.csv", "vervolg_van")}
+
+
+def test_latest_gives_each_region_its_own_newest_year():
+    frame = pd.DataFrame([
+        {"indicator": "x", "regio": r, "groep": "totaal", "reeks": "s", "bron": "b", "jaar": y, "waarde": v,
+         "vervangen_door": ""} for r, y, v in (("Maassluis", 2022, 5.0), ("Maassluis", 2023, 6.0),
+                                                ("Vlaardingen", 2019, 9.0))])
+    latest = series.latest(frame, "regio")
+    assert latest[["regio", "jaar", "waarde"]].values.tolist() == [["Maassluis", 2023, 6.0],
+                                                                  ["Vlaardingen", 2019, 9.0]]
