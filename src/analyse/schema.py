@@ -53,7 +53,7 @@ CATALOGUES = {
 CATALOGUE_KEYS = {"indicatoren.csv": "indicator", "bronnen.csv": "bron", "reeksen.csv": "reeks",
                   "regios.csv": "regio", "groepen.csv": "groep", "beweringen.csv": "id"}
 OPTIONAL_CATALOGUE_COLUMNS = {
-    "indicatoren.csv": ("doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving", "basis_waarde",
+    "indicatoren.csv": ("personen", "doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving", "basis_waarde",
                         "basis_jaar", "basis_periode", "afgeleid_teller", "afgeleid_noemer",
                         "afgeleid_noemer_groep", "toelichting"),
     "bronnen.csv": ("datum", "adres", "licentie"),
