@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyse.text import (Change, change, format_change, format_difference, format_number,
+from analyse.indicators import Change, change
+from analyse.text import (format_change, format_difference, format_number,
                           format_value, sentence_change, sentence_comparison, sentence_trend)
 
 

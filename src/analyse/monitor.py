@@ -11,6 +11,7 @@ import math
 import pandas as pd
 
 from analyse import indicators, trends
+from analyse.series import choose as choose_series
 from analyse.text import format_number, format_published
 
 RULES = {
@@ -70,7 +71,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     if rows.empty:
         record.update(oordeel="onvoldoende_data", toelichting=f"Geen metingen voor {regio} ({groep}).")
         return record
-    series = indicators.preferred_source(rows).sort_values("jaar")
+    series = choose_series(rows).sort_values("jaar")
     latest = rows.sort_values(["jaar", "bron"]).iloc[-1]
     record.update(laatste_waarde=latest["waarde"], laatste_jaar=int(latest["jaar"]), laatste_bron=latest["bron"],
                   trend_bron=series.iloc[0]["bron"])

@@ -6,7 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from analyse.indicators import preferred_source, rate_per_1000, select, share, value_at
+from analyse.indicators import rate_per_1000, select, share, value_at
+from analyse.series import choose as preferred_source
 from analyse.text import format_published as nl
 
 DOCUMENT_SOURCE = "beleidsvisie_2019"

@@ -21,6 +21,8 @@ from numbers import Integral
 
 import pandas as pd
 
+from analyse.indicators import Change, change
+
 MISSING = "–"
 """Shown instead of a number when there is no value ("geen gegevens")."""
 
@@ -50,8 +52,6 @@ _DIFFERENCE_AFFIX: dict[str, tuple[str, str]] = {
     "index": ("", " punt"),
 }
 
-_RELATIVE_UNITS = {"aantal", "euro"}  # change reported as a relative change in %
-_SHARE_UNITS = {"procent"}  # change reported as an absolute difference in procentpunt
 
 
 def _to_decimal(x) -> Decimal | None:
@@ -158,52 +158,6 @@ def format_difference(x, eenheid: str, decimals: int | None = None) -> str:
     """
     _check_unit(eenheid)
     return _with_affix(x, _DIFFERENCE_AFFIX.get(eenheid, _VALUE_AFFIX[eenheid]), eenheid, decimals)
-
-
-@dataclass(frozen=True)
-class Change:
-    """The change from ``v0`` to ``v1`` (see :func:`change`)."""
-
-    absolute: float
-    """``v1 - v0`` in the unit of the values (procentpunt for percentages)."""
-    relative_pct: float | None
-    """``(v1 - v0) / v0 * 100``; ``None`` when ``v0`` is 0 or the values are percentages."""
-    kind: str
-    """How the change is reported: ``'procent'`` (relative change of a count or amount),
-    ``'procentpunt'`` (difference of two percentages) or ``'verschil'`` (difference in the unit,
-    for rates, scores, indices and years)."""
-    direction: str
-    """``'stijging'``, ``'daling'`` or ``'gelijk'``."""
-    eenheid: str
-    """Unit of the two values."""
-
-
-def change(v0, v1, eenheid: str) -> Change:
-    """Compute the change from ``v0`` to ``v1`` (both in unit ``eenheid``).
-
-    The difference is computed on the decimal notation of the values, so the difference of two
-    published figures is exact (``26.9 - 23.3`` is ``3.6``, not ``3.5999...``).
-    Counts and amounts (``aantal``, ``euro``) are reported as a relative change (kind ``'procent'``),
-    percentages as a difference in procentpunt, everything else as a difference in its unit.
-    """
-    _check_unit(eenheid)
-    if eenheid == "rang":
-        raise ValueError("Een verandering van een rangnummer is geen hoeveelheid.")
-    d0, d1 = _to_decimal(v0), _to_decimal(v1)
-    if d0 is None or d1 is None:
-        raise ValueError("Geen verandering te berekenen: een van de twee waarden ontbreekt.")
-    diff = d1 - d0
-    relative = None
-    if eenheid not in _SHARE_UNITS and d0 != 0:
-        relative = float(diff / d0 * 100)
-    if eenheid in _SHARE_UNITS:
-        kind = "procentpunt"
-    elif eenheid in _RELATIVE_UNITS:
-        kind = "procent"
-    else:
-        kind = "verschil"
-    direction = "stijging" if diff > 0 else "daling" if diff < 0 else "gelijk"
-    return Change(float(diff), relative, kind, direction, eenheid)
 
 
 def _magnitude(x: float, decimals: int | None, formatter) -> str:
@@ -315,6 +269,270 @@ def sentence_comparison(onderwerp: str, jaar: int, regio: str, waarde, anderen: 
     else:
         comparison = _join(parts)
     return f"In {jaar} ligt {onderwerp} in {regio} ({shown(waarde)}) {comparison}."
+
+
+# --------------------------------------------------------------------------- report texts (themes)
+
+def format_year(value) -> str:
+    """A year as a label ('2018', never '2.018'); a period label as it is; missing as '–'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    if isinstance(value, str):
+        return value
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def display_decimals(value, eenheid: str, derived: bool = False) -> int | None:
+    """Decimals to show a value with: as published, or one for a share or rate we computed ourselves."""
+    if derived and eenheid in ("procent", "per_100", "per_1000", "per_10000"):
+        return 1
+    return published_decimals(value)
+
+
+def format_measure(value, eenheid: str, *, derived: bool = False, status: str = "", below: int | None = None) -> str:
+    """A measured value with its unit as a reader sees it: '26,9%', '35.832', 'ongeveer 250' (schatting);
+    ``below``: a small count that is not published: 'minder dan 10'."""
+    if below is not None:
+        return f"minder dan {format_number(below)}"
+    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived))
+    if status == "schatting":
+        return f"ongeveer {shown}"
+    if status == "voorlopig":
+        return f"{shown} (voorlopig)"
+    return shown
+
+
+def lower_first(phrase: str) -> str:
+    """For use mid-sentence: 'Niet-westerse ...' -> 'niet-westerse ...'; proper names stay as they are."""
+    first = phrase.split(" ", 1)[0]
+    if first[:1].isupper() and first.endswith(("aanse", "aamse", "kse", "lse", "ndse")) and not first.startswith(
+            ("Westerse", "Niet")):
+        return phrase
+    if first.isupper() or first in ("Maassluis", "Nederland", "Rotterdam", "Vlaardingen", "Schiedam", "RADAR",
+                                    "Halt", "CBS", "VVE", "CITO"):
+        return phrase
+    return phrase[:1].lower() + phrase[1:]
+
+
+def title(label: str, *parts: str) -> str:
+    """'Label, part, part': leaves out 'Totaal' and parts the label already names."""
+    kept = [p for p in parts if p and p != "Totaal" and p.lower() not in label.lower()]
+    return ", ".join([label, *kept])
+
+
+UNKNOWN_PRODUCER = "onbekend"
+
+
+def source_line(origins, editor: str | None = None) -> str:
+    """'Bron: CBS (via Gemeente Maassluis); RADAR; bewerking gemeente Maassluis'.
+
+    ``origins`` are (producer, publisher) pairs; a producer is named first, the publication where the
+    number was found after 'via' when that is someone else; an unknown producer says so.
+    """
+    parts = []
+    for producer, publisher in origins:
+        if producer.startswith(UNKNOWN_PRODUCER):
+            part = f"{publisher} (oorspronkelijke bron niet genoemd)"
+        elif producer == publisher:
+            part = producer
+        else:
+            part = f"{producer} (via {publisher})"
+        if part not in parts:
+            parts.append(part)
+    if editor:
+        parts.append(editor)
+    return "Bron: " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One measured value as a key message states it."""
+
+    year: int
+    value: float
+    eenheid: str
+    derived: bool = False
+    status: str = ""
+    below: int | None = None  # a small count of persons, published as 'minder dan <below>'
+
+    def shown(self) -> str:
+        return format_measure(self.value, self.eenheid, derived=self.derived, status=self.status, below=self.below)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the data say about one indicator for one region, for a key message.
+
+    ``subject`` is a lower-case noun phrase naming the indicator (for a rate: including 'per 1.000 ...');
+    ``count_word`` turns a count into 'Maassluis heeft 35.832 inwoners'; ``benchmarks`` are (region,
+    newest level) pairs; ``start`` the first value of the same reeks in the window; ``trend`` the record
+    of its trend estimate (None when there is none); ``break_year`` the first year after a definition break.
+    """
+
+    subject: str
+    region: str
+    level: Level
+    count_word: str | None = None
+    benchmarks: tuple = ()
+    start: Level | None = None
+    trend: dict | None = None
+    break_year: int | None = None
+
+
+def _plain_value(level: Level) -> str:
+    """The value without a word unit (the subject names it), keeping % and €."""
+    if level.eenheid in ("procent", "euro"):
+        return level.shown()
+    return format_measure(level.value, "aantal" if level.eenheid.startswith("per_") else level.eenheid,
+                          derived=level.derived, status=level.status, below=level.below)
+
+
+def _comparisons(level: Level, benchmarks) -> str:
+    groups: dict[str, list[str]] = {}
+    own = round(level.value, display_decimals(level.value, level.eenheid, level.derived) or 0)
+    for region, other in benchmarks:
+        value = round(other.value, display_decimals(other.value, other.eenheid, other.derived) or 0)
+        word = "hoger dan" if own > value else "lager dan" if own < value else "even hoog als"
+        year = "" if other.year == level.year else f", {other.year}"
+        groups.setdefault(word, []).append(f"{region} ({_plain_value(other)}{year})")
+    parts = [f"{word} in {_join(names)}" for word, names in groups.items()]
+    return ", maar ".join(parts) if set(groups) == {"hoger dan", "lager dan"} else _join(parts)
+
+
+def _statistics_clause(finding: Finding, direction: str) -> str:
+    trend = finding.trend
+    noun = {"stijging": "de stijging", "daling": "de daling"}.get(direction)
+    if trend is None or _is_set(trend.get("reden")):
+        n = trend.get("n_jaren") if trend else None
+        return f"met {n} metingen is niet te zeggen of dit een trend is" if n and n > 1 else ""
+    low, high = trend.get("helling_ondergrens"), trend.get("helling_bovengrens")
+    if not (_is_set(low) and _is_set(high)):
+        return ""
+    certain = (low > 0 and direction == "stijging") or (high < 0 and direction == "daling")
+    if noun is None:
+        return ""
+    return f"{noun} is statistisch {'zeker' if certain else 'niet zeker'}"
+
+
+def key_message(finding: Finding) -> str:
+    """One or two plain Dutch sentences: level and benchmark first, then the direction with a short clause
+    on its certainty. Never a sentence about what was not measured: that belongs in the availability table."""
+    level, region = finding.level, finding.region
+    if finding.count_word:
+        first = f"In {level.year} heeft {region} {level.shown()} {finding.count_word}"
+    else:
+        first = f"In {level.year} is {finding.subject} in {region} {_plain_value(level)}"
+    if finding.benchmarks:
+        first += f": {_comparisons(level, finding.benchmarks)}"
+    sentences = [first + "."]
+    start = finding.start
+    if start is not None and start.year != level.year and start.below is None and level.below is None:
+        moved = change(start.value, level.value, level.eenheid)
+        if moved.direction == "gelijk":
+            second = f"Dat is evenveel als in {start.year} ({_plain_value(start)})"
+        else:
+            verb = "meer" if moved.direction == "stijging" else "minder"
+            if moved.kind == "procent" and moved.relative_pct is not None:
+                amount = format_value(abs(moved.relative_pct), "procent", 1)
+            else:
+                decimals = max(display_decimals(v.value, v.eenheid, v.derived) or 0 for v in (start, level))
+                amount = format_difference(abs(moved.absolute), level.eenheid, decimals)
+            second = f"Dat is {amount} {verb} dan in {start.year} ({_plain_value(start)})"
+        clause = _statistics_clause(finding, moved.direction)
+        if clause:
+            second += f"; {clause}"
+        if finding.break_year:
+            second += (f" (de reeks is in {finding.break_year} van definitie veranderd; eerdere jaren tellen niet "
+                       "mee)")
+        sentences.append(second + ".")
+    return " ".join(sentences)
+
+
+def theme_intro(title: str, producers: list[str]) -> str:
+    """A two-sentence introduction for a theme chapter: what it covers and who produced the numbers."""
+    who = _join(producers) if producers else "de gemeente Maassluis"
+    return (f"Dit hoofdstuk geeft de cijfers over {title.lower()} voor Maassluis, waar mogelijk naast de "
+            f"vergelijkingsgemeenten en Nederland. De cijfers komen van {who}.")
+
+
+def describe_change(record: dict) -> str:
+    """The change column of an overview row: 'een stijging van 3,6 procentpunt', '–' with one measurement."""
+    if record.get("opmerking") in ("een_meting", "rang") or not _is_set(record.get("verschil")):
+        return MISSING
+    moved = change(record["waarde_van"], record["waarde_tot"], record["eenheid"])
+    decimals = max(display_decimals(record["waarde_van"], record["eenheid"]) or 0,
+                   display_decimals(record["waarde_tot"], record["eenheid"], bool(record.get("afgeleid_tot"))) or 0)
+    return format_change(moved, None if moved.kind == "procent" else decimals)
+
+
+def revision_note(record: dict, label: str) -> str:
+    """'Herzien: Inwoners, Maassluis, 2018: 32.518 (bron a) is 32.521 geworden (bron b).'"""
+    return (f"Herzien: {label}, {record['regio']}, {record['jaar']}: {format_published(record['waarde'])} "
+            f"({record['bron']}) is {format_published(record['nieuwe_waarde'])} geworden ({record['nieuwe_bron']}); "
+            "de nieuwste editie telt.")
+
+
+def small_group_warning(label: str, group: str, region: str, rows: pd.DataFrame) -> str:
+    """A warning that quotes the small number that raised it (the teller or the noemer, whichever is small)."""
+    smallest = None
+    for column in ("teller", "noemer"):
+        values = rows[column].dropna()
+        if not values.empty and (smallest is None or values.min() < smallest[1]):
+            smallest = (column, values.min())
+    what = "" if smallest is None else f" ({'teller' if smallest[0] == 'teller' else 'noemer'} {format_number(smallest[1])})"
+    return (f"{label} ({lower_first(group)}, {region}) rust op weinig waarnemingen{what}: verschillen tussen jaren "
+            "kunnen toeval zijn.")
+
+
+def describe_lines(label: str, rows: pd.DataFrame, per: str, labels: dict) -> str:
+    """Alt text for a line chart: per line its first and last value."""
+    parts = []
+    for key, part in rows.sort_values("jaar").groupby(per, sort=False):
+        first, last = part.iloc[0], part.iloc[-1]
+        name = labels.get(key, key)
+        eenheid = part["eenheid"].iloc[0] if "eenheid" in part else "aantal"
+        if len(part) == 1:
+            parts.append(f"{name}: {format_measure(last['waarde'], eenheid)} in {int(last['jaar'])}")
+        else:
+            parts.append(f"{name}: van {format_measure(first['waarde'], eenheid)} in {int(first['jaar'])} naar "
+                         f"{format_measure(last['waarde'], eenheid)} in {int(last['jaar'])}")
+    return f"Lijnfiguur van {lower_first(label)}. " + "; ".join(parts) + "."
+
+
+def describe_bars(title_: str, rows: pd.DataFrame, per: str, labels: dict, eenheid: str) -> str:
+    """Alt text for a bar chart or ranking: every bar with its value."""
+    if eenheid == "rang":
+        items = [f"{int(v)}. {labels.get(k, k)}" for k, v in sorted(zip(rows[per], rows["waarde"]), key=lambda x: x[1])]
+        return f"Rangorde, {title_}: " + "; ".join(items) + "."
+    items = [f"{labels.get(k, k)} {format_measure(v, eenheid, derived=bool(d))}"
+             for k, v, d in zip(rows[per], rows["waarde"], rows.get("afgeleid", [False] * len(rows)))]
+    return f"Staaffiguur, {title_}: " + "; ".join(items) + "."
+
+
+def sentence_gap(gap, subject: str, labels: tuple[str, str], region: str, *, same_reeks: bool = True) -> str:
+    """The key message about a gap between two groups (see :func:`analyse.trends.compare_groups`)."""
+    head = f"Het verschil in {subject} tussen {labels[0]} en {labels[1]} ({region})"
+    if _is_set(getattr(gap, "reden", None)):
+        reden = str(gap.reden).strip()
+        return f"{head}: geen trend te schatten. {reden if reden.endswith('.') else reden + '.'}"
+    unit = "procentpunt" if gap.eenheid == "procent" else _VALUE_AFFIX.get(gap.eenheid, ("", ""))[1].strip() or "punt"
+    words = {"convergeert": "wordt kleiner: de groepen groeien naar elkaar toe",
+             "divergeert": "wordt groter: de groepen groeien uit elkaar",
+             "onduidelijk": "verandert niet aantoonbaar"}
+    sentence = (f"{head} {words.get(gap.verdict, 'is onduidelijk')} ({gap.eerste_jaar}-{gap.laatste_jaar}, "
+                f"{gap.n_jaren} jaar met gegevens; gemiddeld {format_number(gap.helling, 2)} {unit} per jaar, "
+                f"95%-interval {format_number(gap.helling_ondergrens, 2)} tot {format_number(gap.helling_bovengrens, 2)}"
+                f"{'; indicatief: weinig meetpunten' if gap.indicatief else ''}).")
+    if not same_reeks:
+        sentence += " Let op: de twee groepen komen uit verschillende reeksen."
+    return sentence
+
+
+def sentence_verdicts(counts: dict[str, int], total: int, end_year: int) -> str:
+    """'Van de 12 doelen uit hoofdstuk 4 ... is het oordeel: 2 op koers, 10 onvoldoende data.'"""
+    parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.items()]
+    return (f"Van de {total} doelen uit hoofdstuk 4 (per groep geteld) is met metingen tot en met {end_year} het "
+            f"oordeel: {', '.join(parts)}.")
 
 
 def _is_set(value) -> bool:
