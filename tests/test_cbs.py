@@ -19,8 +19,10 @@ from analyse.data import UNITS
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
 MAPPINGS = Path(cbs.__file__).with_name("cbs_mappings")
 REPO_RAW = Path(__file__).parents[1] / "data" / "raw"
-COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "periode", "teller", "noemer",
-           "vindplaats", "opmerking"]
+COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "reeks", "status", "periode",
+           "teller", "noemer", "vindplaats", "opmerking"]
+OLD_COLUMNS = [c for c in COLUMNS if c not in ("reeks", "status")]   # files written before data contract v2
+REEKS_37713 = {"inwoners": "cbs_bevolking", "aantal_herkomst": "cbs_bevolking_migratieachtergrond"}
 VINDPLAATS = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/37713/table"
 BRONNEN = ("bron,naam,uitgever,datum,adres,licentie\n"
            f"cbs_statline_37713,CBS StatLine 37713,Centraal Bureau voor de Statistiek,,{VINDPLAATS},CC BY 4.0\n")
@@ -82,10 +84,11 @@ def _snapshot(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _row(indicator, groep, jaar, waarde, opmerking=""):
+def _row(indicator, groep, jaar, waarde, opmerking="", *, status=""):
     return {"indicator": indicator, "regio": "Maassluis", "groep": groep, "jaar": str(jaar), "waarde": str(waarde),
-            "eenheid": "aantal", "bron": "cbs_statline_37713", "periode": f"1 januari {jaar}", "teller": "",
-            "noemer": "", "vindplaats": VINDPLAATS, "opmerking": opmerking}
+            "eenheid": "aantal", "bron": "cbs_statline_37713", "reeks": REEKS_37713[indicator], "status": status,
+            "periode": f"1 januari {jaar}", "teller": "", "noemer": "", "vindplaats": VINDPLAATS,
+            "opmerking": opmerking}
 
 
 # --------------------------------------------------------------------------- mapping
@@ -201,7 +204,7 @@ def test_merge_replaces_keeps_and_reports(raw_dir):
     result = cbs.fetch_cbs("37713", ["GM0556"], (2017, 2018), raw_dir, client=FakeCbs())
 
     assert (result.rows, result.added, result.changed, result.unchanged, result.kept) == (3, 1, 1, 1, 1)
-    assert result.changes == ("inwoners / Maassluis / totaal / 2017: 1 -> 32450",)
+    assert result.changes == ("inwoners / Maassluis / totaal / 2017 / cbs_bevolking: 1 -> 32450",)
     rows = _read_csv(target)
     assert [(r["indicator"], r["groep"], r["jaar"], r["waarde"]) for r in rows] == [
         ("aantal_herkomst", "nederlands", "2017", "23712"),
@@ -230,11 +233,14 @@ def test_missing_bron_gives_line_to_add_without_writing_bronnen(raw_dir):
 
     assert (raw_dir / "bronnen.csv").read_text(encoding="utf-8") == "bron,naam,uitgever,datum,adres,licentie\n"
     assert "cbs_statline_37713" in result.bron_message and "ontbreekt" in result.bron_message
-    line = result.bron_message.split("voeg deze regel toe: ", 1)[1]
+    assert "\n" not in result.bron_message
+    header, line = result.bron_message.split("voeg deze regel toe onder de kopregel ", 1)[1].split(": ", 1)
+    assert header == "bron,naam,uitgever,datum,adres,licentie,producent,soort"
     fields = next(csv.reader([line]))
+    assert len(fields) == 8
     assert fields[0] == "cbs_statline_37713"
     assert fields[1] == "CBS StatLine 37713: Bevolking; leeftijd, herkomstgroepering, geslacht en regio, 1 januari"
-    assert fields[4:] == [VINDPLAATS, "CC BY 4.0"]
+    assert fields[4:] == [VINDPLAATS, "CC BY 4.0", "CBS", "primair"]
     assert result.bron_message in result.summary()
 
 
