@@ -313,6 +313,7 @@ def fetch_cbs(tabel: str, regios: list[str], jaren: tuple[int, int] | None, raw_
     _write_json(raw_path, {
         "table": tabel,
         "title": mapping.title,
+        "mapping": mapping.file,
         "retrieved_at": retrieved.isoformat().replace("+00:00", "Z"),
         "cbsodata_version": cbsodata.__version__,
         "query": {"call": "cbsodata.get_data", "filters": filters, "select": select},
