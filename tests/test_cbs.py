@@ -550,6 +550,10 @@ period_label = "1 januari {jaar}"
      '[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n'
      '[[series]]\ncolumn = "Bevolking_2"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n',
      r"\[\[series\]\] 1 en 2 leveren allebei inwoners/totaal in reeks r"),
+    ('[fixed]\nLeeftijd = 10000\n'
+     '[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n'
+     'reeks = "r"\n',
+     r"sleutel 10000 van dimensie Leeftijd moet tekst zijn"),
     ('[dimensions]\nHerkomst = ["Migratieachtergrond", "Herkomstgroepering"]\n'
      '[[series]]\ncolumn = "Bevolking_1"\nwhere = { Migratieachtergrond = "T001040" }\nindicator = "inwoners"\n'
      'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n',

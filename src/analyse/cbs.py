@@ -201,6 +201,11 @@ def _check_mapping(mapping: Mapping) -> None:
         if not isinstance(series.reeks, str) or not re.fullmatch(r"[a-z0-9_]+", series.reeks):
             raise FetchError(f"{file}: {label(number, series)} heeft geen geldige reeks; geef reeks = \"...\" "
                              f"(kleine letters, cijfers en _) bij de series of bovenaan voor de hele tabel.")
+    for number, series in enumerate(mapping.series, 1):
+        for dim, key in [*mapping.fixed.items(), *series.where.items()]:
+            if not isinstance(key, str):
+                raise FetchError(f"{file}: sleutel {key!r} van dimensie {dim} moet tekst zijn (tussen "
+                                 f"aanhalingstekens, zoals CBS hem schrijft: \"{key}\").")
     for name, options in mapping.dimensions.items():
         if not options or not all(isinstance(option, str) and option for option in options):
             raise FetchError(f"{file}: [dimensions] {name} moet één naam of een lijst namen zijn.")
