@@ -23,8 +23,6 @@ COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "
            "teller", "noemer", "vindplaats", "opmerking"]
 OLD_COLUMNS = [c for c in COLUMNS if c not in ("reeks", "status")]   # files written before data contract v2
 # herkomstland groups (data contract v2) that groepen.csv does not list yet; the lead adds them at the merge
-PENDING_GROUPS = {"herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa", "herkomst_marokko",
-                  "herkomst_turkije", "herkomst_suriname", "herkomst_nederlandse_cariben", "herkomst_indonesie"}
 REEKS_37713 = {"inwoners": "cbs_bevolking", "aantal_herkomst": "cbs_bevolking_migratieachtergrond"}
 VINDPLAATS = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/37713/table"
 BRONNEN = ("bron,naam,uitgever,datum,adres,licentie\n"
@@ -158,13 +156,12 @@ def test_cells_without_value_are_skipped_not_filled(raw_dir):
 def test_every_mapping_uses_known_groups_and_units():
     with (REPO_RAW / "groepen.csv").open(encoding="utf-8") as handle:
         groepen = {row["groep"] for row in csv.DictReader(handle)}
-    assert not PENDING_GROUPS & groepen, "groepen.csv lists these now: remove them from PENDING_GROUPS"
     files = sorted(MAPPINGS.glob("*.toml"))
     assert {path.stem for path in files} >= {"37713", "85458NED"}
     for path in files:
         spec = tomllib.loads(path.read_text(encoding="utf-8"))
         for series in spec["series"]:
-            assert series["groep"] in groepen | PENDING_GROUPS, (path.name, series)
+            assert series["groep"] in groepen, (path.name, series)
             assert series["eenheid"] in UNITS, (path.name, series)
         assert all(series.reeks for series in cbs.load_mapping(path.stem).series)
 
