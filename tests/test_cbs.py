@@ -14,7 +14,7 @@ import pytest
 import requests
 
 from analyse import cbs
-from analyse.data import UNITS
+from analyse.schema import UNITS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
 MAPPINGS = Path(cbs.__file__).with_name("cbs_mappings")

@@ -33,7 +33,8 @@ from pathlib import Path
 import cbsodata
 import requests
 
-from analyse.data import UNITS, AnalyseError, write_atomic
+from analyse.data import write_atomic
+from analyse.schema import UNITS, AnalyseError
 
 COLUMNS = ("indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "reeks", "status", "periode",
            "teller", "noemer", "vindplaats", "opmerking")
