@@ -411,7 +411,8 @@ def _statistics_clause(finding: Finding, direction: str) -> str:
     certain = (low > 0 and direction == "stijging") or (high < 0 and direction == "daling")
     if noun is None:
         return ""
-    return f"{noun} is statistisch {'zeker' if certain else 'niet zeker'}"
+    few = f" (op maar {int(trend['n_jaren'])} metingen)" if _is_true(trend.get("indicatief")) else ""
+    return f"{noun} is statistisch {'zeker' if certain else 'niet zeker'}{few}"
 
 
 def key_message(finding: Finding) -> str:
@@ -594,7 +595,7 @@ def sentence_trend(record: dict, decimals: int | None = None) -> str:
 
 def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar: int | None = None,
                     trends: int = 0, bands: bool = True, doel: tuple[int, float] | None = None,
-                    zero_based: bool = True, sources: int = 1) -> str:
+                    zero_based: bool = True, sources: int = 1, breaks: bool = False) -> str:
     """One or two sentences under a figure that tell a policy reader how to read it.
 
     ``kind`` is ``"lijn"``, ``"staaf"`` or ``"rang"``; ``per`` the word for one series (``"groep"``,
@@ -616,6 +617,9 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
                          "hoe breder, hoe onzekerder")
         elif trends:
             notes.append("de gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel)")
+        if breaks:
+            notes.append("waar een lijn onderbroken is en een verticale stippellijn staat, is de definitie van de "
+                         "reeks veranderd: de delen ervoor en erna zijn niet met elkaar te vergelijken")
         if doel is not None:
             notes.append(f"de ster is het doel uit hoofdstuk 4: {format_value(doel[1], eenheid)} in {doel[0]}")
     elif kind == "staaf":

@@ -318,7 +318,8 @@ class Thema(_Notebook):
         n_trends = 0 if trend is None else trend[per].nunique()
         guidance = text.figure_guidance("lijn", per=per, eenheid=eenheid, series=rows[per].nunique(),
                                         trends=n_trends, bands=plots.draws_trend_bands(n_trends), doel=doel,
-                                        zero_based=eenheid in plots.ZERO_BASED_UNITS)
+                                        zero_based=eenheid in plots.ZERO_BASED_UNITS,
+                                        breaks=bool(rows.groupby(per)["reeks"].nunique().max() > 1))
         alt = text.describe_lines(self.cat.label(indicator), rows, per, self.cat.series_labels())
         name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower()
         drawn = rows[[per, "jaar", "waarde", "reeks", "status"]].reset_index(drop=True)
