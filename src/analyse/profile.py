@@ -101,8 +101,8 @@ def profile(counts: pd.DataFrame, *, municipal: pd.DataFrame | None = None,
     ``share``) giving the average; without it the average is pooled over the areas
     (``sum count / sum base``, or the base-weighted mean of the shares). ``population``: inhabitants per
     area for the small-area flag; by default the largest ``base`` of the area (the whole population when
-    an indicator is a share of all inhabitants); an area of unknown size is flagged as small. ``factor``: 100 for percentages (differences in
-    procentpunt), 1000 for a rate per 1.000.
+    an indicator is a share of all inhabitants); an area of unknown size is flagged as small.
+    ``factor``: 100 for percentages (differences in procentpunt), 1000 for a rate per 1.000.
 
     Returns one row per input row with the columns in :data:`COLUMNS`. Counts are kept as given;
     ``count_small`` / ``base_small`` mark counts under ``small_count`` for suppression at publication.
