@@ -10,7 +10,7 @@ import math
 
 import pandas as pd
 
-from analyse import indicators, trends
+from analyse import indicators, text, trends
 from analyse.series import choose as choose_series
 from analyse.text import format_number, format_published
 
@@ -77,7 +77,8 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
                   trend_bron=series.iloc[0]["bron"])
     fit = trends.fit_trend(series)
     record.update(trend_methode=fit.methode, n_jaren=fit.n_jaren)
-    notes = [fit.opmerking] if fit.opmerking else []
+    caveats = text.trend_caveats(fit)
+    notes = [caveats] if caveats else []
     goal = _number(target.get("doel_waarde"))
     if target["doel_type"] == "niveau" and goal is not None:
         if (latest["waarde"] - goal) * sign >= 0:
@@ -85,12 +86,13 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
                 f"De laatste meting ({format_published(latest['waarde'])} in {int(latest['jaar'])}) ligt op of voorbij het doel "
                 f"({format_published(goal)})."] + notes))
             return record
-        if fit.reden:
-            record.update(oordeel="onvoldoende_data", toelichting=_join([fit.reden, _two_points(series, sign)] + notes))
+        if fit.reason:
+            record.update(oordeel="onvoldoende_data",
+                          toelichting=_join([text.trend_reason(fit), _two_points(series, sign)] + notes))
             return record
         proj = trends.project(fit, int(target["doel_jaar"]))
-        if proj.reden:
-            record.update(oordeel="onvoldoende_data", toelichting=_join([proj.reden] + notes))
+        if proj.reason:
+            record.update(oordeel="onvoldoende_data", toelichting=_join([text.projection_reason(proj)] + notes))
             return record
         record.update(projectie=proj.verwacht, projectie_ondergrens=proj.ondergrens,
                       projectie_bovengrens=proj.bovengrens, helling=fit.helling,
@@ -99,11 +101,12 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
         verdict = "op_koers" if min(low, high) >= 0 else "niet_op_koers" if max(low, high) < 0 else "onzeker"
         record.update(oordeel=verdict, toelichting=_join([
             f"Verwacht in {proj.jaar}: {format_number(proj.verwacht, 1)} (interval {format_number(proj.ondergrens, 1)} tot {format_number(proj.bovengrens, 1)}); "
-            f"doel {format_published(goal)}."] + ([proj.opmerking] if proj.opmerking else []) + notes))
+            f"doel {format_published(goal)}."] + ([text.projection_caveats(proj)] if text.projection_caveats(proj) else []) + notes))
         return record
     # directional targets: afname, toename, minimaal_gelijk
-    if fit.reden:
-        record.update(oordeel="onvoldoende_data", toelichting=_join([fit.reden, _two_points(series, sign)] + notes))
+    if fit.reason:
+        record.update(oordeel="onvoldoende_data",
+                      toelichting=_join([text.trend_reason(fit), _two_points(series, sign)] + notes))
         return record
     record.update(helling=fit.helling, helling_ondergrens=fit.helling_ondergrens,
                   helling_bovengrens=fit.helling_bovengrens)

@@ -402,7 +402,7 @@ def _comparisons(level: Level, benchmarks) -> str:
 def _statistics_clause(finding: Finding, direction: str) -> str:
     trend = finding.trend
     noun = {"stijging": "de stijging", "daling": "de daling"}.get(direction)
-    if trend is None or _is_set(trend.get("reden")):
+    if trend is None or _is_set(trend.get("reason")):
         n = trend.get("n_jaren") if trend else None
         return f"met {n} metingen is niet te zeggen of dit een trend is" if n and n > 1 else ""
     low, high = trend.get("helling_ondergrens"), trend.get("helling_bovengrens")
@@ -510,25 +510,6 @@ def describe_bars(title_: str, rows: pd.DataFrame, per: str, labels: dict, eenhe
     return f"Staaffiguur, {title_}: " + "; ".join(items) + "."
 
 
-def sentence_gap(gap, subject: str, labels: tuple[str, str], region: str, *, same_reeks: bool = True) -> str:
-    """The key message about a gap between two groups (see :func:`analyse.trends.compare_groups`)."""
-    head = f"Het verschil in {subject} tussen {labels[0]} en {labels[1]} ({region})"
-    if _is_set(getattr(gap, "reden", None)):
-        reden = str(gap.reden).strip()
-        return f"{head}: geen trend te schatten. {reden if reden.endswith('.') else reden + '.'}"
-    unit = "procentpunt" if gap.eenheid == "procent" else _VALUE_AFFIX.get(gap.eenheid, ("", ""))[1].strip() or "punt"
-    words = {"convergeert": "wordt kleiner: de groepen groeien naar elkaar toe",
-             "divergeert": "wordt groter: de groepen groeien uit elkaar",
-             "onduidelijk": "verandert niet aantoonbaar"}
-    sentence = (f"{head} {words.get(gap.verdict, 'is onduidelijk')} ({gap.eerste_jaar}-{gap.laatste_jaar}, "
-                f"{gap.n_jaren} jaar met gegevens; gemiddeld {format_number(gap.helling, 2)} {unit} per jaar, "
-                f"95%-interval {format_number(gap.helling_ondergrens, 2)} tot {format_number(gap.helling_bovengrens, 2)}"
-                f"{'; indicatief: weinig meetpunten' if gap.indicatief else ''}).")
-    if not same_reeks:
-        sentence += " Let op: de twee groepen komen uit verschillende reeksen."
-    return sentence
-
-
 def sentence_verdicts(counts: dict[str, int], total: int, end_year: int) -> str:
     """'Van de 12 doelen uit hoofdstuk 4 ... is het oordeel: 2 op koers, 10 onvoldoende data.'"""
     parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.items()]
@@ -556,14 +537,17 @@ def sentence_trend(record: dict, decimals: int | None = None) -> str:
 
     Uses ``n_jaren``, ``eerste_jaar``, ``laatste_jaar``, ``helling`` (slope per year),
     ``helling_ondergrens``/``helling_bovengrens`` (95% interval, may be missing), ``eenheid``,
-    ``reden`` (when set, the estimate was refused and the reden is returned as the sentence) and
-    ``indicatief``. Example: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt
+    ``reason`` (a code, see :func:`trend_reason`) or, in older records, a Dutch ``reden``
+    (when set, the estimate was refused and the reason is returned as the sentence),
+    ``indicatief`` and ``caveats`` (``autocorrelatie`` adds that the interval is probably too
+    narrow). Example: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt
     per jaar (95%-interval 0,2 tot 0,6)." The slope of a percentage is in procentpunt. When fewer
     years were measured than the period spans it reads "(6 jaren met gegevens)".
     ``decimals=None``: one decimal, or up to three when the slope would otherwise read 0.
     """
-    if _is_set(record.get("reden")):
-        reden = str(record["reden"]).strip()
+    record = _record_of(record)
+    reden = trend_reason(record)
+    if reden is not None:
         return reden if reden.endswith(".") else reden + "."
     eenheid = record["eenheid"]
     first, last, n = int(record["eerste_jaar"]), int(record["laatste_jaar"]), int(record["n_jaren"])
@@ -589,6 +573,8 @@ def sentence_trend(record: dict, decimals: int | None = None) -> str:
         notes.append(f"95%-interval {format_number(low, decimals)} tot {format_number(high, decimals)}")
     if _is_true(record.get("indicatief")):
         notes.append("indicatief: weinig meetpunten")
+    if "autocorrelatie" in _codes(record.get("caveats")):
+        notes.append("waarschijnlijk te smal: opeenvolgende jaren hangen samen")
     tail = f" ({'; '.join(notes)})" if notes else ""
     return f"Over {first}-{last} ({years}) {body}{tail}."
 
@@ -637,3 +623,236 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
         return first
     second = "; ".join(notes)
     return f"{first} {second[0].upper()}{second[1:]}."
+
+
+# ======================================================================================
+# Trends, projections and group gaps (issues 14 and 17)
+#
+# analyse.trends returns codes (``reason``, ``caveats``) with their numbers; the Dutch for
+# them lives here. Every function takes a record (a dict, a row of reports/trends.csv read
+# back as strings, or a TrendResult / Projection / GapResult, which have ``to_record``).
+# ======================================================================================
+
+_TREND_MODEL_FAILURES = {
+    "alles_0_of_100": "Alle waarden zijn 0% of 100%; daarin is geen trend te schatten.",
+    "alles_0": "Alle aantallen zijn 0; daarin is geen trend te schatten.",
+    "scheiding": "Het model is niet betrouwbaar te schatten: de waarden liggen tegen 0% of 100% aan.",
+    "convergentie": "Het model is niet betrouwbaar te schatten: de berekening komt niet tot een oplossing.",
+}
+
+_GAP_ABSOLUTE = {"kleiner": "wordt absoluut kleiner", "groter": "wordt absoluut groter",
+                 "onduidelijk": "verandert absoluut niet aantoonbaar"}
+_GAP_RELATIVE = {"kleiner": "relatief wordt het kleiner", "groter": "relatief wordt het groter",
+                 "onduidelijk": "relatief verandert het niet aantoonbaar",
+                 "niet_beschikbaar": "relatief is het niet te bepalen (een waarde is 0)"}
+
+
+def _record_of(obj) -> dict:
+    """A plain dict from a record, a pandas row or a result object with ``to_record``."""
+    if hasattr(obj, "to_record"):
+        return obj.to_record()
+    if isinstance(obj, pd.Series):
+        return obj.to_dict()
+    return dict(obj)
+
+
+def _codes(value) -> tuple[str, ...]:
+    """Codes from ``'a;b'``, a list/tuple, or nothing."""
+    if isinstance(value, str):
+        return tuple(c.strip() for c in value.split(";") if c.strip())
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ()
+    return tuple(str(c) for c in value)
+
+
+def _int(value) -> int | None:
+    return int(float(value)) if _is_set(value) else None
+
+
+def _years_text(years) -> str:
+    """'2 jaren (2016, 2017)'."""
+    years = [int(float(y)) for y in _codes(years)]
+    text = f"{len(years)} {'jaar' if len(years) == 1 else 'jaren'}"
+    return text + (f" ({', '.join(str(y) for y in years)})" if years else "")
+
+
+def _reason_text(record: dict, *, common: bool = False) -> str | None:
+    code = record.get("reason")
+    if not _is_set(code):
+        legacy = record.get("reden")
+        return str(legacy).strip() if _is_set(legacy) else None
+    years = record.get("reason_years")
+    minimum = _int(record.get("minimum")) or 3
+    if code == "rang":
+        return "Eenheid 'rang' is een rangorde, geen trend."
+    if code == "geen_waarnemingen":
+        return "Geen waarnemingen."
+    if code == "te_weinig_jaren":
+        which = "gemeenschappelijke meetpunten" if common else "meetpunten"
+        return f"Te weinig {which}: {_years_text(years)}; een trend vraagt er minstens {minimum}."
+    if code == "dubbele_jaren":
+        listed = _join([str(int(float(y))) for y in _codes(years)]) if _codes(years) else "een jaar"
+        return (f"De reeks heeft meer dan één waarde voor {listed}; zo'n reeks is niet eenduidig, "
+                "dus geen trend.")
+    if code == "model_faalt":
+        return _TREND_MODEL_FAILURES.get(str(record.get("reason_detail")),
+                                         "Het model is niet betrouwbaar te schatten.")
+    raise ValueError(f"onbekende reden-code: {code!r}")
+
+
+def trend_reason(record) -> str | None:
+    """Why no trend was estimated, in Dutch (``None`` when there is a trend).
+
+    Reads the code ``reason`` with ``reason_years``, ``reason_detail`` and ``minimum``; a record
+    without a code but with a Dutch ``reden`` (older reports) gives that ``reden``.
+
+    >>> trend_reason({"reason": "te_weinig_jaren", "reason_years": "2016;2017", "minimum": 3})
+    'Te weinig meetpunten: 2 jaren (2016, 2017); een trend vraagt er minstens 3.'
+    """
+    return _reason_text(_record_of(record))
+
+
+def _caveat_text(code: str, r: dict) -> str | None:
+    if code == "indicatief":
+        n = _int(r.get("n_jaren"))
+        return (f"Slechts {n} meetpunten: " if n else "Weinig meetpunten: ") + "de trend en het interval zijn indicatief."
+    if code == "autocorrelatie":
+        dw = r.get("durbin_watson")
+        if not _is_set(dw):
+            dw = r.get("relatief_durbin_watson")
+        stat = f" (Durbin-Watson {format_number(dw, 2)})" if _is_set(dw) else ""
+        return (f"Opeenvolgende jaren wijken in dezelfde richting af van de trendlijn{stat}; "
+                "het interval is daardoor waarschijnlijk te smal.")
+    if code == "afronding_vloer":
+        d = _int(r.get("decimalen"))
+        rounding = ("op hele getallen" if d == 0 else f"op {d} {'decimaal' if d == 1 else 'decimalen'}"
+                    if d is not None else "van de gepubliceerde cijfers")
+        return ("De waarden liggen (vrijwel) precies op een rechte lijn; als onzekerheid is ten minste "
+                f"die van de afronding {rounding} genomen.")
+    if code == "marges_gebruikt":
+        if r.get("gewichten") == "n":
+            return "De steekproefomvang weegt de jaren: een jaar met een grotere steekproef telt zwaarder."
+        return "De gepubliceerde foutmarges wegen de jaren: een nauwkeuriger meting telt zwaarder."
+    if code == "marges_onvolledig":
+        return ("Niet elk jaar heeft een bruikbare gepubliceerde foutmarge of steekproefomvang; "
+                "die zijn daarom niet gebruikt.")
+    if code == "n_alleen_bij_aandeel":
+        return "De steekproefomvang is alleen bij een percentage te gebruiken en is hier niet gebruikt."
+    if code == "overdispersie":
+        phi = r.get("dispersie")
+        stat = f" (spreidingsfactor {format_number(phi, 2)})" if _is_set(phi) else ""
+        return (f"De cijfers schommelen meer dan toeval bij deze aantallen verklaart{stat}; "
+                "de intervallen zijn daarvoor verbreed.")
+    if code == "waarden_ontbreken":
+        k = _int(r.get("n_ontbrekend"))
+        return f"{k if k else 'Een of meer'} rij(en) zonder waarde genegeerd."
+    if code == "teller_noemer_wijken_af":
+        worst = r.get("afwijking")
+        amount = f" tot {format_number(worst)}" if _is_set(worst) else ""
+        return f"Teller en noemer wijken{amount} af van de gepubliceerde waarde; trend op de gepubliceerde waarde."
+    if code == "teller_groter_dan_noemer":
+        return "Teller groter dan noemer; trend op de gepubliceerde waarde."
+    if code == "extrapolatie":
+        year, last = _int(r.get("jaar")), _int(r.get("laatste_jaar"))
+        if year is not None and last is not None:
+            return f"Extrapolatie: {year - last} jaar na de laatste meting ({last})."
+        return "Extrapolatie voorbij de laatste meting."
+    if code == "noemer_laatste_jaar":
+        noemer, year = r.get("noemer"), _int(r.get("noemer_jaar"))
+        return f"Voorspeld bij de noemer van {year} ({format_number(noemer, 0)})."
+    if code == "marge_laatste_jaar":
+        last = _int(r.get("laatste_jaar"))
+        return f"Als meetonzekerheid van een nieuwe meting is die van {last} genomen."
+    raise ValueError(f"onbekende kanttekening-code: {code!r}")
+
+
+def trend_caveats(record) -> str | None:
+    """The caveats (``caveats`` codes) of a trend, projection or gap record as Dutch sentences,
+    in the order of the codes; ``None`` when there are none."""
+    r = _record_of(record)
+    texts = [_caveat_text(code, r) for code in _codes(r.get("caveats"))]
+    return " ".join(t for t in texts if t) or None
+
+
+def add_trend_texts(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a trend table (``trends.fit_trends``) with the Dutch columns for readers:
+    ``reden`` (why no trend; empty when there is one) and ``opmerking`` (the caveats)."""
+    out = table.copy()
+    records = out.to_dict("records")
+    out["reden"] = [trend_reason(r) for r in records]
+    out["opmerking"] = [trend_caveats(r) for r in records]
+    return out
+
+
+def interval_name(code: str | None) -> str | None:
+    """'voorspelling' -> 'voorspellingsinterval', 'betrouwbaarheid' -> 'betrouwbaarheidsinterval'."""
+    return None if not _is_set(code) else f"{code}sinterval"
+
+
+def projection_reason(projection) -> str | None:
+    """Why a projection has no numbers, in Dutch (``None`` when it has)."""
+    reason = _reason_text(_record_of(projection))
+    return None if reason is None else f"Geen trend om door te trekken: {reason}"
+
+
+def projection_caveats(projection) -> str | None:
+    """The caveats of a projection (extrapolation, denominator, indicative, ...) in Dutch."""
+    return trend_caveats(projection)
+
+
+def gap_reason(record) -> str | None:
+    """Why no gap trend was estimated, in Dutch (``None`` when there is one)."""
+    return _reason_text(_record_of(record), common=True)
+
+
+def sentence_gap(record, subject: str, reeks_names: dict[str, str] | None = None) -> str:
+    """A sentence about the gap between two groups (a ``GapResult`` or its record).
+
+    ``subject`` names the gap, capitalised: "Het verschil in de werkloosheid tussen niet-westers
+    en nederlands (Nederland)". The verdict reads "groeien naar elkaar toe" only when the absolute
+    AND the relative gap shrink (``convergeert``); when the two scales disagree the sentence says
+    which one shows what. Numbers: the change of the gap per year on both scales with their 95%
+    intervals; caveats (autocorrelation) follow as a sentence.
+    """
+    r = _record_of(record)
+    reason = gap_reason(r)
+    if reason is not None:
+        return f"{subject}: geen trend te schatten. {reason}"
+    verdict = str(r["verdict"])
+    relative_applies = r.get("richting_relatief") not in (None, "niet_van_toepassing") and _is_set(
+        r.get("richting_relatief"))
+    both = ", absoluut en relatief" if relative_applies else ""
+    if verdict == "convergeert":
+        phrase = f"wordt kleiner{both}: de groepen groeien naar elkaar toe"
+    elif verdict == "divergeert":
+        phrase = f"wordt groter{both}: de groepen groeien uit elkaar"
+    elif verdict == "onduidelijk":
+        phrase = f"verandert niet aantoonbaar{both}"
+    elif verdict == "kruist":
+        phrase = ("wisselt van teken (de reeksen kruisen elkaar); of de groepen naar elkaar toe groeien "
+                  "is dan niet eenduidig")
+    else:
+        absolute, relative = str(r["richting_absoluut"]), str(r["richting_relatief"])
+        phrase = (f"{_GAP_ABSOLUTE[absolute]}, maar {_GAP_RELATIVE[relative]}; of de groepen naar elkaar "
+                  "toe groeien hangt dus af van de maatstaf")
+    eenheid = r["eenheid"]
+    parts = [f"{r['eerste_jaar']}-{r['laatste_jaar']}, {r['n_jaren']} jaar met gegevens",
+             f"verschil {format_difference(r['helling'], eenheid, 2)} per jaar (95%-interval "
+             f"{format_number(r['helling_ondergrens'], 2)} tot {format_number(r['helling_bovengrens'], 2)})"]
+    if _is_set(r.get("verhouding_verandering")):
+        what = "odds ratio" if r.get("schaal_relatief") == "logit_verschil" else "verhouding"
+        parts.append(f"{what} {format_number(r['verhouding_verandering'], 1)}% per jaar (95%-interval "
+                     f"{format_number(r['verhouding_ondergrens'], 1)} tot "
+                     f"{format_number(r['verhouding_bovengrens'], 1)})")
+    if _is_true(r.get("indicatief")):
+        parts.append("indicatief: weinig meetpunten")
+    sentence = f"{subject} {phrase} ({'; '.join(parts)})."
+    caveats = [_caveat_text(c, r) for c in _codes(r.get("caveats")) if c in ("autocorrelatie", "afronding_vloer")]
+    if caveats:
+        sentence += " " + " ".join(caveats)
+    reeks_a, reeks_b = r.get("reeks_a"), r.get("reeks_b")
+    if _is_set(reeks_a) and _is_set(reeks_b) and reeks_a != reeks_b:
+        names = reeks_names or {}
+        sentence += (f" Let op: de twee groepen komen uit verschillende reeksen ({names.get(reeks_a, reeks_a)}; "
+                     f"{names.get(reeks_b, reeks_b)}).")
+    return sentence

@@ -114,11 +114,6 @@ def _span(rows: pd.DataFrame) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-def _fit(rows: pd.DataFrame) -> trends.TrendResult:
-    """The trend of one reeks (its editions chained: one row per year)."""
-    return trends.fit_trend(rows.assign(bron=rows["reeks"]))
-
-
 class Thema(_Notebook):
     """The analysis of one chapter-2 theme for one region and window (see the module docstring)."""
 
@@ -137,7 +132,7 @@ class Thema(_Notebook):
         """A trend per series (indicator, regio, groep, reeks) in the window."""
         results = {}
         for key, rows in series.active(self.obs).groupby(series.KEY, sort=True):
-            results[key] = _fit(rows.sort_values("jaar"))
+            results[key] = trends.fit_trend(rows.sort_values("jaar"))
         return results
 
     def _chosen(self, indicator: str, regio: str, groep: str) -> pd.DataFrame:
@@ -212,7 +207,7 @@ class Thema(_Notebook):
             rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
             record["gekozen"] = bool(series.rank(rows, self.grades)[:1] == [reeks])
             records.append(record)
-        table = pd.DataFrame(records)
+        table = text.add_trend_texts(pd.DataFrame(records))
         table.insert(0, "thema", self.context.theme)
         table["label"] = table["indicator"].map(self.cat.label)
         table["groep_label"] = table["groep"].map(self.cat.group)
@@ -407,10 +402,11 @@ class Thema(_Notebook):
         rows = indicators.select(self.theme_obs, indicator=indicator, regio=where, end=self.context.end_year)
         a = series.choose(rows[rows["groep"] == groep_a], self.grades)
         b = series.choose(rows[rows["groep"] == groep_b], self.grades)
-        gap = trends.compare_groups(a.assign(bron=a["reeks"]), b.assign(bron=b["reeks"]))
+        gap = trends.compare_groups(a, b)
         labels = (text.lower_first(self.cat.group(groep_a)), text.lower_first(self.cat.group(groep_b)))
         subject = onderwerp or text.lower_first(self.cat.label(indicator))
-        sentence = text.sentence_gap(gap, subject, labels, where, same_reeks=set(a["reeks"]) == set(b["reeks"]))
+        sentence = text.sentence_gap(gap, f"Het verschil in {subject} tussen {labels[0]} en {labels[1]} ({where})",
+                                     self.cat.reeks_names)
         self.out.message(sentence)
         frame = gap.verschillen.copy()
         columns = (contract.Column("jaar", "Jaar", "year"),
