@@ -376,4 +376,4 @@ def test_sentence_gap_refused_and_other_series():
     assert text.sentence_gap(score, "Het verschil") == (
         "Het verschil wordt kleiner: de groepen groeien naar elkaar toe (2008-2017, 10 jaar met gegevens; verschil 0,80 punt "
         "per jaar (95%-interval 0,60 tot 1,00)). Let op: de twee groepen komen uit verschillende reeksen "
-        "(cbs, enquete).")
+        "(cbs; enquete).")
