@@ -4,7 +4,7 @@ The same function serves ``analyse run`` (before any notebook starts, so a bad r
 seconds) and a notebook (at its first cell, in JupyterLab or under papermill). Defaults:
 
 - the window ends at the newest year of any series of the theme in scope (the region, its comparison
-  regions, and the wijken and buurten of the region), so newer comparison data are never dropped silently;
+  regions and, at level 'wijk', the wijken of the region), so newer comparison data are never dropped silently;
 - the window starts at the oldest year in scope;
 - ``data_dir`` is ``data/`` of the project; ``output_dir`` is ``reports/interactief/`` for a notebook run by
   hand (``analyse run`` passes its own staging folder), so published reports are never overwritten by a
@@ -101,15 +101,17 @@ def _regions(value) -> tuple[str, ...]:
     return tuple(value)
 
 
-def scope_regions(dataset: data.Dataset, region: str, comparisons: tuple[str, ...]) -> list[str]:
-    """The region, its comparison regions and the areas lying in the region (wijken, buurten)."""
+def scope_regions(dataset: data.Dataset, region: str, comparisons: tuple[str, ...], level: str = "gemeente") -> list[str]:
+    """The region and its comparison regions; at ``level`` 'wijk' also the wijken lying in the region.
+
+    Buurten are never in the general analysis of a theme: they are too small for trends and key figures
+    and appear only where a notebook asks for them (the wijk section, the segregation index).
+    """
+    if level == "gemeente":
+        return [region, *comparisons]
     regios = dataset.regios
-    inside = dict(zip(regios["regio"], regios["ligt_in"]))
-    parts, frontier = [], [region]
-    while frontier:
-        frontier = [r for r, outer in inside.items() if outer in frontier and r not in parts]
-        parts.extend(frontier)
-    return [region, *comparisons, *parts]
+    wijken = regios[(regios["niveau"] == "wijk") & (regios["ligt_in"] == region)]["regio"]
+    return [region, *comparisons, *wijken]
 
 
 def resolve(theme: str, dataset: data.Dataset, *, regio: str = "Maassluis", vergelijk_regios=None,
@@ -136,7 +138,7 @@ def resolve(theme: str, dataset: data.Dataset, *, regio: str = "Maassluis", verg
     if start is not None and end is not None and start > end:
         raise ParameterError(f"start_jaar ({start}) ligt na eind_jaar ({end}).")
     in_theme = obs if theme not in THEMES else obs[obs["thema"] == theme]
-    in_scope = in_theme[in_theme["regio"].isin(scope_regions(dataset, regio, comparisons))]
+    in_scope = in_theme[in_theme["regio"].isin(scope_regions(dataset, regio, comparisons, niveau))]
     own_theme = in_scope[in_scope["regio"] == regio]
     if own_theme.empty:
         raise ParameterError(f"thema {theme} heeft geen gegevens voor {regio}.")

@@ -39,8 +39,9 @@ class _Notebook:
         obs = self.dataset.observations
         self.theme_obs = obs[obs["thema"] == thema] if thema in THEMES else obs
         ctx = self.context
-        scope = context.scope_regions(self.dataset, ctx.region, ctx.comparison_regions)
-        self.obs = indicators.select(self.theme_obs, regio=scope, start=ctx.start_year, end=ctx.end_year)
+        self.window_obs = indicators.select(self.theme_obs, start=ctx.start_year, end=ctx.end_year)
+        scope = context.scope_regions(self.dataset, ctx.region, ctx.comparison_regions, ctx.level)
+        self.obs = indicators.select(self.window_obs, regio=scope)
 
     # ------------------------------------------------------------------ shared helpers
 
@@ -63,7 +64,7 @@ class _Notebook:
         """The publications behind this notebook's numbers in the window, with producer and grade."""
         rows = []
         for record in self.cat.source_records(series.active(self.obs)):
-            part = self.obs[self.obs["bron"] == record.code]
+            part = self.obs[(self.obs["bron"] == record.code) | (self.obs["noemer_bron"] == record.code)]
             rows.append({"bron": record.name, "uitgever": record.publisher, "producent": record.producer,
                          "soort": record.grade, "indicatoren": part["indicator"].nunique(),
                          "jaren": _span(part), "adres": record.address})
@@ -323,18 +324,19 @@ class Thema(_Notebook):
                                  labels=self.cat.series_labels(), eenheid=eenheid, trend=trend, doel=doel)
 
     def vergelijking(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
-                     groepen: list[str] | None = None, regio: str | None = None, titel: str | None = None,
-                     naam: str | None = None, nota: bool = True):
+                     groepen: list[str] | None = None, regio: str | None = None, niveau: str | None = None,
+                     titel: str | None = None, naam: str | None = None, nota: bool = True):
         """Bar figure: the newest value per region (or per group in one region), each from its own reeks.
 
-        A region without the newest year is shown with its own newest year, and the label says which year.
-        The key message :meth:`kernboodschap` uses the same values.
+        ``per='regio'`` compares the region with the comparison regions, or with ``niveau='wijk'`` the wijken
+        of the region (``regio``, default the theme's region). A region without the newest year is shown with
+        its own newest year, and the label says which year. :meth:`kernboodschap` uses the same values.
         """
         ctx = self.context
         where = regio or ctx.region
         if per == "regio":
-            rows = indicators.select(self.obs, indicator=indicator, groep=groep,
-                                     regio=[ctx.region, *ctx.comparison_regions, *self.cat.parts_of(where)])
+            regions = ([where, *self.cat.parts_of(where, niveau)] if niveau else [ctx.region, *ctx.comparison_regions])
+            rows = indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=regions)
         else:
             rows = indicators.select(self.obs, indicator=indicator, regio=where, groep=groepen)
         latest = series.latest(rows, per, self.grades)
