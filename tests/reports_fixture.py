@@ -73,6 +73,7 @@ def _line(series: dict[str, tuple[list[int], list[float]]], percent: bool = Fals
     def draw(ax):
         for name, (years, values) in series.items():
             ax.plot(years, values, marker="o", label=name)
+        ax.xaxis.get_major_locator().set_params(integer=True)
         if len(series) > 1:
             ax.legend(frameon=False, fontsize=8)
         if percent:

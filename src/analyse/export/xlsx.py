@@ -25,13 +25,15 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from analyse import contract
 from analyse.export.read import Reports, Table, clean, join_words, source_line
-from analyse.text import format_number
+from analyse.text import format_difference, format_value
 
 README = "Lees mij"
 MAX_WIDTH = 60  # characters; a longer text wraps
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP, plus a line end (a cleaned CR)
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
+FONT = "Calibri"  # every font is named: a cell font without a name renders differently per program
+POINTS_PER_LINE = 15  # row height of one line of 11 pt text
 RUN_TABLE_SHEETS = {contract.MONITOR_TABLE: "Doelenmonitor", contract.REGISTER_TABLE: "Reproductieregister",
                     contract.TRENDS_TABLE: "Trends"}
 
@@ -78,12 +80,26 @@ def number_format(decimals: int | None) -> str:
     return "#,##0" + ("." + "0" * decimals if decimals else "")
 
 
+def _lines(text: str, width: float) -> int:
+    """Lines ``text`` takes in a wrapped cell ``width`` characters wide (words kept whole)."""
+    lines = 0
+    for paragraph in str(text).split("\n"):
+        used, count = 0, 1
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > width:
+                count, used = count + 1, len(word)
+            else:
+                used += (1 if used else 0) + len(word)
+        lines += count
+    return max(lines, 1)
+
+
 def _fill_table(sheet, table: Table) -> None:
     headers = table.headers()
-    widths = [len(h) for h in headers]
+    widths = [0] * len(headers)  # longest cell text per column
     for j, text in enumerate(headers, start=1):
         cell = put(sheet, 1, j, text)
-        cell.font, cell.fill = Font(bold=True), HEADER_FILL
+        cell.font, cell.fill = Font(name=FONT, size=11, bold=True), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top",
                                    horizontal="right" if table.is_number(j - 1) else "left")
     for i, row in enumerate(table.rows, start=2):
@@ -91,16 +107,28 @@ def _fill_table(sheet, table: Table) -> None:
             target = put(sheet, i, j, cell.value)
             widths[j - 1] = max(widths[j - 1], len(cell.text))
             if cell.suppressed:
-                target.alignment = Alignment(horizontal="right")
-            elif column.kind == "number" and cell.value is not None:
-                target.number_format = number_format(cell.decimals)
-            elif column.kind == "year" and isinstance(cell.value, int):
-                target.number_format = "0"
-            elif isinstance(cell.value, str) and len(cell.value) > MAX_WIDTH:
+                target.alignment = Alignment(horizontal="right", vertical="top")
+            elif isinstance(cell.value, str):
                 target.alignment = Alignment(wrap_text=True, vertical="top")
+            else:
+                target.alignment = Alignment(vertical="top")
+                if column.kind == "number" and cell.value is not None:
+                    target.number_format = number_format(cell.decimals)
+                elif column.kind == "year" and isinstance(cell.value, int):
+                    target.number_format = "0"
+    columns = []
     for j, width in enumerate(widths, start=1):
         header_words = max((len(w) for w in headers[j - 1].split()), default=0)
-        sheet.column_dimensions[get_column_letter(j)].width = min(max(width, header_words, 8) + 2, MAX_WIDTH)
+        # as wide as the longest cell; a long header wraps (never inside a word)
+        columns.append(min(max(width, header_words, min(len(headers[j - 1]), 14), 8) + 2, MAX_WIDTH))
+        sheet.column_dimensions[get_column_letter(j)].width = columns[-1]
+    # the header wraps within its column: give the row the lines it needs (bold: a little wider)
+    sheet.row_dimensions[1].height = POINTS_PER_LINE * max(_lines(h, w / 1.15) for h, w in zip(headers, columns))
+    for i, row in enumerate(table.rows, start=2):
+        needed = max((_lines(cell.text, w / 1.05) for cell, w in zip(row, columns)
+                      if isinstance(cell.value, str) and len(cell.text) > w), default=1)
+        if needed > 1:
+            sheet.row_dimensions[i].height = POINTS_PER_LINE * needed
     last = get_column_letter(len(headers))
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{last}{max(len(table.rows) + 1, 2)}"
@@ -113,37 +141,45 @@ def _fill_table(sheet, table: Table) -> None:
 def _link(sheet, row: int, column: int, target: str):
     cell = put(sheet, row, column, target)
     cell.hyperlink = Hyperlink(ref=cell.coordinate, location=f"'{target}'!A1", display=target)
-    cell.font = Font(color="0B4F8A", underline="single")
+    cell.font = Font(name=FONT, size=11, color="0B4F8A", underline="single")
     return cell
 
 
 def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> None:
     settings = reports.settings
     wrap = Alignment(wrap_text=True, vertical="top")
-    sheet.column_dimensions["A"].width = 32
-    sheet.column_dimensions["B"].width = 100
+    label_width, text_width = 34, 90
+    sheet.column_dimensions["A"].width = label_width
+    sheet.column_dimensions["B"].width = text_width
     row = 1
 
-    def line(label: str, text: str = "", bold: bool = False, link: bool = False):
+    def line(label: str, text: str = "", link: bool = False):
+        """A label in column A and its text in B; a text without label stands in B alone."""
         nonlocal row
         if link:
-            _link(sheet, row, 1, label)
-        elif label:
-            put(sheet, row, 1, label).font = Font(bold=bool(bold or text))
+            _link(sheet, row, 1, label).alignment = wrap
+        elif label and text:
+            cell = put(sheet, row, 1, label)
+            cell.font, cell.alignment = Font(name=FONT, size=11, bold=True), wrap
+        else:
+            text, label = text or label, ""
         if text:
             put(sheet, row, 2, text).alignment = wrap
-        sheet.cell(row, 1).alignment = wrap
+        lines = max(_lines(text, text_width / 1.1), _lines(label, label_width / 1.15) if text and label else 1)
+        if lines > 1:
+            sheet.row_dimensions[row].height = POINTS_PER_LINE * lines
         row += 1
 
     def heading(text: str):
         nonlocal row
         row += 1
-        put(sheet, row, 1, text).font = Font(bold=True, size=12)
+        put(sheet, row, 1, text).font = Font(name=FONT, bold=True, size=13, color="1F3A5F")
         row += 1
 
-    put(sheet, row, 1, f"{reports.title}: tabellen").font = Font(bold=True, size=14)
+    put(sheet, row, 1, f"{reports.title}: tabellen").font = Font(name=FONT, bold=True, size=16, color="1F3A5F")
+    sheet.row_dimensions[row].height = 22
     row += 1
-    put(sheet, row, 1, reports.subtitle)
+    put(sheet, row, 1, reports.subtitle).font = Font(name=FONT, size=12)
     row += 2
     line("Uitgave", ", ".join(p for p in (settings.municipality, settings.department) if p))
     line("Datum van de analyse", reports.run_date)
@@ -168,8 +204,11 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
                      "gepubliceerd zijn.")
     line("Eenheid", "Staat in de kolomkop (bijvoorbeeld 'Aandeel (%)') of, als de regels verschillen, in een "
                     "kolom Eenheid. Percentages staan als 26,9 (dat is 26,9%), niet als Excel-percentage.")
-    line("Procentpunt", "Het verschil tussen twee percentages: van 23,3% naar 26,9% is een stijging van "
-                        f"{format_number(3.6, 1)} procentpunt (en een stijging van 15,5%).")
+    before, after = 23.3, 26.9
+    relative = format_value(round((after - before) / before * 100, 1), "procent", 1)
+    line("Procentpunt", f"Het verschil tussen twee percentages: van {format_value(before, 'procent', 1)} naar "
+                        f"{format_value(after, 'procent', 1)} is een stijging van "
+                        f"{format_difference(after - before, 'procent', 1)} (en een stijging van {relative}).")
     line("Per 1.000", "Het aantal per 1.000 inwoners (of per 1.000 van de groep die in de titel staat).")
     line("95%-interval", "De marge rond een geschatte trend: met 95% zekerheid ligt de echte waarde ertussen.")
     line("Lege cel", "Geen gegevens.")
@@ -183,7 +222,8 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
         for note in reports.monitor.record.notes:
             label, _, rest = note.partition(":")
             if rest:
-                line(label, rest.strip())
+                rest = rest.strip()
+                line(label, rest[:1].upper() + rest[1:])
             else:
                 line(note)
     if reports.register is not None:
@@ -219,6 +259,9 @@ def write_workbook(reports: Reports, path: Path) -> None:
         _fill_table(book.create_sheet(name), table)
         listing.append((name, table, ""))
     _readme(readme, reports, listing)
+    readme.page_setup.orientation = "portrait"
+    readme.page_setup.fitToWidth, readme.page_setup.fitToHeight = 1, 0
+    readme.sheet_properties.pageSetUpPr.fitToPage = True
     created = reports.created.astimezone(timezone.utc).replace(tzinfo=None)
     properties = book.properties
     properties.creator = properties.lastModifiedBy = reports.settings.municipality
