@@ -330,7 +330,7 @@ def test_note_theme_chapter_intro_regions_figures_and_guidance(built):
         assert texts[i + 1] == f"Zo leest u deze figuur: {figure.guidance}"
     assert len(document.inline_shapes) == len(figures)
     assert [s._inline.docPr.get("descr") for s in document.inline_shapes] == [f.alt for f in figures]
-    assert all(s.width == Cm(16) for s in document.inline_shapes)
+    assert all(s.width == Cm(16) for s in document.inline_shapes)  # the fixture's figures are wide
     with zipfile.ZipFile(built / "beleidsnota.docx") as archive:
         assert archive.read("word/document.xml").decode("utf-8").count(" SEQ Figuur ") == len(figures)
     key_rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
@@ -375,6 +375,31 @@ def test_note_is_dutch_with_its_properties(built):
     assert core.title == "Integratie in Maassluis" and core.author == "Gemeente Maassluis"
     assert core.language == "nl-NL" and core.created == datetime(2026, 11, 29, 13, 5, tzinfo=timezone.utc)
     assert "python-docx" not in (core.comments + core.last_modified_by + core.author)
+
+
+def test_note_elements_keep_the_schema_order_word_requires(built):
+    with zipfile.ZipFile(built / "beleidsnota.docx") as archive:
+        settings = archive.read("word/settings.xml").decode("utf-8")
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert settings.index("<w:updateFields") < settings.index("<w:compat") < settings.index("<w:themeFontLang")
+    assert '<w:decimalSymbol w:val=","/>' in settings and '<w:listSeparator w:val=";"/>' in settings
+    for properties in re.findall(r"<w:tblPr>.*?</w:tblPr>", body, flags=re.S):
+        order = [tag for tag in re.findall(r"<w:(\w+)", properties) if tag in
+                 ("tblStyle", "tblW", "jc", "tblBorders", "tblLayout", "tblLook")]
+        assert order == sorted(order, key=["tblStyle", "tblW", "jc", "tblBorders", "tblLayout", "tblLook"].index)
+        assert order.count("tblLayout") == 1
+
+
+def test_a_tall_figure_is_scaled_to_fit_the_page(reports):
+    import matplotlib.pyplot as plt
+
+    png = reports / "figures" / "criminaliteit" / "diefstal_uit_woning.png"
+    fig, _ = plt.subplots(figsize=(3, 6))
+    fig.savefig(png, dpi=40)
+    plt.close(fig)
+    export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    shapes = docx.Document(str(reports / "beleidsnota.docx")).inline_shapes
+    assert shapes[-1].height == Cm(note.MAX_FIGURE_HEIGHT) and shapes[-1].width < Cm(16)
 
 
 def _section_of_tables(document) -> list[bool]:

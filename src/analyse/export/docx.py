@@ -31,9 +31,9 @@ from docx.shared import Cm, Pt, RGBColor
 from analyse import contract
 from analyse.export import widths
 from analyse.export.read import (
-    Reports, Table, Theme, join_words, register_counts, source_line, verdict_counts,
+    Reports, Table, Theme, join_words, png_size, register_counts, source_line, verdict_counts,
 )
-from analyse.text import format_difference, format_value
+from analyse.text import format_difference, format_number, format_value
 
 FONT = "Arial"
 LANGUAGE = "nl-NL"
@@ -49,6 +49,7 @@ SAFETY = 0.15  # cm per column on top of the measured width
 LAYOUTS = ((False, 9.0), (False, 8.0), (True, 9.0), (True, 8.0), (True, 7.5), (True, 7.0))
 SUMMARY_LINES = 42  # lines of text that fit on the summary page under its heading
 CHARS_PER_LINE = 88  # in 10 pt Arial on a 16 cm line
+MAX_FIGURE_HEIGHT = 17.0  # cm: a figure, its caption and its reading guide fit on one page
 PROBLEM_STATUSES = ("tekst_onjuist", "wijkt_af", "niet_aangetoond")
 
 
@@ -177,16 +178,27 @@ def _every_run_in_dutch(doc) -> None:
             _set_language(rpr)
 
 
+_SETTINGS_AFTER_UPDATE_FIELDS = (
+    "w:hdrShapeDefaults", "w:footnotePr", "w:endnotePr", "w:compat", "w:docVars", "w:rsids", "m:mathPr",
+    "w:attachedSchema", "w:themeFontLang", "w:clrSchemeMapping", "w:doNotIncludeSubdocsInStats",
+    "w:doNotAutoCompressPictures", "w:forceUpgrade", "w:captions", "w:readModeInkLockDown", "w:smartTagType",
+    "sl:schemaLibrary", "w:shapeDefaults", "w:doNotEmbedSmartTags", "w:decimalSymbol", "w:listSeparator")
+
+
 def _update_fields_on_open(doc) -> None:
     settings = doc.settings.element
     update = settings.find(qn("w:updateFields"))
     if update is None:
         update = OxmlElement("w:updateFields")
-        settings.append(update)
+        settings.insert_element_before(update, *_SETTINGS_AFTER_UPDATE_FIELDS)
     update.set(qn("w:val"), "true")
     lang = settings.find(qn("w:themeFontLang"))
     if lang is not None:
         lang.set(qn("w:val"), LANGUAGE)
+    for name, value in (("w:decimalSymbol", ","), ("w:listSeparator", ";")):  # Dutch, as Word sets them
+        element = settings.find(qn(name))
+        if element is not None:
+            element.set(qn("w:val"), value)
 
 
 def _footer(section) -> None:
@@ -277,14 +289,14 @@ def _shade(cell, fill: str) -> None:
 
 
 def _table_properties(table, total_cm: float) -> None:
+    """Width and light borders; ``table.autofit = False`` has set the fixed layout (Word keeps the widths).
+    Elements go in the order of the schema (Word refuses a file whose order is off)."""
     tblpr = table._tbl.tblPr
-    layout_element = OxmlElement("w:tblLayout")
-    layout_element.set(qn("w:type"), "fixed")  # Word keeps the measured widths
-    tblpr.append(layout_element)
     width = tblpr.find(qn("w:tblW"))
     if width is None:
         width = OxmlElement("w:tblW")
-        tblpr.append(width)
+        tblpr.insert_element_before(width, "w:jc", "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd",
+                                    "w:tblLayout", "w:tblCellMar", "w:tblLook")
     width.set(qn("w:w"), str(int(total_cm / 2.54 * 1440)))
     width.set(qn("w:type"), "dxa")
     borders = OxmlElement("w:tblBorders")
@@ -295,7 +307,8 @@ def _table_properties(table, total_cm: float) -> None:
         element.set(qn("w:space"), "0")
         element.set(qn("w:color"), "A6B3C2")
         borders.append(element)
-    tblpr.append(borders)
+    tblpr.insert_element_before(borders, "w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption",
+                                "w:tblDescription")
 
 
 def _row_flags(row, header: bool) -> None:
@@ -442,8 +455,8 @@ class Note:
             "drie meetjaren is er geen trend geschat.",
             f"Het verschil tussen twee percentages staat in procentpunt: van {format_value(23.3, 'procent', 1)} "
             f"naar {format_value(26.9, 'procent', 1)} is {format_difference(3.6, 'procent', 1)} erbij.",
-            f"Aantallen personen kleiner dan {settings.small_count} worden niet gepubliceerd, zodat niemand "
-            f"herkenbaar is; in de tabellen staat dan {mark}.",
+            f"Aantallen personen kleiner dan {format_number(settings.small_count)} worden niet gepubliceerd, "
+            f"zodat niemand herkenbaar is; in de tabellen staat dan {mark}.",
         ]
         if compared:
             sentences.append("Elk thema is vergeleken met andere gebieden, zoals bij de analyse gekozen: "
@@ -541,7 +554,12 @@ class Note:
 
     def figure(self, figure) -> None:
         doc = self.doc
-        shape = doc.add_picture(str(self.reports.root / figure.png), width=Cm(_text_width(False)))
+        path = self.reports.root / figure.png
+        width, size = _text_width(False), png_size(path)
+        if size and size[1] / size[0] * width > MAX_FIGURE_HEIGHT:  # a tall figure: as high as fits
+            shape = doc.add_picture(str(path), height=Cm(MAX_FIGURE_HEIGHT))
+        else:
+            shape = doc.add_picture(str(path), width=Cm(width))
         shape._inline.docPr.set("descr", figure.alt or figure.title)
         shape._inline.docPr.set("title", figure.title)
         picture = doc.paragraphs[-1]
@@ -566,11 +584,11 @@ class Note:
         counts = verdict_counts(monitor)
         total = sum(n for _, n in counts)
         doc.add_paragraph(
-            f"De beleidsvisie stelt doelen voor {total} {'indicator' if total == 1 else 'indicatoren'}. Per doel "
-            "staan de basis, de laatste meting en een oordeel: komt het doel binnen bereik, gezien de trend en de "
-            "onzekerheid daarvan? Het oordeel per doel:")
+            f"De doelenmonitor volgt {format_number(total)} {'doel' if total == 1 else 'doelen'} uit de "
+            "beleidsvisie. Per doel staan de basis, de laatste meting en een oordeel: komt het doel binnen bereik, "
+            "gezien de trend en de onzekerheid daarvan? Het oordeel per doel:")
         for verdict, n in counts:
-            doc.add_paragraph(f"{verdict}: {n} {'doel' if n == 1 else 'doelen'}", style="List Bullet")
+            doc.add_paragraph(f"{verdict}: {format_number(n)} {'doel' if n == 1 else 'doelen'}", style="List Bullet")
         if monitor.record.notes:
             self.heading("Zo komt het oordeel tot stand", 2)
             for note in monitor.record.notes:
@@ -585,22 +603,25 @@ class Note:
         counts = register_counts(register)
         total = sum(n for _, _, n in counts)
         doc.add_paragraph(
-            f"Hoofdstuk 2 van de beleidsvisie bevat {total} {'bewering' if total == 1 else 'beweringen'} met een "
+            f"Hoofdstuk 2 van de beleidsvisie bevat {format_number(total)} "
+            f"{'bewering' if total == 1 else 'beweringen'} met een "
             "getal. Per bewering is nagegaan of het getal met de gegevens van deze analyse na te rekenen is. "
             "Elke uitkomst staat hieronder apart geteld:")
         meanings = {code: meaning for code, (_, meaning) in contract.REGISTER_STATUSES.items()}
         for code, label, n in counts:
             paragraph = doc.add_paragraph(style="List Bullet")
-            paragraph.add_run(f"{label}: {n}").bold = True
+            paragraph.add_run(f"{label}: {format_number(n)}").bold = True
             if code in meanings:
                 paragraph.add_run(f" – {meanings[code]}")
         transcribed = next((n for code, _, n in counts if code == "overgenomen"), 0)
         checked = next((n for code, _, n in counts if code == "klopt"), 0)
         if transcribed:
             doc.add_paragraph(
-                f"Let op: {transcribed} {'getal is' if transcribed == 1 else 'getallen zijn'} alleen overgenomen "
+                f"Let op: {format_number(transcribed)} {'getal is' if transcribed == 1 else 'getallen zijn'} "
+                "alleen overgenomen "
                 "uit de beleidsvisie. Daarvoor was geen eigen bron beschikbaar; ze zijn dus niet gecontroleerd en "
-                f"tellen niet mee bij de {checked} {'bewering die klopt' if checked == 1 else 'beweringen die kloppen'}.")
+                f"tellen niet mee bij de {format_number(checked)} "
+                f"{'bewering die klopt' if checked == 1 else 'beweringen die kloppen'}.")
         problems = self.problem_claims()
         if problems:
             self.heading("Beweringen die niet kloppen of niet zijn aangetoond", 2)

@@ -9,7 +9,6 @@ The page loads nothing from outside: the style sheet is in the page, the images 
 from __future__ import annotations
 
 import re
-import struct
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -17,7 +16,10 @@ from urllib.parse import quote
 import jinja2
 
 from analyse import contract
-from analyse.export.read import Reports, Theme, join_words, log, register_counts, source_line, verdict_counts
+from analyse.text import format_number
+from analyse.export.read import (
+    Reports, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
+)
 
 MESSAGES_PER_THEME = 2
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_.\-/ ]+")
@@ -30,6 +32,7 @@ _ENVIRONMENT = jinja2.Environment(
     undefined=jinja2.StrictUndefined,
     trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
 )
+_ENVIRONMENT.filters["getal"] = format_number  # every number on the page in Dutch notation
 
 
 def relative_href(path: str) -> str | None:
@@ -38,17 +41,6 @@ def relative_href(path: str) -> str | None:
     if not path or not _SAFE_PATH.fullmatch(path) or path.startswith("/") or ".." in parts or "" in parts:
         return None
     return quote(path)
-
-
-def _png_size(path: Path) -> tuple[int, int] | None:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(24)
-    except OSError:
-        return None
-    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
-        return None
-    return struct.unpack(">II", head[16:24])
 
 
 @dataclass(frozen=True)
@@ -78,7 +70,7 @@ def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
         if href is None:
             log.warning("%s: figuur met ongeldig pad overgeslagen: %r", theme.code, figure.png)
             continue
-        size = _png_size(root / figure.png)
+        size = png_size(root / figure.png)
         thumbnails.append(Thumbnail(href, figure.title, figure.alt or figure.title,
                                     *(size if size else (None, None))))
     notebook = relative_href(f"notebooks/{theme.code}.html")
@@ -106,7 +98,8 @@ def render(reports: Reports) -> str:
     monitor = None
     if reports.monitor is not None:
         counts = verdict_counts(reports.monitor)
-        monitor = {"total": sum(n for _, n in counts), "counts": counts, "rules": reports.monitor.record.notes}
+        monitor = {"total": sum(n for _, n in counts), "rules": reports.monitor.record.notes,
+                   "counts": counts}
     monitor_page = (root / "notebooks" / "monitor.html").is_file()
     template = _ENVIRONMENT.get_template("index.html")
     return template.render(

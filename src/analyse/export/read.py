@@ -15,6 +15,7 @@ import dataclasses
 import logging
 import math
 import re
+import struct
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -72,6 +73,18 @@ def _clean_record(value):
         return dataclasses.replace(value, **{f.name: _clean_record(getattr(value, f.name))
                                              for f in dataclasses.fields(value) if f.init})
     return value
+
+
+def png_size(path: Path) -> tuple[int, int] | None:
+    """(width, height) in pixels of a PNG file, from its header; None when it is not a PNG."""
+    try:
+        with Path(path).open("rb") as handle:
+            head = handle.read(24)
+    except OSError:
+        return None
+    if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
+        return None
+    return struct.unpack(">II", head[16:24])
 
 
 def format_date(moment: datetime) -> str:
@@ -297,7 +310,7 @@ class Reports:
 
     def suppression_marks(self) -> list[str]:
         marks = {cell.text for table in self.all_tables() for row in table.rows for cell in row if cell.suppressed}
-        return sorted(marks) or [f"<{self.settings.small_count}"]
+        return sorted(marks) or [f"<{format_number(self.settings.small_count)}"]
 
     def all_tables(self) -> list[Table]:
         return [t for theme in self.themes for t in theme.tables] + self.run_tables()

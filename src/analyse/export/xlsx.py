@@ -25,7 +25,7 @@ from openpyxl.worksheet.hyperlink import Hyperlink
 
 from analyse import contract
 from analyse.export.read import Reports, Table, clean, join_words, source_line
-from analyse.text import format_difference, format_value
+from analyse.text import format_difference, format_number, format_value
 
 README = "Lees mij"
 MAX_WIDTH = 60  # characters; a longer text wraps
@@ -213,8 +213,8 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
     line("95%-interval", "De marge rond een geschatte trend: met 95% zekerheid ligt de echte waarde ertussen.")
     line("Lege cel", "Geen gegevens.")
     marks = join_words([f"'{m}'" for m in reports.suppression_marks()])
-    line("Kleine aantallen", f"Aantallen personen kleiner dan {settings.small_count} worden niet gepubliceerd, "
-                             f"zodat niemand herkenbaar is. In die cel staat dan {marks}.")
+    line("Kleine aantallen", f"Aantallen personen kleiner dan {format_number(settings.small_count)} worden niet "
+                             f"gepubliceerd, zodat niemand herkenbaar is. In die cel staat dan {marks}.")
     if reports.monitor is not None:
         heading("Doelenmonitor")
         line("Oordeel", "Per doel uit de beleidsvisie: de basis, de laatste meting en een oordeel op grond van de "
