@@ -535,6 +535,30 @@ def test_a_hanging_libreoffice_is_stopped(tmp_path, monkeypatch):
     assert not (tmp_path / "uit.pdf").exists()
 
 
+def test_when_updating_the_contents_fails_the_plain_conversion_is_used(tmp_path, monkeypatch):
+    fake_soffice = tmp_path / "soffice"
+    fake_soffice.write_text('#!/bin/sh\nwhile [ $# -gt 1 ]; do [ "$1" = "--outdir" ] && out="$2"; shift; done\n'
+                            'printf "%%PDF-1.4 nep" > "$out/beleidsnota.pdf"\n')
+    broken_python = tmp_path / "python"
+    broken_python.write_text("#!/bin/sh\necho 'kapot' >&2\nexit 2\n")
+    for script in (fake_soffice, broken_python):
+        script.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: str(fake_soffice))
+    monkeypatch.setattr(pdf, "uno_python", lambda _: str(broken_python))
+    (tmp_path / "in.docx").write_bytes(b"x")
+    pdf.convert(tmp_path / "in.docx", tmp_path / "uit.pdf")
+    assert (tmp_path / "uit.pdf").read_bytes() == b"%PDF-1.4 nep"
+
+
+def test_codes_in_the_note_are_reported(reports, caplog):
+    summary = reports / "tables" / "criminaliteit" / "kerncijfers.json"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("met woninginbraak", "met niet_westers"),
+                       encoding="utf-8")
+    with caplog.at_level("WARNING", logger="analyse.export"):
+        export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    assert any("codes waar een lezer een label verwacht: niet_westers" in m for m in caplog.messages)
+
+
 def test_a_failing_writer_leaves_the_previous_note_in_place(reports, monkeypatch):
     export.export_all(reports, make_pdf=False, echo=lambda _: None)
     before = (reports / "beleidsnota.docx").read_bytes()

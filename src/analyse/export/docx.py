@@ -15,6 +15,7 @@ for XML and :func:`~analyse.export.read.clean` has taken out the control charact
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import timezone
 from pathlib import Path
@@ -31,7 +32,7 @@ from docx.shared import Cm, Pt, RGBColor
 from analyse import contract
 from analyse.export import widths
 from analyse.export.read import (
-    Reports, Table, Theme, join_words, png_size, register_counts, source_line, verdict_counts,
+    Reports, Table, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
 )
 from analyse.text import format_difference, format_number, format_value
 
@@ -714,5 +715,19 @@ class Note:
         core.revision = 1
 
 
+_CODE = re.compile(r"\b[a-z]+_[a-z0-9_]+\b")
+
+
+def codes_in(document) -> list[str]:
+    """snake_case words in the note's text: codes that a theme passed where a reader needs a label."""
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return sorted({code for text in texts for code in _CODE.findall(text)})
+
+
 def write_docx(reports: Reports, path: Path) -> None:
-    Note(reports).build().save(str(path))
+    document = Note(reports).build()
+    codes = codes_in(document)
+    if codes:
+        log.warning("De beleidsnota bevat codes waar een lezer een label verwacht: %s", ", ".join(codes))
+    document.save(str(path))

@@ -70,17 +70,19 @@ def convert(docx: Path, pdf: Path, *, timeout: float = TIMEOUT, update_contents:
         shutil.copyfile(docx, source)
         result = staging / "beleidsnota.pdf"
         profile = staging / "profiel"
-        if python is not None:
-            command = [python, str(Path(__file__).with_name("uno_pdf.py")), soffice, str(source), str(result),
-                       str(profile)]
-        else:
-            command = [soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                       "--convert-to", "pdf", "--outdir", str(staging), str(source)]
-        done = _run(command, timeout)
-        if done.returncode != 0 or not result.is_file() or result.stat().st_size == 0:
-            reason = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines()
-            raise PdfError("Geen PDF van de beleidsnota: LibreOffice gaf een fout"
-                           + (f" ({reason[-1]})." if reason else "."))
-        shutil.copyfile(result, pdf)
+        commands = [[soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                     "--convert-to", "pdf", "--outdir", str(staging), str(source)]]
+        if python is not None:  # first choice: contents and page numbers filled in; plain conversion as fallback
+            commands.insert(0, [python, str(Path(__file__).with_name("uno_pdf.py")), soffice, str(source),
+                                str(result), str(profile)])
+        reason: list[str] = []
+        for command in commands:
+            done = _run(command, timeout)
+            if done.returncode == 0 and result.is_file() and result.stat().st_size > 0:
+                shutil.copyfile(result, pdf)
+                return
+            reason = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines() or reason
+        raise PdfError("Geen PDF van de beleidsnota: LibreOffice gaf een fout"
+                       + (f" ({reason[-1]})." if reason else "."))
     finally:
         shutil.rmtree(staging, ignore_errors=True)
