@@ -123,10 +123,10 @@ def _fill_table(sheet, table: Table) -> None:
         columns.append(min(max(width, header_words, min(len(headers[j - 1]), 14), 8) + 2, MAX_WIDTH))
         sheet.column_dimensions[get_column_letter(j)].width = columns[-1]
     # the header wraps within its column: give the row the lines it needs (bold: a little wider)
-    sheet.row_dimensions[1].height = POINTS_PER_LINE * max(_lines(h, w / 1.15) for h, w in zip(headers, columns))
+    sheet.row_dimensions[1].height = POINTS_PER_LINE * max(_lines(h, (w - 2) / 1.1) for h, w in zip(headers, columns))
     for i, row in enumerate(table.rows, start=2):
-        needed = max((_lines(cell.text, w / 1.05) for cell, w in zip(row, columns)
-                      if isinstance(cell.value, str) and len(cell.text) > w), default=1)
+        needed = max((_lines(cell.text, (w - 2) * 1.1) for cell, w in zip(row, columns)
+                      if isinstance(cell.value, str) and len(cell.text) > (w - 2) * 1.1), default=1)
         if needed > 1:
             sheet.row_dimensions[i].height = POINTS_PER_LINE * needed
     last = get_column_letter(len(headers))
