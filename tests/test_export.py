@@ -1,340 +1,591 @@
-"""Publication exports (tabellen.xlsx, beleidsnota.docx, index.html) built from a small reports/ tree."""
+"""Publication exports (tabellen.xlsx, beleidsnota.docx, beleidsnota.pdf, index.html) built from a reports/
+folder written from contract records (tests/reports_fixture.py)."""
 
-import csv
-import json
-import logging
+from __future__ import annotations
+
 import re
 import shutil
+import subprocess
+import sys
+import tomllib
+import zipfile
+from datetime import datetime, timezone
+from html.parser import HTMLParser
 from pathlib import Path
 
 import docx
-import matplotlib
 import openpyxl
 import pytest
+from docx.oxml.ns import qn
 from docx.shared import Cm
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
+from analyse import contract, export
+from analyse.export import docx as note
+from analyse.export import html as page
+from analyse.export import pdf, read, widths, xlsx
+from reports_fixture import COMMAND, DOLLARS, FORMULA, SCRIPT, build_reports
 
-from analyse import export  # noqa: E402
-
-FIXTURE = Path(__file__).parent / "fixtures" / "reports_small"
-THEMES_IN_FIXTURE = ["demografie", "criminaliteit"]  # in report order
+ROOT = Path(__file__).resolve().parents[1]
+THEMES = ["Demografie en diversiteit", "Arbeid en inkomen", "Criminaliteit en delinquentie"]
 
 
-def _kerncijfers(root: Path, thema: str) -> dict:
-    return json.loads((root / "tables" / thema / "kerncijfers.json").read_text(encoding="utf-8"))
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    """One reports/ folder with its workbook, note and page (no PDF), shared by the tests that only read."""
+    root = build_reports(tmp_path_factory.mktemp("gewoon") / "reports")
+    export.export_all(root, make_pdf=False, echo=lambda _: None)
+    return root
+
+
+@pytest.fixture(scope="module")
+def hostile(tmp_path_factory) -> Path:
+    root = build_reports(tmp_path_factory.mktemp("vijandig") / "reports", hostile=True)
+    export.export_all(root, make_pdf=False, echo=lambda _: None)
+    return root
 
 
 @pytest.fixture
 def reports(tmp_path) -> Path:
-    """A copy of the fixture tree with the PNG figures its kerncijfers.json files refer to."""
-    root = tmp_path / "reports"
-    shutil.copytree(FIXTURE, root)
-    for thema in THEMES_IN_FIXTURE:
-        for figuur in _kerncijfers(root, thema)["figuren"]:
-            png = root / figuur["png"]
-            png.parent.mkdir(parents=True, exist_ok=True)
-            fig, ax = plt.subplots(figsize=(4, 2.25))
-            ax.plot([2009, 2018], [31390, 32518])
-            fig.savefig(png, dpi=50)
-            plt.close(fig)
-    return root
+    return build_reports(tmp_path / "reports")
 
 
-def _csv_rows(path: Path) -> list[dict]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def docx_texts(path: Path) -> list[str]:
+    """Every paragraph of the note, in the body, in table cells and in the footers."""
+    document = docx.Document(str(path))
+    texts = [p.text for p in document.paragraphs]
+    texts += [c.text for t in document.tables for row in t.rows for c in row.cells]
+    texts += [p.text for s in document.sections for p in s.footer.paragraphs]
+    return texts
+
+
+# --------------------------------------------------------------------------- reading through the contract
+
+def test_numbers_are_read_with_the_decimals_of_their_column_spec(reports):
+    loaded = read.load_reports(reports)
+    demografie = loaded.themes[0].key_table
+    assert [c.name for c in demografie.columns] == ["indicator_label", "regio", "jaar", "waarde", "eenheid"]
+    waarde, eenheid, jaar = demografie.column("waarde"), demografie.column("eenheid"), demografie.column("jaar")
+    cells = [(row[waarde].value, row[waarde].text, row[eenheid].text, row[jaar].value) for row in demografie.rows]
+    assert cells[1] == (32518, "32.518", "aantal", 2018)
+    assert cells[3] == (26.9, "26,9", "procent", 2018)
+    assert cells[-1][1:3] == ("3,6", "procentpunt")
+    wijk = loaded.themes[1].key_table
+    bijstand = [row[wijk.column("bijstand")] for row in wijk.rows]
+    assert bijstand[3].suppressed and bijstand[3].text == "<10" and bijstand[0].text == "212"
+    assert [row[wijk.column("aandeel_bijstand")].text for row in wijk.rows][3] == "–"  # empty: no data
+    assert "wijk_code" not in [c.name for c in wijk.columns]  # a CSV column outside the spec stays out
+    monitor = loaded.monitor
+    basis = [row[monitor.column("basis_waarde")].text for row in monitor.rows]
+    assert basis == ["825", "1,73", "79", "14"]  # decimals per row, from the decimals column
+    assert [row[monitor.column("basis_periode")].value for row in monitor.rows] == ["juli 2018", "2016/2017", 2017, 2017]
+    assert [row[monitor.column("oordeel")].text for row in monitor.rows] == [
+        "onvoldoende data", "op koers", "onzeker", "onvoldoende data"]
+    assert {row[loaded.register.column("thema")].text for row in loaded.register.rows} == set(THEMES)
+
+
+def test_a_missing_theme_figure_or_column_becomes_a_note_without_paths(reports):
+    (reports / "figures" / "demografie" / "herkomst.png").unlink()
+    csv = reports / "tables" / "criminaliteit" / "diefstal_uit_woning.csv"
+    csv.write_text(csv.read_text(encoding="utf-8").replace("waarde", "value"), encoding="utf-8")
+    messages: list[str] = []
+    paths = export.export_all(reports, make_pdf=False, echo=messages.append)
+    assert [p.name for p in paths] == ["tabellen.xlsx", "beleidsnota.docx", "index.html"]
+    assert any("Onderwijs is niet opgenomen" in m for m in messages)  # in the manifest, no summary
+    assert any("'Inwoners naar migratieachtergrond, Maassluis, 1 januari 2018' ontbreekt" in m for m in messages)
+    assert any("'Diefstal uit woning per 1.000 inwoners' ontbreekt of is onleesbaar" in m for m in messages)
+    assert not any("/" in m or ".csv" in m or ".png" in m for m in messages)
+    assert "Het thema Onderwijs is niet opgenomen" in " ".join(docx_texts(reports / "beleidsnota.docx"))
+
+
+def test_no_manifest_or_no_summary_is_a_clear_error(tmp_path, reports):
+    with pytest.raises(export.ExportError, match="manifest.json"):
+        export.export_all(tmp_path)
+    for summary in reports.glob("tables/*/kerncijfers.json"):
+        summary.unlink()
+    with pytest.raises(export.ExportError, match="Geen kerncijfers"):
+        export.export_all(reports)
+
+
+def test_clean_removes_control_characters_and_keeps_line_ends():
+    assert read.clean("a\x00b\x07c\x1bd\r\ne\rf\tg\x7f") == "abcd\ne\nf\tg"
+    assert read.clean(None) == ""
 
 
 # --------------------------------------------------------------------------- workbook
 
-def test_workbook_has_a_sheet_per_theme_and_the_monitor_and_register(reports):
-    out = export.write_workbook(reports, reports / "tabellen.xlsx")
-    book = openpyxl.load_workbook(out)
-    titles = [_kerncijfers(reports, t)["titel"] for t in THEMES_IN_FIXTURE]
-    assert book.sheetnames == titles + ["Doelenmonitor", "Reproductie"]
+def test_workbook_has_a_readme_and_one_tidy_table_per_sheet(built):
+    book = openpyxl.load_workbook(built / "tabellen.xlsx")
+    loaded = read.load_reports(built)
+    assert book.sheetnames[0] == "Lees mij" and book.active.title == "Lees mij"
+    tables = [t for theme in loaded.themes for t in sorted(theme.tables, key=lambda t: t is not theme.key_table)]
+    tables += loaded.run_tables()
+    assert len(book.sheetnames) == 1 + len(tables)
+    assert len({n.lower() for n in book.sheetnames}) == len(book.sheetnames)
+    assert all(len(n) <= 31 and not re.search(r"[\[\]:*?/\\']", n) for n in book.sheetnames)
+    assert book.sheetnames[-3:] == ["Doelenmonitor", "Reproductieregister", "Trends"]
+    for name, table in zip(book.sheetnames[1:], tables):
+        sheet = book[name]
+        assert [c.value for c in sheet[1]] == table.headers()
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{openpyxl.utils.get_column_letter(len(table.columns))}{len(table.rows) + 1}"
+        assert sheet.max_row == len(table.rows) + 1  # nothing stacked under the table
+        assert all(cell.font.bold for cell in sheet[1])
 
 
-def test_workbook_table_layout_numbers_and_source(reports):
-    book = openpyxl.load_workbook(export.write_workbook(reports, reports / "tabellen.xlsx"))
-    meta = _kerncijfers(reports, "demografie")
-    first, second = meta["tabellen"]
-    sheet = book[meta["titel"]]
-    data = _csv_rows(reports / first["csv"])
-
-    assert sheet["A1"].value == first["titel"] and sheet["A1"].font.bold
-    header = [c.value for c in sheet[2]][:len(first["kolommen"])]
-    assert header == [first["kolommen"][name] for name in data[0]]
-    for offset, row in enumerate(data):
-        cells = sheet[3 + offset]
-        waarde, jaar = cells[3], cells[2]
-        assert waarde.data_type == "n" and waarde.value == pytest.approx(float(row["waarde"]))
-        assert jaar.data_type == "n" and jaar.value == int(row["jaar"]) and jaar.number_format == "0"
-        decimals = len(row["waarde"].partition(".")[2].rstrip("0"))
-        assert waarde.number_format == ("#,##0.0" if decimals == 1 else "#,##0")
-    source_row = 3 + len(data)
-    assert sheet.cell(source_row, 1).value == first["bron"]
-    assert all(c.value is None for c in sheet[source_row + 1])  # a blank row between tables
-    assert sheet.cell(source_row + 2, 1).value == second["titel"]
-    assert sheet.freeze_panes is None  # two tables: no single header to freeze
-
-
-def test_workbook_monitor_sheet_freezes_its_header(reports):
-    book = openpyxl.load_workbook(export.write_workbook(reports, reports / "tabellen.xlsx"))
-    sheet = book["Doelenmonitor"]
-    assert sheet.freeze_panes == "A3"
-    monitor = _csv_rows(reports / "monitor.csv")
-    basis = [sheet.cell(3 + i, list(monitor[0]).index("basis_waarde") + 1) for i in range(len(monitor))]
-    assert [c.value for c in basis] == [pytest.approx(float(r["basis_waarde"])) for r in monitor]
-    assert all(c.data_type == "n" for c in basis)
-    periode = list(monitor[0]).index("basis_periode") + 1  # '2017' among 'juli 2018' stays a label
-    assert [sheet.cell(3 + i, periode).value for i in range(len(monitor))] == [r["basis_periode"] for r in monitor]
+def test_workbook_numbers_are_numbers_with_the_stated_decimals(built):
+    book = openpyxl.load_workbook(built / "tabellen.xlsx")
+    sheet = book["Kerncijfers demografie"]
+    assert [c.value for c in sheet[1]] == ["Indicator", "Regio", "Jaar", "Waarde", "Eenheid"]
+    inwoners, aandeel = sheet[3], sheet[5]
+    assert inwoners[3].value == 32518 and inwoners[3].data_type == "n" and inwoners[3].number_format == "#,##0"
+    assert aandeel[3].value == pytest.approx(26.9) and aandeel[3].number_format == "#,##0.0"
+    assert aandeel[4].value == "procent" and aandeel[2].value == 2018 and aandeel[2].number_format == "0"
+    wijk = book["Uitkeringen naar wijk"]
+    headers = [c.value for c in wijk[1]]
+    assert "Aandeel bijstandsuitkering (%)" in headers and "Verandering bijstand sinds 2014 (procentpunt)" in headers
+    aandeel = headers.index("Aandeel bijstandsuitkering (%)")
+    assert wijk.cell(2, aandeel + 1).value == pytest.approx(3.6)  # 3,6 with the unit in the header, no Excel %
+    assert "%" not in wijk.cell(2, aandeel + 1).number_format
+    suppressed = wijk.cell(5, headers.index("Personen met een bijstandsuitkering") + 1)
+    assert suppressed.value == "<10" and suppressed.data_type == "s"
+    assert wijk.cell(5, aandeel + 1).value is None  # no data: an empty cell
+    change = wijk.cell(2, headers.index("Verandering bijstand sinds 2014 (procentpunt)") + 1)
+    assert change.value == pytest.approx(-0.4) and change.data_type == "n"  # a negative number stays a number
+    monitor = book["Doelenmonitor"]
+    basis = [c.value for c in monitor["D"][1:]]
+    assert basis == [825, pytest.approx(1.73), 79, 14]
+    assert [c.number_format for c in monitor["D"][1:]] == ["#,##0", "#,##0.00", "#,##0", "#,##0"]
+    assert [c.value for c in monitor["H"][1:]] == ["onvoldoende data", "op koers", "onzeker", "onvoldoende data"]
+    trends = book["Trends"]
+    assert {c.number_format for c in trends["G"][1:3]} == {"#,##0.00"}
 
 
-def test_sheet_names_are_cut_to_31_characters_and_kept_unique():
-    taken: set[str] = set()
-    long = "Arbeid, inkomen en armoede onder migranten"
-    first, second = export._sheet_name(long, taken), export._sheet_name(long, taken)
-    assert first == long[:31] and len(second) <= 31 and second != first
-    assert export._sheet_name("Wat? [ja]", taken) == "Wat- -ja-"
+def test_workbook_readme_and_properties(built):
+    book = openpyxl.load_workbook(built / "tabellen.xlsx")
+    text = "\n".join(str(c.value) for row in book["Lees mij"].iter_rows() for c in row if c.value is not None)
+    for expected in ("29 november 2026", "2009–2018", "Gemeente Maassluis", "kleiner dan 10", "'<10'",
+                     "Kerncijfers demografie", "Bron: CBS", "Gehaald", "Op koers", "overgenomen",
+                     "niet gecontroleerd", "procentpunt", "Begroting 2019, kerngegevens – primaire bron",
+                     "onderzoek@maassluis.nl"):
+        assert expected in text, expected
+    links = {c.hyperlink.location for row in book["Lees mij"].iter_rows() for c in row if c.hyperlink}
+    assert {f"'{name}'!A1" for name in book.sheetnames[1:]} == links
+    properties = book.properties
+    assert properties.creator == "Gemeente Maassluis" and properties.title == "Integratie in Maassluis: tabellen"
+    assert properties.created == datetime(2026, 11, 29, 13, 5)  # the run's time, in UTC
+    assert properties.language == "nl-NL"
+
+
+def test_sheet_names_are_valid_unique_and_readable():
+    taken = {"lees mij"}
+    assert xlsx.sheet_name("Inwoners naar migratieachtergrond, Maassluis, 1 januari 2018", taken) == \
+        "Inwoners naar migratieachtergr…"
+    assert xlsx.sheet_name("Uitkeringen naar wijk, Maassluis, 2018", taken) == "Uitkeringen naar wijk"
+    assert xlsx.sheet_name("Uitkeringen naar wijk", taken) == "Uitkeringen naar wijk (2)"
+    assert xlsx.sheet_name("Wat? [ja] 'x'", taken) == "Wat ja x"
+    assert xlsx.sheet_name("Diefstal uit woning per 1.000 inwoners", taken) == "Diefstal uit woning per 1.000"
+    assert xlsx.sheet_name("Lees mij", taken) == "Lees mij (2)"
+
+
+# --------------------------------------------------------------------------- escaping
+
+def test_formulas_in_data_stay_literal_text_in_the_workbook(hostile):
+    book = openpyxl.load_workbook(hostile / "tabellen.xlsx")
+    seen = set()
+    for sheet in book:
+        for row in sheet.iter_rows():
+            for cell in row:
+                assert cell.data_type != "f", (sheet.title, cell.coordinate, cell.value)
+                if isinstance(cell.value, str):
+                    seen.add(cell.value)
+                    if cell.value.startswith(xlsx.FORMULA_START):
+                        assert cell.data_type == "s" and cell.quotePrefix, (sheet.title, cell.value)
+    assert {FORMULA, COMMAND, SCRIPT, DOLLARS, "@SOM(A1:A9)", "+31 10 123", "-3,6"} <= seen
+    numbers = [c for c in book["Kerncijfers demografie"]["D"][1:] if isinstance(c.value, (int, float))]
+    assert -3.6 in [c.value for c in numbers] and -12 in [c.value for c in numbers]
+    assert all(c.data_type == "n" for c in numbers)
+    with zipfile.ZipFile(hostile / "tabellen.xlsx") as archive:
+        sheets = [archive.read(n).decode() for n in archive.namelist() if n.startswith("xl/worksheets/sheet")]
+    assert not any("<f>" in s or "<f " in s for s in sheets)  # no formula anywhere in the file
+
+
+def test_put_marks_every_formula_start_and_keeps_numbers():
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for i, value in enumerate(["=1+1", "+1", "-1", "@A1", "\tx", "\rx", "gewoon", -1.5, 0], start=1):
+        xlsx.put(sheet, i, 1, value)
+    cells = [sheet.cell(i, 1) for i in range(1, 10)]
+    assert [c.quotePrefix for c in cells[:6]] == [True] * 6
+    assert cells[4].value == "\tx" and cells[5].value == "\nx"  # a carriage return is a line end
+    assert not cells[6].quotePrefix and cells[6].data_type == "s"
+    assert cells[7].value == -1.5 and cells[7].data_type == "n" and cells[8].data_type == "n"
+
+
+def test_markup_and_control_characters_stay_harmless_text_in_the_note(hostile):
+    texts = docx_texts(hostile / "beleidsnota.docx")
+    text = "\n".join(texts)
+    for literal in (FORMULA, COMMAND, SCRIPT, DOLLARS):
+        assert literal in text
+    assert "De bevolking groeide." in text and "\x07" not in text  # the bell is gone, the sentence stays
+    with zipfile.ZipFile(hostile / "beleidsnota.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert "<script>" not in body and "&lt;script&gt;alert(1)&lt;/script&gt;" in body
+
+
+class _Page(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+        self.text: list[str] = []
+        self.headings: list[int] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        if re.fullmatch(r"h[1-6]", tag):
+            self.headings.append(int(tag[1]))
+
+    def handle_data(self, data):
+        self.text.append(data)
+
+
+def _parse(path: Path) -> _Page:
+    parsed = _Page()
+    parsed.feed(path.read_text(encoding="utf-8"))
+    return parsed
+
+
+def test_markup_in_data_is_escaped_on_the_page(hostile):
+    parsed = _parse(hostile / "index.html")
+    assert "script" not in {tag for tag, _ in parsed.tags}
+    assert not any(name.startswith("on") for _, attrs in parsed.tags for name in attrs)
+    text = "".join(parsed.text)
+    assert SCRIPT in text and FORMULA in text and DOLLARS in text
+    alts = [attrs["alt"] for tag, attrs in parsed.tags if tag == "img"]
+    assert SCRIPT + '" onerror="alert(1)' in alts  # the whole text, as an attribute value
+
+
+def test_template_never_marks_data_safe():
+    template = (ROOT / "src/analyse/export/templates/index.html").read_text(encoding="utf-8")
+    assert "|safe" not in template.replace(" ", "") and "Markup" not in template and "autoescape" not in template
+    assert page._ENVIRONMENT.autoescape is True
+
+
+def test_only_plain_relative_paths_become_links():
+    assert page.relative_href("figures/demografie/inwoners.png") == "figures/demografie/inwoners.png"
+    assert page.relative_href("figures/a b.png") == "figures/a%20b.png"
+    for bad in ("javascript:alert(1)", "../geheim.png", "/etc/passwd", "http://x/y.png", "a//b.png", "a\"b.png", ""):
+        assert page.relative_href(bad) is None, bad
 
 
 # --------------------------------------------------------------------------- Word note
 
-def _docx(reports) -> docx.document.Document:
-    return docx.Document(str(export.write_docx(reports, reports / "beleidsnota.docx")))
+def test_note_structure_title_page_contents_and_chapters(built):
+    document = docx.Document(str(built / "beleidsnota.docx"))
+    styles = [(p.style.name, p.text) for p in document.paragraphs if p.text]
+    assert styles[0] == ("Title", "Integratie in Maassluis")
+    first_page = [t for _, t in styles[:6]]
+    assert "Analyse van de integratie-indicatoren, 2009–2018" in first_page
+    assert "29 november 2026" in first_page and "Gegevens over 2009–2018" in first_page
+    assert any("Gemeente Maassluis" in t for t in first_page)
+    heading1 = [t for s, t in styles if s == "Heading 1"]
+    assert heading1 == ["Samenvatting", *THEMES, "Doelenmonitor", "Controle van de cijfers in hoofdstuk 2",
+                        "Bijlage: tabellen"]
+    assert ("Tussenkop", "Colofon") in styles and ("Tussenkop", "Inhoud") in styles
+    with zipfile.ZipFile(built / "beleidsnota.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        settings = archive.read("word/settings.xml").decode("utf-8")
+        footers = "".join(archive.read(n).decode("utf-8") for n in archive.namelist() if "footer" in n)
+    assert 'TOC \\o "1-1"' in body and "Klik met rechts en kies Veld bijwerken" in body
+    assert '<w:updateFields w:val="true"/>' in settings
+    assert " PAGE " in footers
+    assert document.sections[0].different_first_page_header_footer  # no page number on the title page
 
 
-def test_docx_headings_follow_the_themes(reports):
-    doc = _docx(reports)
-    titles = [_kerncijfers(reports, t)["titel"] for t in THEMES_IN_FIXTURE]
-    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings == titles + ["Doelenmonitor", "Reproductie van hoofdstuk 2"]
-    assert [p.text for p in doc.paragraphs if p.style.name == "Title"] == [
-        "Analyse integratie-indicatoren Maassluis"]
-    bullets = {p.text for p in doc.paragraphs if p.style.name == "List Bullet"}
-    for thema in THEMES_IN_FIXTURE:
-        assert set(_kerncijfers(reports, thema)["kernboodschappen"]) <= bullets
+def test_note_summary_has_the_strongest_two_or_three_messages_per_theme(built):
+    document = docx.Document(str(built / "beleidsnota.docx"))
+    paragraphs = [p for p in document.paragraphs if p.text]
+    start = next(i for i, p in enumerate(paragraphs) if p.text == "Samenvatting")
+    end = next(i for i, p in enumerate(paragraphs) if p.text == THEMES[0] and p.style.name == "Heading 1")
+    summary = [p.text for p in paragraphs[start + 1:end]]
+    loaded = read.load_reports(built)
+    expected = []
+    for theme in loaded.themes:
+        expected += [theme.title, *theme.summary.messages[:3]]
+    assert summary == expected
 
 
-def test_docx_figures_and_numbered_captions(reports):
-    doc = _docx(reports)
-    figuren = [f for t in THEMES_IN_FIXTURE for f in _kerncijfers(reports, t)["figuren"]]
-    assert len(doc.inline_shapes) == len(figuren) == 3
-    assert all(shape.width == Cm(16) for shape in doc.inline_shapes)
-    captions = [p.text for p in doc.paragraphs if p.text.startswith("Figuur ")]
-    assert captions == [f"Figuur {n}. {f['titel']}" for n, f in enumerate(figuren, start=1)]
-    texts = [p.text for p in doc.paragraphs]
-    for figuur, shape in zip(figuren, doc.inline_shapes):
-        # the source line is in the image: not repeated under the caption, but in the alt text
-        caption = texts.index(next(c for c in captions if c.endswith(figuur["titel"])))
-        assert texts[caption + 1] != figuur["bron"]
-        assert shape._inline.docPr.get("descr") == f"{figuur['titel']}. {figuur['bron']}"
+def test_note_theme_chapter_intro_regions_figures_and_guidance(built):
+    document = docx.Document(str(built / "beleidsnota.docx"))
+    texts = [p.text for p in document.paragraphs]
+    loaded = read.load_reports(built)
+    demografie, arbeid = loaded.themes[0].summary, loaded.themes[1].summary
+    assert demografie.intro in texts
+    assert "Gebied: Maassluis, vergeleken met Rotterdam en Nederland. Periode: 2009–2018." in texts
+    assert "Gebied: Maassluis, vergeleken met Vlaardingen en Schiedam. Periode: 2014–2018." in texts
+    figures = [f for theme in loaded.themes for f in theme.figures if f.in_note]
+    captions = [t for t in texts if t.startswith("Figuur ")]
+    assert captions == [f"Figuur {n}. {f.title}" for n, f in enumerate(figures, start=1)]
+    for figure in figures:  # the reading guide right under its caption
+        i = texts.index(next(c for c in captions if c.endswith(figure.title)))
+        assert texts[i + 1] == f"Zo leest u deze figuur: {figure.guidance}"
+    assert len(document.inline_shapes) == len(figures)
+    assert [s._inline.docPr.get("descr") for s in document.inline_shapes] == [f.alt for f in figures]
+    assert all(s.width == Cm(16) for s in document.inline_shapes)  # the fixture's figures are wide
+    with zipfile.ZipFile(built / "beleidsnota.docx") as archive:
+        assert archive.read("word/document.xml").decode("utf-8").count(" SEQ Figuur ") == len(figures)
+    key_rows = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert key_rows[0] == ["Kerncijfer", "Jaar", "Maassluis", "Ter vergelijking"]
+    assert key_rows[2] == ["Aandeel inwoners met migratieachtergrond", "2018", "26,9%",
+                           "Rotterdam 50,3%; Nederland 23,1%"]
+    assert arbeid.warnings[0] in texts
 
 
-def test_docx_key_tables_use_dutch_numbers_and_headers(reports):
-    doc = _docx(reports)
-    assert [p.text for p in doc.paragraphs if p.text.startswith("Tabel ")][:2] == [
-        "Tabel 1. Kerncijfers demografie", "Tabel 2. Diefstal uit woning per 1.000 inwoners"]
-    demografie, criminaliteit = doc.tables[0], doc.tables[1]
-    assert [c.text for c in demografie.rows[0].cells] == ["Indicator", "Regio", "Jaar", "Waarde", "Eenheid"]
-    cells = [[c.text for c in row.cells] for row in demografie.rows[1:]]
-    assert ["Aantal inwoners", "Maassluis", "2018", "32.518", "aantal"] in cells  # 32518.0 in the CSV
-    assert ["Aandeel inwoners met migratieachtergrond", "Rotterdam", "2018", "50,3", "procent"] in cells
-    # one series without a unit column: 5.0 keeps its decimal next to 5.7
-    assert [row.cells[2].text for row in criminaliteit.rows[1:4]] == ["5,0", "5,7", "4,8"]
+def test_note_register_reports_every_status_on_its_own_and_never_calls_transcribed_checked(built):
+    texts = docx_texts(built / "beleidsnota.docx")
+    for count in ("klopt: 3", "overgenomen: 2", "tekst onjuist: 1", "wijkt af: 1", "niet aangetoond: 1",
+                  "geen data: 1"):
+        assert any(t.startswith(count) for t in texts), count
+    assert any("beweringen die kloppen" in t and "3 " in t for t in texts)
+    for text in texts:
+        if "overgenomen" in text.lower() and "gecontroleerd" in text:
+            assert "niet gecontroleerd" in text, text
+        assert not re.search(r"\b(geverifieerd|bevestigd)\b", text), text
+    problems = [t for t in texts if t.startswith(("Tekst onjuist:", "Wijkt af:", "Niet aangetoond:"))]
+    assert len(problems) == 3 and not any("overgenomen" in t.lower() for t in problems)
 
 
-def test_docx_monitor_and_register(reports):
-    doc = _docx(reports)
-    monitor, register = doc.tables[2], doc.tables[3]
-    header = [c.text for c in monitor.rows[0].cells]
-    assert header[0] == "Indicator" and "Basis" in header and "Oordeel" in header
-    assert "Indicator (code)" not in header  # the label stands for the code
-    assert "Laatste meting" not in header  # no value at all in the fixture: column left out
-    # what the target is, then where it stands
-    assert [c.text for c in monitor.rows[1].cells][:4] == ["Totaal aantal bijstandsuitkeringen", "aantal",
-                                                          "Neemt af", "825"]
-    deviating = [r for r in _csv_rows(reports / "reproductie.csv") if r["status"] == "wijkt_af"]
-    assert [row.cells[0].text for row in register.rows[1:]] == [r["id"] for r in deviating]
-    assert register.rows[1].cells[-1].text == deviating[0]["toelichting"]
-    counts = next(p.text for p in doc.paragraphs if p.text.startswith("Uitkomst van de herberekening"))
-    assert "klopt: 2" in counts and "wijkt af: 1" in counts and "geen data: 1" in counts
+def test_note_has_no_internal_codes_or_paths(built):
+    text = "\n".join(docx_texts(built / "beleidsnota.docx"))
+    assert not re.findall(r"\b[a-z]+_[a-z0-9_]+\b", text)  # no snake_case codes
+    for fragment in ("data/raw", "tables/", "figures/", ".csv", ".png", ".json", "arbeid_inkomen", "sha256"):
+        assert fragment not in text, fragment
+    assert "demo-0" not in text and "c-01" not in text  # register ids stay in the workbook's CSV
 
 
-def _write_csv(path: Path, rows: list[dict]) -> None:
-    with path.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+def test_note_is_dutch_with_its_properties(built):
+    with zipfile.ZipFile(built / "beleidsnota.docx") as archive:
+        body = archive.read("word/document.xml").decode("utf-8")
+        styles = archive.read("word/styles.xml").decode("utf-8")
+    defaults = styles[styles.index("<w:docDefaults>"):styles.index("</w:docDefaults>")]
+    assert 'w:lang w:val="nl-NL"' in defaults
+    runs = re.findall(r"<w:r>.*?</w:r>|<w:r [^>]*>.*?</w:r>", body, flags=re.S)
+    assert runs and all('w:lang w:val="nl-NL"' in run for run in runs)
+    assert styles.count('w:val="nl-NL"') > 10  # on the styles too
+    core = docx.Document(str(built / "beleidsnota.docx")).core_properties
+    assert core.title == "Integratie in Maassluis" and core.author == "Gemeente Maassluis"
+    assert core.language == "nl-NL" and core.created == datetime(2026, 11, 29, 13, 5, tzinfo=timezone.utc)
+    assert "python-docx" not in (core.comments + core.last_modified_by + core.author)
 
 
-def _set_kerncijfers(root: Path, thema: str, meta: dict) -> None:
-    path = root / "tables" / thema / "kerncijfers.json"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+def test_note_elements_keep_the_schema_order_word_requires(built):
+    with zipfile.ZipFile(built / "beleidsnota.docx") as archive:
+        settings = archive.read("word/settings.xml").decode("utf-8")
+        body = archive.read("word/document.xml").decode("utf-8")
+    assert settings.index("<w:updateFields") < settings.index("<w:compat") < settings.index("<w:themeFontLang")
+    assert '<w:decimalSymbol w:val=","/>' in settings and '<w:listSeparator w:val=";"/>' in settings
+    for properties in re.findall(r"<w:tblPr>.*?</w:tblPr>", body, flags=re.S):
+        order = [tag for tag in re.findall(r"<w:(\w+)", properties) if tag in
+                 ("tblStyle", "tblW", "jc", "tblBorders", "tblLayout", "tblLook")]
+        assert order == sorted(order, key=["tblStyle", "tblW", "jc", "tblBorders", "tblLayout", "tblLook"].index)
+        assert order.count("tblLayout") == 1
 
 
-def test_theme_tables_publish_their_columns_without_float_noise(reports):
-    meta = _kerncijfers(reports, "demografie")
-    table = meta["tabellen"][0]
-    rows = _csv_rows(reports / table["csv"])
-    for row in rows:  # a code column that is not published, and a difference as pandas writes it
-        row["indicator"] = "code_" + row["regio"].lower()
-        row["verschil"] = "3.599999999999998" if row["jaar"] == "2018" else ""
-    _write_csv(reports / table["csv"], rows)
-    table["kolommen"]["verschil"] = "Verschil"
-    _set_kerncijfers(reports, "demografie", meta)
+def test_a_tall_figure_is_scaled_to_fit_the_page(reports):
+    import matplotlib.pyplot as plt
 
-    doc = _docx(reports)
-    header = [c.text for c in doc.tables[0].rows[0].cells]
-    assert header == list(table["kolommen"].values())  # in the order of kolommen, no code column
-    verschil = [row.cells[-1].text for row in doc.tables[0].rows[1:]]
-    assert verschil == ["–" if r["jaar"] != "2018" else "3,6" for r in rows]
-
-    sheet = openpyxl.load_workbook(export.write_workbook(reports, reports / "tabellen.xlsx"))[meta["titel"]]
-    assert [c.value for c in sheet[2]][:len(header)] == header
-    cell = sheet.cell(3 + [r["jaar"] for r in rows].index("2018"), len(header))
-    assert cell.value == pytest.approx(3.6) and cell.number_format == "#,##0.0"
+    png = reports / "figures" / "criminaliteit" / "diefstal_uit_woning.png"
+    fig, _ = plt.subplots(figsize=(3, 6))
+    fig.savefig(png, dpi=40)
+    plt.close(fig)
+    export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    shapes = docx.Document(str(reports / "beleidsnota.docx")).inline_shapes
+    assert shapes[-1].height == Cm(note.MAX_FIGURE_HEIGHT) and shapes[-1].width < Cm(16)
 
 
-def test_wide_key_table_gets_a_landscape_page(reports):
-    meta = _kerncijfers(reports, "demografie")
-    table = meta["tabellen"][0]
-    rows = _csv_rows(reports / table["csv"])
-    extra = [f"kolom_{i}" for i in range(export.PORTRAIT_MAX_COLUMNS)]
-    _write_csv(reports / table["csv"], [row | {name: "1" for name in extra} for row in rows])
-    table["kolommen"] |= {name: name for name in extra}
-    _set_kerncijfers(reports, "demografie", meta)
-
-    doc = _docx(reports)
-    landscape = [s.page_width > s.page_height for s in doc.sections]
-    # title and demografie; its key table; criminaliteit again portrait; the monitor; the register
-    assert landscape == [False, True, False, True, False]
-    assert all(cell.paragraphs[0].runs[0].font.size == docx.shared.Pt(8) for cell in doc.tables[0].rows[1].cells)
+def _section_of_tables(document) -> list[bool]:
+    """For every table in the body: whether it stands in a landscape section."""
+    sections, marks, current = document.sections, [], 0
+    for element in document.element.body.iterchildren():
+        if element.tag == qn("w:tbl"):
+            marks.append(current)
+        elif element.tag == qn("w:p") and element.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None:
+            current += 1
+    return [sections[i].page_width > sections[i].page_height for i in marks]
 
 
-def test_monitor_is_shown_once_when_a_theme_has_it_as_key_table(reports):
-    monitor = _csv_rows(reports / "monitor.csv")
-    monitor[0]["oordeel"] = "onvoldoende_data"
-    _write_csv(reports / "monitor.csv", monitor)
-    (reports / "tables" / "monitor").mkdir()
-    shutil.copy(reports / "monitor.csv", reports / "tables" / "monitor" / "monitor.csv")
-    _set_kerncijfers(reports, "monitor", {
-        "thema": "monitor", "titel": "Doelenmonitor hoofdstuk 4", "kernboodschappen": [], "figuren": [],
-        "tabellen": [{"naam": "monitor", "csv": "tables/monitor/monitor.csv", "titel": "Doelen",
-                      "bron": "Bron: beleidsvisie", "kolommen": {"label": "Indicator", "oordeel": "Oordeel"}}],
-        "sleuteltabel": "monitor"})
+def test_note_table_columns_never_break_a_word(built):
+    document = docx.Document(str(built / "beleidsnota.docx"))
+    for table in document.tables:
+        for r, row in enumerate(table.rows):
+            for cell in row.cells:
+                runs = cell.paragraphs[0].runs
+                if not runs:
+                    continue
+                size = runs[0].font.size.pt
+                room = cell.width.cm - 2 * note.CELL_MARGIN
+                assert widths.longest_word(cell.text, size, bold=r == 0) <= room + 1e-6, cell.text
+    assert _section_of_tables(document)[-5:] == [False, True, False, True, False]  # the wide tables turn
+    headers = [c.text for t in document.tables for c in t.rows[0].cells]
+    assert "Personen met een bijstandsuitkering" in headers and "Arbeidsongeschiktheidsuitkeringen" in headers
 
-    doc = _docx(reports)
-    headings = [p.text for p in doc.paragraphs if p.style.name == "Heading 1"]
-    assert headings[-4:] == [_kerncijfers(reports, "criminaliteit")["titel"], "Doelenmonitor hoofdstuk 4",
-                             "Doelenmonitor", "Reproductie van hoofdstuk 2"]
-    oordeel_tables = [t for t in doc.tables if "Oordeel" in [c.text for c in t.rows[0].cells]]
-    assert len(oordeel_tables) == 1  # once, as the theme made it: its columns, title and source
-    assert [c.text for c in oordeel_tables[0].rows[0].cells] == ["Indicator", "Oordeel"]
-    assert oordeel_tables[0].rows[1].cells[1].text == "onvoldoende data"
-    texts = [p.text for p in doc.paragraphs]
-    assert texts.index("Doelenmonitor") < texts.index(next(t for t in texts if t.endswith(". Doelen")))
-    assert "Bron: beleidsvisie" in texts
+
+def test_layout_goes_smaller_then_landscape_before_breaking_words():
+    narrow = note.layout(["Jaar", "Regio"], [["2018", "Maassluis"]], [True, False])
+    assert not narrow.landscape and narrow.size == 9
+    headers = ["Wijk"] + ["Arbeidsongeschiktheidsuitkeringen"] * 5
+    wide = note.layout(headers, [["Centrum"] + ["1.310"] * 5], [False] + [True] * 5)
+    assert wide.landscape and sum(wide.widths) <= 24.7 + 1e-9
+    assert min(wide.widths[1:]) >= widths.text_width(headers[1], wide.size, bold=True) + 2 * note.CELL_MARGIN
+    text = note.layout(["Bewering"], [["lang " * 80]], [False])
+    assert sum(text.widths) == pytest.approx(16.0)  # wrapping text gets the whole line
 
 
 # --------------------------------------------------------------------------- index.html
 
-def test_index_is_offline_links_notebooks_and_escapes(reports):
-    meta_path = reports / "tables" / "demografie" / "kerncijfers.json"
-    meta = json.loads(meta_path.read_text(encoding="utf-8"))
-    meta["kernboodschappen"].append("Groep <westers> & co")
-    meta_path.write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+def test_index_is_an_offline_dutch_page_with_themes_figures_and_downloads(built):
+    parsed = _parse(built / "index.html")
+    source = (built / "index.html").read_text(encoding="utf-8")
+    assert source.startswith("<!DOCTYPE html>") and '<html lang="nl">' in source
+    assert 'name="viewport"' in source
+    assert parsed.headings[0] == 1 and parsed.headings.count(1) == 1
+    assert all(b - a <= 1 for a, b in zip(parsed.headings, parsed.headings[1:]))  # no skipped level
+    tags = {tag for tag, _ in parsed.tags}
+    assert not tags & {"script", "link", "iframe", "object", "embed"}
+    assert "@import" not in source and "url(" not in source
+    for tag, attrs in parsed.tags:
+        for name in ("href", "src"):
+            if name in attrs:
+                assert not re.match(r"[a-z]+:|/", attrs[name]), attrs[name]  # relative, inside reports/
+    loaded = read.load_reports(built)
+    images = {attrs["src"]: attrs for tag, attrs in parsed.tags if tag == "img"}
+    main = [f for theme in loaded.themes for f in theme.figures if f.main]
+    assert list(images) == [f.png for f in main]
+    assert [images[f.png]["alt"] for f in main] == [f.alt for f in main]
+    assert all((built / src).is_file() and images[src]["width"] for src in images)
+    text = " ".join(" ".join(parsed.text).split())
+    assert "29 november 2026" in text and "2009–2018" in text
+    for theme in loaded.themes:
+        assert theme.summary.messages[0] in text and theme.title in text
+    hrefs = [attrs.get("href") for tag, attrs in parsed.tags if tag == "a"]
+    assert {"notebooks/demografie.html", "notebooks/arbeid_inkomen.html", "beleidsnota.docx",
+            "tabellen.xlsx"} <= set(hrefs)
+    assert "beleidsnota.pdf" not in hrefs  # no PDF made in this run
+    assert "Rotterdam en Nederland" in text and "overgenomen: 2" in text and "niet gecontroleerd" in text
 
-    page = export.write_index(reports, reports / "index.html").read_text(encoding="utf-8")
-    assert "http://" not in page and "https://" not in page
-    assert not re.search(r"<(script|link|iframe|img)\b", page) and "@import" not in page and "url(" not in page
-    for thema in THEMES_IN_FIXTURE:
-        assert f'href="notebooks/{thema}.html"' in page
-    assert "Groep &lt;westers&gt; &amp; co" in page and "<westers>" not in page
-    assert '<td class="wijkt_af">wijkt af</td>' in page and '<td class="klopt">klopt</td>' in page
-    assert "Neemt toe tot 90% in 2021" in page and "32.518" in page
-    # the register's verwacht 32518 and berekend 32518.0, next to 3.6 in the same columns
-    assert page.count('<td class="num">32.518</td>') == 2 and "32.518,0" not in page
+
+def _luminance(colour: str) -> float:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
-# --------------------------------------------------------------------------- missing inputs, atomic writes
+def _contrast(a: str, b: str) -> float:
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
 
-def test_missing_theme_and_figure_are_skipped_with_a_dutch_note(reports, caplog):
-    (reports / _kerncijfers(reports, "criminaliteit")["figuren"][0]["png"]).unlink()
-    shutil.rmtree(reports / "tables" / "criminaliteit")
-    with caplog.at_level(logging.WARNING, logger="analyse.export"):
-        paths = export.export_all(reports)
+
+def test_index_colours_meet_wcag_aa():
+    css = (ROOT / "src/analyse/export/templates/index.html").read_text(encoding="utf-8")
+    colours = dict(re.findall(r"--([a-z]+):(#[0-9a-f]{6})", css))
+    pairs = [("ink", "paper"), ("ink", "wash"), ("muted", "paper"), ("muted", "wash"), ("link", "paper"),
+             ("link", "wash")]
+    for text, background in pairs:
+        assert _contrast(colours[text], colours[background]) >= 4.5, (text, background)
+    assert _contrast("#ffffff", colours["accent"]) >= 4.5 and _contrast("#e6edf5", colours["accent"]) >= 4.5
+    assert _contrast("#1b2430", "#fff4d6") >= 4.5  # the note box
+
+
+# --------------------------------------------------------------------------- PDF, atomic writes, packaging
+
+@pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
+def test_pdf_of_the_note_when_libreoffice_is_there(reports):
+    paths = export.export_all(reports, echo=lambda _: None)
+    target = reports / "beleidsnota.pdf"
+    assert target in paths and target.read_bytes().startswith(b"%PDF")
+    assert 'href="beleidsnota.pdf"' in (reports / "index.html").read_text(encoding="utf-8")
+    assert not list(reports.glob(".*.tmp"))
+    if shutil.which("pdftotext") and pdf.uno_python(pdf.find_soffice()):
+        text = subprocess.run(["pdftotext", "-layout", str(target), "-"], capture_output=True, text=True,
+                              check=True).stdout
+        assert "Inhoud" in text and "Klik met rechts" not in text  # the contents were filled in
+        assert re.search(r"Samenvatting\s*\.+\s*\d+", text)
+
+
+def test_without_libreoffice_the_run_says_how_to_get_a_pdf(reports, monkeypatch):
+    (reports / "beleidsnota.pdf").write_bytes(b"%PDF oud")
+    monkeypatch.setattr(pdf, "find_soffice", lambda: None)
+    messages: list[str] = []
+    paths = export.export_all(reports, echo=messages.append)
     assert [p.name for p in paths] == ["tabellen.xlsx", "beleidsnota.docx", "index.html"]
-    assert all(p.is_file() for p in paths)
-    assert any("'criminaliteit' is overgeslagen" in m for m in caplog.messages)
-    assert any("'onderwijs' is overgeslagen" in m for m in caplog.messages)
-    doc = docx.Document(str(paths[1]))
-    assert [p.text for p in doc.paragraphs if p.style.name == "Heading 1"][0] == "Demografie en diversiteit"
-    assert "Criminaliteit en veiligheid" not in [p.text for p in doc.paragraphs]
-    assert "criminaliteit" in paths[2].read_text(encoding="utf-8")  # the note is on the page too
+    assert [m for m in messages if "PDF" in m] == [pdf.NO_LIBREOFFICE] and "\n" not in pdf.NO_LIBREOFFICE
+    assert not (reports / "beleidsnota.pdf").exists()  # an old PDF would not match the new note
 
 
-def test_empty_reports_dir_is_a_clear_error(tmp_path):
-    with pytest.raises(export.ExportError, match="Geen kerncijfers"):
-        export.export_all(tmp_path)
+def test_a_hanging_libreoffice_is_stopped(tmp_path, monkeypatch):
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\necho $$ > {tmp_path}/pid\nsleep 60 &\necho $! > {tmp_path}/child\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: str(fake))
+    (tmp_path / "in.docx").write_bytes(b"x")
+    with pytest.raises(pdf.PdfError, match="niet klaar"):
+        pdf.convert(tmp_path / "in.docx", tmp_path / "uit.pdf", timeout=1, update_contents=False)
+    for name in ("pid", "child"):  # the script and what it started: gone (or a zombie waiting for init)
+        stat = Path(f"/proc/{int((tmp_path / name).read_text())}/stat")
+        assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z"
+    assert not (tmp_path / "uit.pdf").exists()
 
 
-def test_failing_docx_writer_leaves_the_previous_file_in_place(reports, monkeypatch):
-    good = export.write_docx(reports, reports / "beleidsnota.docx")
-    before = good.read_bytes()
-    targets = []
+def test_when_updating_the_contents_fails_the_plain_conversion_is_used(tmp_path, monkeypatch):
+    fake_soffice = tmp_path / "soffice"
+    fake_soffice.write_text('#!/bin/sh\nwhile [ $# -gt 1 ]; do [ "$1" = "--outdir" ] && out="$2"; shift; done\n'
+                            'printf "%%PDF-1.4 nep" > "$out/beleidsnota.pdf"\n')
+    broken_python = tmp_path / "python"
+    broken_python.write_text("#!/bin/sh\necho 'kapot' >&2\nexit 2\n")
+    for script in (fake_soffice, broken_python):
+        script.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: str(fake_soffice))
+    monkeypatch.setattr(pdf, "uno_python", lambda _: str(broken_python))
+    (tmp_path / "in.docx").write_bytes(b"x")
+    pdf.convert(tmp_path / "in.docx", tmp_path / "uit.pdf")
+    assert (tmp_path / "uit.pdf").read_bytes() == b"%PDF-1.4 nep"
 
-    def save_half_then_fail(self, path):
-        targets.append(Path(path))
-        Path(path).write_bytes(before[: len(before) // 2])  # a half-written file
+
+def test_codes_in_the_note_are_reported(reports, caplog):
+    summary = reports / "tables" / "criminaliteit" / "kerncijfers.json"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("met woninginbraak", "met niet_westers"),
+                       encoding="utf-8")
+    with caplog.at_level("WARNING", logger="analyse.export"):
+        export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    assert any("codes waar een lezer een label verwacht: niet_westers" in m for m in caplog.messages)
+
+
+def test_a_failing_writer_leaves_the_previous_note_in_place(reports, monkeypatch):
+    export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    before = (reports / "beleidsnota.docx").read_bytes()
+
+    def fail(self, path):
+        Path(path).write_bytes(before[: len(before) // 2])
         raise OSError("schijf vol")
 
-    monkeypatch.setattr(docx.document.Document, "save", save_half_then_fail)
+    monkeypatch.setattr(docx.document.Document, "save", fail)
     with pytest.raises(OSError, match="schijf vol"):
-        export.write_docx(reports, reports / "beleidsnota.docx")
-    assert len(targets) == 1 and targets[0].parent == reports  # it did fail midway, next to the target
-    assert good.read_bytes() == before
-    assert not targets[0].exists()  # and the half-written file is cleaned up
+        export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    assert (reports / "beleidsnota.docx").read_bytes() == before
+    assert not list(reports.glob(".beleidsnota*"))
 
 
-def test_a_table_of_several_indicators_keeps_each_numbers_decimals(tmp_path):
-    path = tmp_path / "monitor.csv"
-    path.write_text("label,basis_waarde\nSegregatie-index,13\nSociale cohesie,5.9\n", encoding="utf-8")
-    table = export.read_table(path, "t", "", series=True)
-    assert [export.display(row[1], table.columns[1]) for row in table.rows] == ["13", "5,9"]
-    path.write_text("label,waarde\nCohesie,5.0\nCohesie,5.75\n", encoding="utf-8")  # one series
-    table = export.read_table(path, "t", "", series=True)
-    assert [export.display(row[1], table.columns[1]) for row in table.rows] == ["5,00", "5,75"]
+def test_templates_are_package_data():
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    patterns = config["tool"]["setuptools"]["package-data"]["analyse"]
+    package = ROOT / "src" / "analyse"
+    templates = sorted((package / "export" / "templates").iterdir())
+    assert templates
+    for template in templates:
+        assert any(template.match(str(package / pattern)) for pattern in patterns), template.name
 
 
-def test_column_widths_break_the_longest_words_first():
-    rows = [["Regio", "Jaar", "Bron"],
-            ["Maassluis", "2018", "gemeente_maassluis_begroting_2019_kerngegevens"]]
-    char, pad = 0.022 * 9, 0.45
-    assert sum(export._column_widths(rows, [False, True, False], 16.0)) <= 16.0  # all fits: as wide as needed
-    assert sum(export._column_widths(rows, [False, True, False], 6.0)) == pytest.approx(6.0)
-    regio, jaar, bron = export._column_widths(rows, [False, True, False], 6.0)
-    assert regio == pytest.approx(len("Maassluis") * char + pad)  # short words stay whole
-    assert jaar == pytest.approx(1.15 * len("Jaar") * char + pad)  # a number is never broken
-    assert bron < len("gemeente_maassluis_begroting_2019_kerngegevens") * char  # the long code breaks
-
-
-def test_workbook_puts_the_key_table_first(reports):
-    meta = _kerncijfers(reports, "demografie")
-    meta["sleuteltabel"] = meta["tabellen"][1]["naam"]
-    _set_kerncijfers(reports, "demografie", meta)
-    sheet = openpyxl.load_workbook(export.write_workbook(reports, reports / "tabellen.xlsx"))[meta["titel"]]
-    assert sheet["A1"].value == meta["tabellen"][1]["titel"]
-
-
-def test_register_names_themes_by_their_title(reports):
-    page = export.write_index(reports, reports / "index.html").read_text(encoding="utf-8")
-    register = page[page.index('id="reproductie"'):]
-    codes = {r["thema"] for r in _csv_rows(reports / "reproductie.csv")}
-    for thema in THEMES_IN_FIXTURE:
-        if thema in codes:
-            assert f"<td>{_kerncijfers(reports, thema)['titel']}</td>" in register
-            assert f"<td>{thema}</td>" not in register
+def test_old_single_module_is_gone_and_pipeline_names_remain():
+    assert not (ROOT / "src" / "analyse" / "export.py").exists()
+    assert callable(export.export_all) and issubclass(export.ExportError, Exception)
+    assert sys.modules["analyse.export"].__file__.endswith("__init__.py")
+    assert contract.REGISTER_STATUSES["overgenomen"][0] == "overgenomen"

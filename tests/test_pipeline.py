@@ -93,7 +93,7 @@ def test_publication_files_exist_and_open(full_run):
     root, _, _ = full_run
     reports = root / "reports"
     workbook = load_workbook(reports / "tabellen.xlsx")
-    assert "Doelenmonitor" in workbook.sheetnames and "Reproductie" in workbook.sheetnames
+    assert "Doelenmonitor" in workbook.sheetnames and "Reproductieregister" in workbook.sheetnames
     document = Document(reports / "beleidsnota.docx")
     headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading 1")]
     assert "Demografie en diversiteit" in headings and "Doelenmonitor" in headings

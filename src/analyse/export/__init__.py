@@ -1,0 +1,58 @@
+"""Publications built from what `analyse run` wrote into ``reports/`` (read through :mod:`analyse.contract`).
+
+- :mod:`.read`: the manifest, theme summaries and tables as published cells;
+- :mod:`.xlsx`: ``tabellen.xlsx`` (a *Lees mij* sheet, then one tidy table per sheet);
+- :mod:`.docx`: ``beleidsnota.docx`` (the note as a publication);
+- :mod:`.pdf`: ``beleidsnota.pdf`` when LibreOffice is on the machine;
+- :mod:`.html`: ``index.html`` (the offline start page, from ``templates/index.html``).
+
+:func:`export_all` writes them all; every file is written next to its target and moved into place when
+complete (:func:`analyse.data.write_atomic`), so a failing export leaves the previous file intact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from analyse.data import write_atomic
+from analyse.export import docx, html, pdf, xlsx
+from analyse.export.read import ExportError, Reports, load_reports, log
+
+__all__ = ["ExportError", "export_all", "load_reports"]
+
+WORKBOOK, NOTE, NOTE_PDF, INDEX = "tabellen.xlsx", "beleidsnota.docx", "beleidsnota.pdf", "index.html"
+
+
+def _write(path: Path, writer, reports: Reports) -> Path:
+    write_atomic(path, lambda tmp: writer(reports, tmp))
+    return path
+
+
+def export_all(reports_dir: Path, *, echo: Callable[[str], None] | None = None, make_pdf: bool = True) -> list[Path]:
+    """Write tabellen.xlsx, beleidsnota.docx, beleidsnota.pdf (when LibreOffice is there) and index.html into
+    ``reports_dir``; return the paths written. :class:`ExportError` when there is nothing to publish.
+
+    What a person running the analysis should know (a theme or table left out, no PDF and how to get one)
+    goes to ``echo`` when given, else to the log as a warning; one Dutch line each.
+    """
+    say = echo or log.warning
+    reports = load_reports(Path(reports_dir))
+    for note in reports.notes:
+        say(note)
+    root = reports.root
+    written = [_write(root / WORKBOOK, xlsx.write_workbook, reports),
+               _write(root / NOTE, docx.write_docx, reports)]
+    target = root / NOTE_PDF
+    try:
+        if not make_pdf:
+            raise pdf.PdfError("")
+        write_atomic(target, lambda tmp: pdf.convert(root / NOTE, tmp))
+        written.append(target)
+    except pdf.PdfError as error:
+        if target.exists():  # an older PDF would no longer match the note
+            target.unlink()
+        if str(error):
+            say(str(error))
+    written.append(_write(root / INDEX, html.write_index, reports))
+    return written

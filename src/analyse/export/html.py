@@ -1,0 +1,116 @@
+"""``index.html``: the offline start page, rendered from ``templates/index.html`` with Jinja2.
+
+Autoescape is on for the whole template and no data value is marked safe: every text from the records
+reaches the page escaped. Links and image sources are relative paths inside ``reports/``; a path that
+is not (a scheme such as ``javascript:``, an absolute path, ``..``) is refused and the item left out.
+The page loads nothing from outside: the style sheet is in the page, the images are the PNGs next to it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import quote
+
+import jinja2
+
+from analyse import contract
+from analyse.text import format_number
+from analyse.export.read import (
+    Reports, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
+)
+
+MESSAGES_PER_THEME = 2
+_SAFE_PATH = re.compile(r"[A-Za-z0-9_.\-/ ]+")
+DOWNLOADS = (("beleidsnota.pdf", "Beleidsnota (PDF)"), ("beleidsnota.docx", "Beleidsnota (Word)"),
+             ("tabellen.xlsx", "Tabellen (Excel)"))
+
+_ENVIRONMENT = jinja2.Environment(
+    loader=jinja2.PackageLoader("analyse.export", "templates"),
+    autoescape=True,  # every template, whatever its name
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True,
+)
+_ENVIRONMENT.filters["getal"] = format_number  # every number on the page in Dutch notation
+
+
+def relative_href(path: str) -> str | None:
+    """``path`` as a URL relative to ``reports/``, or None when it is not a plain relative path."""
+    parts = path.split("/")
+    if not path or not _SAFE_PATH.fullmatch(path) or path.startswith("/") or ".." in parts or "" in parts:
+        return None
+    return quote(path)
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    href: str
+    title: str
+    alt: str
+    width: int | None
+    height: int | None
+
+
+@dataclass(frozen=True)
+class ThemeCard:
+    anchor: str
+    title: str
+    where: str
+    messages: tuple[str, ...]
+    thumbnails: tuple[Thumbnail, ...]
+    notebook: str | None
+
+
+def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
+    thumbnails = []
+    main = [f for f in theme.figures if f.main] or theme.figures[:1]
+    for figure in main:
+        href = relative_href(figure.png)
+        if href is None:
+            log.warning("%s: figuur met ongeldig pad overgeslagen: %r", theme.code, figure.png)
+            continue
+        size = png_size(root / figure.png)
+        thumbnails.append(Thumbnail(href, figure.title, figure.alt or figure.title,
+                                    *(size if size else (None, None))))
+    notebook = relative_href(f"notebooks/{theme.code}.html")
+    if notebook is not None and not (root / "notebooks" / f"{theme.code}.html").is_file():
+        notebook = None
+    params = theme.summary.parameters
+    regions = list(params.comparison_regions)
+    period = f"{params.start_year}–{params.end_year}"
+    where = (f"{params.region}, vergeleken met {join_words(regions)}, {period}" if regions
+             else f"{params.region}, {period}")
+    return ThemeCard(f"thema-{index}", theme.title, where, tuple(theme.summary.messages[:MESSAGES_PER_THEME]),
+                     tuple(thumbnails), notebook)
+
+
+def render(reports: Reports) -> str:
+    root = reports.root
+    downloads = [(name, label) for name, label in DOWNLOADS if (root / name).is_file()]
+    register = None
+    if reports.register is not None:
+        counts = register_counts(reports.register)
+        meanings = {code: meaning for code, (_, meaning) in contract.REGISTER_STATUSES.items()}
+        register = {"total": sum(n for _, _, n in counts),
+                    "counts": [(label, n, meanings.get(code, "")) for code, label, n in counts],
+                    "transcribed": next((n for code, _, n in counts if code == "overgenomen"), 0)}
+    monitor = None
+    if reports.monitor is not None:
+        counts = verdict_counts(reports.monitor)
+        monitor = {"total": sum(n for _, n in counts), "rules": reports.monitor.record.notes,
+                   "counts": counts}
+    monitor_page = (root / "notebooks" / "monitor.html").is_file()
+    template = _ENVIRONMENT.get_template("index.html")
+    return template.render(
+        title=reports.title, subtitle=reports.subtitle, settings=reports.settings, run_date=reports.run_date,
+        years=reports.years, downloads=downloads, notes=reports.notes,
+        themes=[_card(root, theme, i) for i, theme in enumerate(reports.themes, start=1)],
+        monitor=monitor, monitor_page=monitor_page, register=register,
+        sources=[(producer, [source_line(s) for s in sources]) for producer, sources in reports.sources().items()],
+        small_count=reports.settings.small_count,
+    )
+
+
+def write_index(reports: Reports, path: Path) -> None:
+    path.write_text(render(reports), encoding="utf-8")

@@ -1,0 +1,88 @@
+"""``beleidsnota.pdf``: the Word note converted by LibreOffice, when LibreOffice is on the machine.
+
+With LibreOffice's Python bridge (``import uno``, Debian: python3-uno, which LibreOffice itself brings) the
+contents and the page and figure numbers are updated before the PDF is written (:mod:`.uno_pdf`); without
+it ``soffice --headless --convert-to pdf`` converts the file as it is. Either way LibreOffice runs with its
+own temporary profile in a staging folder, in its own process group, and is stopped after
+:data:`TIMEOUT` seconds.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+TIMEOUT = 180  # seconds for one conversion
+NO_LIBREOFFICE = ("Geen PDF van de beleidsnota: LibreOffice ontbreekt. Installeer het (Debian/Ubuntu: "
+                  "apt-get install libreoffice-writer-nogui) en voer `analyse run` opnieuw uit, of open "
+                  "beleidsnota.docx in Word en kies Opslaan als > PDF.")
+_MAC = "/Applications/LibreOffice.app/Contents/MacOS/soffice"
+
+
+class PdfError(Exception):
+    """No PDF: the message is one Dutch line for the person running the analysis."""
+
+
+def find_soffice() -> str | None:
+    found = shutil.which("soffice") or shutil.which("libreoffice")
+    return found or (_MAC if os.path.exists(_MAC) else None)
+
+
+def uno_python(soffice: str) -> str | None:
+    """A Python that can drive LibreOffice: the one LibreOffice ships (Windows, macOS) or the system's."""
+    program = Path(soffice).resolve().parent
+    for candidate in (program / "python", program / "python.exe", Path("/usr/bin/python3")):
+        if candidate.is_file():
+            try:
+                done = subprocess.run([str(candidate), "-c", "import uno"], capture_output=True, timeout=30)
+            except (OSError, subprocess.TimeoutExpired):
+                continue
+            if done.returncode == 0:
+                return str(candidate)
+    return None
+
+
+def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+    """Run ``command`` in its own process group; on timeout the whole group (LibreOffice too) is killed."""
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        out, err = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise PdfError(f"Geen PDF van de beleidsnota: LibreOffice was na {timeout:.0f} seconden niet klaar.") from None
+    return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+def convert(docx: Path, pdf: Path, *, timeout: float = TIMEOUT, update_contents: bool = True) -> None:
+    """Write ``pdf`` from ``docx``; :class:`PdfError` (Dutch) when LibreOffice is missing or fails."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise PdfError(NO_LIBREOFFICE)
+    python = uno_python(soffice) if update_contents else None
+    staging = Path(tempfile.mkdtemp(prefix="analyse-pdf-"))
+    try:
+        source = staging / "beleidsnota.docx"
+        shutil.copyfile(docx, source)
+        result = staging / "beleidsnota.pdf"
+        profile = staging / "profiel"
+        commands = [[soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
+                     "--convert-to", "pdf", "--outdir", str(staging), str(source)]]
+        if python is not None:  # first choice: contents and page numbers filled in; plain conversion as fallback
+            commands.insert(0, [python, str(Path(__file__).with_name("uno_pdf.py")), soffice, str(source),
+                                str(result), str(profile)])
+        reason: list[str] = []
+        for command in commands:
+            done = _run(command, timeout)
+            if done.returncode == 0 and result.is_file() and result.stat().st_size > 0:
+                shutil.copyfile(result, pdf)
+                return
+            reason = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines() or reason
+        raise PdfError("Geen PDF van de beleidsnota: LibreOffice gaf een fout"
+                       + (f" ({reason[-1]})." if reason else "."))
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
