@@ -8,6 +8,7 @@ The contract itself is described for researchers in ``docs/datacontract.md``.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import os
 import tempfile
@@ -278,6 +279,15 @@ def write_atomic(path: Path, write) -> None:
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
+
+
+def raw_checksum(raw_dir: Path) -> str:
+    """SHA-256 over the names and bytes of every file the validator reads in ``raw_dir``."""
+    digest = hashlib.sha256()
+    for path in sorted([*observation_files(raw_dir), *(raw_dir / name for name in CATALOGUES)]):
+        if path.exists():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.hexdigest()
 
 
 def build_processed(raw_dir: Path | str, processed_dir: Path | str) -> Dataset:

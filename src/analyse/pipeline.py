@@ -3,33 +3,67 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
+from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from analyse import data, runner
+from analyse import context, contract, data, runner
 
-# run-wide files in reports/, each gathered from the table of the same name in reports/tables/<thema>/
-COLLECTED = ("trends.csv", "reproductie.csv", "monitor.csv")
+# run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/
+COLLECTED = ("trends", "reproductie", "monitor")
 
 
-def collect(reports_dir: Path) -> list[Path]:
-    """Gather the per-theme tables into the run-wide files (deterministic order: theme, then rows)."""
-    written = []
-    themes = list(runner.NOTEBOOK_ORDER)
+def _summaries(reports_dir: Path) -> list[contract.ThemeSummary]:
+    """The theme summaries in report order (themes, then the monitor, then any other notebook)."""
+    order = list(runner.NOTEBOOK_ORDER)
+    paths = sorted((reports_dir / "tables").glob(f"*/{contract.SUMMARY_FILE}"), key=lambda p: (
+        order.index(p.parent.name) if p.parent.name in order else len(order), p.parent.name))
+    return [contract.read_summary(path) for path in paths]
+
+
+def collect(reports_dir: Path) -> list[contract.TableRecord]:
+    """Gather the per-theme tables into the run-wide CSVs (order: theme, then rows) and describe them.
+
+    The description (columns, units, decimals) is that of the first theme's table of the same name.
+    """
+    records = []
+    summaries = _summaries(reports_dir)
     for name in COLLECTED:
-        parts = []
-        for folder in sorted((reports_dir / "tables").glob("*/"), key=lambda p: (
-                themes.index(p.name) if p.name in themes else len(themes), p.name)):
-            path = folder / name
-            if path.exists():
-                parts.append(pd.read_csv(path, dtype=str, keep_default_na=False))
+        parts, first = [], None
+        for summary in summaries:
+            record = next((t for t in summary.tables if t.name == name), None)
+            if record is None:
+                continue
+            first = first or record
+            parts.append(pd.read_csv(reports_dir / record.csv, dtype=str, keep_default_na=False))
         if not parts:
             continue
         table = pd.concat(parts, ignore_index=True)
-        data.write_atomic(reports_dir / name, lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
-        written.append(reports_dir / name)
-    return written
+        data.write_atomic(reports_dir / f"{name}.csv",
+                          lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+        title = {"trends": "Trendschattingen, alle thema's", "reproductie": "Reproductieregister hoofdstuk 2",
+                 "monitor": first.title}[name]
+        records.append(replace(first, csv=f"{name}.csv", title=title, suppressed=(), in_note=name == "monitor"))
+    return records
+
+
+def write_manifest(reports_dir: Path, root: Path, dataset: data.Dataset,
+                   tables: list[contract.TableRecord]) -> Path:
+    """``manifest.json``: when the run was made, on which data, with which settings and parameters."""
+    years = dataset.observations["jaar"]
+    versions = {name: metadata.version(name) for name in ("analyse", "pandas", "statsmodels", "matplotlib")}
+    manifest = contract.RunManifest(
+        created=datetime.now().astimezone().isoformat(timespec="seconds"),
+        data_checksum=data.raw_checksum(root / "data" / "raw"), data_years=(int(years.min()), int(years.max())),
+        settings=context.load_settings(root),
+        themes=tuple(contract.ThemeRun(s.theme, s.title, s.parameters) for s in _summaries(reports_dir)),
+        tables=tuple(tables), versions=versions)
+    path = reports_dir / contract.MANIFEST_FILE
+    data.write_atomic(path, lambda tmp: tmp.write_text(contract.to_json(manifest), encoding="utf-8"))
+    return path
 
 
 def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None = None, jobs: int = 2,
@@ -54,7 +88,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     parameters.setdefault("data_dir", str(root / "data"))
     echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
     result = runner.run_notebooks(notebooks, reports, selected, parameters, jobs, echo=echo)
-    collect(reports)
+    write_manifest(reports, root, dataset, collect(reports))
     echo("Publicatiebestanden maken ...")
     try:
         for path in export.export_all(reports):
