@@ -271,6 +271,10 @@ def _pct(x: float) -> str:
     return format_number(100 * x, 1) + "%"
 
 
+FORMULA = "D = ½ × Σᵢ | aᵢ / A − bᵢ / B |"
+"""The index of dissimilarity in plain text (no LaTeX: the notebook pages work offline, without MathJax)."""
+
+
 def explanation(result: Dissimilarity | None = None, *, exposure_result: Exposure | None = None,
                 group_label: str = "inwoners met een niet-westerse migratieachtergrond",
                 area_label: str = "buurten", region: str = "Maassluis", jaar: int | None = None,
@@ -294,10 +298,10 @@ def explanation(result: Dissimilarity | None = None, *, exposure_result: Exposur
         "",
         "**Formule.**",
         "",
-        "$$D = \\tfrac{1}{2} \\sum_i \\left| \\frac{a_i}{A} - \\frac{b_i}{B} \\right|$$",
+        f"    {FORMULA}",
         "",
-        f"met $a_i$ het aantal {group_label} in {area} $i$, $b_i$ het aantal overige inwoners daar (totaal "
-        f"min groep), en $A$ en $B$ de aantallen over alle gebruikte {area_label} samen. Per {area} wordt dus "
+        f"met aᵢ het aantal {group_label} in {area} i, bᵢ het aantal overige inwoners daar (totaal "
+        f"min groep), en A en B de aantallen over alle gebruikte {area_label} samen. Per {area} wordt dus "
         "het aandeel van de groep dat daar woont vergeleken met het aandeel van de overige inwoners dat daar "
         "woont.",
         "",
@@ -351,5 +355,5 @@ def explanation(result: Dissimilarity | None = None, *, exposure_result: Exposur
             f"zijn (het aandeel van de groep in alle gebruikte {area_label} samen), en bij een willekeurige "
             f"verdeling gemiddeld {_pct(e.expected_isolation)}.",
         ]
-    parts += ["", f"Bron: {source}; bewerking: integratie-analyse."]
+    parts += ["", f"{source}."]
     return "\n".join(parts)

@@ -510,6 +510,48 @@ def describe_bars(title_: str, rows: pd.DataFrame, per: str, labels: dict, eenhe
     return f"Staaffiguur, {title_}: " + "; ".join(items) + "."
 
 
+def classification_note() -> str:
+    """Why the two origin classifications stand side by side and are never subtracted."""
+    return ("Herkomst staat in twee indelingen van het CBS: tot 2022 naar migratieachtergrond (westers, "
+            "niet-westers), vanaf 2022 naar herkomstland (Europa, buiten Europa). Dat zijn verschillende groepen; "
+            "tussen de twee wordt geen verandering berekend.")
+
+
+def small_numbers_note(threshold: int) -> str:
+    return (f"Aandelen die op minder dan {threshold} personen rusten, staan er niet als getal in "
+            f"(<{threshold}): ze zouden personen herkenbaar maken en schommelen sterk.")
+
+
+def sentence_top_area(area: str, group: str, value: float, average: float, region: str, year: int) -> str:
+    """'In 2024 is het aandeel inwoners in de groep ... het hoogst in Dijkpolder: 29,0%, tegen 24,0% in heel ...'"""
+    return (f"In {year} woont het grootste aandeel inwoners uit de groep {group} in {area}: "
+            f"{format_value(value, 'procent', 1)}, tegen {format_value(average, 'procent', 1)} in heel {region}.")
+
+
+def sentence_area_difference(area: str, group: str, value: float, average: float, difference: float,
+                             year: int) -> str:
+    """The wijk that differs most from the municipal average, in procentpunt."""
+    word = "hoger" if difference > 0 else "lager"
+    return (f"{area} wijkt het meest af van het gemiddelde van de gemeente: in {year} hoort daar "
+            f"{format_value(value, 'procent', 1)} van de inwoners tot de groep {group}, "
+            f"{format_difference(abs(difference), 'procent', 1)} {word} dan gemiddeld "
+            f"({format_value(average, 'procent', 1)}).")
+
+
+def sentence_dissimilarity(value: float, expected: float, n_areas: int, group: str, region: str, year: int) -> str:
+    """The segregation index as a key message, with what chance alone would give."""
+    return (f"In {year} zou {format_value(100 * value, 'procent', 0)} van de inwoners met een {group} in "
+            f"{region} moeten verhuizen om gelijk over de {n_areas} buurten verspreid te wonen (ongelijkheidsindex "
+            f"D = {format_number(value, 2)}); bij een willekeurige spreiding zou dat rond "
+            f"{format_value(100 * expected, 'procent', 0)} liggen.")
+
+
+def dissimilarity_formula() -> str:
+    return ("Ongelijkheidsindex D = ½ × Σ | aᵢ/A − bᵢ/B | over de buurten i, met aᵢ de groep en bᵢ de overige "
+            "inwoners in buurt i en A en B hun totalen. Een andere maat dan de 'factor' van de Buurtmonitor "
+            "Integratie in de beleidsvisie; de twee worden niet met elkaar vergeleken.")
+
+
 def sentence_verdicts(counts: dict[str, int], total: int, end_year: int) -> str:
     """'Van de 12 doelen uit hoofdstuk 4 ... is het oordeel: 2 op koers, 10 onvoldoende data.'"""
     parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.items()]

@@ -95,6 +95,7 @@ class ReportWriter:
         self.tables: list[contract.TableRecord] = []
         self.key_figures: list[contract.KeyFigure] = []
         self.messages: list[str] = []
+        self._leads = 0
         self.warnings: list[str] = []
         self.key_table: str | None = None
         self._cache = _read_json(self.figure_dir / FIGURE_CACHE)
@@ -150,9 +151,13 @@ class ReportWriter:
 
     # ------------------------------------------------------------------ text
 
-    def message(self, text: str) -> str:
+    def message(self, text: str, *, lead: bool = False) -> str:
+        """Record a key message; ``lead`` messages (level, benchmark, direction of a headline indicator) go
+        before the others, so the publications can show the strongest first."""
         if text not in self.messages:
-            self.messages.append(text)
+            position = self._leads if lead else len(self.messages)
+            self.messages.insert(position, text)
+            self._leads += lead
         return text
 
     def warning(self, text: str) -> str:
