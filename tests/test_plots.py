@@ -493,3 +493,17 @@ def test_save_figure_takes_the_drawn_result_and_crops_as_tight(tmp_path):
     reference.savefig(tmp_path / "tight.png", dpi=300, bbox_inches="tight", facecolor="white")
     with Image.open(paths["png"]) as ours, Image.open(tmp_path / "tight.png") as tight:
         assert abs(ours.size[0] - tight.size[0]) <= 2 and abs(ours.size[1] - tight.size[1]) <= 2
+
+
+def test_value_colours_keep_readable_contrast():
+    data = pd.DataFrame(dict(jaar=[2018], waarde=[26.9]))
+    fig, _ = plots.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="migratieachtergrond")
+    big = next(t for t in _drawn_texts(fig) if t.get_text() == "26,9%")
+    assert to_hex(big.get_color()) == "#000000"  # the orange of the group is too light for text on white
+    fig, _ = plots.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="Maassluis")
+    big = next(t for t in _drawn_texts(fig) if t.get_text() == "26,9%")
+    assert to_hex(big.get_color()) == plots.STYLES["Maassluis"][0].lower()
+    shares = pd.DataFrame(dict(groep=["nederlands", "niet_westers", "westers"], waarde=[75.0, 17.0, 8.0]))
+    fig, _ = plots.stacked_share_figure(shares, title="t", bron=BRON)
+    inside = {t.get_text(): to_hex(t.get_color()) for t in fig.axes[0].texts}
+    assert inside["75%"] == "#ffffff" and inside["17%"] == "#000000"  # white on blue, black on vermilion

@@ -64,7 +64,6 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
-import numpy as np
 import pandas as pd
 
 from .contract import FIGURE_KINDS
@@ -402,8 +401,3 @@ def y_range(unit: str, low: float, high: float) -> tuple[float, float]:
 def scale_limits(unit: str) -> tuple[float, float] | None:
     """The closed scale of a unit (rapportcijfer: 1-10), or None."""
     return SCALE_LIMITS.get(unit)
-
-
-def finite(values: Iterable) -> list[float]:
-    """The finite numbers among ``values``."""
-    return [float(v) for v in values if v is not None and np.isfinite(float(v))]

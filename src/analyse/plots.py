@@ -526,6 +526,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     One value per (hue, x, reeks) is required.
     """
     _check_columns(data, x, y, hue)
+    data = data.reset_index(drop=True)  # labels may repeat after a concat
     _check_unique(data, hue, x)
     fig, ax = _new_figure(HEIGHT)
     handles, legend_labels = [], []
@@ -740,6 +741,7 @@ def bar_figure(data: pd.DataFrame, *, category: str, value: str = "waarde",
     ``status`` ``schatting`` or ``voorlopig`` gets a hatched bar and "ca." or "(voorlopig)" at its value.
     """
     _check_columns(data, category, value, hue)
+    data = data.reset_index(drop=True)  # labels may repeat after a concat
     if data.duplicated([c for c in (category, hue) if c]).any():
         raise ValueError("Meer dan één waarde per categorie; kies één jaar en één bron.")
     categories = list(pd.unique(data[category]))
@@ -919,6 +921,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
     The height follows the content.
     """
     _check_columns(data, x, y)
+    data = data.reset_index(drop=True)  # labels may repeat after a concat
     rows = data.assign(_status=figures.status_column(data),
                        _y=pd.to_numeric(data[y], errors="coerce")).dropna(subset=["_y"]).sort_values(x)
     if rows.empty:
@@ -931,7 +934,8 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
     tag = {"schatting": "schatting, geen meting", "voorlopig": "voorlopig cijfer"}.get(status)
     # left column: (text, size, weight, colour, style, height in points)
     left = [(_tile_value(value, eenheid, status), TILE_VALUE_SIZE, "bold",
-             "#666666" if status == "schatting" else (colour_for(key) if key else _BLUE), "normal", 38)]
+             "#666666" if status == "schatting" else _readable_on_white(colour_for(key) if key else _BLUE),
+             "normal", 38)]
     wrapped = _wrap(text_label, 44)
     left.append((wrapped, FONT, "normal", "#000000", "normal", 12 * (wrapped.count("\n") + 1) + 4))
     left.append((period or str(year), FONT, "bold", "#000000", "normal", 13))
@@ -1010,9 +1014,27 @@ def describe_tile(data: pd.DataFrame, *, label: str, eenheid: str, title: str, x
 BAR_POINTS = (WIDTH - 0.4) * 72  # about the width of a 100% bar in points
 
 
+def _luminance(colour: str) -> float:
+    """Relative luminance (WCAG 2.1) of a colour."""
+    channels = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+                for c in matplotlib.colors.to_rgb(colour)]
+    return 0.2126 * channels[0] + 0.7152 * channels[1] + 0.0722 * channels[2]
+
+
+def _contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((_luminance(a), _luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
 def _text_colour_on(colour: str) -> str:
-    r, g, b = matplotlib.colors.to_rgb(colour)
-    return "#000000" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.5 else "#FFFFFF"
+    """Black or white, whichever reads better on ``colour``."""
+    return "#000000" if _contrast("#000000", colour) >= _contrast("#FFFFFF", colour) else "#FFFFFF"
+
+
+def _readable_on_white(colour: str, minimum: float = 3.0) -> str:
+    """``colour`` when it has the WCAG contrast for large text on white (3:1), else near-black."""
+    return colour if _contrast(colour, "#FFFFFF") >= minimum else "#000000"
 
 
 def _shares(rows: pd.DataFrame, *, category: str, value: str) -> tuple[list, list[float], float]:
@@ -1040,6 +1062,7 @@ def stacked_share_figure(data: pd.DataFrame, *, category: str = "groep", value: 
       its share. Estimates are hatched.
     """
     _check_columns(data, category, value, bar)
+    data = data.reset_index(drop=True)  # labels may repeat after a concat
     bars = _keys(data, bar)
     categories = list(pd.unique(data[category]))
     complement = figures.complement_of(categories)
@@ -1146,8 +1169,16 @@ def small_multiples_figure(data: pd.DataFrame, *, facet: str = "groep", x: str =
     - ``benchmark``: rows of one reference series (``x``, ``y``; e.g. the reference group or
       Nederland), drawn in grey in every panel and named ``benchmark_label`` in the legend.
     - ``trend``: as in :func:`series_figure`, with a ``facet`` column; one trend per panel, with band.
+
+    Drawn with matplotlib, not seaborn: seaborn's figure-level facets (``relplot``, ``FacetGrid``)
+    create their figures through pyplot; ``seaborn.objects`` can draw on our own Figure, but the line
+    rules above (no line across a gap or a definition break, half-filled markers, break marks, a
+    trend only within its reeks, the axis rules of :func:`analyse.figures.y_range`) are not seaborn
+    marks and would have to be written a second time in its vocabulary, next to
+    :func:`series_figure`. One drawing helper for both keeps the rules in one place.
     """
     _check_columns(data, facet, x, y)
+    data = data.reset_index(drop=True)  # labels may repeat after a concat
     _check_unique(data, facet, x)
     keys = _keys(data, facet)
     ncols = max(1, min(ncols, len(keys)))
