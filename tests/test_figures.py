@@ -49,6 +49,7 @@ def test_many_series_become_small_multiples_with_bands_per_panel():
     four = pd.concat([_rows(range(2008, 2018), groep=g) for g in groups[:4]])
     plan = figures.choose(four, unit="procent", per="groep")
     assert plan.kind == "lijn" and plan.trend and not plan.band  # four bands would cover the data
+    assert plan.n_trends == 4
 
 
 def test_rankings_are_tables_and_every_kind_is_in_the_contract():

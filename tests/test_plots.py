@@ -507,3 +507,41 @@ def test_value_colours_keep_readable_contrast():
     fig, _ = plots.stacked_share_figure(shares, title="t", bron=BRON)
     inside = {t.get_text(): to_hex(t.get_color()) for t in fig.axes[0].texts}
     assert inside["75%"] == "#ffffff" and inside["17%"] == "#000000"  # white on blue, black on vermilion
+
+
+def test_draw_follows_the_plan():
+    from analyse import figures
+    two = pd.DataFrame(dict(regio="Maassluis", groep="totaal", jaar=[2009, 2018], waarde=[31390, 32518]))
+    plan = figures.choose(two, unit="aantal", per="regio")
+    drawn = plots.draw(plan, two, per="regio", title="Inwoners", eenheid="aantal", bron=BRON, label="inwoners")
+    assert "32.518" in _texts(drawn.figure) and drawn.alt.startswith("Kerncijfer")
+    man = pd.DataFrame(dict(regio="Maassluis", groep=["man"], jaar=[2017], waarde=[75.0]))
+    drawn = plots.draw(figures.choose(man, unit="procent", per="groep"), man, per="groep", title="t",
+                       eenheid="procent", bron=BRON, labels={"man": "Man", "vrouw": "Vrouw"})
+    assert drawn.alt.startswith("Balk van 100%")
+    halt = _halt_with_break().assign(groep="totaal")
+    fitted = halt.assign(gefit=halt.waarde, ondergrens=halt.waarde - 1, bovengrens=halt.waarde + 1)
+    nl = halt.assign(regio="Nederland", waarde=halt.waarde + 40)
+    plan = figures.choose(halt, unit="per_10000", per="regio", has_benchmark=True)
+    drawn = plots.draw(plan, halt, per="regio", title="t", eenheid="per_10000", bron=BRON, benchmarks=nl,
+                       trend=fitted[fitted.reeks == "oud"])
+    assert set(_legend_texts(drawn.figure)) >= {"Maassluis", "Nederland", "Trend met 95%-interval"}
+    with pytest.raises(ValueError, match="tabel"):
+        plots.draw(figures.choose(man.assign(waarde=1), unit="rang", per="groep"), man, per="groep", title="t",
+                   eenheid="rang", bron=BRON)
+
+
+def test_draw_names_the_benchmark_of_a_tile_by_region_or_by_group():
+    from analyse import figures
+    own = pd.DataFrame(dict(regio="Maassluis", groep="niet_westers", jaar=[2017], waarde=[18.0]))
+    reference = pd.DataFrame(dict(regio="Maassluis", groep="nederlands", jaar=[2017], waarde=[8.0]))
+    plan = figures.choose(own, unit="per_1000", per="groep", has_benchmark=True)
+    labels = {"nederlands": "Nederlandse achtergrond"}
+    drawn = plots.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=reference,
+                       labels=labels)
+    assert "Nederlandse achtergrond: 8 per 1.000 (2017)" in _texts(drawn.figure)
+    national = reference.assign(regio="Nederland", groep="niet_westers", waarde=30.0)
+    drawn = plots.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national)
+    assert "Nederland: 30 per 1.000 (2017)" in _texts(drawn.figure)
+    drawn = plots.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national.iloc[0:0])
+    assert "Geen vergelijkingscijfer beschikbaar" in _texts(drawn.figure)

@@ -129,6 +129,8 @@ class FigurePlan:
     """One Dutch sentence: why this kind (for the notebook and the log)."""
     year: int | None = None
     """For the one-year kinds (``tegel``, ``staaf``, ``gestapeld``): the year to draw; else None."""
+    n_trends: int = 0
+    """How many series get a trend line (for the reading guidance)."""
 
     def __post_init__(self):
         if self.kind not in FIGURE_KINDS:
@@ -226,9 +228,9 @@ def choose(rows: pd.DataFrame, *, unit: str, per: str | None, has_benchmark: boo
     estimates = tuple(s for s in ESTIMATE_STATUSES if s in set(status_column(rows)))
     breaks = has_break(measured, per=per)
 
-    def plan(kind, reason, trend=False, band=False, year=None):
+    def plan(kind, reason, trend=False, band=False, year=None, n_trends=0):
         return FigurePlan(kind, trend, band, has_benchmark, estimates, breaks, reason,
-                          None if year is None else int(year))
+                          None if year is None else int(year), n_trends)
 
     if unit == "rang":
         return plan("rangorde", "Een rangorde heeft geen grootte: een tabel met de rangen en waarden.")
@@ -258,7 +260,7 @@ def choose(rows: pd.DataFrame, *, unit: str, per: str | None, has_benchmark: boo
         reason = f"Ten minste {MIN_LINE_POINTS} metingen: een lijn per {per or 'reeks'}."
     if n_trends:
         reason += f" Trend alleen bij ten minste {MIN_TREND_POINTS} metingen in één reeks."
-    return plan(kind, reason, trend=n_trends > 0, band=band)
+    return plan(kind, reason, trend=n_trends > 0, band=band, n_trends=n_trends)
 
 
 # --------------------------------------------------------------------------- benchmarks
