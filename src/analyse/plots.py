@@ -16,7 +16,9 @@
 
 Which figure a set of rows gets (tile, line, bars, 100% bar, small multiples, ranking table) is
 decided in :mod:`analyse.figures`; its thresholds (three points for a line, five for a trend) are
-also enforced here, so a figure drawn directly obeys them too.
+also enforced here, so a figure drawn directly obeys them too. Figure functions: :func:`series_figure`
+(lines), :func:`bar_figure`, :func:`tile_figure` (key figure), :func:`stacked_share_figure` (one 100%
+bar), :func:`small_multiples_figure`, and :func:`draw`, which draws a :class:`analyse.figures.FigurePlan`.
 
 Line charts (:func:`series_figure`, :func:`small_multiples_figure`) draw a marker at every measured
 year. A line connects two measurements only when no measurement is missing in between and both belong
