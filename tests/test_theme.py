@@ -152,7 +152,7 @@ def test_a_definition_break_stops_the_trend_and_the_figure_marks_it(tmp_path):
     assert (old["n_jaren"], old["eerste_jaar"], old["laatste_jaar"]) == (5, 2010, 2014)
     assert (new["n_jaren"], new["gekozen"]) == (2, True) and new["methode"] == "geen"  # no trend across the break
     figure = theme.figuur("inwoners", groepen=["totaal"])
-    assert "definitie van de reeks veranderd" in figure.record.guidance
+    assert "breuk in de reeks" in figure.record.guidance and "breuk in de reeks" in figure.record.alt
     message = theme.kernboodschap("inwoners", onderwerp="de bevolking", eenheid_woord="inwoners")
     assert "Dat is 0,3% meer dan in 2015 (31.900)" in message and "in 2015 van definitie veranderd" in message
     assert shown is not None

@@ -623,14 +623,24 @@ def sentence_trend(record: dict, decimals: int | None = None) -> str:
 
 def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar: int | None = None,
                     trends: int = 0, bands: bool = True, doel: tuple[int, float] | None = None,
-                    zero_based: bool = True, sources: int = 1, breaks: bool = False) -> str:
+                    zero_based: bool = True, sources: int = 1, breuk: bool = False,
+                    schattingen: tuple[str, ...] = (), benchmark: str | None = None, rest: bool = False) -> str:
     """One or two sentences under a figure that tell a policy reader how to read it.
 
-    ``kind`` is ``"lijn"``, ``"staaf"`` or ``"rang"``; ``per`` the word for one series (``"groep"``,
+    ``kind`` is ``"lijn"``, ``"staaf"`` or ``"rang"``, or one of the kinds of :mod:`analyse.figures`
+    (``"tegel"``, ``"gestapeld"``, ``"kleine_veelvouden"``, ``"rangorde"``; see
+    :func:`guidance_new_kind`); ``per`` the word for one series (``"groep"``,
     ``"regio"``) and ``series`` how many there are; ``trends`` the number of fitted trend lines drawn,
     with their 95% band when ``bands``; ``doel`` the drawn target (year, value); ``zero_based`` False when
-    the y axis has a break; ``sources`` the number of sources behind a bar chart.
+    the y axis has a break; ``sources`` the number of sources behind a bar chart; ``breuk`` True when a
+    series has a definition break; ``schattingen`` the statuses marked (``schatting``, ``voorlopig``);
+    ``benchmark`` the label of the benchmark drawn (small multiples, tiles); ``rest`` True when a 100%
+    bar has a segment computed as the rest.
     """
+    if kind in GUIDANCE_KINDS:
+        return guidance_new_kind(kind, per=per, eenheid=eenheid, series=series, jaar=jaar, trends=trends,
+                                 bands=bands, zero_based=zero_based, breuk=breuk, schattingen=schattingen,
+                                 benchmark=benchmark, rest=rest)
     if kind == "rang":
         return ("Een rangorde met 1 bovenaan: het grootst of het vaakst genoemd; gelijke rangen delen een "
                 "nummer. Een rang zegt niet hoe groot de verschillen zijn.")
@@ -645,9 +655,6 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
                          "hoe breder, hoe onzekerder")
         elif trends:
             notes.append("de gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel)")
-        if breaks:
-            notes.append("waar een lijn onderbroken is en een verticale stippellijn staat, is de definitie van de "
-                         "reeks veranderd: de delen ervoor en erna zijn niet met elkaar te vergelijken")
         if doel is not None:
             notes.append(f"de ster is het doel uit hoofdstuk 4: {format_value(doel[1], eenheid)} in {doel[0]}")
     elif kind == "staaf":
@@ -657,6 +664,7 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
                          "kunnen verschillen")
     else:
         raise ValueError(f"onbekende soort figuur: {kind!r}")
+    notes.extend(series_notes(breuk=breuk, schattingen=schattingen))
     if not zero_based:
         notes.append("de verticale as begint niet bij nul (zie de breuk in de as)")
     if eenheid == "procent" and (series > 1 or kind == "staaf") and len(notes) < 2:
@@ -898,3 +906,102 @@ def sentence_gap(record, subject: str, reeks_names: dict[str, str] | None = None
         sentence += (f" Let op: de twee groepen komen uit verschillende reeksen ({names.get(reeks_a, reeks_a)}; "
                      f"{names.get(reeks_b, reeks_b)}).")
     return sentence
+# ============================================================================ figure texts
+# Alt texts and reading guidance for the figure kinds of analyse.figures / analyse.plots
+# (tile, 100% bar, small multiples, ranking table, definition breaks, estimates).
+# This section is self-contained: nothing above it depends on it, except figure_guidance's dispatch.
+
+GUIDANCE_KINDS = ("tegel", "gestapeld", "kleine_veelvouden", "rangorde")
+"""Figure kinds whose guidance :func:`guidance_new_kind` writes."""
+
+
+def join_words(items) -> str:
+    """``["a"]`` -> ``"a"``, ``["a", "b", "c"]`` -> ``"a, b en c"``; empty gives ``""``."""
+    items = [str(i) for i in items]
+    if not items:
+        return ""
+    return _join(items)
+
+
+def years_text(years) -> str:
+    """Years as a reader says them: ``[2016, 2017]`` -> ``"2016 en 2017"``."""
+    return join_words(str(int(y)) for y in sorted(set(int(y) for y in years)))
+
+
+def span_text(first, last) -> str:
+    """``2009, 2018`` -> ``"2009-2018"``; one year -> ``"2018"``."""
+    first, last = int(first), int(last)
+    return str(first) if first == last else f"{first}-{last}"
+
+
+def value_text(x, eenheid: str) -> str:
+    """A value as published, with its unit: ``26.9, "procent"`` -> ``"26,9%"``."""
+    return format_value(x, eenheid, published_decimals(x))
+
+
+def alt_sentence(head: str, details=(), notes=()) -> str:
+    """One sentence for an alt text: ``"<head>: <detail>; <detail>; <note>."``."""
+    parts = [d for d in (*details, *notes) if d]
+    sentence = f"{head}: {'; '.join(parts)}" if parts else head
+    return sentence.rstrip(".") + "."
+
+
+def series_notes(*, breuk: bool = False, schattingen=()) -> list[str]:
+    """Guidance notes (lower case, no full stop) for a definition break and marked estimates."""
+    notes = []
+    if breuk:
+        notes.append("de stippellijn 'breuk in de reeks' markeert een nieuwe definitie: de metingen ervoor "
+                     "en erna zijn niet verbonden en niet zonder meer vergelijkbaar")
+    marks = []
+    if "schatting" in schattingen:
+        marks.append("een open stip is een schatting, geen meting")
+    if "voorlopig" in schattingen:
+        marks.append("een half gevulde stip is een voorlopig cijfer")
+    if marks:
+        notes.append(join_words(marks))
+    return notes
+
+
+def guidance_new_kind(kind: str, *, per: str, eenheid: str, series: int = 1, jaar: int | None = None,
+                      trends: int = 0, bands: bool = True, zero_based: bool = True, breuk: bool = False,
+                      schattingen=(), benchmark: str | None = None, rest: bool = False) -> str:
+    """Reading guidance for a tile, a 100% bar, small multiples and a ranking table (see figure_guidance)."""
+    notes: list[str] = []
+    if kind == "tegel":
+        first = ("Het grote getal is het laatste cijfer, met jaar en bron; voor een lijn zijn er te weinig "
+                 "metingen.")
+        if benchmark:
+            notes.append("rechts staan vergelijkingscijfers, elk met hun eigen jaar")
+        else:
+            notes.append("er is geen vergelijkingscijfer, dus het getal zegt niet of het hoog of laag is")
+        if "schatting" in schattingen:
+            notes.append("'ca.' betekent een schatting of verwachting, geen meting")
+        if "voorlopig" in schattingen:
+            notes.append("een voorlopig cijfer kan nog veranderen")
+    elif kind == "gestapeld":
+        first = f"De balk is het geheel (100%); elk deel is het aandeel van één {per}, met het percentage erbij."
+        if rest:
+            notes.append("het laatste deel is berekend als de rest tot 100%")
+        notes.extend(series_notes(schattingen=schattingen))
+    elif kind == "kleine_veelvouden":
+        first = (f"Elk paneel is één {per}, op dezelfde as, zodat de panelen naast elkaar te lezen zijn; elke "
+                 "stip is een meting.")
+        if benchmark:
+            notes.append(f"de grijze lijn in elk paneel is {benchmark}, ter vergelijking")
+        if trends:
+            notes.append("de gestreepte lijn is de geschatte trend" + (", de band eromheen het 95%-interval"
+                                                                       if bands else ""))
+        notes.extend(series_notes(breuk=breuk, schattingen=schattingen))
+        if not zero_based:
+            notes.append("de verticale as begint niet bij nul")
+    elif kind == "rangorde":
+        first = ("Een rangorde met 1 bovenaan: het grootst of het vaakst genoemd; een gedeelde rang staat er "
+                 "als 'gedeeld' bij.")
+        notes.append("een rang zegt niet hoe groot de verschillen zijn; waar de bron een waarde noemt, "
+                     "staat die in de tabel")
+    else:
+        raise ValueError(f"onbekende soort figuur: {kind!r}")
+    if not notes:
+        return first
+    second = "; ".join(notes)
+    return f"{first} {second[0].upper()}{second[1:]}."

@@ -15,14 +15,12 @@ import html
 import pandas as pd
 from IPython.display import Markdown
 
-from analyse import (areas, catalogue, context, contract, data, indicators, monitor, plots, presenter, profile,
-                     register, segregation, series, text, trends)
+from analyse import (areas, catalogue, context, contract, data, figures, indicators, monitor, plots, presenter,
+                     profile, register, segregation, series, text, trends)
 from analyse.schema import MONITOR, THEMES
 
 COUNT_UNITS = ("aantal",)
 """Units whose level is not compared across regions of different size."""
-MIN_TREND_POINTS_DRAWN = 5
-"""A trend line is drawn only on a reeks with at least this many years (see analyse.figures)."""
 
 
 class _Notebook:
@@ -245,23 +243,28 @@ class Thema(_Notebook):
 
     # ------------------------------------------------------------------ figures
 
-    def _figure_rows(self, indicator: str, per: str, keys: list[str], fixed: dict) -> pd.DataFrame:
+    def _figure_rows(self, rows: pd.DataFrame, per: str) -> pd.DataFrame:
         """Per series key (a group or a region): its chosen reeks plus the reeksen it continues."""
-        rows = indicators.select(self.obs, indicator=indicator, **{per: keys}, **fixed)
         parts = []
         for _, part in rows.groupby(per, sort=False):
             chosen = series.choose(part, self.grades)
             parts.append(series.with_predecessors(part, chosen, self.dataset.reeksen))
         return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
 
+    def _chosen_everywhere(self, indicator: str) -> pd.DataFrame:
+        """The chosen reeks of every region and group of ``indicator`` in the window (for benchmarks)."""
+        rows = indicators.select(self.window_obs, indicator=indicator)
+        parts = [series.choose(part, self.grades) for _, part in rows.groupby(["regio", "groep"], sort=False)]
+        return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
+
     def _trend_lines(self, rows: pd.DataFrame, per: str) -> pd.DataFrame | None:
+        """Fitted values of the trends of the reeksen drawn (the newest reeks of each series key)."""
         lines = []
         for key, part in rows.groupby(per, sort=False):
-            reeks = part["reeks"].iloc[-1]
-            result = self._trend_results.get((part["indicator"].iloc[0], part["regio"].iloc[0] if per != "regio"
-                                              else key, part["groep"].iloc[0] if per != "groep" else key, reeks))
-            if result is not None and not result.fitted.empty and result.n_jaren >= MIN_TREND_POINTS_DRAWN:
-                lines.append(result.fitted.assign(**{per: key}))
+            last = part.sort_values("jaar").iloc[-1]
+            result = self._trend_results.get((last["indicator"], last["regio"], last["groep"], last["reeks"]))
+            if result is not None and not result.fitted.empty:
+                lines.append(result.fitted.assign(**{per: key, "reeks": last["reeks"]}))
         return pd.concat(lines, ignore_index=True) if lines else None
 
     def _missing(self, indicator: str) -> presenter.HTMLBlock:
@@ -277,62 +280,101 @@ class Thema(_Notebook):
             return int(row["doel_jaar"]), float(row["doel_waarde"])
         return None
 
-    def _save_figure(self, draw, drawn: pd.DataFrame, rows: pd.DataFrame, *, name: str, indicator: str, kind: str,
-                     title: str, guidance: str, alt: str, in_note: bool, **arguments) -> presenter.FigureView:
-        """Save ``draw(drawn, ...)``; ``rows`` are the observations behind it (for the source line)."""
-        source = self._source(rows)
-        record = contract.FigureRecord(name=name, indicator=indicator, kind=kind, png="", svg="", title=title,
-                                       source=source, guidance=guidance, alt=alt, in_note=in_note,
+    def _plot(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str, in_note: bool,
+              benchmarks: pd.DataFrame | None = None, label: str | None = None):
+        """Draw ``rows`` in the figure the rules of :mod:`analyse.figures` choose, save it and show it.
+
+        A ranking becomes a table (saved as such). ``rows`` hold one reeks per series key (with the reeksen
+        it continues); ``benchmarks`` the rows shown next to them.
+        """
+        eenheid = self.cat.unit(indicator)
+        bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
+        plan = figures.choose(rows, unit=eenheid, per=per, has_benchmark=bench is not None)
+        source = self._source(rows if bench is None else pd.concat([rows, bench]))
+        labels = self.cat.series_labels()
+        if plan.kind == "rangorde":
+            return self._ranking(rows, indicator=indicator, per=per, name=name, title=title, source=source)
+        doel = self._target(indicator)
+        trend = self._trend_lines(rows, per) if plan.trend else None
+        bench_label = None if bench is None else ", ".join(labels.get(k, k) for k in pd.unique(bench[per]))
+        columns = [c for c in (per, "regio", "groep", "jaar", "waarde", "reeks", "bron", "status") if c in rows]
+        drawn = rows[list(dict.fromkeys(columns))].reset_index(drop=True)
+        bench_drawn = None if bench is None else bench[drawn.columns.intersection(bench.columns)].reset_index(drop=True)
+        arguments = dict(plan=plan, per=per, title=title, eenheid=eenheid, bron=source, labels=labels,
+                         label=label, benchmarks=bench_drawn, benchmark_label=bench_label, trend=trend,
+                         doel=doel if plan.kind in ("lijn", "tegel") else None,
+                         subject=text.lower_first(self.cat.label(indicator)))
+        guidance = text.figure_guidance(
+            plan.kind, per=per, eenheid=eenheid, series=drawn[per].nunique(), jaar=plan.year,
+            trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=arguments["doel"],
+            zero_based=eenheid in figures.ZERO_BASED_UNITS, sources=len(self.cat.origins(rows)),
+            breuk=plan.breaks, schattingen=plan.estimates, benchmark=bench_label)
+        record = contract.FigureRecord(name=name, indicator=indicator, kind=plan.kind, png="", svg="", title=title,
+                                       source=source, guidance=guidance, alt=plots.describe(rows=drawn, **arguments),
+                                       in_note=in_note,
                                        main=in_note and not any(f.main for f in self.out.figures))
-        saved = self.out.figure(name, draw, drawn, {"title": title, "bron": source, **arguments}, record=record)
+        saved = self.out.figure(name, plots.draw_rows, drawn, arguments, record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
+
+    def _ranking(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str, source: str):
+        """A ranking as a table with its ranks (a rank has no size: no chart)."""
+        newest = rows[rows["jaar"] == rows["jaar"].max()]
+        frame = figures.ranking_table(newest, category=per, labels=self.cat.series_labels())
+        columns = tuple(contract.Column(c, c, "label" if c == "Rang" else "text") for c in frame.columns)
+        self.out.table(name, frame, title=title, source=source, columns=columns)
+        return presenter.table(frame, columns, caption=title)
 
     def figuur(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
                regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
                naam: str | None = None, nota: bool = True):
-        """Line figure of one indicator over the window, by group (one region) or by region (one group).
+        """The development of one indicator, by group (one region) or by region (one group).
 
-        Each line is the reeks that counts for that group or region, with the reeksen it continues after a
-        definition break; trends are drawn where a reeks has enough years; the policy target where it exists.
-        ``nota=False`` keeps the figure out of the Word note (it stays in the notebook page and on disk).
+        Each series is the reeks that counts for it, with the reeksen it continues after a definition
+        break; the benchmark (comparison regions, or the reference group) is drawn next to it. Which figure
+        follows from the data (:mod:`analyse.figures`): a line chart from three measurements, otherwise a
+        key-figure tile or bars. ``nota=False`` keeps it out of the Word note (it stays in the notebook).
         """
         ctx = self.context
+        everywhere = self._chosen_everywhere(indicator)
+        if self.cat.unit(indicator) in COUNT_UNITS:  # a count is not compared with a region of another size
+            everywhere = everywhere[everywhere["regio"] == (regio or ctx.region)]
+        if per == "groep" and groepen is not None and len(groepen) == 1:
+            # one group: compared with its reference group in the region, else with the comparison regions
+            where = regio or ctx.region
+            bench = figures.benchmark_rows(everywhere, per="groep", region=where, group=groepen[0],
+                                           comparison_regions=ctx.comparison_regions)
+            if not bench.empty and set(bench["regio"]) != {where}:
+                per, regios = "regio", [where]
         if per == "groep":
             where = regio or ctx.region
-            keys = groepen or sorted(indicators.select(self.obs, indicator=indicator, regio=where)["groep"].unique())
-            rows = self._figure_rows(indicator, "groep", keys, {"regio": where})
+            rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
+            rows = self._figure_rows(rows, "groep")
+            bench = pd.DataFrame() if groepen is None or len(groepen) != 1 else figures.benchmark_rows(
+                everywhere, per="groep", region=where, group=groepen[0], comparison_regions=ctx.comparison_regions)
             label_where = where
         else:
             groep = (groepen or ["totaal"])[0]
-            keys = regios or [ctx.region, *ctx.comparison_regions]
-            rows = self._figure_rows(indicator, "regio", keys, {"groep": groep})
+            keys = regios or [ctx.region]
+            rows = self._figure_rows(indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=keys),
+                                     "regio")
+            bench = figures.benchmark_rows(everywhere, per="regio", region=keys[0], group=groep,
+                                           comparison_regions=[r for r in ctx.comparison_regions if r not in keys])
             label_where = self.cat.group(groep)
         if rows.empty:
             return self._missing(indicator)
-        eenheid = self.cat.unit(indicator)
-        trend = self._trend_lines(rows, per)
-        doel = self._target(indicator)
-        title = titel or text.title(self.cat.label(indicator), label_where, _span(rows))
-        n_trends = 0 if trend is None else trend[per].nunique()
-        guidance = text.figure_guidance("lijn", per=per, eenheid=eenheid, series=rows[per].nunique(),
-                                        trends=n_trends, bands=plots.draws_trend_bands(n_trends), doel=doel,
-                                        zero_based=eenheid in plots.ZERO_BASED_UNITS,
-                                        breaks=bool(rows.groupby(per)["reeks"].nunique().max() > 1))
-        alt = text.describe_lines(self.cat.label(indicator), rows, per, self.cat.series_labels())
-        name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower()
-        drawn = rows[[per, "jaar", "waarde", "reeks", "status"]].reset_index(drop=True)
-        return self._save_figure(plots.series_figure, drawn, rows, name=name, indicator=indicator, kind="lijn",
-                                 title=title, guidance=guidance, alt=alt, in_note=nota, hue=per,
-                                 labels=self.cat.series_labels(), eenheid=eenheid, trend=trend, doel=doel)
+        shown = rows if bench.empty else pd.concat([rows, bench])
+        title = titel or text.title(self.cat.label(indicator), label_where, _span(shown))
+        name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower().replace(" ", "_")
+        return self._plot(rows, indicator=indicator, per=per, name=name, title=title, in_note=nota, benchmarks=bench)
 
     def vergelijking(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
                      groepen: list[str] | None = None, regio: str | None = None, niveau: str | None = None,
                      titel: str | None = None, naam: str | None = None, nota: bool = True):
-        """Bar figure: the newest value per region (or per group in one region), each from its own reeks.
+        """The newest value per region (or per group in one region), each from its own reeks.
 
         ``per='regio'`` compares the region with the comparison regions, or with ``niveau='wijk'`` the wijken
-        of the region (``regio``, default the theme's region). A region without the newest year is shown with
-        its own newest year, and the label says which year. :meth:`kernboodschap` uses the same values.
+        of the region. A region without the newest year is shown with its own newest year, and the label says
+        which year; :meth:`kernboodschap` uses the same values.
         """
         ctx = self.context
         where = regio or ctx.region
@@ -340,57 +382,40 @@ class Thema(_Notebook):
             regions = ([where, *self.cat.parts_of(where, niveau)] if niveau else [ctx.region, *ctx.comparison_regions])
             rows = indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=regions)
         else:
-            rows = indicators.select(self.obs, indicator=indicator, regio=where, groep=groepen)
+            rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
         latest = series.latest(rows, per, self.grades)
         if latest.empty:
             return self._missing(indicator)
-        eenheid = self.cat.unit(indicator)
         newest = int(latest["jaar"].max())
-        labels = {key: (name if int(year) == newest else f"{name} ({int(year)})")
-                  for key, year, name in zip(latest[per], latest["jaar"],
-                                             latest[per].map(lambda k: self.cat.series_labels().get(k, k)))}
+        if per == "regio":  # each region with its own newest year, named in the label when older
+            latest = latest.assign(regio=[r if int(y) == newest else f"{self.cat.region(r)} ({int(y)})"
+                                          for r, y in zip(latest["regio"], latest["jaar"])], jaar=newest)
+        else:
+            latest = latest.assign(jaar=newest)
         what = self.cat.group(groep) if per == "regio" else where
         title = titel or text.title(self.cat.label(indicator), what, str(newest))
         name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
-        if eenheid == "rang":
-            guidance = text.figure_guidance("rang", per=per, eenheid=eenheid)
-            drawn = latest[[per, "waarde"]].reset_index(drop=True)
-            return self._save_figure(plots.rank_figure, drawn, latest, name=name, indicator=indicator, kind="rangorde",
-                                     title=title, guidance=guidance, alt=text.describe_bars(title, latest, per, labels, eenheid),
-                                     in_note=nota, category=per, labels=labels)
-        guidance = text.figure_guidance("staaf", per=per, eenheid=eenheid, series=latest[per].nunique(),
-                                        jaar=newest, sources=len(self.cat.origins(latest)))
-        drawn = latest[[per, "waarde"]].reset_index(drop=True)
-        return self._save_figure(plots.bar_figure, drawn, latest, name=name, indicator=indicator, kind="staaf",
-                                 title=title, guidance=guidance, alt=text.describe_bars(title, latest, per, labels, eenheid),
-                                 in_note=nota, category=per, labels=labels, eenheid=eenheid)
+        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota)
 
     def alle_figuren(self) -> list:
         """A figure for every indicator of the theme not shown yet, in the form its data allow.
 
-        Ranks as a ranking; several groups in a region, or one group in several regions, as lines when a
-        series has more than one year and as bars otherwise. New indicators in ``data/raw`` thus appear
-        without editing the notebook; they stay out of the Word note.
+        Several groups in the region, or the region with its comparison regions when the indicator has one
+        group; the rules of :mod:`analyse.figures` pick lines, bars, a tile or a ranking table. New
+        indicators in ``data/raw`` thus appear without editing the notebook; they stay out of the Word note.
         """
-        shown = {f.indicator for f in self.out.figures}
+        shown = {f.indicator for f in self.out.figures} | {t.name for t in self.out.tables}
         made = []
         for indicator in sorted(set(self.obs["indicator"]) - shown):
             rows = series.active(self.obs[self.obs["indicator"] == indicator])
             own = rows[rows["regio"] == self.context.region]
             regio = self.context.region if not own.empty else sorted(rows["regio"].unique())[0]
             own = rows[rows["regio"] == regio]
-            several_years = own.groupby("groep")["jaar"].nunique().max() > 1
-            if self.cat.unit(indicator) == "rang":
-                made.append(self.vergelijking(indicator, per="groep", regio=regio, nota=False))
-            elif own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
-                made.append(self.figuur(indicator, per="groep", regio=regio, nota=False) if several_years
-                            else self.vergelijking(indicator, per="groep", regio=regio, nota=False))
+            if own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
+                made.append(self.figuur(indicator, per="groep", regio=regio, nota=False))
             else:
-                groep = own["groep"].iloc[0]
-                one_group = rows[rows["groep"] == groep]
-                made.append(self.figuur(indicator, per="regio", groepen=[groep], nota=False)
-                            if one_group.groupby("regio")["jaar"].nunique().max() > 1
-                            else self.vergelijking(indicator, groep=groep, nota=False))
+                made.append(self.figuur(indicator, per="regio", groepen=[own["groep"].iloc[0]], regios=[regio],
+                                        nota=False))
         return made
 
     # ------------------------------------------------------------------ groups
