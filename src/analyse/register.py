@@ -70,14 +70,6 @@ def _year(value) -> int | None:
     return int(value) if str(value).strip().isdigit() else None
 
 
-def _prepared(obs: pd.DataFrame) -> pd.DataFrame:
-    """Observations with a ``reeks`` (the bron where none is given), as :mod:`analyse.series` expects."""
-    if "reeks" not in obs.columns:
-        return obs.assign(reeks=obs["bron"])
-    empty = obs["reeks"].isna() | (obs["reeks"].astype(str).str.strip() == "")
-    return obs.assign(reeks=obs["reeks"].where(~empty, obs["bron"])) if empty.any() else obs
-
-
 def _at(obs: pd.DataFrame, indicator: str, regio: str, groep: str, jaar: int) -> pd.DataFrame:
     return obs[(obs["indicator"] == indicator) & (obs["regio"] == regio) & (obs["groep"] == groep)
                & (obs["jaar"] == jaar)]
@@ -260,7 +252,7 @@ def _extreme_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
 
 def recompute_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | None = None) -> Finding:
     """What the data say about one statement (see :class:`Finding`); ``value`` None when they say nothing."""
-    obs = _prepared(obs)
+    obs = series.with_reeks(obs)
     kind = claim["berekening"]
     if kind in ("hoogste", "laagste"):
         return _extreme_finding(claim, obs, grades)
