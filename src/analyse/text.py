@@ -722,5 +722,6 @@ def small_group_warning(label: str, group_label: str, regio: str, number, kind: 
     """
     words = {"teller": "teller", "noemer": "noemer", "n": "respondenten", "aantal": "aantal personen"}
     shown = (f"minder dan {small_count}" if number < small_count else format_number(number, 0))
-    return (f"{label} ({group_label}, {regio}) rust op weinig waarnemingen ({words[kind]}: {shown}): "
+    return (f"Het cijfer voor {label[0].lower() + label[1:] if label[1:2].islower() else label} ({group_label}, "
+            f"{regio}) rust op weinig waarnemingen ({words[kind]}: {shown}): "
             "verschillen tussen jaren of groepen kunnen toeval zijn.")
