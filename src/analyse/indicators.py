@@ -126,7 +126,8 @@ def small_groups(obs: pd.DataFrame, threshold: int = SMALL_COUNT,
     persons = set(person_indicators)
     candidates = []
     for column in ("teller", "noemer", "n"):
-        values = pd.to_numeric(obs[column], errors="coerce") if column in obs.columns else pd.Series(float("nan"), index=obs.index)
+        values = (pd.to_numeric(obs[column], errors="coerce") if column in obs.columns
+                  else pd.Series(float("nan"), index=obs.index))
         candidates.append((column, values.where(values < threshold)))
     counts = pd.to_numeric(obs["waarde"], errors="coerce").where(
         (obs["eenheid"] == "aantal") & obs["indicator"].isin(persons))

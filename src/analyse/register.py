@@ -306,8 +306,8 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | No
         elif finding.evidence == "andere_bron":
             matches = abs(finding.value - float(expected)) <= finding.tolerance + 1e-9
             status = "klopt" if matches else "wijkt_af"
-            explanation = text.claim_other_source(finding.sources[0], finding.reeks, finding.value, float(expected), finding.tolerance,
-                                                  matches, finding.others)
+            explanation = text.claim_other_source(finding.sources[0], finding.reeks, finding.value, float(expected),
+                                                  finding.tolerance, matches, finding.others)
         else:
             matches = abs(round_half_up(finding.value, decimals) - float(expected)) < 1e-9
             status = "klopt" if matches else "wijkt_af"
