@@ -725,3 +725,5 @@ def small_group_warning(label: str, group_label: str, regio: str, number, kind: 
     return (f"Het cijfer voor {label[0].lower() + label[1:] if label[1:2].islower() else label} ({group_label}, "
             f"{regio}) rust op weinig waarnemingen ({words[kind]}: {shown}): "
             "verschillen tussen jaren of groepen kunnen toeval zijn.")
+
+# ============================================================================ end of honest checks (issue 14)
