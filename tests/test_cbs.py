@@ -14,13 +14,16 @@ import pytest
 import requests
 
 from analyse import cbs
-from analyse.data import UNITS
+from analyse.schema import UNITS
 
 FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
 MAPPINGS = Path(cbs.__file__).with_name("cbs_mappings")
 REPO_RAW = Path(__file__).parents[1] / "data" / "raw"
-COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "periode", "teller", "noemer",
-           "vindplaats", "opmerking"]
+COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "reeks", "status", "periode",
+           "teller", "noemer", "vindplaats", "opmerking"]
+OLD_COLUMNS = [c for c in COLUMNS if c not in ("reeks", "status")]   # files written before data contract v2
+# herkomstland groups (data contract v2) that groepen.csv does not list yet; the lead adds them at the merge
+REEKS_37713 = {"inwoners": "cbs_bevolking", "aantal_herkomst": "cbs_bevolking_migratieachtergrond"}
 VINDPLAATS = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/37713/table"
 BRONNEN = ("bron,naam,uitgever,datum,adres,licentie\n"
            f"cbs_statline_37713,CBS StatLine 37713,Centraal Bureau voor de Statistiek,,{VINDPLAATS},CC BY 4.0\n")
@@ -33,13 +36,13 @@ REGIOS = ("regio,code,niveau,label,opmerking\n"
 class FakeCbs:
     """Stands in for the cbsodata module: serves the constructed fixture and records the calls.
 
-    Like the CBS server it honours the period part of the filter (records whose ``Perioden`` key is not in
-    the filter are left out); other dimensions are not filtered.
+    Like the CBS server it honours the filter: a record is returned only when, for every dimension named in
+    the filter, the record's key (recovered from its title through the metadata) is one of the keys asked for.
     """
 
-    def __init__(self, records=None, metadata=None, error=None, fail_on="get_meta"):
-        self.records = records if records is not None else _fixture("37713_records.json")
-        self.metadata = metadata if metadata is not None else _fixture("37713_metadata.json")
+    def __init__(self, records=None, metadata=None, error=None, fail_on="get_meta", table="37713"):
+        self.records = records if records is not None else _fixture(f"{table}_records.json")
+        self.metadata = metadata if metadata is not None else _fixture(f"{table}_metadata.json")
         self.error, self.fail_on = error, fail_on
         self.calls = []
 
@@ -55,7 +58,16 @@ class FakeCbs:
         self.calls.append(("get_data", table_id, filters, select))
         if self.error is not None and self.fail_on == "get_data":
             raise self.error
-        return [copy.deepcopy(r) for r in self.records if f"Perioden eq '{r['Perioden']}JJ00'" in filters]
+        return [copy.deepcopy(r) for r in self.records if self._asked_for(r, filters)]
+
+    def _asked_for(self, record, filters):
+        for dim, value in record.items():
+            if dim == "DataProperties" or dim not in self.metadata or f"{dim} eq " not in filters:
+                continue   # a topic, or a dimension the filter leaves open
+            keys = [e["Key"] for e in self.metadata[dim] if e["Title"] == value] or [value]
+            if not any(f"{dim} eq '{key}'" in filters for key in keys):
+                return False
+        return True
 
 
 def _fixture(name):
@@ -82,10 +94,11 @@ def _snapshot(folder):
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _row(indicator, groep, jaar, waarde, opmerking=""):
+def _row(indicator, groep, jaar, waarde, opmerking="", *, status=""):
     return {"indicator": indicator, "regio": "Maassluis", "groep": groep, "jaar": str(jaar), "waarde": str(waarde),
-            "eenheid": "aantal", "bron": "cbs_statline_37713", "periode": f"1 januari {jaar}", "teller": "",
-            "noemer": "", "vindplaats": VINDPLAATS, "opmerking": opmerking}
+            "eenheid": "aantal", "bron": "cbs_statline_37713", "reeks": REEKS_37713[indicator], "status": status,
+            "periode": f"1 januari {jaar}", "teller": "", "noemer": "", "vindplaats": VINDPLAATS,
+            "opmerking": opmerking}
 
 
 # --------------------------------------------------------------------------- mapping
@@ -144,13 +157,31 @@ def test_every_mapping_uses_known_groups_and_units():
     with (REPO_RAW / "groepen.csv").open(encoding="utf-8") as handle:
         groepen = {row["groep"] for row in csv.DictReader(handle)}
     files = sorted(MAPPINGS.glob("*.toml"))
-    assert files
+    assert {path.stem for path in files} >= {"37713", "85458NED"}
     for path in files:
         spec = tomllib.loads(path.read_text(encoding="utf-8"))
         for series in spec["series"]:
             assert series["groep"] in groepen, (path.name, series)
             assert series["eenheid"] in UNITS, (path.name, series)
-        assert cbs.load_mapping(path.stem).series
+        assert all(series.reeks for series in cbs.load_mapping(path.stem).series)
+
+
+def test_origin_classifications_never_share_a_reeks():
+    """A reeks holds groups of one CBS classification: migratieachtergrond (37713) or herkomstland (85458NED,
+    codes herkomst_*); only the total is the same statistic in both tables."""
+    groups: dict[str, set[str]] = {}
+    for path in sorted(MAPPINGS.glob("*.toml")):
+        for series in cbs.load_mapping(path.stem).series:
+            groups.setdefault(series.reeks, set()).add(series.groep)
+    assert groups["cbs_bevolking"] == {"totaal"}
+    for reeks, members in groups.items():
+        origin = members - {"totaal"}
+        assert all(g.startswith("herkomst_") for g in origin) or not any(g.startswith("herkomst_") for g in origin), \
+            (reeks, members)
+    assert groups["cbs_bevolking_herkomstland"] == {
+        "herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa", "herkomst_marokko", "herkomst_turkije",
+        "herkomst_suriname", "herkomst_nederlandse_cariben", "herkomst_indonesie"}
+    assert groups["cbs_bevolking_migratieachtergrond"] == {"nederlands", "westers", "niet_westers"}
 
 
 # --------------------------------------------------------------------------- raw response
@@ -166,7 +197,7 @@ def test_raw_response_saved_with_metadata(raw_dir):
     assert saved["retrieved_at"].endswith("Z") and start <= retrieved <= end
     assert result.raw_path == raw_dir / "cbs" / f"37713_{retrieved.date().isoformat()}.json"
     (_, _, filters, select), = [c for c in fake.calls if c[0] == "get_data"]
-    assert saved["table"] == "37713"
+    assert saved["table"] == "37713" and saved["mapping"] == "src/analyse/cbs_mappings/37713.toml"
     assert saved["query"] == {"call": "cbsodata.get_data", "filters": filters, "select": select}
     assert saved["cbsodata_version"] == cbsodata.__version__
     assert saved["records"] == _fixture("37713_records.json")
@@ -201,7 +232,7 @@ def test_merge_replaces_keeps_and_reports(raw_dir):
     result = cbs.fetch_cbs("37713", ["GM0556"], (2017, 2018), raw_dir, client=FakeCbs())
 
     assert (result.rows, result.added, result.changed, result.unchanged, result.kept) == (3, 1, 1, 1, 1)
-    assert result.changes == ("inwoners / Maassluis / totaal / 2017: 1 -> 32450",)
+    assert result.changes == ("inwoners / Maassluis / totaal / 2017 / cbs_bevolking: 1 -> 32450",)
     rows = _read_csv(target)
     assert [(r["indicator"], r["groep"], r["jaar"], r["waarde"]) for r in rows] == [
         ("aantal_herkomst", "nederlands", "2017", "23712"),
@@ -230,11 +261,14 @@ def test_missing_bron_gives_line_to_add_without_writing_bronnen(raw_dir):
 
     assert (raw_dir / "bronnen.csv").read_text(encoding="utf-8") == "bron,naam,uitgever,datum,adres,licentie\n"
     assert "cbs_statline_37713" in result.bron_message and "ontbreekt" in result.bron_message
-    line = result.bron_message.split("voeg deze regel toe: ", 1)[1]
+    assert "\n" not in result.bron_message
+    header, line = result.bron_message.split("voeg deze regel toe onder de kopregel ", 1)[1].split(": ", 1)
+    assert header == "bron,naam,uitgever,datum,adres,licentie,producent,soort"
     fields = next(csv.reader([line]))
+    assert len(fields) == 8
     assert fields[0] == "cbs_statline_37713"
     assert fields[1] == "CBS StatLine 37713: Bevolking; leeftijd, herkomstgroepering, geslacht en regio, 1 januari"
-    assert fields[4:] == [VINDPLAATS, "CC BY 4.0"]
+    assert fields[4:] == [VINDPLAATS, "CC BY 4.0", "CBS", "primair"]
     assert result.bron_message in result.summary()
 
 
@@ -326,17 +360,17 @@ def test_parse_jaren_rejects_reversed_range():
 
 # --------------------------------------------------------------------------- the real cbsodata client
 
-def test_default_client_is_cbsodata_and_keys_are_recovered_from_titles(raw_dir, monkeypatch):
-    """Runs the real ``cbsodata.get_data``/``get_meta`` against a fake HTTP layer (no network).
+def _serve_over_http(monkeypatch, table, records=None):
+    """Serve the constructed fixture of ``table`` to the real cbsodata through a fake HTTP layer (no network).
 
-    The server side serves keys (``'GM0556  '``, ``'2018JJ00'``); cbsodata turns them into titles, and the
-    observation rows must come out the same as with the fake client.
+    The server side serves keys (``'GM0556  '``, ``'2018JJ00'``); cbsodata turns them into titles. Returns the
+    list of (metadata name, query) requested.
     """
-    metadata = _fixture("37713_metadata.json")
+    metadata = _fixture(f"{table}_metadata.json")
     to_key = {dim: {e["Title"]: e["Key"] for e in entries} for dim, entries in metadata.items()
               if dim != "DataProperties"}
     served = [{dim: to_key[dim][value] if dim in to_key else value for dim, value in record.items()}
-              for record in _fixture("37713_records.json")]
+              for record in (records if records is not None else _fixture(f"{table}_records.json"))]
     tables = {**metadata, "TypedDataSet": served, "UntypedDataSet": [], "TableInfos": []}
     requested = []
 
@@ -344,12 +378,18 @@ def test_default_client_is_cbsodata_and_keys_are_recovered_from_titles(raw_dir, 
         url = requests.utils.urlparse(prepared.url)
         name = url.path.rstrip("/").rsplit("/", 1)[1]
         requested.append((name, requests.utils.unquote(url.query)))
-        value = [{"name": n, "url": n} for n in tables] if name == "37713" else tables[name]
+        value = [{"name": n, "url": n} for n in tables] if name == table else tables[name]
         response = requests.Response()
         response.status_code, response._content = 200, json.dumps({"value": value}).encode()
         return response
 
     monkeypatch.setattr(requests.Session, "send", send)
+    return requested
+
+
+def test_default_client_is_cbsodata_and_keys_are_recovered_from_titles(raw_dir, monkeypatch):
+    """The observation rows must come out the same as with the fake client."""
+    requested = _serve_over_http(monkeypatch, "37713")
     cbs.fetch_cbs("37713", ["GM0556"], (2009, 2018), raw_dir)
 
     data_query = next(query for name, query in requested if name == "TypedDataSet")
@@ -361,3 +401,288 @@ def test_default_client_is_cbsodata_and_keys_are_recovered_from_titles(raw_dir, 
         ("inwoners", "Maassluis", "totaal", "2017", "32450"),
         ("inwoners", "Maassluis", "totaal", "2018", "32518"),
     ]
+
+
+def test_default_client_recovers_a_provisional_period_of_85458(raw_dir, monkeypatch):
+    """cbsodata gives the provisional period as its title '2024*'; the row is 2024 with status voorlopig."""
+    records = [r for r in _fixture("85458NED_records.json") if r["Geboorteland"] == "Totaal"]
+    _serve_over_http(monkeypatch, "85458NED", records)
+    cbs.fetch_cbs("85458NED", ["GM0556"], (2022, 2024), raw_dir)
+
+    rows = _read_csv(raw_dir / "cbs_85458NED.csv")
+    assert len(rows) == 27
+    totals = {r["jaar"]: (r["waarde"], r["status"]) for r in rows if r["indicator"] == "inwoners"}
+    assert totals == {"2022": ("1000", ""), "2023": ("1010", ""), "2024": ("1020", "voorlopig")}
+
+
+def test_cell_outside_the_request_is_refused_and_nothing_written(raw_dir, monkeypatch):
+    """This fake server ignores the filter and also serves cells by place of birth: they cannot be mapped
+    back to a requested key, so the fetch refuses before writing the raw response or the csv."""
+    _serve_over_http(monkeypatch, "85458NED")
+    before = _snapshot(raw_dir)
+    with pytest.raises(cbs.FetchError, match="onverwachte waarde 'Nederland' in dimensie Geboorteland"):
+        cbs.fetch_cbs("85458NED", ["GM0556"], (2022, 2024), raw_dir)
+    assert _snapshot(raw_dir) == before and not (raw_dir / "cbs").exists()
+
+
+# --------------------------------------------------------------------------- 85458NED (herkomstland, from 2022)
+
+VINDPLAATS_85458 = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/85458NED/table"
+HERKOMST = ["herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa", "herkomst_marokko",
+            "herkomst_turkije", "herkomst_suriname", "herkomst_nederlandse_cariben", "herkomst_indonesie"]
+
+
+def _fake_85458(**kwargs):
+    return FakeCbs(table="85458NED", **kwargs)
+
+
+def test_85458_mapping_produces_rows_with_reeks_and_provisional_status(raw_dir):
+    fake = _fake_85458()
+    result = cbs.fetch_cbs("85458NED", ["GM0556"], (2022, 2024), raw_dir, client=fake)
+
+    rows = _read_csv(raw_dir / "cbs_85458NED.csv")
+    assert (result.rows, result.added, result.skipped) == (27, 27, 0)
+    by_key = {(r["indicator"], r["groep"], r["jaar"]): r for r in rows}
+    assert len(by_key) == 27
+    assert {g for (i, g, _) in by_key if i == "aantal_herkomst"} == set(HERKOMST)
+    # constructed placeholder values from tests/fixtures/cbs/85458NED_records.json, not CBS figures
+    assert [by_key[("inwoners", "totaal", str(j))]["waarde"] for j in (2022, 2023, 2024)] == ["1000", "1010", "1020"]
+    assert by_key[("aantal_herkomst", "herkomst_europa", "2023")]["waarde"] == "102"
+    assert by_key[("aantal_herkomst", "herkomst_indonesie", "2022")]["waarde"] == "10"
+    for (indicator, groep, jaar), row in by_key.items():
+        assert row["reeks"] == ("cbs_bevolking" if indicator == "inwoners" else "cbs_bevolking_herkomstland")
+        assert row["status"] == ("voorlopig" if jaar == "2024" else "")
+        assert (row["bron"], row["regio"], row["eenheid"]) == ("cbs_statline_85458NED", "Maassluis", "aantal")
+        assert row["periode"] == f"1 januari {jaar}" and row["vindplaats"] == VINDPLAATS_85458
+        assert ("voorlopig cijfer (CBS-periode 2024*)" in row["opmerking"]) == (jaar == "2024")
+    assert by_key[("aantal_herkomst", "herkomst_europa", "2022")]["opmerking"].startswith(
+        "CBS 85458NED: Bevolking, Europa (exclusief Nederland); opgehaald op ")
+
+    (_, _, filters, select), = [c for c in fake.calls if c[0] == "get_data"]
+    assert "(Geboorteland eq 'T001638')" in filters.split(" and ")
+    assert "(Perioden eq '2022JJ00' or Perioden eq '2023JJ00' or Perioden eq '2024JJ00')" in filters
+    assert sorted(select) == sorted(["RegioS", "Perioden", "Geslacht", "Leeftijd", "Geboorteland", "Herkomstland",
+                                     "Bevolking_1"])
+    assert "Bron cbs_statline_85458NED ontbreekt" in result.summary()
+
+
+def test_provisional_figure_made_final_is_reported_as_a_change(raw_dir):
+    cbs.fetch_cbs("85458NED", ["GM0556"], (2024, 2024), raw_dir, client=_fake_85458())
+    metadata = _fixture("85458NED_metadata.json")
+    metadata["Perioden"] = [{**e, "Title": e["Title"].rstrip("*")} for e in metadata["Perioden"]]
+    records = [{**r, "Perioden": r["Perioden"].rstrip("*")} for r in _fixture("85458NED_records.json")]
+    result = cbs.fetch_cbs("85458NED", ["GM0556"], (2024, 2024), raw_dir,
+                           client=_fake_85458(metadata=metadata, records=records))
+
+    assert (result.rows, result.added, result.changed, result.unchanged) == (9, 0, 9, 0)
+    assert "inwoners / Maassluis / totaal / 2024 / cbs_bevolking: 1020 (voorlopig) -> 1020" in result.changes
+    assert {row["status"] for row in _read_csv(raw_dir / "cbs_85458NED.csv")} == {""}
+
+
+def test_85458_missing_key_is_refused_naming_table_dimension_key_and_mapping(raw_dir):
+    metadata = _fixture("85458NED_metadata.json")
+    metadata["Herkomstland"] = [e for e in metadata["Herkomstland"] if e["Key"] != "H008632"]
+    fake = _fake_85458(metadata=metadata)
+    before = _snapshot(raw_dir)
+    with pytest.raises(cbs.FetchError) as caught:
+        cbs.fetch_cbs("85458NED", ["GM0556"], None, raw_dir, client=fake)
+    assert str(caught.value) == (
+        "Tabel 85458NED kent H008632 niet in dimensie Herkomstland; controleer "
+        "src/analyse/cbs_mappings/85458NED.toml tegen cbsodata.get_meta('85458NED', 'Herkomstland'); "
+        "niets geschreven.")
+    assert _snapshot(raw_dir) == before
+    assert not [c for c in fake.calls if c[0] == "get_data"]
+
+
+def _own_mapping(tmp_path, monkeypatch, tabel, text):
+    folder = tmp_path / "mappings"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{tabel}.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(cbs, "MAPPING_FOLDER", folder)
+    return folder / f"{tabel}.toml"
+
+
+def test_table_dimension_left_open_by_the_mapping_is_refused(raw_dir, tmp_path, monkeypatch):
+    """Without Geboorteland fixed, every place of birth would give a cell for the same observation."""
+    text = (MAPPINGS / "85458NED.toml").read_text(encoding="utf-8").replace('Geboorteland = "T001638"\n', "")
+    path = _own_mapping(tmp_path, monkeypatch, "85458NED", text)
+    fake = _fake_85458()
+    before = _snapshot(raw_dir)
+    with pytest.raises(cbs.FetchError) as caught:
+        cbs.fetch_cbs("85458NED", ["GM0556"], None, raw_dir, client=fake)
+    assert str(caught.value) == (
+        f"Tabel 85458NED heeft dimensie Geboorteland, die {path} niet vastlegt; zet die in [fixed] (meestal het "
+        f"totaal), anders vallen CBS-cellen samen.")
+    assert _snapshot(raw_dir) == before
+    assert not [c for c in fake.calls if c[0] == "get_data"]
+
+
+MINIMAL = '''
+title = "Test"
+region_dimension = "RegioS"
+period_dimension = "Perioden"
+period_kind = "JJ00"
+period_label = "1 januari {jaar}"
+'''
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[fixed]\nGeslacht = "T001038"\n'
+     '[[series]]\ncolumn = "Bevolking_1"\nwhere = { Herkomstland = "T001040" }\nindicator = "inwoners"\n'
+     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n'
+     '[[series]]\ncolumn = "Bevolking_1"\nindicator = "aantal_herkomst"\ngroep = "herkomst_europa"\n'
+     'eenheid = "aantal"\nreeks = "r"\n',
+     r"\[\[series\]\] 2 \(aantal_herkomst/herkomst_europa\) legt dimensie Herkomstland niet vast \(andere series "
+     r"wel\); zet die in where of in \[fixed\], anders vallen CBS-cellen samen\."),
+    ('[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n',
+     r"\[\[series\]\] 1 \(inwoners/totaal\) heeft geen geldige reeks"),
+    ('[fixed]\nGeslacht = "T001038"\n'
+     '[[series]]\ncolumn = "Bevolking_1"\nwhere = { Geslacht = "3000" }\nindicator = "inwoners"\n'
+     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n',
+     r"zet Geslacht in where, terwijl \[fixed\] die dimensie al vastlegt"),
+    ('[[series]]\ncolumn = "Bevolking_1"\nwhere = { RegioS = "GM0556" }\nindicator = "inwoners"\n'
+     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n',
+     r"RegioS is de regio- of periodedimensie"),
+    ('reeks = "r"\n'
+     '[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n'
+     '[[series]]\ncolumn = "Bevolking_2"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n',
+     r"\[\[series\]\] 1 en 2 leveren allebei inwoners/totaal in reeks r"),
+    ('[fixed]\nLeeftijd = 10000\n'
+     '[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n'
+     'reeks = "r"\n',
+     r"sleutel 10000 van dimensie Leeftijd moet tekst zijn"),
+    ('[dimensions]\nHerkomst = ["Migratieachtergrond", "Herkomstgroepering"]\n'
+     '[[series]]\ncolumn = "Bevolking_1"\nwhere = { Migratieachtergrond = "T001040" }\nindicator = "inwoners"\n'
+     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n',
+     r"\[dimensions\] noemt Herkomst, maar"),
+])
+def test_mapping_that_could_let_cells_collide_is_refused_on_load(raw_dir, tmp_path, monkeypatch, body, message):
+    _own_mapping(tmp_path, monkeypatch, "12345", MINIMAL + body)
+    fake = FakeCbs()
+    with pytest.raises(cbs.FetchError, match=message):
+        cbs.fetch_cbs("12345", ["GM0556"], None, raw_dir, client=fake)
+    assert fake.calls == []
+
+
+def test_table_level_reeks_is_the_default(tmp_path, monkeypatch):
+    _own_mapping(tmp_path, monkeypatch, "12345", MINIMAL + (
+        'reeks = "standaard"\n'
+        '[[series]]\ncolumn = "Bevolking_1"\nwhere = { H = "1" }\nindicator = "inwoners"\ngroep = "totaal"\n'
+        'eenheid = "aantal"\nreeks = "eigen"\n'
+        '[[series]]\ncolumn = "Bevolking_1"\nwhere = { H = "2" }\nindicator = "aantal_herkomst"\n'
+        'groep = "herkomst_europa"\neenheid = "aantal"\n'))
+    assert [s.reeks for s in cbs.load_mapping("12345").series] == ["eigen", "standaard"]
+
+
+# --------------------------------------------------------------------------- dimension alternatives (37713)
+
+def _as_herkomstgroepering(metadata, records):
+    """The 37713 fixture as CBS's older metadata named it: dimension Herkomstgroepering."""
+    metadata = copy.deepcopy(metadata)
+    for prop in metadata["DataProperties"]:
+        if prop["Key"] == "Migratieachtergrond":
+            prop["Key"] = prop["Title"] = "Herkomstgroepering"
+    metadata["Herkomstgroepering"] = metadata.pop("Migratieachtergrond")
+    records = [{("Herkomstgroepering" if k == "Migratieachtergrond" else k): v for k, v in r.items()}
+               for r in records]
+    return metadata, records
+
+
+def test_37713_with_older_dimension_name_herkomstgroepering(raw_dir):
+    metadata, records = _as_herkomstgroepering(_fixture("37713_metadata.json"), _fixture("37713_records.json"))
+    fake = FakeCbs(metadata=metadata, records=records)
+    cbs.fetch_cbs("37713", ["GM0556"], (2009, 2018), raw_dir, client=fake)
+
+    (_, _, filters, select), = [c for c in fake.calls if c[0] == "get_data"]
+    assert ("(Herkomstgroepering eq 'T001040' or Herkomstgroepering eq '1012600' or "
+            "Herkomstgroepering eq '2012655' or Herkomstgroepering eq '2012657')") in filters
+    assert "Migratieachtergrond" not in filters and "Herkomstgroepering" in select
+    rows = _read_csv(raw_dir / "cbs_37713.csv")
+    assert [(r["indicator"], r["groep"], r["jaar"], r["waarde"], r["reeks"]) for r in rows] == [
+        ("aantal_herkomst", "nederlands", "2017", "23712", "cbs_bevolking_migratieachtergrond"),
+        ("inwoners", "totaal", "2009", "31390", "cbs_bevolking"),
+        ("inwoners", "totaal", "2017", "32450", "cbs_bevolking"),
+        ("inwoners", "totaal", "2018", "32518", "cbs_bevolking"),
+    ]
+
+
+def test_37713_without_either_dimension_name_is_refused(raw_dir):
+    metadata = _fixture("37713_metadata.json")
+    metadata["DataProperties"] = [p for p in metadata["DataProperties"] if p["Key"] != "Migratieachtergrond"]
+    before = _snapshot(raw_dir)
+    with pytest.raises(cbs.FetchError) as caught:
+        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(metadata=metadata))
+    assert str(caught.value) == (
+        "Tabel 37713 kent geen dimensie Migratieachtergrond of Herkomstgroepering; controleer "
+        "src/analyse/cbs_mappings/37713.toml tegen cbsodata.get_meta('37713', 'DataProperties').")
+    assert _snapshot(raw_dir) == before
+
+
+def test_37713_with_both_dimension_names_is_refused(raw_dir):
+    metadata = _fixture("37713_metadata.json")
+    metadata["DataProperties"].append({"Type": "Dimension", "Key": "Herkomstgroepering", "Title": "Herkomst"})
+    with pytest.raises(cbs.FetchError, match="kent zowel dimensie Migratieachtergrond als Herkomstgroepering"):
+        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(metadata=metadata))
+
+
+# --------------------------------------------------------------------------- old observation file
+
+def test_old_format_file_is_merged_by_adding_reeks_and_status(raw_dir):
+    target = raw_dir / "cbs_37713.csv"
+    old = [_row("inwoners", "totaal", 2009, 31390, "opgehaald op 2019-03-01."),
+           _row("inwoners", "totaal", 2017, 32450, "opgehaald op 2019-03-01."),
+           # a group this mapping does not produce keeps an empty reeks (the bron is its reeks)
+           {**_row("aantal_herkomst", "nederlands", 2016, 1, "testwaarde"), "groep": "migratieachtergrond"}]
+    with target.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=OLD_COLUMNS, lineterminator="\n", extrasaction="ignore")
+        writer.writeheader()
+        writer.writerows(old)
+
+    result = cbs.fetch_cbs("37713", ["GM0556"], (2017, 2018), raw_dir, client=FakeCbs())
+
+    assert (result.rows, result.added, result.changed, result.unchanged, result.kept) == (3, 2, 0, 1, 2)
+    assert result.upgraded == 3
+    assert ("Bestaand bestand had nog geen kolommen reeks en status: toegevoegd aan 3 rij(en), reeks volgens "
+            "src/analyse/cbs_mappings/37713.toml.") in result.summary()
+    rows = _read_csv(target)   # checks the new column set
+    assert [(r["indicator"], r["groep"], r["jaar"], r["reeks"], r["status"]) for r in rows] == [
+        ("aantal_herkomst", "migratieachtergrond", "2016", "", ""),
+        ("aantal_herkomst", "nederlands", "2017", "cbs_bevolking_migratieachtergrond", ""),
+        ("inwoners", "totaal", "2009", "cbs_bevolking", ""),
+        ("inwoners", "totaal", "2017", "cbs_bevolking", ""),
+        ("inwoners", "totaal", "2018", "cbs_bevolking", ""),
+    ]
+    assert rows[2]["opmerking"] == "opgehaald op 2019-03-01."
+
+
+# --------------------------------------------------------------------------- region codes
+
+def test_wijk_code_listed_in_regios_is_fetched(raw_dir):
+    with (raw_dir / "regios.csv").open("a", encoding="utf-8") as handle:
+        handle.write("Sluispolder,WK055601,wijk,Sluispolder (Maassluis),\n")
+    metadata = _fixture("85458NED_metadata.json")
+    metadata["RegioS"].append({"Key": "WK055601", "Title": "Wijk 01"})
+    records = [{**r, "RegioS": "Wijk 01"} for r in _fixture("85458NED_records.json") if r["Perioden"] == "2022"]
+    fake = _fake_85458(metadata=metadata, records=records)
+    result = cbs.fetch_cbs("85458NED", ["wk055601"], (2022, 2022), raw_dir, client=fake)
+
+    assert result.rows == 9
+    assert {r["regio"] for r in _read_csv(raw_dir / "cbs_85458NED.csv")} == {"Sluispolder"}
+    (_, _, filters, _), = [c for c in fake.calls if c[0] == "get_data"]
+    assert "(RegioS eq 'WK055601')" in filters
+
+
+@pytest.mark.parametrize("code", ["WK5561", "GM556", "BU055601", "Maassluis", "0556"])
+def test_region_code_of_the_wrong_form(raw_dir, code):
+    fake = FakeCbs()
+    with pytest.raises(cbs.FetchError) as caught:
+        cbs.fetch_cbs("37713", [code], None, raw_dir, client=fake)
+    message = str(caught.value)
+    assert message.startswith(f"Ongeldige regiocode {code.upper()}: gebruik de CBS-code, GM + 4 cijfers")
+    assert "WK055601" in message and "\n" not in message
+    assert fake.calls == []
+
+
+def test_wijk_code_missing_from_regios_points_to_regios(raw_dir):
+    with pytest.raises(cbs.FetchError, match=r"Onbekende regiocode WK055601: .*regios\.csv; voeg de regio daar toe"):
+        cbs.fetch_cbs("85458NED", ["WK055601"], None, raw_dir, client=_fake_85458())

@@ -37,11 +37,6 @@ def test_select_filters_inclusively():
     assert indicators.select(OBS, indicator="inwoners", start=2019).empty
 
 
-def test_preferred_source_keeps_one_source():
-    rows = indicators.select(OBS, indicator="inwoners")
-    assert set(indicators.preferred_source(rows)["bron"]) == {"doc"}  # two years against one
-
-
 def test_value_at_prefers_the_named_source_then_the_name():
     two = pd.concat([OBS, frame([("inwoners", "Inwoners", "Maassluis", "totaal", 2009, 31400, "aantal", "andere")])])
     assert indicators.value_at(two, "inwoners", "Maassluis", "totaal", 2009, prefer_bron="doc")["waarde"] == 31390
@@ -51,20 +46,26 @@ def test_value_at_prefers_the_named_source_then_the_name():
 
 def test_change_in_procentpunt_for_shares_and_percent_for_counts():
     share = indicators.change(23.3, 26.9, "procent")
-    assert share["soort"] == "procentpunt" and share["verschil"] == pytest.approx(3.6) and share["relatief"] is None
+    assert (share.kind, share.absolute, share.relative_pct, share.direction) == ("procentpunt", 3.6, None, "stijging")
     count = indicators.change(31390, 32518, "aantal")
-    assert count["soort"] == "procent" and count["relatief"] == pytest.approx(1128 / 31390 * 100)
-    assert indicators.change(0, 5, "aantal")["relatief"] is None
+    assert count.kind == "procent" and count.relative_pct == pytest.approx(1128 / 31390 * 100)
+    assert indicators.change(0, 5, "aantal").relative_pct is None
+    assert indicators.change(5, 3, "per_1000").kind == "verschil"
+    with pytest.raises(ValueError):
+        indicators.change(1, 2, "rang")
 
 
-def test_changes_per_series_from_one_source():
-    table = indicators.changes(OBS).set_index(["indicator", "regio"])
+def test_changes_per_series_on_the_reeks_that_counts():
+    obs = OBS.assign(reeks=OBS["bron"])
+    table = indicators.changes(obs).set_index(["indicator", "regio"])
     row = table.loc[("inwoners", "Maassluis")]
-    assert (row["bron"], row["jaar_van"], row["jaar_tot"], row["n_jaren"]) == ("doc", 2009, 2018, 2)
-    assert row["relatief"] == pytest.approx(3.5935, abs=1e-4)
+    # series.choose: the reeks with the newest year (doc: 2009, 2018) over begroting (2017)
+    assert (row["reeks"], row["jaar_van"], row["jaar_tot"], row["n_jaren"]) == ("doc", 2009, 2018, 2)
+    assert row["andere_reeksen"] == "begroting"
+    assert row["relatief"] == pytest.approx(1128 / 31390 * 100)
     assert table.loc[("aandeel", "Maassluis"), "soort"] == "procentpunt"
-    assert table.loc[("aandeel", "Nederland"), "opmerking"] == "Eén meting (2018): geen verandering."
-    assert table.loc[("rang", "Maassluis"), "opmerking"].startswith("Rangorde")
+    assert table.loc[("aandeel", "Nederland"), "opmerking"] == "een_meting"
+    assert table.loc[("rang", "Maassluis"), "opmerking"] == "rang"
 
 
 def test_share_and_rate():

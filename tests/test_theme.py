@@ -1,14 +1,12 @@
-"""Theme-level behaviour on a small fixture with known numbers (no kernel needed)."""
+"""The notebook API (theme.Thema) on a small fixture with known numbers (no kernel needed)."""
 
 from __future__ import annotations
-
-import json
 
 import pandas as pd
 import pytest
 
-from analyse import data
-from analyse.theme import Theme, _lower_first, _title
+from analyse import contract, data, text
+from analyse.theme import Thema
 from conftest import OBSERVATIONS, make_raw
 
 EXTRA = (
@@ -20,68 +18,75 @@ EXTRA = (
 )
 
 
+def build(tmp_path, observations: str = OBSERVATIONS + EXTRA, reeksen: str = "", groups: str = "") -> None:
+    raw = make_raw(tmp_path / "data" / "raw", observations)
+    with (raw / "groepen.csv").open("a", encoding="utf-8") as file:
+        file.write("nederlands,herkomst,Nederlandse achtergrond,\n" + groups)
+    if reeksen:
+        with (raw / "reeksen.csv").open("a", encoding="utf-8") as file:
+            file.write(reeksen)
+    data.build_processed(raw, tmp_path / "data" / "processed")
+
+
+def open_theme(tmp_path, **parameters) -> Thema:
+    return Thema("demografie", data_dir=tmp_path / "data", output_dir=tmp_path / "reports", **parameters)
+
+
 @pytest.fixture
 def theme(tmp_path):
-    raw = make_raw(tmp_path / "data" / "raw", OBSERVATIONS + EXTRA)
-    with (raw / "groepen.csv").open("a", encoding="utf-8") as groups:
-        groups.write("nederlands,herkomst,Nederlandse achtergrond,\n")
-    data.build_processed(raw, tmp_path / "data" / "processed")
-    return Theme("demografie", vergelijk_regios=["Nederland"], data_dir=tmp_path / "data",
-                 output_dir=tmp_path / "reports")
+    build(tmp_path)
+    return open_theme(tmp_path, vergelijk_regios=["Nederland"])
 
 
 def test_key_messages_from_known_numbers(theme):
-    assert theme.zin_verandering("inwoners", onderwerp="De bevolking", eenheid_woord="inwoners") == (
-        "De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners in 2018, "
-        "een stijging van 3,6%.")
-    assert theme.zin_verandering("aandeel_herkomst", groep="migratieachtergrond",
-                                 onderwerp="Het aandeel inwoners met een migratieachtergrond") == (
-        "Het aandeel inwoners met een migratieachtergrond in Maassluis is gestegen van 23,3% in 2009 naar 26,9% "
-        "in 2018, een stijging van 3,6 procentpunt.")
-    assert theme.zin_vergelijking("aandeel_herkomst", groep="migratieachtergrond", onderwerp="Het aandeel") == (
-        "In 2018 ligt het aandeel in Maassluis (26,9%) hoger dan in Nederland (22,6%).")
+    assert theme.kernboodschap("inwoners", onderwerp="de bevolking", eenheid_woord="inwoners") == (
+        "In 2018 heeft Maassluis 32.518 inwoners. Dat is 3,6% meer dan in 2009 (31.390); met 2 metingen is niet "
+        "te zeggen of dit een trend is.")
+    assert theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond",
+                               onderwerp="het aandeel inwoners met een migratieachtergrond") == (
+        "In 2018 is het aandeel inwoners met een migratieachtergrond in Maassluis 26,9%: hoger dan in Nederland "
+        "(22,6%). Dat is 3,6 procentpunt meer dan in 2009 (23,3%); de stijging is statistisch zeker (op maar 3 "
+        "metingen).")
 
 
 def test_a_window_changes_the_sentences(tmp_path, theme):
-    later = Theme("demografie", start_jaar=2013, data_dir=tmp_path / "data", output_dir=tmp_path / "reports")
-    sentence = later.zin_verandering("aandeel_herkomst", groep="migratieachtergrond", onderwerp="Het aandeel")
-    assert "van 25% in 2013 naar 26,9% in 2018, een stijging van 1,9 procentpunt" in sentence
+    later = open_theme(tmp_path, start_jaar=2013)
+    sentence = later.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert "In 2018 is het aandeel in Maassluis 26,9%. Dat is 1,9 procentpunt meer dan in 2013 (25%)" in sentence
 
 
-def test_single_year_says_why_there_is_no_change(tmp_path, theme):
-    sentence = theme.zin_verandering("vve_deelname", onderwerp="De deelname aan VVE")
-    assert sentence == "De deelname aan VVE (Maassluis): in 2009-2018 geen metingen, dus geen verandering te berekenen."
+def test_a_single_measurement_gives_its_level_and_never_says_what_was_not_measured(tmp_path):
+    build(tmp_path, OBSERVATIONS + "vve_deelname,Maassluis,totaal,2017,79,procent,toets,,,,,\n")
+    theme = Thema("onderwijs", data_dir=tmp_path / "data", output_dir=tmp_path / "reports")
+    assert theme.kernboodschap("vve_deelname", onderwerp="de deelname aan VVE") == (
+        "In 2017 is de deelname aan VVE in Maassluis 79%.")
 
 
-def test_group_gap_narrows_and_is_saved(theme):
+def test_group_gap_is_saved_and_phrased(theme):
     shown = theme.groepsverschil("aandeel_herkomst", "nederlands", "migratieachtergrond", onderwerp="het aandeel")
-    gaps = shown.data
-    assert list(gaps["Verschil"].round(1)) == [53.4, 50.0, 46.2]
-    message = theme.messages[-1]
+    assert list(shown.data["Verschil"]) == ["53,4 procentpunt", "50 procentpunt", "46,2 procentpunt"]
+    message = theme.out.messages[-1]
     assert message.startswith("Het verschil in het aandeel tussen Nederlandse achtergrond en migratieachtergrond")
-    assert "(2009-2018, 3 jaren" in message and "indicatief" in message
-    assert (theme.table_dir / "verschil_aandeel_herkomst_nederlands_migratieachtergrond.csv").exists()
+    assert (theme.out.table_dir / "verschil_aandeel_herkomst_nederlands_migratieachtergrond.csv").exists()
 
 
-def test_saved_key_figures_describe_the_window(theme):
-    theme.trends()
+def test_the_summary_follows_the_contract_and_names_the_window(theme):
     theme.figuur("aandeel_herkomst", groepen=["nederlands", "migratieachtergrond"])
-    theme.zin_verandering("inwoners", onderwerp="De bevolking", eenheid_woord="inwoners")
+    theme.kernboodschap("inwoners", onderwerp="de bevolking", eenheid_woord="inwoners")
     theme.opslaan()
-    saved = json.loads((theme.table_dir / "kerncijfers.json").read_text(encoding="utf-8"))
-    assert saved["parameters"] == {"regio": "Maassluis", "vergelijk_regios": ["Nederland"], "start_jaar": 2009,
-                                   "eind_jaar": 2018}
-    assert saved["kerncijfers"][0]["tekst"] == "32.518" and saved["figuren"][0]["nota"] is True
-    assert (theme.output_dir / saved["figuren"][0]["png"]).exists()
+    saved = contract.read_summary(theme.out.table_dir / "kerncijfers.json")
+    assert saved.parameters == contract.Parameters("Maassluis", ("Nederland",), 2009, 2018)
+    assert saved.key_figures[0].text == "32.518" and saved.key_figures[0].source.startswith("Bron: Testuitgever")
+    assert saved.figures[0].in_note and saved.figures[0].main
+    assert (theme.context.output_dir / saved.figures[0].png).exists()
 
 
 def test_unchanged_figures_are_not_drawn_again(tmp_path, theme):
     theme.figuur("inwoners")
-    png = theme.figure_dir / "inwoners_maassluis_per_groep.png"
+    png = theme.out.figure_dir / "inwoners_maassluis_per_groep.png"
     theme.opslaan()
     stamp = png.stat().st_mtime_ns
-    again = Theme("demografie", vergelijk_regios=["Nederland"], data_dir=tmp_path / "data",
-                  output_dir=tmp_path / "reports")
+    again = open_theme(tmp_path, vergelijk_regios=["Nederland"])
     again.figuur("inwoners")
     assert png.stat().st_mtime_ns == stamp
     again.figuur("inwoners", titel="Een andere titel")
@@ -89,25 +94,65 @@ def test_unchanged_figures_are_not_drawn_again(tmp_path, theme):
 
 
 def test_titles_and_group_words():
-    assert _title("Werkloosheid (%)", "Totaal", "2017") == "Werkloosheid (%), 2017"
-    assert _title("Medewerkers van de gemeente Maassluis", "Maassluis", "2017") == (
+    assert text.title("Werkloosheid (%)", "Totaal", "2017") == "Werkloosheid (%), 2017"
+    assert text.title("Medewerkers van de gemeente Maassluis", "Maassluis", "2017") == (
         "Medewerkers van de gemeente Maassluis, 2017")
-    assert [_lower_first(x) for x in ("Marokkaanse achtergrond", "Niet-westerse migratieachtergrond",
-                                       "Surinaamse achtergrond")] == [
+    assert [text.lower_first(x) for x in ("Marokkaanse achtergrond", "Niet-westerse migratieachtergrond",
+                                           "Surinaamse achtergrond")] == [
         "Marokkaanse achtergrond", "niet-westerse migratieachtergrond", "Surinaamse achtergrond"]
 
 
-def test_unknown_region_is_refused(tmp_path, theme):
+def test_unknown_region_and_a_year_without_data_are_refused(tmp_path, theme):
     with pytest.raises(data.ParameterError, match="regio 'Delft' komt niet voor"):
-        Theme("demografie", regio="Delft", data_dir=tmp_path / "data", output_dir=tmp_path / "reports")
-
-
-def test_a_year_without_data_is_refused_in_a_notebook_as_in_analyse_run(tmp_path, theme):
+        open_theme(tmp_path, regio="Delft")
     with pytest.raises(data.ParameterError, match=r"eind_jaar 2030 staat niet in de data voor Maassluis; "
                                                   r"jaren met gegevens: 2009, 2013, 2018"):
-        Theme("demografie", eind_jaar=2030, data_dir=tmp_path / "data", output_dir=tmp_path / "reports")
+        open_theme(tmp_path, eind_jaar=2030)
+    with pytest.raises(data.ParameterError, match="vergelijk_regios moet een lijst"):
+        open_theme(tmp_path, vergelijk_regios="Nederland")
 
 
-def test_a_warning_is_shown_and_kept_for_the_reports(theme):
-    shown = theme.waarschuw("Kleine groep.")
-    assert shown.data == "**Let op.** Kleine groep." and theme.warnings[-1] == "Kleine groep."
+def test_a_warning_is_shown_escaped_and_kept_for_the_reports(theme):
+    shown = theme.waarschuw("Kleine groep <script>.")
+    assert "&lt;script&gt;" in shown._repr_html_() and theme.out.warnings[-1] == "Kleine groep <script>."
+
+
+def test_the_default_window_ends_at_the_newest_year_of_any_series_in_scope(tmp_path):
+    build(tmp_path, OBSERVATIONS + EXTRA + "aandeel_herkomst,Nederland,migratieachtergrond,2022,26.2,procent,toets,,,,,\n")
+    theme = open_theme(tmp_path, vergelijk_regios=["Nederland"])
+    assert (theme.context.start_year, theme.context.end_year) == (2009, 2022)
+
+
+def test_a_comparison_shows_each_region_with_its_own_newest_year_in_figure_and_sentence(tmp_path):
+    build(tmp_path, OBSERVATIONS + EXTRA + "aandeel_herkomst,Nederland,migratieachtergrond,2022,26.2,procent,toets,,,,,\n")
+    theme = open_theme(tmp_path, vergelijk_regios=["Nederland"])
+    figure = theme.vergelijking("aandeel_herkomst", groep="migratieachtergrond")
+    assert "Maassluis (2018)" in figure.record.alt and "Nederland 26,2%" in figure.record.alt
+    sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert sentence.startswith("In 2018 is het aandeel in Maassluis 26,9%: hoger dan in Nederland (26,2%, 2022).")
+
+
+BREAK_REEKSEN = ("halt_oud,Halt oud,Halt,per 10.000 jongeren van 12-17 jaar,\n"
+                 "halt_nieuw,Halt nieuw,Halt,per 10.000 jongeren van 12-18 jaar,halt_oud\n")
+BREAK = "".join(f"inwoners,Maassluis,totaal,{year},{value},aantal,toets,{reeks},,,,,\n" for year, value, reeks in (
+    (2010, 31000, "halt_oud"), (2011, 31100, "halt_oud"), (2012, 31200, "halt_oud"), (2013, 31300, "halt_oud"),
+    (2014, 31400, "halt_oud"), (2015, 31900, "halt_nieuw"), (2016, 32000, "halt_nieuw")))
+
+
+def test_a_definition_break_stops_the_trend_and_the_figure_marks_it(tmp_path):
+    header = OBSERVATIONS.splitlines()[0].replace("bron,", "bron,reeks,")
+    rows = "\n".join(line.replace(",toets,", ",toets,,") for line in OBSERVATIONS.splitlines()[1:]
+                     if not line.startswith("inwoners"))
+    build(tmp_path, header + "\n" + rows + "\n" + BREAK, reeksen=BREAK_REEKSEN)
+    theme = open_theme(tmp_path)
+    shown = theme.trends()
+    trends = pd.read_csv(theme.out.table_dir / "trends.csv")
+    old = trends[(trends["indicator"] == "inwoners") & (trends["reeks"] == "halt_oud")].iloc[0]
+    new = trends[(trends["indicator"] == "inwoners") & (trends["reeks"] == "halt_nieuw")].iloc[0]
+    assert (old["n_jaren"], old["eerste_jaar"], old["laatste_jaar"]) == (5, 2010, 2014)
+    assert (new["n_jaren"], new["gekozen"]) == (2, True) and new["methode"] == "geen"  # no trend across the break
+    figure = theme.figuur("inwoners", groepen=["totaal"])
+    assert "definitie van de reeks veranderd" in figure.record.guidance
+    message = theme.kernboodschap("inwoners", onderwerp="de bevolking", eenheid_woord="inwoners")
+    assert "Dat is 0,3% meer dan in 2015 (31.900)" in message and "in 2015 van definitie veranderd" in message
+    assert shown is not None

@@ -44,8 +44,10 @@ def _parser() -> argparse.ArgumentParser:
     fetch = sub.add_parser("fetch", help="haal cijfers op bij een externe bron")
     fetch_sub = fetch.add_subparsers(dest="source", required=True)
     cbs = fetch_sub.add_parser("cbs", help="CBS open data (StatLine) via cbsodata")
-    cbs.add_argument("--tabel", required=True, help="CBS-tabelnummer, bijv. 37713")
-    cbs.add_argument("--regio", action="append", required=True, help="regiocode, bijv. GM0556 (herhaalbaar)")
+    cbs.add_argument("--tabel", required=True,
+                     help="CBS-tabelnummer: 37713 (tot en met 2022) of 85458NED (vanaf 2022)")
+    cbs.add_argument("--regio", action="append", required=True,
+                     help="regiocode uit regios.csv, bijv. GM0556 of WK055601 (herhaalbaar)")
     cbs.add_argument("--jaren", default=None, help="bijv. 2019-2023")
     return parser
 

@@ -1,15 +1,22 @@
-"""Selections, changes, shares and rates on the tidy observation table."""
+"""Selections, changes, shares and rates on the tidy observation table.
+
+Which reeks counts for a series is decided in :mod:`analyse.series`; the functions here take the rows a
+notebook selected and return values (tables, numbers), never text or figures.
+"""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
 
 import pandas as pd
 
-from analyse import text
+from analyse import series, text
 
 SHARE_UNITS = ("procent",)
-SERIES_KEY = ["indicator", "regio", "groep"]
+SERIES_KEY = series.GROUP_KEY
 
 # Populations below this many people make a share or rate swing from year to year; figures resting on
 # fewer cases are flagged (the policy text itself warns about the small western-migrant group).
@@ -33,22 +40,9 @@ def select(obs: pd.DataFrame, *, indicator: str | list[str] | None = None, regio
     return obs[mask]
 
 
-def preferred_source(rows: pd.DataFrame) -> pd.DataFrame:
-    """One consistent series: the rows of the source with the most years (ties: latest year, then name).
-
-    Figures of one indicator from sources with a different definition or reference date are never
-    mixed into one series.
-    """
-    if rows.empty or rows["bron"].nunique() == 1:
-        return rows
-    stats = rows.groupby("bron")["jaar"].agg(["nunique", "max"]).reset_index()
-    stats = stats.sort_values(["nunique", "max", "bron"], ascending=[False, False, True])
-    return rows[rows["bron"] == stats.iloc[0]["bron"]]
-
-
 def value_at(obs: pd.DataFrame, indicator: str, regio: str, groep: str, jaar: int,
              prefer_bron: str | None = None) -> pd.Series | None:
-    """The observation for one key; with several sources, ``prefer_bron`` first, then by source name."""
+    """The observation for one key and year; with several, ``prefer_bron`` first, then by source name."""
     rows = obs[(obs["indicator"] == indicator) & (obs["regio"] == regio) & (obs["groep"] == groep)
                & (obs["jaar"] == jaar)]
     if rows.empty:
@@ -58,46 +52,101 @@ def value_at(obs: pd.DataFrame, indicator: str, regio: str, groep: str, jaar: in
     return rows.sort_values("bron").iloc[0]
 
 
-def change(v0: float, v1: float, eenheid: str) -> dict:
-    """Change between two values in the right unit: procentpunt for shares, percent for counts.
+RELATIVE_UNITS = ("aantal", "euro")  # a change is reported as a relative change in percent
 
-    Returns ``verschil`` (absolute, in the indicator's unit or procentpunt), ``relatief`` (percent; None for
-    shares and when the start value is 0) and ``soort`` ('procentpunt' or 'procent').
+
+@dataclass(frozen=True)
+class Change:
+    """The change from ``v0`` to ``v1`` (see :func:`change`)."""
+
+    absolute: float
+    """``v1 - v0`` in the unit of the values (procentpunt for percentages)."""
+    relative_pct: float | None
+    """``(v1 - v0) / v0 * 100``; ``None`` when ``v0`` is 0 or the values are percentages."""
+    kind: str
+    """How the change is reported: ``'procent'`` (relative change of a count or amount),
+    ``'procentpunt'`` (difference of two percentages) or ``'verschil'`` (difference in the unit,
+    for rates, scores, indices and years)."""
+    direction: str
+    """``'stijging'``, ``'daling'`` or ``'gelijk'``."""
+    eenheid: str
+    """Unit of the two values."""
+
+
+def _exact(x) -> Decimal:
+    if x is None or (isinstance(x, float) and not math.isfinite(x)) or pd.isna(x):
+        raise ValueError("Geen verandering te berekenen: een van de twee waarden ontbreekt.")
+    return Decimal(repr(float(x))) if not isinstance(x, int) else Decimal(x)
+
+
+def change(v0, v1, eenheid: str) -> Change:
+    """Compute the change from ``v0`` to ``v1`` (both in unit ``eenheid``).
+
+    The difference is computed on the decimal notation of the values, so the difference of two
+    published figures is exact (``26.9 - 23.3`` is ``3.6``, not ``3.5999...``).
+    Counts and amounts (``aantal``, ``euro``) are reported as a relative change (kind ``'procent'``),
+    percentages as a difference in procentpunt, everything else as a difference in its unit.
     """
-    difference = v1 - v0
+    if eenheid == "rang":
+        raise ValueError("Een verandering van een rangnummer is geen hoeveelheid.")
+    d0, d1 = _exact(v0), _exact(v1)
+    diff = d1 - d0
+    relative = None
+    if eenheid not in SHARE_UNITS and d0 != 0:
+        relative = float(diff / d0 * 100)
     if eenheid in SHARE_UNITS:
-        return {"verschil": difference, "relatief": None, "soort": "procentpunt"}
-    relative = None if v0 == 0 else difference / v0 * 100
-    return {"verschil": difference, "relatief": relative, "soort": "procent"}
+        kind = "procentpunt"
+    elif eenheid in RELATIVE_UNITS:
+        kind = "procent"
+    else:
+        kind = "verschil"
+    direction = "stijging" if diff > 0 else "daling" if diff < 0 else "gelijk"
+    return Change(float(diff), relative, kind, direction, eenheid)
 
 
-def changes(obs: pd.DataFrame, start: int | None = None, end: int | None = None) -> pd.DataFrame:
-    """First and last measured year of every series within the window, and the change between them.
+def changes(obs: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataFrame:
+    """First and last measured year of every series in ``obs``, and the change between them.
 
-    One row per (indicator, regio, groep) using one consistent source (see :func:`preferred_source`);
-    a series with a single year in the window has no change and says so in ``opmerking``.
+    One row per (indicator, regio, groep), on the reeks that counts (:func:`analyse.series.choose`); a series
+    with a single year has no change and says so in ``opmerking``; a reeks that continues another across a
+    definition break names it in ``breuk`` (no change is computed across the break).
     """
-    window = select(obs, start=start, end=end)
     rows = []
-    for key, series in window.groupby(SERIES_KEY, sort=True):
-        series = preferred_source(series).sort_values("jaar")
-        first, last = series.iloc[0], series.iloc[-1]
+    for key, part in obs.groupby(SERIES_KEY, sort=True):
+        chosen = series.choose(part, grades)
+        if chosen.empty:
+            continue
+        first, last = chosen.iloc[0], chosen.iloc[-1]
+        others = [r for r in series.rank(part, grades) if r != first["reeks"]]
         record = dict(zip(SERIES_KEY, key))
-        record.update(label=first["label"], eenheid=first["eenheid"], bron=first["bron"],
-                      n_jaren=series["jaar"].nunique(), jaar_van=int(first["jaar"]), waarde_van=first["waarde"],
-                      jaar_tot=int(last["jaar"]), waarde_tot=last["waarde"], teller_tot=last["teller"],
-                      noemer_tot=last["noemer"], verschil=None, relatief=None,
-                      soort=None, opmerking="")
-        if len(series) == 1:
-            record["opmerking"] = f"Eén meting ({int(first['jaar'])}): geen verandering."
+        record.update(label=first["label"], eenheid=first["eenheid"], reeks=first["reeks"], bron=last["bron"],
+                      andere_reeksen=", ".join(others), n_jaren=chosen["jaar"].nunique(),
+                      jaar_van=int(first["jaar"]), waarde_van=first["waarde"], jaar_tot=int(last["jaar"]),
+                      waarde_tot=last["waarde"], teller_tot=last["teller"], noemer_tot=last["noemer"],
+                      status_tot=last.get("status", ""), afgeleid_tot=bool(last.get("afgeleid", False)),
+                      verschil=None, relatief=None, soort=None, opmerking="")
+        if len(chosen) == 1:
+            record["opmerking"] = "een_meting"
         elif first["eenheid"] == "rang":
-            record["opmerking"] = "Rangorde: geen verandering berekend."
+            record["opmerking"] = "rang"
         else:
-            record.update(change(first["waarde"], last["waarde"], first["eenheid"]))
+            moved = change(first["waarde"], last["waarde"], first["eenheid"])
+            record.update(verschil=moved.absolute, relatief=moved.relative_pct, soort=moved.kind)
         rows.append(record)
-    columns = [*SERIES_KEY, "label", "eenheid", "bron", "n_jaren", "jaar_van", "waarde_van", "jaar_tot",
-               "waarde_tot", "teller_tot", "noemer_tot", "verschil", "relatief", "soort", "opmerking"]
+    columns = [*SERIES_KEY, "label", "eenheid", "reeks", "bron", "andere_reeksen", "n_jaren", "jaar_van",
+               "waarde_van", "jaar_tot", "waarde_tot", "teller_tot", "noemer_tot", "status_tot", "afgeleid_tot",
+               "verschil", "relatief", "soort", "opmerking"]
     return pd.DataFrame(rows, columns=columns)
+
+
+def availability(obs: pd.DataFrame) -> pd.DataFrame:
+    """Per indicator, region, group and reeks: the years measured (missing years stay missing)."""
+    rows = []
+    for (indicator, regio, groep, reeks), part in series.active(obs).groupby(series.KEY, sort=True):
+        rows.append({"indicator": indicator, "regio": regio, "groep": groep, "reeks": reeks,
+                     "jaren": sorted(int(y) for y in part["jaar"].unique()),
+                     "bronnen": sorted(part["bron"].unique())})
+    return pd.DataFrame(rows, columns=["indicator", "regio", "groep", "reeks", "jaren", "bronnen"])
 
 
 def share(teller: float, noemer: float) -> float:
@@ -150,7 +199,7 @@ def small_group_warnings(obs: pd.DataFrame, labels: dict[str, str], group_labels
     warnings = []
     for (indicator, regio, groep), rows in few.groupby(SERIES_KEY, sort=True):
         smallest = rows.loc[rows["klein_getal"].idxmin()]
-        warnings.append(text.small_group_warning(labels.get(indicator, indicator), group_labels.get(groep, groep),
+        warnings.append(text.small_count_warning(labels.get(indicator, indicator), group_labels.get(groep, groep),
                                                  regio, float(smallest["klein_getal"]), smallest["klein_soort"],
                                                  small_count))
     return warnings

@@ -153,13 +153,14 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     record.update(reeks=reeks, laatste_waarde=latest["waarde"], laatste_jaar=int(latest["jaar"]),
                   laatste_bron=latest["bron"], trend_bron=", ".join(dict.fromkeys(chosen["bron"])),
                   laatste_ondergrens="" if low is None else low, laatste_bovengrens="" if high is None else high)
-    fit = trends.fit_trend(chosen.assign(bron=reeks))  # one reeks is one statistic, whatever its editions
+    fit = trends.fit_trend(chosen)
     record.update(trend_methode=fit.methode, n_jaren=fit.n_jaren)
-    if not fit.reden:
+    reason = text.trend_reason(fit)
+    if not fit.reason:
         record.update(helling=fit.helling, helling_ondergrens=fit.helling_ondergrens,
                       helling_bovengrens=fit.helling_bovengrens)
     others = _other_series(rows, reeks)
-    notes = [fit.opmerking or "", text.monitor_other_series(others) if others else ""]
+    notes = [text.trend_caveats(fit) or "", text.monitor_other_series(others) if others else ""]
     peil = peiljaar if peiljaar is not None else eind_jaar if eind_jaar is not None else int(obs["jaar"].max())
 
     def done(verdict: str, *parts: str) -> dict:
@@ -168,10 +169,12 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
 
     def projected(year: int):
         proj = trends.project(fit, year)
-        if not proj.reden:
+        if not proj.reason:
             record.update(projectie_jaar=year, projectie=proj.verwacht, projectie_ondergrens=proj.ondergrens,
                           projectie_bovengrens=proj.bovengrens, projectie_interval=proj.interval or "")
-            notes.insert(0, getattr(proj, "opmerking", None) or "")
+            own = proj.to_record()  # the projection's caveats that the trend's do not already say
+            own["caveats"] = ";".join(c for c in proj.caveats if c not in fit.caveats) or None
+            notes.insert(1, text.projection_caveats(own) or "")
         return proj
 
     kind = target["doel_type"]
@@ -194,19 +197,19 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
                                                         target_year))
         within = text.monitor_within_margin(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal) \
             if where == "beide" else ""
-        if fit.reden:
+        if fit.reason:
             if where == "beide":
-                return done("onzeker", within, fit.reden)
-            return done("onvoldoende_data", fit.reden, _two_points(chosen, sign))
+                return done("onzeker", within, reason)
+            return done("onvoldoende_data", reason, _two_points(chosen, sign))
         proj = projected(target_year)
-        if proj.reden:
-            return done("onvoldoende_data", proj.reden)
+        if proj.reason:
+            return done("onvoldoende_data", text.projection_reason(proj))
         verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[
             side(proj.ondergrens, proj.bovengrens, goal, sign)]
         return done(verdict, text.monitor_projection(target_year, proj.verwacht, proj.ondergrens, proj.bovengrens,
                                                      proj.interval, goal), within)
-    if fit.reden:
-        return done("onvoldoende_data", fit.reden, _two_points(chosen, sign))
+    if fit.reason:
+        return done("onvoldoende_data", reason, _two_points(chosen, sign))
     if kind == "minimaal_gelijk":
         return _non_inferiority(target, record, chosen, fit, sign, target_year, projected, done)
     low_s, high_s = fit.helling_ondergrens * sign, fit.helling_bovengrens * sign
@@ -231,8 +234,8 @@ def _non_inferiority(target, record, chosen, fit, sign, target_year, projected, 
     record["marge"] = delta
     year = target_year if target_year is not None and target_year > int(latest["jaar"]) else int(latest["jaar"])
     proj = projected(year)
-    if proj.reden:
-        return done("onvoldoende_data", proj.reden)
+    if proj.reason:
+        return done("onvoldoende_data", text.projection_reason(proj))
     worst = base - sign * delta  # the worst level that still counts as 'gelijk'
     verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[
         side(proj.ondergrens, proj.bovengrens, worst, sign)]

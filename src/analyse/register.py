@@ -202,12 +202,11 @@ def _direction_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
                                               int(last["jaar"]), last["waarde"], reeks, verdict)
         return Finding(value=endpoints, how=f"{how} {said}", evidence="twee_metingen", sources=sources,
                        verdict=verdict)
-    # trends.fit_trend keeps one bron; the chosen reeks is one statistic even when editions differ
-    fit = trends.fit_trend(chosen.assign(bron=reeks))
-    if fit.reden:
+    fit = trends.fit_trend(chosen)
+    if fit.reason:
         verdict = "niet_aangetoond" if endpoints == claimed else "wijkt_af"
-        return Finding(value=endpoints, how=f"{text.claim_direction_refused(fit.reden, claimed, endpoints, reeks)} {said}",
-                       evidence="trend", sources=sources, verdict=verdict)
+        refused = text.claim_direction_refused(text.trend_reason(fit), claimed, endpoints, reeks)
+        return Finding(value=endpoints, how=f"{refused} {said}", evidence="trend", sources=sources, verdict=verdict)
     low, high = fit.helling_ondergrens, fit.helling_bovengrens
     found = "stijging" if low > 0 else "daling" if high < 0 else "gelijk"
     if claimed == "gelijk":
@@ -220,8 +219,9 @@ def _direction_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
         verdict = "wijkt_af"
     how = text.claim_direction_trend(claimed, found, fit.eerste_jaar, fit.laatste_jaar, fit.n_jaren, fit.methode,
                                      fit.helling, low, high, fit.eenheid, reeks, verdict)
-    if fit.opmerking:
-        how += f" {fit.opmerking}"
+    caveats = text.trend_caveats(fit)
+    if caveats:
+        how += f" {caveats}"
     shown = found if low > 0 or high < 0 else UNDECIDED
     return Finding(value=shown, how=f"{how} {said}", evidence="trend", sources=sources, verdict=verdict)
 

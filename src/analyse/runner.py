@@ -16,7 +16,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyse.data import THEMES, AnalyseError
+from analyse.schema import THEMES, AnalyseError
 from analyse.text import format_number
 
 NOTEBOOK_ORDER = (*THEMES, "monitor")

@@ -30,7 +30,8 @@ TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
 CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste",
                 "laagste")
 PERSON_FLAGS = ("", "ja", "nee")
-"""``indicatoren.csv`` ``personen``: 'ja' when the indicator counts persons (the small-numbers rule applies)."""
+"""``indicatoren.csv`` ``personen``: 'ja' when the indicator counts persons (for a count: the small-numbers rule
+applies to the value itself; for a share or rate it applies through teller and noemer anyway)."""
 CLAIM_UNITS = (*UNITS, "procentpunt", "tekst")
 """Units of a claim in ``beweringen.csv`` (``eenheid``, ``tekst_eenheid``)."""
 GRADES = ("primair", "secundair", "schatting")

@@ -21,6 +21,8 @@ from numbers import Integral
 
 import pandas as pd
 
+from analyse.indicators import Change, change
+
 MISSING = "–"
 """Shown instead of a number when there is no value ("geen gegevens")."""
 
@@ -50,8 +52,6 @@ _DIFFERENCE_AFFIX: dict[str, tuple[str, str]] = {
     "index": ("", " punt"),
 }
 
-_RELATIVE_UNITS = {"aantal", "euro"}  # change reported as a relative change in %
-_SHARE_UNITS = {"procent"}  # change reported as an absolute difference in procentpunt
 
 
 def _to_decimal(x) -> Decimal | None:
@@ -158,52 +158,6 @@ def format_difference(x, eenheid: str, decimals: int | None = None) -> str:
     """
     _check_unit(eenheid)
     return _with_affix(x, _DIFFERENCE_AFFIX.get(eenheid, _VALUE_AFFIX[eenheid]), eenheid, decimals)
-
-
-@dataclass(frozen=True)
-class Change:
-    """The change from ``v0`` to ``v1`` (see :func:`change`)."""
-
-    absolute: float
-    """``v1 - v0`` in the unit of the values (procentpunt for percentages)."""
-    relative_pct: float | None
-    """``(v1 - v0) / v0 * 100``; ``None`` when ``v0`` is 0 or the values are percentages."""
-    kind: str
-    """How the change is reported: ``'procent'`` (relative change of a count or amount),
-    ``'procentpunt'`` (difference of two percentages) or ``'verschil'`` (difference in the unit,
-    for rates, scores, indices and years)."""
-    direction: str
-    """``'stijging'``, ``'daling'`` or ``'gelijk'``."""
-    eenheid: str
-    """Unit of the two values."""
-
-
-def change(v0, v1, eenheid: str) -> Change:
-    """Compute the change from ``v0`` to ``v1`` (both in unit ``eenheid``).
-
-    The difference is computed on the decimal notation of the values, so the difference of two
-    published figures is exact (``26.9 - 23.3`` is ``3.6``, not ``3.5999...``).
-    Counts and amounts (``aantal``, ``euro``) are reported as a relative change (kind ``'procent'``),
-    percentages as a difference in procentpunt, everything else as a difference in its unit.
-    """
-    _check_unit(eenheid)
-    if eenheid == "rang":
-        raise ValueError("Een verandering van een rangnummer is geen hoeveelheid.")
-    d0, d1 = _to_decimal(v0), _to_decimal(v1)
-    if d0 is None or d1 is None:
-        raise ValueError("Geen verandering te berekenen: een van de twee waarden ontbreekt.")
-    diff = d1 - d0
-    relative = None
-    if eenheid not in _SHARE_UNITS and d0 != 0:
-        relative = float(diff / d0 * 100)
-    if eenheid in _SHARE_UNITS:
-        kind = "procentpunt"
-    elif eenheid in _RELATIVE_UNITS:
-        kind = "procent"
-    else:
-        kind = "verschil"
-    direction = "stijging" if diff > 0 else "daling" if diff < 0 else "gelijk"
-    return Change(float(diff), relative, kind, direction, eenheid)
 
 
 def _magnitude(x: float, decimals: int | None, formatter) -> str:
@@ -317,6 +271,252 @@ def sentence_comparison(onderwerp: str, jaar: int, regio: str, waarde, anderen: 
     return f"In {jaar} ligt {onderwerp} in {regio} ({shown(waarde)}) {comparison}."
 
 
+# --------------------------------------------------------------------------- report texts (themes)
+
+def format_year(value) -> str:
+    """A year as a label ('2018', never '2.018'); a period label as it is; missing as '–'."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return MISSING
+    if isinstance(value, str):
+        return value
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def display_decimals(value, eenheid: str, derived: bool = False) -> int | None:
+    """Decimals to show a value with: as published, or one for a share or rate we computed ourselves."""
+    if derived and eenheid in ("procent", "per_100", "per_1000", "per_10000"):
+        return 1
+    return published_decimals(value)
+
+
+def format_measure(value, eenheid: str, *, derived: bool = False, status: str = "", below: int | None = None) -> str:
+    """A measured value with its unit as a reader sees it: '26,9%', '35.832', 'ongeveer 250' (schatting);
+    ``below``: a small count that is not published: 'minder dan 10'."""
+    if below is not None:
+        return f"minder dan {format_number(below)}"
+    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived))
+    if status == "schatting":
+        return f"ongeveer {shown}"
+    if status == "voorlopig":
+        return f"{shown} (voorlopig)"
+    return shown
+
+
+def lower_first(phrase: str) -> str:
+    """For use mid-sentence: 'Niet-westerse ...' -> 'niet-westerse ...'; proper names stay as they are."""
+    first = phrase.split(" ", 1)[0]
+    if first[:1].isupper() and first.endswith(("aanse", "aamse", "kse", "lse", "ndse")) and not first.startswith(
+            ("Westerse", "Niet")):
+        return phrase
+    if first.isupper() or first in ("Maassluis", "Nederland", "Rotterdam", "Vlaardingen", "Schiedam", "RADAR",
+                                    "Halt", "CBS", "VVE", "CITO"):
+        return phrase
+    return phrase[:1].lower() + phrase[1:]
+
+
+def title(label: str, *parts: str) -> str:
+    """'Label, part, part': leaves out 'Totaal' and parts the label already names."""
+    kept = [p for p in parts if p and p != "Totaal" and p.lower() not in label.lower()]
+    return ", ".join([label, *kept])
+
+
+UNKNOWN_PRODUCER = "onbekend"
+
+
+def source_line(origins, editor: str | None = None) -> str:
+    """'Bron: CBS (via Gemeente Maassluis); RADAR; bewerking gemeente Maassluis'.
+
+    ``origins`` are (producer, publisher) pairs; a producer is named first, the publication where the
+    number was found after 'via' when that is someone else; an unknown producer says so.
+    """
+    parts = []
+    for producer, publisher in origins:
+        if producer.startswith(UNKNOWN_PRODUCER):
+            part = f"{publisher} (oorspronkelijke bron niet genoemd)"
+        elif producer == publisher:
+            part = producer
+        else:
+            part = f"{producer} (via {publisher})"
+        if part not in parts:
+            parts.append(part)
+    if editor:
+        parts.append(editor)
+    return "Bron: " + "; ".join(parts)
+
+
+@dataclass(frozen=True)
+class Level:
+    """One measured value as a key message states it."""
+
+    year: int
+    value: float
+    eenheid: str
+    derived: bool = False
+    status: str = ""
+    below: int | None = None  # a small count of persons, published as 'minder dan <below>'
+
+    def shown(self) -> str:
+        return format_measure(self.value, self.eenheid, derived=self.derived, status=self.status, below=self.below)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the data say about one indicator for one region, for a key message.
+
+    ``subject`` is a lower-case noun phrase naming the indicator (for a rate: including 'per 1.000 ...');
+    ``count_word`` turns a count into 'Maassluis heeft 35.832 inwoners'; ``benchmarks`` are (region,
+    newest level) pairs; ``start`` the first value of the same reeks in the window; ``trend`` the record
+    of its trend estimate (None when there is none); ``break_year`` the first year after a definition break.
+    """
+
+    subject: str
+    region: str
+    level: Level
+    count_word: str | None = None
+    benchmarks: tuple = ()
+    start: Level | None = None
+    trend: dict | None = None
+    break_year: int | None = None
+
+
+def _plain_value(level: Level) -> str:
+    """The value without a word unit (the subject names it), keeping % and €."""
+    if level.eenheid in ("procent", "euro"):
+        return level.shown()
+    return format_measure(level.value, "aantal" if level.eenheid.startswith("per_") else level.eenheid,
+                          derived=level.derived, status=level.status, below=level.below)
+
+
+def _comparisons(level: Level, benchmarks) -> str:
+    groups: dict[str, list[str]] = {}
+    own = round(level.value, display_decimals(level.value, level.eenheid, level.derived) or 0)
+    for region, other in benchmarks:
+        value = round(other.value, display_decimals(other.value, other.eenheid, other.derived) or 0)
+        word = "hoger dan" if own > value else "lager dan" if own < value else "even hoog als"
+        year = "" if other.year == level.year else f", {other.year}"
+        groups.setdefault(word, []).append(f"{region} ({_plain_value(other)}{year})")
+    parts = [f"{word} in {_join(names)}" for word, names in groups.items()]
+    return ", maar ".join(parts) if set(groups) == {"hoger dan", "lager dan"} else _join(parts)
+
+
+def _statistics_clause(finding: Finding, direction: str) -> str:
+    trend = finding.trend
+    noun = {"stijging": "de stijging", "daling": "de daling"}.get(direction)
+    if trend is None or _is_set(trend.get("reason")):
+        n = trend.get("n_jaren") if trend else None
+        return f"met {n} metingen is niet te zeggen of dit een trend is" if n and n > 1 else ""
+    low, high = trend.get("helling_ondergrens"), trend.get("helling_bovengrens")
+    if not (_is_set(low) and _is_set(high)):
+        return ""
+    certain = (low > 0 and direction == "stijging") or (high < 0 and direction == "daling")
+    if noun is None:
+        return ""
+    few = f" (op maar {int(trend['n_jaren'])} metingen)" if _is_true(trend.get("indicatief")) else ""
+    return f"{noun} is statistisch {'zeker' if certain else 'niet zeker'}{few}"
+
+
+def key_message(finding: Finding) -> str:
+    """One or two plain Dutch sentences: level and benchmark first, then the direction with a short clause
+    on its certainty. Never a sentence about what was not measured: that belongs in the availability table."""
+    level, region = finding.level, finding.region
+    if finding.count_word:
+        first = f"In {level.year} heeft {region} {level.shown()} {finding.count_word}"
+    else:
+        first = f"In {level.year} is {finding.subject} in {region} {_plain_value(level)}"
+    if finding.benchmarks:
+        first += f": {_comparisons(level, finding.benchmarks)}"
+    sentences = [first + "."]
+    start = finding.start
+    if start is not None and start.year != level.year and start.below is None and level.below is None:
+        moved = change(start.value, level.value, level.eenheid)
+        if moved.direction == "gelijk":
+            second = f"Dat is evenveel als in {start.year} ({_plain_value(start)})"
+        else:
+            verb = "meer" if moved.direction == "stijging" else "minder"
+            if moved.kind == "procent" and moved.relative_pct is not None:
+                amount = format_value(abs(moved.relative_pct), "procent", 1)
+            else:
+                decimals = max(display_decimals(v.value, v.eenheid, v.derived) or 0 for v in (start, level))
+                amount = format_difference(abs(moved.absolute), level.eenheid, decimals)
+            second = f"Dat is {amount} {verb} dan in {start.year} ({_plain_value(start)})"
+        clause = _statistics_clause(finding, moved.direction)
+        if clause:
+            second += f"; {clause}"
+        if finding.break_year:
+            second += (f" (de reeks is in {finding.break_year} van definitie veranderd; eerdere jaren tellen niet "
+                       "mee)")
+        sentences.append(second + ".")
+    return " ".join(sentences)
+
+
+def theme_intro(title: str, producers: list[str]) -> str:
+    """A two-sentence introduction for a theme chapter: what it covers and who produced the numbers."""
+    who = _join(producers) if producers else "de gemeente Maassluis"
+    return (f"Dit hoofdstuk geeft de cijfers over {title.lower()} voor Maassluis, waar mogelijk naast de "
+            f"vergelijkingsgemeenten en Nederland. De cijfers komen van {who}.")
+
+
+def describe_change(record: dict) -> str:
+    """The change column of an overview row: 'een stijging van 3,6 procentpunt', '–' with one measurement."""
+    if record.get("opmerking") in ("een_meting", "rang") or not _is_set(record.get("verschil")):
+        return MISSING
+    moved = change(record["waarde_van"], record["waarde_tot"], record["eenheid"])
+    decimals = max(display_decimals(record["waarde_van"], record["eenheid"]) or 0,
+                   display_decimals(record["waarde_tot"], record["eenheid"], bool(record.get("afgeleid_tot"))) or 0)
+    return format_change(moved, None if moved.kind == "procent" else decimals)
+
+
+def revision_note(record: dict, label: str) -> str:
+    """'Herzien: Inwoners, Maassluis, 2018: 32.518 (bron a) is 32.521 geworden (bron b).'"""
+    return (f"Herzien: {label}, {record['regio']}, {record['jaar']}: {format_published(record['waarde'])} "
+            f"({record['bron']}) is {format_published(record['nieuwe_waarde'])} geworden ({record['nieuwe_bron']}); "
+            "de nieuwste editie telt.")
+
+
+def small_group_warning(label: str, group: str, region: str, rows: pd.DataFrame) -> str:
+    """A warning that quotes the small number that raised it (the teller or the noemer, whichever is small)."""
+    smallest = None
+    for column in ("teller", "noemer"):
+        values = rows[column].dropna()
+        if not values.empty and (smallest is None or values.min() < smallest[1]):
+            smallest = (column, values.min())
+    what = "" if smallest is None else f" ({'teller' if smallest[0] == 'teller' else 'noemer'} {format_number(smallest[1])})"
+    return (f"{label} ({lower_first(group)}, {region}) rust op weinig waarnemingen{what}: verschillen tussen jaren "
+            "kunnen toeval zijn.")
+
+
+def describe_lines(label: str, rows: pd.DataFrame, per: str, labels: dict) -> str:
+    """Alt text for a line chart: per line its first and last value."""
+    parts = []
+    for key, part in rows.sort_values("jaar").groupby(per, sort=False):
+        first, last = part.iloc[0], part.iloc[-1]
+        name = labels.get(key, key)
+        eenheid = part["eenheid"].iloc[0] if "eenheid" in part else "aantal"
+        if len(part) == 1:
+            parts.append(f"{name}: {format_measure(last['waarde'], eenheid)} in {int(last['jaar'])}")
+        else:
+            parts.append(f"{name}: van {format_measure(first['waarde'], eenheid)} in {int(first['jaar'])} naar "
+                         f"{format_measure(last['waarde'], eenheid)} in {int(last['jaar'])}")
+    return f"Lijnfiguur van {lower_first(label)}. " + "; ".join(parts) + "."
+
+
+def describe_bars(title_: str, rows: pd.DataFrame, per: str, labels: dict, eenheid: str) -> str:
+    """Alt text for a bar chart or ranking: every bar with its value."""
+    if eenheid == "rang":
+        items = [f"{int(v)}. {labels.get(k, k)}" for k, v in sorted(zip(rows[per], rows["waarde"]), key=lambda x: x[1])]
+        return f"Rangorde, {title_}: " + "; ".join(items) + "."
+    items = [f"{labels.get(k, k)} {format_measure(v, eenheid, derived=bool(d))}"
+             for k, v, d in zip(rows[per], rows["waarde"], rows.get("afgeleid", [False] * len(rows)))]
+    return f"Staaffiguur, {title_}: " + "; ".join(items) + "."
+
+
+def sentence_verdicts(counts: dict[str, int], total: int, end_year: int) -> str:
+    """'Van de 12 doelen uit hoofdstuk 4 ... is het oordeel: 2 op koers, 10 onvoldoende data.'"""
+    parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.items()]
+    return (f"Van de {total} doelen uit hoofdstuk 4 (per groep geteld) is met metingen tot en met {end_year} het "
+            f"oordeel: {', '.join(parts)}.")
+
+
 def _is_set(value) -> bool:
     """True for a real, non-empty value (not None, NaN or an empty string)."""
     if value is None:
@@ -337,14 +537,17 @@ def sentence_trend(record: dict, decimals: int | None = None) -> str:
 
     Uses ``n_jaren``, ``eerste_jaar``, ``laatste_jaar``, ``helling`` (slope per year),
     ``helling_ondergrens``/``helling_bovengrens`` (95% interval, may be missing), ``eenheid``,
-    ``reden`` (when set, the estimate was refused and the reden is returned as the sentence) and
-    ``indicatief``. Example: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt
+    ``reason`` (a code, see :func:`trend_reason`) or, in older records, a Dutch ``reden``
+    (when set, the estimate was refused and the reason is returned as the sentence),
+    ``indicatief`` and ``caveats`` (``autocorrelatie`` adds that the interval is probably too
+    narrow). Example: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt
     per jaar (95%-interval 0,2 tot 0,6)." The slope of a percentage is in procentpunt. When fewer
     years were measured than the period spans it reads "(6 jaren met gegevens)".
     ``decimals=None``: one decimal, or up to three when the slope would otherwise read 0.
     """
-    if _is_set(record.get("reden")):
-        reden = str(record["reden"]).strip()
+    record = _record_of(record)
+    reden = trend_reason(record)
+    if reden is not None:
         return reden if reden.endswith(".") else reden + "."
     eenheid = record["eenheid"]
     first, last, n = int(record["eerste_jaar"]), int(record["laatste_jaar"]), int(record["n_jaren"])
@@ -370,13 +573,15 @@ def sentence_trend(record: dict, decimals: int | None = None) -> str:
         notes.append(f"95%-interval {format_number(low, decimals)} tot {format_number(high, decimals)}")
     if _is_true(record.get("indicatief")):
         notes.append("indicatief: weinig meetpunten")
+    if "autocorrelatie" in _codes(record.get("caveats")):
+        notes.append("waarschijnlijk te smal: opeenvolgende jaren hangen samen")
     tail = f" ({'; '.join(notes)})" if notes else ""
     return f"Over {first}-{last} ({years}) {body}{tail}."
 
 
 def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar: int | None = None,
                     trends: int = 0, bands: bool = True, doel: tuple[int, float] | None = None,
-                    zero_based: bool = True, sources: int = 1) -> str:
+                    zero_based: bool = True, sources: int = 1, breaks: bool = False) -> str:
     """One or two sentences under a figure that tell a policy reader how to read it.
 
     ``kind`` is ``"lijn"``, ``"staaf"`` or ``"rang"``; ``per`` the word for one series (``"groep"``,
@@ -398,6 +603,9 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
                          "hoe breder, hoe onzekerder")
         elif trends:
             notes.append("de gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel)")
+        if breaks:
+            notes.append("waar een lijn onderbroken is en een verticale stippellijn staat, is de definitie van de "
+                         "reeks veranderd: de delen ervoor en erna zijn niet met elkaar te vergelijken")
         if doel is not None:
             notes.append(f"de ster is het doel uit hoofdstuk 4: {format_value(doel[1], eenheid)} in {doel[0]}")
     elif kind == "staaf":
@@ -415,6 +623,239 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
         return first
     second = "; ".join(notes)
     return f"{first} {second[0].upper()}{second[1:]}."
+
+
+# ======================================================================================
+# Trends, projections and group gaps (issues 14 and 17)
+#
+# analyse.trends returns codes (``reason``, ``caveats``) with their numbers; the Dutch for
+# them lives here. Every function takes a record (a dict, a row of reports/trends.csv read
+# back as strings, or a TrendResult / Projection / GapResult, which have ``to_record``).
+# ======================================================================================
+
+_TREND_MODEL_FAILURES = {
+    "alles_0_of_100": "Alle waarden zijn 0% of 100%; daarin is geen trend te schatten.",
+    "alles_0": "Alle aantallen zijn 0; daarin is geen trend te schatten.",
+    "scheiding": "Het model is niet betrouwbaar te schatten: de waarden liggen tegen 0% of 100% aan.",
+    "convergentie": "Het model is niet betrouwbaar te schatten: de berekening komt niet tot een oplossing.",
+}
+
+_GAP_ABSOLUTE = {"kleiner": "wordt absoluut kleiner", "groter": "wordt absoluut groter",
+                 "onduidelijk": "verandert absoluut niet aantoonbaar"}
+_GAP_RELATIVE = {"kleiner": "relatief wordt het kleiner", "groter": "relatief wordt het groter",
+                 "onduidelijk": "relatief verandert het niet aantoonbaar",
+                 "niet_beschikbaar": "relatief is het niet te bepalen (een waarde is 0)"}
+
+
+def _record_of(obj) -> dict:
+    """A plain dict from a record, a pandas row or a result object with ``to_record``."""
+    if hasattr(obj, "to_record"):
+        return obj.to_record()
+    if isinstance(obj, pd.Series):
+        return obj.to_dict()
+    return dict(obj)
+
+
+def _codes(value) -> tuple[str, ...]:
+    """Codes from ``'a;b'``, a list/tuple, or nothing."""
+    if isinstance(value, str):
+        return tuple(c.strip() for c in value.split(";") if c.strip())
+    if value is None or (pd.api.types.is_scalar(value) and pd.isna(value)):
+        return ()
+    return tuple(str(c) for c in value)
+
+
+def _int(value) -> int | None:
+    return int(float(value)) if _is_set(value) else None
+
+
+def _years_text(years) -> str:
+    """'2 jaren (2016, 2017)'."""
+    years = [int(float(y)) for y in _codes(years)]
+    text = f"{len(years)} {'jaar' if len(years) == 1 else 'jaren'}"
+    return text + (f" ({', '.join(str(y) for y in years)})" if years else "")
+
+
+def _reason_text(record: dict, *, common: bool = False) -> str | None:
+    code = record.get("reason")
+    if not _is_set(code):
+        legacy = record.get("reden")
+        return str(legacy).strip() if _is_set(legacy) else None
+    years = record.get("reason_years")
+    minimum = _int(record.get("minimum")) or 3
+    if code == "rang":
+        return "Eenheid 'rang' is een rangorde, geen trend."
+    if code == "geen_waarnemingen":
+        return "Geen waarnemingen."
+    if code == "te_weinig_jaren":
+        which = "gemeenschappelijke meetpunten" if common else "meetpunten"
+        return f"Te weinig {which}: {_years_text(years)}; een trend vraagt er minstens {minimum}."
+    if code == "dubbele_jaren":
+        listed = _join([str(int(float(y))) for y in _codes(years)]) if _codes(years) else "een jaar"
+        return (f"De reeks heeft meer dan één waarde voor {listed}; zo'n reeks is niet eenduidig, "
+                "dus geen trend.")
+    if code == "model_faalt":
+        return _TREND_MODEL_FAILURES.get(str(record.get("reason_detail")),
+                                         "Het model is niet betrouwbaar te schatten.")
+    raise ValueError(f"onbekende reden-code: {code!r}")
+
+
+def trend_reason(record) -> str | None:
+    """Why no trend was estimated, in Dutch (``None`` when there is a trend).
+
+    Reads the code ``reason`` with ``reason_years``, ``reason_detail`` and ``minimum``; a record
+    without a code but with a Dutch ``reden`` (older reports) gives that ``reden``.
+
+    >>> trend_reason({"reason": "te_weinig_jaren", "reason_years": "2016;2017", "minimum": 3})
+    'Te weinig meetpunten: 2 jaren (2016, 2017); een trend vraagt er minstens 3.'
+    """
+    return _reason_text(_record_of(record))
+
+
+def _caveat_text(code: str, r: dict) -> str | None:
+    if code == "indicatief":
+        n = _int(r.get("n_jaren"))
+        return (f"Slechts {n} meetpunten: " if n else "Weinig meetpunten: ") + "de trend en het interval zijn indicatief."
+    if code == "autocorrelatie":
+        dw = r.get("durbin_watson")
+        if not _is_set(dw):
+            dw = r.get("relatief_durbin_watson")
+        stat = f" (Durbin-Watson {format_number(dw, 2)})" if _is_set(dw) else ""
+        return (f"Opeenvolgende jaren wijken in dezelfde richting af van de trendlijn{stat}; "
+                "het interval is daardoor waarschijnlijk te smal.")
+    if code == "afronding_vloer":
+        d = _int(r.get("decimalen"))
+        rounding = ("op hele getallen" if d == 0 else f"op {d} {'decimaal' if d == 1 else 'decimalen'}"
+                    if d is not None else "van de gepubliceerde cijfers")
+        return ("De waarden liggen (vrijwel) precies op een rechte lijn; als onzekerheid is ten minste "
+                f"die van de afronding {rounding} genomen.")
+    if code == "marges_gebruikt":
+        if r.get("gewichten") == "n":
+            return "De steekproefomvang weegt de jaren: een jaar met een grotere steekproef telt zwaarder."
+        return "De gepubliceerde foutmarges wegen de jaren: een nauwkeuriger meting telt zwaarder."
+    if code == "marges_onvolledig":
+        return ("Niet elk jaar heeft een bruikbare gepubliceerde foutmarge of steekproefomvang; "
+                "die zijn daarom niet gebruikt.")
+    if code == "n_alleen_bij_aandeel":
+        return "De steekproefomvang is alleen bij een percentage te gebruiken en is hier niet gebruikt."
+    if code == "overdispersie":
+        phi = r.get("dispersie")
+        stat = f" (spreidingsfactor {format_number(phi, 2)})" if _is_set(phi) else ""
+        return (f"De cijfers schommelen meer dan toeval bij deze aantallen verklaart{stat}; "
+                "de intervallen zijn daarvoor verbreed.")
+    if code == "waarden_ontbreken":
+        k = _int(r.get("n_ontbrekend"))
+        return f"{k if k else 'Een of meer'} rij(en) zonder waarde genegeerd."
+    if code == "teller_noemer_wijken_af":
+        worst = r.get("afwijking")
+        amount = f" tot {format_number(worst)}" if _is_set(worst) else ""
+        return f"Teller en noemer wijken{amount} af van de gepubliceerde waarde; trend op de gepubliceerde waarde."
+    if code == "teller_groter_dan_noemer":
+        return "Teller groter dan noemer; trend op de gepubliceerde waarde."
+    if code == "extrapolatie":
+        year, last = _int(r.get("jaar")), _int(r.get("laatste_jaar"))
+        if year is not None and last is not None:
+            return f"Extrapolatie: {year - last} jaar na de laatste meting ({last})."
+        return "Extrapolatie voorbij de laatste meting."
+    if code == "noemer_laatste_jaar":
+        noemer, year = r.get("noemer"), _int(r.get("noemer_jaar"))
+        return f"Voorspeld bij de noemer van {year} ({format_number(noemer, 0)})."
+    if code == "marge_laatste_jaar":
+        last = _int(r.get("laatste_jaar"))
+        return f"Als meetonzekerheid van een nieuwe meting is die van {last} genomen."
+    raise ValueError(f"onbekende kanttekening-code: {code!r}")
+
+
+def trend_caveats(record) -> str | None:
+    """The caveats (``caveats`` codes) of a trend, projection or gap record as Dutch sentences,
+    in the order of the codes; ``None`` when there are none."""
+    r = _record_of(record)
+    texts = [_caveat_text(code, r) for code in _codes(r.get("caveats"))]
+    return " ".join(t for t in texts if t) or None
+
+
+def add_trend_texts(table: pd.DataFrame) -> pd.DataFrame:
+    """A copy of a trend table (``trends.fit_trends``) with the Dutch columns for readers:
+    ``reden`` (why no trend; empty when there is one) and ``opmerking`` (the caveats)."""
+    out = table.copy()
+    records = out.to_dict("records")
+    out["reden"] = [trend_reason(r) for r in records]
+    out["opmerking"] = [trend_caveats(r) for r in records]
+    return out
+
+
+def interval_name(code: str | None) -> str | None:
+    """'voorspelling' -> 'voorspellingsinterval', 'betrouwbaarheid' -> 'betrouwbaarheidsinterval'."""
+    return None if not _is_set(code) else f"{code}sinterval"
+
+
+def projection_reason(projection) -> str | None:
+    """Why a projection has no numbers, in Dutch (``None`` when it has)."""
+    reason = _reason_text(_record_of(projection))
+    return None if reason is None else f"Geen trend om door te trekken: {reason}"
+
+
+def projection_caveats(projection) -> str | None:
+    """The caveats of a projection (extrapolation, denominator, indicative, ...) in Dutch."""
+    return trend_caveats(projection)
+
+
+def gap_reason(record) -> str | None:
+    """Why no gap trend was estimated, in Dutch (``None`` when there is one)."""
+    return _reason_text(_record_of(record), common=True)
+
+
+def sentence_gap(record, subject: str, reeks_names: dict[str, str] | None = None) -> str:
+    """A sentence about the gap between two groups (a ``GapResult`` or its record).
+
+    ``subject`` names the gap, capitalised: "Het verschil in de werkloosheid tussen niet-westers
+    en nederlands (Nederland)". The verdict reads "groeien naar elkaar toe" only when the absolute
+    AND the relative gap shrink (``convergeert``); when the two scales disagree the sentence says
+    which one shows what. Numbers: the change of the gap per year on both scales with their 95%
+    intervals; caveats (autocorrelation) follow as a sentence.
+    """
+    r = _record_of(record)
+    reason = gap_reason(r)
+    if reason is not None:
+        return f"{subject}: geen trend te schatten. {reason}"
+    verdict = str(r["verdict"])
+    relative_applies = r.get("richting_relatief") not in (None, "niet_van_toepassing") and _is_set(
+        r.get("richting_relatief"))
+    both = ", absoluut en relatief" if relative_applies else ""
+    if verdict == "convergeert":
+        phrase = f"wordt kleiner{both}: de groepen groeien naar elkaar toe"
+    elif verdict == "divergeert":
+        phrase = f"wordt groter{both}: de groepen groeien uit elkaar"
+    elif verdict == "onduidelijk":
+        phrase = f"verandert niet aantoonbaar{both}"
+    elif verdict == "kruist":
+        phrase = ("wisselt van teken (de reeksen kruisen elkaar); of de groepen naar elkaar toe groeien "
+                  "is dan niet eenduidig")
+    else:
+        absolute, relative = str(r["richting_absoluut"]), str(r["richting_relatief"])
+        phrase = (f"{_GAP_ABSOLUTE[absolute]}, maar {_GAP_RELATIVE[relative]}; of de groepen naar elkaar "
+                  "toe groeien hangt dus af van de maatstaf")
+    eenheid = r["eenheid"]
+    parts = [f"{r['eerste_jaar']}-{r['laatste_jaar']}, {r['n_jaren']} jaar met gegevens",
+             f"verschil {format_difference(r['helling'], eenheid, 2)} per jaar (95%-interval "
+             f"{format_number(r['helling_ondergrens'], 2)} tot {format_number(r['helling_bovengrens'], 2)})"]
+    if _is_set(r.get("verhouding_verandering")):
+        what = "odds ratio" if r.get("schaal_relatief") == "logit_verschil" else "verhouding"
+        parts.append(f"{what} {format_number(r['verhouding_verandering'], 1)}% per jaar (95%-interval "
+                     f"{format_number(r['verhouding_ondergrens'], 1)} tot "
+                     f"{format_number(r['verhouding_bovengrens'], 1)})")
+    if _is_true(r.get("indicatief")):
+        parts.append("indicatief: weinig meetpunten")
+    sentence = f"{subject} {phrase} ({'; '.join(parts)})."
+    caveats = [_caveat_text(c, r) for c in _codes(r.get("caveats")) if c in ("autocorrelatie", "afronding_vloer")]
+    if caveats:
+        sentence += " " + " ".join(caveats)
+    reeks_a, reeks_b = r.get("reeks_a"), r.get("reeks_b")
+    if _is_set(reeks_a) and _is_set(reeks_b) and reeks_a != reeks_b:
+        names = reeks_names or {}
+        sentence += (f" Let op: de twee groepen komen uit verschillende reeksen ({names.get(reeks_a, reeks_a)}; "
+                     f"{names.get(reeks_b, reeks_b)}).")
+    return sentence
 
 
 # ============================================================================ honest checks (issue 14)
@@ -714,7 +1155,7 @@ def disclosure_note_base(base_threshold: int, count: int) -> str:
             "verschillen tussen jaren of groepen kunnen dan toeval zijn.")
 
 
-def small_group_warning(label: str, group_label: str, regio: str, number, kind: str, small_count: int) -> str:
+def small_count_warning(label: str, group_label: str, regio: str, number, kind: str, small_count: int) -> str:
     """The warning for a figure resting on few cases, quoting the number that triggered it.
 
     ``kind`` is 'teller', 'noemer', 'n' or 'aantal'. A number of persons below ``small_count`` is never

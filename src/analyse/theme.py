@@ -1,410 +1,383 @@
-"""One theme's analysis for a notebook: window, figures, changes, trends, register, key messages.
+"""The notebook API: :class:`Thema` for a chapter-2 theme, :class:`Doelenmonitor` for chapter 4.
 
-A theme notebook creates a :class:`Theme` from its parameters and calls its methods top to bottom;
-everything it shows is also written to ``output_dir`` (figures, tables, ``kerncijfers.json``).
-Paths resolve from the project folder (:func:`analyse.data.project_root`), never from the working
-directory: ``analyse run`` passes both folders, and a notebook run in JupyterLab with its defaults reads
-``data/`` and writes to :data:`INTERACTIVE_DIR`, so the published ``reports/`` stay as the last run left them.
+This API is what researchers type in the notebooks, so it is Dutch throughout (class and method names,
+parameters). Each method does three things and nothing else: compute with the library (series, indicators,
+trends, register, monitor), record the result with the :class:`~analyse.writer.ReportWriter`, and show it
+with :mod:`analyse.presenter`. There is no hidden order between methods: a figure fits the trends it draws
+itself (through the same cached computation that :meth:`Thema.trends` uses).
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import html
-import json
-from pathlib import Path
+import functools
 
 import pandas as pd
-from IPython.display import Markdown
 
-from analyse import data, indicators, monitor, plots, register, text, trends
+from analyse import (catalogue, context, contract, data, indicators, monitor, plots, presenter, register, series,
+                     text, trends)
+from analyse.schema import MONITOR, THEMES
 
-TITLES = {**data.THEMES, "monitor": "Doelenmonitor hoofdstuk 4"}
-EDITOR = "bewerking gemeente Maassluis"
-# where a notebook run by hand (JupyterLab, output_dir None) writes, relative to the project folder
-INTERACTIVE_DIR = Path("reports") / "interactief"
-FIGURE_CACHE = ".figuren.json"
-_STYLE_VERSION = hashlib.sha256(Path(plots.__file__).read_bytes()).hexdigest()
-
-
-def _fingerprint(*parts) -> str:
-    """A stable digest of a figure's inputs (data frames by content) and of the house style."""
-    digest = hashlib.sha256(_STYLE_VERSION.encode())
-    for part in parts:
-        if isinstance(part, dict):
-            for key in sorted(part):
-                digest.update(key.encode())
-                value = part[key]
-                digest.update(value.to_csv(index=False).encode() if isinstance(value, pd.DataFrame) else
-                              repr(sorted(value.items()) if isinstance(value, dict) else value).encode())
-        elif isinstance(part, pd.DataFrame):
-            digest.update(part.to_csv(index=False).encode())
-        else:
-            digest.update(repr(part).encode())
-    return digest.hexdigest()
+COUNT_UNITS = ("aantal",)
+"""Units whose level is not compared across regions of different size."""
+MIN_TREND_POINTS_DRAWN = 5
+"""A trend line is drawn only on a reeks with at least this many years (see analyse.figures)."""
 
 
-def _lower_first(text_: str) -> str:
-    """For use mid-sentence: 'Niet-westerse ...' -> 'niet-westerse ...', but 'Marokkaanse ...' stays."""
-    first = text_.split(" ", 1)[0]
-    if first.endswith(("aanse", "aamse", "kse", "lse", "ndse")) and not first.startswith(("Westerse", "Niet")):
-        return text_
-    return text_[:1].lower() + text_[1:]
+class _Notebook:
+    """What every notebook shares: parameters resolved once, the data, the catalogue and the writer."""
+
+    def __init__(self, thema: str, *, regio: str, vergelijk_regios, start_jaar, eind_jaar, niveau: str,
+                 data_dir, output_dir):
+        root = data.project_root() if data_dir is None or output_dir is None else None
+        self.dataset = data.load(data_dir if data_dir is not None else root / "data")
+        self.context = context.resolve(thema, self.dataset, regio=regio, vergelijk_regios=vergelijk_regios,
+                                       start_jaar=start_jaar, eind_jaar=eind_jaar, niveau=niveau,
+                                       data_dir=data_dir, output_dir=output_dir, root=root)
+        self.cat = catalogue.Catalogue(self.dataset)
+        self.grades = self.dataset.grades
+        self.out = catalogue_writer(self.context)
+        obs = self.dataset.observations
+        self.theme_obs = obs[obs["thema"] == thema] if thema in THEMES else obs
+        ctx = self.context
+        scope = context.scope_regions(self.dataset, ctx.region, ctx.comparison_regions)
+        self.obs = indicators.select(self.theme_obs, regio=scope, start=ctx.start_year, end=ctx.end_year)
+
+    # ------------------------------------------------------------------ shared helpers
+
+    def _source(self, rows: pd.DataFrame) -> str:
+        return text.source_line([(o.producer, o.publisher) for o in self.cat.origins(rows)], catalogue.EDITOR)
+
+    def kop(self) -> presenter.HTMLBlock:
+        """The line under the notebook's title: region, window, comparison and where the outputs go."""
+        ctx = self.context
+        parts = [("Regio", ctx.region), ("Venster", ctx.window)]
+        if ctx.theme != MONITOR:
+            parts.append(("Vergelijking", ", ".join(ctx.comparison_regions) or "geen"))
+        note = None
+        if ctx.interactive:
+            note = (f"Interactief uitgevoerd: figuren en tabellen gaan naar {ctx.shown_path(ctx.output_dir)}/; "
+                    "de rapporten van make report in reports/ blijven zoals ze zijn.")
+        return presenter.header_line(parts, note)
+
+    def bronnen(self):
+        """The publications behind this notebook's numbers in the window, with producer and grade."""
+        rows = []
+        for record in self.cat.source_records(series.active(self.obs)):
+            part = self.obs[self.obs["bron"] == record.code]
+            rows.append({"bron": record.name, "uitgever": record.publisher, "producent": record.producer,
+                         "soort": record.grade, "indicatoren": part["indicator"].nunique(),
+                         "jaren": _span(part), "adres": record.address})
+        frame = pd.DataFrame(rows, columns=["bron", "uitgever", "producent", "soort", "indicatoren", "jaren", "adres"])
+        columns = (contract.Column("bron", "Bron"), contract.Column("uitgever", "Gevonden bij"),
+                   contract.Column("producent", "Producent"), contract.Column("soort", "Soort", "label"),
+                   contract.Column("indicatoren", "Indicatoren", "number", "aantal", decimals=0),
+                   contract.Column("jaren", "Jaren", "year"), contract.Column("adres", "Adres"))
+        return presenter.table(frame, columns)
+
+    def waarschuw(self, tekst: str) -> presenter.HTMLBlock:
+        """A caveat from the notebook's own reading of the data (shown here and in the reports)."""
+        self.out.warning(tekst)
+        return presenter.paragraph(tekst, bold_lead="Let op.")
+
+    def zin(self, tekst: str) -> str:
+        """A key message written in the notebook, for what the data cannot phrase by itself."""
+        return self.out.message(tekst)
+
+    def kernboodschappen(self) -> presenter.HTMLBlock:
+        return presenter.bullets(self.out.messages, empty="Geen kernboodschappen.")
+
+    def _intro(self) -> str:
+        names = sorted({o.producer for o in self.cat.origins(series.active(self.obs))
+                        if not o.producer.startswith(text.UNKNOWN_PRODUCER)})
+        return text.theme_intro(self.context.title, names)
+
+    def opslaan(self) -> presenter.HTMLBlock:
+        """Write ``kerncijfers.json`` (the theme summary) and say what was saved."""
+        summary = self.out.summary(intro=self._intro(), sources=self.cat.source_records(series.active(self.obs)))
+        self.out.save(summary)
+        ctx = self.context
+        where = ctx.shown_path(ctx.output_dir) + "/" if ctx.interactive else ""
+        return presenter.paragraph(
+            f"Opgeslagen: {len(summary.figures)} figuren, {len(summary.tables)} tabellen, "
+            f"{len(summary.messages)} kernboodschappen en kerncijfers.json in {where}tables/{ctx.theme}/ "
+            f"(figuren in {where}figures/{ctx.theme}/).")
 
 
-def _title(label: str, *parts: str) -> str:
-    """'Label, part, part': leaves out 'Totaal' and parts the label already names."""
-    kept = [p for p in parts if p and p != "Totaal" and p.lower() not in label.lower()]
-    return ", ".join([label, *kept])
+def catalogue_writer(ctx: context.ThemeContext):
+    from analyse.writer import ReportWriter
+
+    return ReportWriter(ctx)
 
 
-def _read_json(path: Path) -> dict:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+def _span(rows: pd.DataFrame) -> str:
+    first, last = int(rows["jaar"].min()), int(rows["jaar"].max())
+    return str(first) if first == last else f"{first}-{last}"
 
 
-class FigureView:
-    """A saved figure as a notebook shows it: the PNG with one or two sentences of reading guidance under it."""
-
-    def __init__(self, png: Path, titel: str, leeswijzer: str):
-        self.png, self.titel, self.leeswijzer = png, titel, leeswijzer
-
-    def _repr_html_(self) -> str:
-        image = base64.b64encode(self.png.read_bytes()).decode("ascii")
-        return (f'<figure style="margin:0 0 1.5em 0"><img src="data:image/png;base64,{image}" width="640" '
-                f'alt="{html.escape(self.titel)}"><figcaption style="max-width:640px;font-size:90%">'
-                f'<b>Zo leest u deze figuur.</b> {html.escape(self.leeswijzer)}</figcaption></figure>')
-
-    def __repr__(self) -> str:
-        return f"{self.titel}\n{self.leeswijzer}"
-
-
-class Theme:
-    """The analysis of one chapter-2 theme for one region and window."""
+class Thema(_Notebook):
+    """The analysis of one chapter-2 theme for one region and window (see the module docstring)."""
 
     def __init__(self, thema: str, *, regio: str = "Maassluis", vergelijk_regios: list[str] | None = None,
-                 start_jaar: int | None = None, eind_jaar: int | None = None, data_dir: str | Path | None = None,
-                 output_dir: str | Path | None = None):
-        self.thema = thema
-        self.regio = regio
-        self.vergelijk_regios = list(vergelijk_regios or [])
-        self.interactive = output_dir is None
-        self.root = data.project_root() if data_dir is None or output_dir is None else None
-        if self.root is not None:
-            data_dir = self.root / "data" if data_dir is None else data_dir
-            output_dir = self.root / INTERACTIVE_DIR if output_dir is None else output_dir
-        self.dataset = data.load(data_dir)
-        self.output_dir = Path(output_dir).resolve()
-        self.figure_dir = self.output_dir / "figures" / thema
-        self.table_dir = self.output_dir / "tables" / thema
-        all_obs = self.dataset.observations
-        self.labels = dict(zip(self.dataset.indicatoren["indicator"], self.dataset.indicatoren["label"]))
-        self.units = dict(zip(self.dataset.indicatoren["indicator"], self.dataset.indicatoren["eenheid"]))
-        self.group_labels = dict(zip(self.dataset.groepen["groep"], self.dataset.groepen["label"]))
-        self.region_labels = dict(zip(self.dataset.regios["regio"], self.dataset.regios["label"]))
-        self.publishers = dict(zip(self.dataset.bronnen["bron"], self.dataset.bronnen["uitgever"]))
-        data.check_parameters(self.dataset, {"regio": regio, "vergelijk_regios": self.vergelijk_regios,
-                                             "start_jaar": start_jaar, "eind_jaar": eind_jaar}, [thema])
-        theme_obs = all_obs[all_obs["thema"] == thema] if thema in data.THEMES else all_obs
-        own_years = sorted(theme_obs.loc[theme_obs["regio"] == regio, "jaar"].unique())
-        if not own_years:
-            raise data.ParameterError(f"geen gegevens voor thema '{thema}' in {regio}.")
-        self.eind_jaar = int(eind_jaar) if eind_jaar is not None else int(own_years[-1])
-        earlier = [y for y in own_years if y <= self.eind_jaar]
-        if start_jaar is None and not earlier:
-            raise data.ParameterError(f"thema '{thema}' heeft voor {regio} geen gegevens tot en met {self.eind_jaar}; "
-                                      f"jaren met gegevens: {', '.join(str(y) for y in own_years)}.")
-        self.start_jaar = int(start_jaar) if start_jaar is not None else int(earlier[0])
-        if self.start_jaar > self.eind_jaar:
-            raise data.ParameterError(f"start_jaar {self.start_jaar} ligt na eind_jaar {self.eind_jaar}.")
-        regios = self.dataset.regios
-        parts = list(regios.loc[regios["ligt_in"] == regio, "regio"]) if "ligt_in" in regios else []
-        regions = [regio, *self.vergelijk_regios, *parts]  # neighbourhoods of the region come along
-        self.obs = indicators.select(theme_obs, regio=regions, start=self.start_jaar, end=self.eind_jaar)
-        self.all_theme_obs = theme_obs
-        self.figures: list[dict] = []
-        self.tables: list[dict] = []
-        self.messages: list[str] = []
-        self.key_figures: list[dict] = []
-        self.warnings: list[str] = []
-        self.key_table: str | None = None
-        self._cache = _read_json(self.figure_dir / FIGURE_CACHE)
-        self._drawn: dict[str, str] = {}
-        self._fitted: pd.DataFrame | None = None
-        self._monitor: pd.DataFrame | None = None
+                 start_jaar: int | None = None, eind_jaar: int | None = None, niveau: str = "gemeente",
+                 data_dir=None, output_dir=None):
+        if thema not in THEMES:
+            raise data.ParameterError(f"onbekend thema '{thema}'; kies uit {', '.join(THEMES)}.")
+        super().__init__(thema, regio=regio, vergelijk_regios=vergelijk_regios, start_jaar=start_jaar,
+                         eind_jaar=eind_jaar, niveau=niveau, data_dir=data_dir, output_dir=output_dir)
 
-    # ------------------------------------------------------------------ helpers
+    # ------------------------------------------------------------------ computations (cached, no ordering)
 
-    @property
-    def titel(self) -> str:
-        return TITLES.get(self.thema, self.thema)
+    @functools.cached_property
+    def _trend_results(self) -> dict[tuple, trends.TrendResult]:
+        """A trend per series (indicator, regio, groep, reeks) in the window."""
+        results = {}
+        for key, rows in series.active(self.obs).groupby(series.KEY, sort=True):
+            results[key] = trends.fit_trend(rows.sort_values("jaar"))
+        return results
 
-    def kop(self) -> Markdown:
-        """The line under a notebook's title: region, window, comparison and where the outputs go."""
-        if self.thema == "monitor":
-            parts = [f"**Regio:** {self.regio}", f"**Metingen tot en met:** {self.eind_jaar}"]
-        else:
-            parts = [f"**Regio:** {self.regio}", f"**Venster:** {self.venster_tekst()}",
-                     f"**Vergelijking:** {', '.join(self.vergelijk_regios) or 'geen'}"]
-        line = " &nbsp; ".join(parts)
-        if self.interactive:
-            line += (f"\n\n*Interactief uitgevoerd: figuren en tabellen gaan naar `{self._shown_path(self.output_dir)}/`;"
-                     " de rapporten van `make report` in `reports/` blijven zoals ze zijn.*")
-        return Markdown(line)
+    def _chosen(self, indicator: str, regio: str, groep: str) -> pd.DataFrame:
+        rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
+        return series.choose(rows, self.grades)
 
-    def _shown_path(self, path: Path) -> str:
-        """``path`` relative to the project folder where it lies inside it, else as it is."""
-        if self.root is not None and path.is_relative_to(self.root):
-            return path.relative_to(self.root).as_posix()
-        return path.as_posix()
+    def _level(self, row: pd.Series) -> text.Level:
+        """A value for a key message; a count of fewer persons than the threshold is not published."""
+        small = self.context.settings.small_count
+        below = small if row["indicator"] in self.cat.persons and row["waarde"] < small else None
+        return text.Level(int(row["jaar"]), float(row["waarde"]), row["eenheid"], bool(row["afgeleid"]),
+                          row["status"] or "", below)
 
-    def bronnen(self) -> pd.DataFrame:
-        """The sources behind this theme's figures in the window, as listed in ``data/raw/bronnen.csv``."""
-        sources = self.dataset.bronnen.set_index("bron")
-        rows = []
-        for bron, obs in self.obs.groupby("bron", sort=True):
-            known = bron in sources.index
-            rows.append({"Bron": sources.at[bron, "naam"] if known else bron,
-                         "Uitgever": sources.at[bron, "uitgever"] if known else "",
-                         "Indicatoren": obs["indicator"].nunique(),
-                         "Jaren": self._span(obs),
-                         "Vindplaats": sources.at[bron, "adres"] if known else ""})
-        return pd.DataFrame(rows)
+    # ------------------------------------------------------------------ tables
 
-    def venster_tekst(self) -> str:
-        return f"{self.start_jaar}-{self.eind_jaar}" if self.start_jaar != self.eind_jaar else str(self.eind_jaar)
+    def beschikbaarheid(self):
+        """Which years each series has in the window, per reeks; missing years stay missing."""
+        table = indicators.availability(self.obs)
+        frame = pd.DataFrame({
+            "indicator": table["indicator"].map(self.cat.label), "regio": table["regio"],
+            "groep": table["groep"].map(self.cat.group),
+            "reeks": table["reeks"].map(lambda r: self.cat.reeks_names.get(r) or self.cat.sources.loc[r, "naam"]
+                                        if r in self.cat.sources.index or r in self.cat.reeks_names else r),
+            "jaren": table["jaren"].map(lambda ys: ", ".join(str(y) for y in ys)),
+            "aantal_jaren": table["jaren"].map(len)})
+        columns = (contract.Column("indicator", "Indicator"), contract.Column("regio", "Regio"),
+                   contract.Column("groep", "Groep", "label"), contract.Column("reeks", "Reeks"),
+                   contract.Column("jaren", "Jaren met gegevens", "year"),
+                   contract.Column("aantal_jaren", "Aantal jaren", "number", "aantal", decimals=0))
+        self.out.table("beschikbaarheid", frame, title=f"{self.context.title}: beschikbare gegevens, "
+                       f"{self.context.window}", source=self._source(self.obs), columns=columns)
+        return presenter.table(frame, columns)
 
-    def source_line(self, rows: pd.DataFrame) -> str:
-        """'Bron: <publishers>; bewerking gemeente Maassluis' for the sources behind ``rows``."""
-        names = dict.fromkeys(self.publisher(code) for code in sorted(rows["bron"].unique()))
-        return f"Bron: {', '.join(names)}; {EDITOR}"
+    def overzicht(self):
+        """First and last measurement of every series in the window and the change, in the right unit."""
+        table = indicators.changes(series.active(self.obs), self.grades)
+        frame = pd.DataFrame({
+            "indicator": table["indicator"], "label": table["label"], "regio": table["regio"],
+            "groep": table["groep"].map(self.cat.group), "eenheid": table["eenheid"],
+            "jaar_van": table["jaar_van"], "waarde_van": table["waarde_van"],
+            "jaar_tot": table["jaar_tot"], "waarde_tot": table["waarde_tot"],
+            "teller_tot": table["teller_tot"], "noemer_tot": table["noemer_tot"]})
+        frame["decimalen_van"] = [text.display_decimals(v, u) for v, u in zip(table["waarde_van"], table["eenheid"])]
+        frame["decimalen_tot"] = [text.display_decimals(v, u, d) for v, u, d in
+                                  zip(table["waarde_tot"], table["eenheid"], table["afgeleid_tot"])]
+        frame["verandering"] = [text.describe_change(r) for r in table.to_dict("records")]
+        frame["bron"] = [self._source(self.obs[(self.obs["reeks"] == r.reeks) & (self.obs["indicator"] == r.indicator)
+                                               & (self.obs["regio"] == r.regio) & (self.obs["groep"] == r.groep)])
+                         .removeprefix("Bron: ").removesuffix(f"; {catalogue.EDITOR}")
+                         for r in table.itertuples()]
+        columns = (contract.Column("label", "Indicator"), contract.Column("regio", "Regio"),
+                   contract.Column("groep", "Groep", "label"), contract.Column("jaar_van", "Van (jaar)", "year"),
+                   contract.Column("waarde_van", "Waarde van", "number", unit_column="eenheid",
+                                   decimals_column="decimalen_van"),
+                   contract.Column("jaar_tot", "Tot (jaar)", "year"),
+                   contract.Column("waarde_tot", "Waarde tot", "number", unit_column="eenheid",
+                                   decimals_column="decimalen_tot"),
+                   contract.Column("verandering", "Verandering"), contract.Column("bron", "Bron"))
+        notes = tuple(text.revision_note(r, self.cat.label(r["indicator"])) for r in
+                      series.revisions(self.obs).to_dict("records"))
+        self.out.table("overzicht", frame, title=f"{self.context.title}: eerste en laatste meting, "
+                       f"{self.context.window}", source=self._source(self.obs), columns=columns, notes=notes,
+                       key=self.out.key_table is None)
+        return presenter.table(frame, columns)
 
-    def label(self, indicator: str) -> str:
-        return self.labels.get(indicator, indicator)
+    def trends(self):
+        """Trend estimates for every series in the window; refusals carry their reason."""
+        records = []
+        for (indicator, regio, groep, reeks), result in self._trend_results.items():
+            record = result.to_record()
+            record.update(indicator=indicator, regio=regio, groep=groep, reeks=reeks)
+            rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
+            record["gekozen"] = bool(series.rank(rows, self.grades)[:1] == [reeks])
+            records.append(record)
+        table = text.add_trend_texts(pd.DataFrame(records))
+        table.insert(0, "thema", self.context.theme)
+        table["label"] = table["indicator"].map(self.cat.label)
+        table["groep_label"] = table["groep"].map(self.cat.group)
+        table["zin"] = [text.sentence_trend(r) for r in table.to_dict("records")]
+        columns = (contract.Column("label", "Indicator"), contract.Column("regio", "Regio"),
+                   contract.Column("groep_label", "Groep", "label"), contract.Column("methode", "Methode", "label"),
+                   contract.Column("n_jaren", "Jaren", "number", "aantal", decimals=0),
+                   contract.Column("zin", "Trend"))
+        self.out.table("trends", table, title=f"{self.context.title}: trendschattingen {self.context.window}",
+                       source=self._source(self.obs), columns=columns)
+        return presenter.table(table, columns)
 
-    def _series_labels(self) -> dict[str, str]:
-        return {**self.group_labels, **self.region_labels}
+    def register(self):
+        """Recompute every statement of this theme in the reproduction register."""
+        claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.context.theme]
+        table = register.reproduce(claims, self.dataset.observations)
+        columns = (contract.Column("id", "Nr."), contract.Column("citaat", "Citaat"),
+                   contract.Column("verwacht", "Volgens document"), contract.Column("berekend", "Herberekend"),
+                   contract.Column("status", "Status", "label"), contract.Column("toelichting", "Toelichting"))
+        self.out.table("reproductie", table, title=f"{self.context.title}: reproductie van de beweringen in "
+                       "hoofdstuk 2", source="Bron: Beleidsvisie Integratie Maassluis (2019); " + catalogue.EDITOR,
+                       columns=columns)
+        return presenter.table(table, columns)
 
-    def _save_table(self, name: str, table: pd.DataFrame, titel: str, bron: str, kolommen: dict[str, str]) -> None:
-        self.table_dir.mkdir(parents=True, exist_ok=True)
-        path = self.table_dir / f"{name}.csv"
-        table.to_csv(path, index=False, lineterminator="\n")
-        self.tables = [t for t in self.tables if t["naam"] != name]
-        self.tables.append({"naam": name, "csv": str(path.relative_to(self.output_dir)), "titel": titel,
-                            "bron": bron, "kolommen": kolommen})
-
-    def _figure(self, plot, rows: pd.DataFrame, *, name: str, indicator: str, titel: str, bron: str,
-                nota: bool, leeswijzer: str, **kwargs) -> FigureView:
-        """Draw with ``plot`` and save as PNG and SVG, unless the same figure is already there.
-
-        A figure is identified by a fingerprint of its data, its arguments and the house style; the runner
-        hands each run the previous run's figures, so an unchanged figure is not drawn again.
-        """
-        png, svg = self.figure_dir / f"{name}.png", self.figure_dir / f"{name}.svg"
-        key = _fingerprint(plot.__name__, rows, titel, bron, kwargs)
-        if not (self._cache.get(name) == key and png.exists() and svg.exists()):
-            for path in (png, svg):  # never write through to a file the previous run published
-                path.unlink(missing_ok=True)
-            plots.save_figure(plot(rows, title=titel, bron=bron, **kwargs), self.figure_dir, name)
-        self._drawn[name] = key
-        self.figures = [f for f in self.figures if f["naam"] != name]
-        self.figures.append({"naam": name, "indicator": indicator, "png": str(png.relative_to(self.output_dir)),
-                             "svg": str(svg.relative_to(self.output_dir)), "titel": titel, "bron": bron,
-                             "leeswijzer": leeswijzer, "nota": nota})
-        return FigureView(png, titel, leeswijzer)
-
-    # ------------------------------------------------------------------ overview
-
-    def beschikbaarheid(self) -> pd.DataFrame:
-        """Which years each indicator has in the window, per region and group (missing years stay missing)."""
-        rows = []
-        for (indicator, regio, groep), series in self.obs.groupby(indicators.SERIES_KEY, sort=True):
-            years = sorted(series["jaar"].unique())
-            rows.append({"Indicator": self.label(indicator), "Regio": regio,
-                         "Groep": self.group_labels.get(groep, groep),
-                         "Jaren": ", ".join(str(y) for y in years),
-                         "Bronnen": ", ".join(sorted(series["bron"].unique()))})
-        return pd.DataFrame(rows)
-
-    def overzicht(self) -> pd.DataFrame:
-        """First and last year of every series in the window and the change, in the right unit."""
-        table = indicators.changes(self.obs)
-        table["verschil"] = [
-            round(r.verschil, max(text.published_decimals(r.waarde_van), text.published_decimals(r.waarde_tot)))
-            if pd.notna(r.verschil) else r.verschil for r in table.itertuples()]
-        table["verandering"] = [
-            text.format_change(text.change(r.waarde_van, r.waarde_tot, r.eenheid)) if pd.notna(r.verschil) else
-            r.opmerking for r in table.itertuples()]
-        table["groep_label"] = table["groep"].map(lambda g: self.group_labels.get(g, g))
-        table["bron_naam"] = table["bron"].map(self.publisher)
-        kolommen = {"label": "Indicator", "regio": "Regio", "groep_label": "Groep", "jaar_van": "Van (jaar)",
-                    "waarde_van": "Waarde van", "jaar_tot": "Tot (jaar)", "waarde_tot": "Waarde tot",
-                    "verandering": "Verandering", "bron_naam": "Bron"}
-        if table["noemer_tot"].notna().any():  # a share or rate is shown with what it rests on
-            kolommen = {**dict(list(kolommen.items())[:7]), "teller_tot": "Teller", "noemer_tot": "Noemer",
-                        **dict(list(kolommen.items())[7:])}
-        self._save_table("overzicht", table, f"{self.titel}: eerste en laatste meting, {self.venster_tekst()}",
-                         self.source_line(self.obs), kolommen)
-        self.key_table = self.key_table or "overzicht"
-        shown = table.copy()
-        for column in ("waarde_van", "waarde_tot"):
-            shown[column] = [text.format_value(v, u, text.published_decimals(v))
-                             for v, u in zip(shown[column], shown["eenheid"])]
-        return shown[list(kolommen)].rename(columns=kolommen)
-
-    def publisher(self, bron: str) -> str:
-        """The publisher of a source code, as named in ``bronnen.csv``."""
-        return self.publishers.get(bron, bron)
-
-    # ------------------------------------------------------------------ trends
-
-    def trends(self) -> pd.DataFrame:
-        """Trend estimates for every series in the window (refusals carry their reason)."""
-        records, fitted = trends.fit_trends(self.obs)
-        records = records.copy()
-        records.insert(0, "thema", self.thema)
-        records["label"] = records["indicator"].map(self.label)
-        records["zin"] = [text.sentence_trend(r) for r in records.to_dict("records")]
-        self._fitted = fitted
-        self._save_table("trends", records, f"{self.titel}: trendschattingen {self.venster_tekst()}",
-                         self.source_line(self.obs),
-                         {"label": "Indicator", "regio": "Regio", "groep": "Groep", "methode": "Methode",
-                          "n_jaren": "Jaren", "helling": "Helling per jaar", "helling_ondergrens": "95%-ondergrens",
-                          "helling_bovengrens": "95%-bovengrens", "p_waarde": "p-waarde", "zin": "Toelichting"})
-        shown = records[["label", "regio", "groep", "methode", "n_jaren", "zin"]].copy()
-        shown["groep"] = shown["groep"].map(lambda g: self.group_labels.get(g, g))
-        return shown.rename(columns={"label": "Indicator", "regio": "Regio", "groep": "Groep", "methode": "Methode",
-                                     "n_jaren": "Jaren", "zin": "Trend"})
-
-    def groepsverschil(self, indicator: str, groep_a: str, groep_b: str, *, regio: str | None = None,
-                       onderwerp: str | None = None):
-        """Do two groups grow toward each other? The gap a − b per common year, its trend and a sentence.
-
-        Uses every year up to ``eind_jaar`` (a reference series is not cut at the start of the window).
-        The sentence becomes a key message; the gap table is saved as ``verschil_<indicator>_<a>_<b>.csv``.
-        """
-        regio = regio or self.regio
-        rows = indicators.select(self.all_theme_obs, indicator=indicator, regio=regio, end=self.eind_jaar)
-        gap = trends.compare_groups(rows[rows["groep"] == groep_a], rows[rows["groep"] == groep_b])
-        a, b = (_lower_first(self.group_labels.get(g, g)) for g in (groep_a, groep_b))
-        unit = "procentpunt" if gap.eenheid == "procent" else self.units[indicator].replace("_", " ")
-        subject = f"Het verschil in {onderwerp or _lower_first(self.label(indicator))} tussen {a} en {b} ({regio})"
-        if gap.reden:
-            sentence = f"{subject}: geen trend te schatten. {gap.reden}"
-        else:
-            words = {"convergeert": "wordt kleiner: de groepen groeien naar elkaar toe",
-                     "divergeert": "wordt groter: de groepen groeien uit elkaar",
-                     "onduidelijk": "verandert niet aantoonbaar"}
-            sentence = (f"{subject} {words.get(gap.verdict, 'is onduidelijk')} "
-                        f"({gap.eerste_jaar}-{gap.laatste_jaar}, {gap.n_jaren} jaren; verandering van het verschil "
-                        f"{text.format_number(gap.helling, 2)} {unit} per jaar, 95%-interval "
-                        f"{text.format_number(gap.helling_ondergrens, 2)} tot "
-                        f"{text.format_number(gap.helling_bovengrens, 2)}"
-                        f"{'; indicatief: weinig meetpunten' if gap.indicatief else ''}).")
-            if gap.bron_a != gap.bron_b:
-                sentence += f" Let op: de twee reeksen komen uit verschillende bronnen ({gap.bron_a}, {gap.bron_b})."
-        self.messages.append(sentence)
-        table = gap.verschillen.copy()
-        name = f"verschil_{indicator}_{groep_a}_{groep_b}"
-        self._save_table(name, table, f"{subject}, per jaar", self.source_line(rows),
-                         {"jaar": "Jaar", "waarde_a": self.group_labels.get(groep_a, groep_a),
-                          "waarde_b": self.group_labels.get(groep_b, groep_b), "verschil": "Verschil"})
-        display_table = table.rename(columns={"jaar": "Jaar", "waarde_a": self.group_labels.get(groep_a, groep_a),
-                                              "waarde_b": self.group_labels.get(groep_b, groep_b),
-                                              "verschil": "Verschil"})
-        return display_table.style.set_caption(sentence).format(precision=2, decimal=",", thousands=".")
-
-    def _fitted_for(self, indicator: str, hue: str, keys: list[str], fixed: dict) -> pd.DataFrame | None:
-        if self._fitted is None or self._fitted.empty:
-            return None
-        sel = self._fitted[(self._fitted["indicator"] == indicator) & self._fitted[hue].isin(keys)]
-        for column, value in fixed.items():
-            sel = sel[sel[column] == value]
-        return sel if not sel.empty else None
+    def kleine_groepen(self) -> presenter.HTMLBlock:
+        """Figures resting on few cases: a warning per indicator and group, quoting the small number."""
+        few = indicators.small_groups(series.active(self.obs))
+        for (indicator, regio, groep), rows in few.groupby(indicators.SERIES_KEY):
+            self.out.warning(text.small_group_warning(self.cat.label(indicator), self.cat.group(groep), regio,
+                                                      rows))
+        return presenter.bullets(self.out.warnings, empty="Geen waarschuwingen.")
 
     # ------------------------------------------------------------------ figures
+
+    def _figure_rows(self, indicator: str, per: str, keys: list[str], fixed: dict) -> pd.DataFrame:
+        """Per series key (a group or a region): its chosen reeks plus the reeksen it continues."""
+        rows = indicators.select(self.obs, indicator=indicator, **{per: keys}, **fixed)
+        parts = []
+        for _, part in rows.groupby(per, sort=False):
+            chosen = series.choose(part, self.grades)
+            parts.append(series.with_predecessors(part, chosen, self.dataset.reeksen))
+        return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
+
+    def _trend_lines(self, rows: pd.DataFrame, per: str) -> pd.DataFrame | None:
+        lines = []
+        for key, part in rows.groupby(per, sort=False):
+            reeks = part["reeks"].iloc[-1]
+            result = self._trend_results.get((part["indicator"].iloc[0], part["regio"].iloc[0] if per != "regio"
+                                              else key, part["groep"].iloc[0] if per != "groep" else key, reeks))
+            if result is not None and not result.fitted.empty and result.n_jaren >= MIN_TREND_POINTS_DRAWN:
+                lines.append(result.fitted.assign(**{per: key}))
+        return pd.concat(lines, ignore_index=True) if lines else None
+
+    def _missing(self, indicator: str) -> presenter.HTMLBlock:
+        note = f"Geen gegevens voor '{self.cat.label(indicator)}' in {self.context.region} in {self.context.window}."
+        return presenter.paragraph(note, italic=True)
+
+    def _target(self, indicator: str) -> tuple[int, float] | None:
+        ind = self.dataset.indicatoren.set_index("indicator")
+        if indicator not in ind.index:
+            return None
+        row = ind.loc[indicator]
+        if row.get("doel_type") == "niveau" and row.get("doel_jaar") and row.get("doel_waarde"):
+            return int(row["doel_jaar"]), float(row["doel_waarde"])
+        return None
+
+    def _save_figure(self, draw, drawn: pd.DataFrame, rows: pd.DataFrame, *, name: str, indicator: str, kind: str,
+                     title: str, guidance: str, alt: str, in_note: bool, **arguments) -> presenter.FigureView:
+        """Save ``draw(drawn, ...)``; ``rows`` are the observations behind it (for the source line)."""
+        source = self._source(rows)
+        record = contract.FigureRecord(name=name, indicator=indicator, kind=kind, png="", svg="", title=title,
+                                       source=source, guidance=guidance, alt=alt, in_note=in_note,
+                                       main=in_note and not any(f.main for f in self.out.figures))
+        saved = self.out.figure(name, draw, drawn, {"title": title, "bron": source, **arguments}, record=record)
+        return presenter.FigureView(self.out.png_path(saved), saved)
 
     def figuur(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
                regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
                naam: str | None = None, nota: bool = True):
         """Line figure of one indicator over the window, by group (one region) or by region (one group).
 
-        ``regio`` (default: the theme's region) picks the region for a figure by group, e.g. the national
-        reference series. Fitted trends and the policy target are drawn where they exist. ``nota=False``
-        keeps the figure out of the Word note (it stays in the notebook report and on disk).
+        Each line is the reeks that counts for that group or region, with the reeksen it continues after a
+        definition break; trends are drawn where a reeks has enough years; the policy target where it exists.
+        ``nota=False`` keeps the figure out of the Word note (it stays in the notebook page and on disk).
         """
+        ctx = self.context
         if per == "groep":
-            regio = regio or self.regio
-            rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groepen)
-            fixed = {"regio": regio}
+            where = regio or ctx.region
+            keys = groepen or sorted(indicators.select(self.obs, indicator=indicator, regio=where)["groep"].unique())
+            rows = self._figure_rows(indicator, "groep", keys, {"regio": where})
+            label_where = where
         else:
             groep = (groepen or ["totaal"])[0]
-            rows = indicators.select(self.obs, indicator=indicator, groep=groep,
-                                     regio=regios or [self.regio, *self.vergelijk_regios])
-            fixed = {"groep": groep}
+            keys = regios or [ctx.region, *ctx.comparison_regions]
+            rows = self._figure_rows(indicator, "regio", keys, {"groep": groep})
+            label_where = self.cat.group(groep)
         if rows.empty:
             return self._missing(indicator)
-        rows = pd.concat([indicators.preferred_source(s) for _, s in rows.groupby(per)], ignore_index=True)
-        where = fixed["regio"] if per == "groep" else self.group_labels.get(fixed["groep"], fixed["groep"])
-        titel = titel or _title(self.label(indicator), where, self._span(rows))
-        bron = self.source_line(rows)
-        trend = self._fitted_for(indicator, per, list(rows[per].unique()), fixed)
-        doel, eenheid = self._target(indicator), self.units[indicator]
-        trend_keys = 0 if trend is None else trend[per].nunique()
-        leeswijzer = text.figure_guidance(
-            "lijn", per=per, eenheid=eenheid, series=rows[per].nunique(), trends=trend_keys,
-            bands=plots.draws_trend_bands(trend_keys), doel=doel, zero_based=eenheid in plots.ZERO_BASED_UNITS)
-        return self._figure(
-            plots.series_figure, rows, name=naam or f"{indicator}_{fixed.get('regio', fixed.get('groep'))}_per_{per}".lower(),
-            indicator=indicator, titel=titel, bron=bron, nota=nota, leeswijzer=leeswijzer, hue=per,
-            labels=self._series_labels(), eenheid=eenheid, trend=trend, doel=doel)
+        eenheid = self.cat.unit(indicator)
+        trend = self._trend_lines(rows, per)
+        doel = self._target(indicator)
+        title = titel or text.title(self.cat.label(indicator), label_where, _span(rows))
+        n_trends = 0 if trend is None else trend[per].nunique()
+        guidance = text.figure_guidance("lijn", per=per, eenheid=eenheid, series=rows[per].nunique(),
+                                        trends=n_trends, bands=plots.draws_trend_bands(n_trends), doel=doel,
+                                        zero_based=eenheid in plots.ZERO_BASED_UNITS,
+                                        breaks=bool(rows.groupby(per)["reeks"].nunique().max() > 1))
+        alt = text.describe_lines(self.cat.label(indicator), rows, per, self.cat.series_labels())
+        name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower()
+        drawn = rows[[per, "jaar", "waarde", "reeks", "status"]].reset_index(drop=True)
+        return self._save_figure(plots.series_figure, drawn, rows, name=name, indicator=indicator, kind="lijn",
+                                 title=title, guidance=guidance, alt=alt, in_note=nota, hue=per,
+                                 labels=self.cat.series_labels(), eenheid=eenheid, trend=trend, doel=doel)
 
-    def vergelijking(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None,
-                     per: str = "regio", groepen: list[str] | None = None, regio: str | None = None,
-                     titel: str | None = None, naam: str | None = None, nota: bool = True):
-        """Bar figure for one year: the region against the comparison regions, or groups side by side."""
-        regio = regio or self.regio
+    def vergelijking(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
+                     groepen: list[str] | None = None, regio: str | None = None, titel: str | None = None,
+                     naam: str | None = None, nota: bool = True):
+        """Bar figure: the newest value per region (or per group in one region), each from its own reeks.
+
+        A region without the newest year is shown with its own newest year, and the label says which year.
+        The key message :meth:`kernboodschap` uses the same values.
+        """
+        ctx = self.context
+        where = regio or ctx.region
         if per == "regio":
-            rows = indicators.select(self.obs, indicator=indicator, groep=groep)
+            rows = indicators.select(self.obs, indicator=indicator, groep=groep,
+                                     regio=[ctx.region, *ctx.comparison_regions, *self.cat.parts_of(where)])
         else:
-            rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groepen)
-        if rows.empty:
+            rows = indicators.select(self.obs, indicator=indicator, regio=where, groep=groepen)
+        latest = series.latest(rows, per, self.grades)
+        if latest.empty:
             return self._missing(indicator)
-        jaar = jaar or int(rows["jaar"].max())
-        rows = rows[rows["jaar"] == jaar]
-        rows = pd.concat([indicators.preferred_source(s) for _, s in rows.groupby(per)], ignore_index=True)
-        what = self.group_labels.get(groep, groep) if per == "regio" else regio
-        titel = titel or _title(self.label(indicator), what, str(jaar))
-        bron = self.source_line(rows)
-        plot = plots.rank_figure if self.units[indicator] == "rang" else plots.bar_figure
-        kwargs = {} if plot is plots.rank_figure else {"eenheid": self.units[indicator]}
-        leeswijzer = text.figure_guidance("rang" if plot is plots.rank_figure else "staaf", per=per,
-                                          eenheid=self.units[indicator], series=rows[per].nunique(), jaar=jaar,
-                                          sources=rows["bron"].nunique())
-        return self._figure(plot, rows, name=naam or f"{indicator}_{per}_{jaar}".lower(), indicator=indicator,
-                            titel=titel, bron=bron, nota=nota, leeswijzer=leeswijzer, category=per,
-                            labels=self._series_labels(), **kwargs)
+        eenheid = self.cat.unit(indicator)
+        newest = int(latest["jaar"].max())
+        labels = {key: (name if int(year) == newest else f"{name} ({int(year)})")
+                  for key, year, name in zip(latest[per], latest["jaar"],
+                                             latest[per].map(lambda k: self.cat.series_labels().get(k, k)))}
+        what = self.cat.group(groep) if per == "regio" else where
+        title = titel or text.title(self.cat.label(indicator), what, str(newest))
+        name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
+        if eenheid == "rang":
+            guidance = text.figure_guidance("rang", per=per, eenheid=eenheid)
+            drawn = latest[[per, "waarde"]].reset_index(drop=True)
+            return self._save_figure(plots.rank_figure, drawn, latest, name=name, indicator=indicator, kind="rangorde",
+                                     title=title, guidance=guidance, alt=text.describe_bars(title, latest, per, labels, eenheid),
+                                     in_note=nota, category=per, labels=labels)
+        guidance = text.figure_guidance("staaf", per=per, eenheid=eenheid, series=latest[per].nunique(),
+                                        jaar=newest, sources=len(self.cat.origins(latest)))
+        drawn = latest[[per, "waarde"]].reset_index(drop=True)
+        return self._save_figure(plots.bar_figure, drawn, latest, name=name, indicator=indicator, kind="staaf",
+                                 title=title, guidance=guidance, alt=text.describe_bars(title, latest, per, labels, eenheid),
+                                 in_note=nota, category=per, labels=labels, eenheid=eenheid)
 
     def alle_figuren(self) -> list:
         """A figure for every indicator of the theme not shown yet, in the form its data allow.
 
-        Ranks as a rank chart; several groups in a region over years as lines, in one year as bars;
-        one group in several regions likewise. New indicators in ``data/raw`` thus appear without
-        editing the notebook.
+        Ranks as a ranking; several groups in a region, or one group in several regions, as lines when a
+        series has more than one year and as bars otherwise. New indicators in ``data/raw`` thus appear
+        without editing the notebook; they stay out of the Word note.
         """
-        shown = {f["indicator"] for f in self.figures}
+        shown = {f.indicator for f in self.out.figures}
         made = []
         for indicator in sorted(set(self.obs["indicator"]) - shown):
-            rows = self.obs[self.obs["indicator"] == indicator]
-            regio = self.regio if (rows["regio"] == self.regio).any() else sorted(rows["regio"].unique())[0]
+            rows = series.active(self.obs[self.obs["indicator"] == indicator])
+            own = rows[rows["regio"] == self.context.region]
+            regio = self.context.region if not own.empty else sorted(rows["regio"].unique())[0]
             own = rows[rows["regio"] == regio]
             several_years = own.groupby("groep")["jaar"].nunique().max() > 1
-            if self.units[indicator] == "rang":
-                for jaar in sorted(own["jaar"].unique()):
-                    made.append(self.vergelijking(indicator, per="groep", regio=regio, jaar=int(jaar), nota=False))
+            if self.cat.unit(indicator) == "rang":
+                made.append(self.vergelijking(indicator, per="groep", regio=regio, nota=False))
             elif own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
                 made.append(self.figuur(indicator, per="groep", regio=regio, nota=False) if several_years
                             else self.vergelijking(indicator, per="groep", regio=regio, nota=False))
@@ -416,196 +389,125 @@ class Theme:
                             else self.vergelijking(indicator, groep=groep, nota=False))
         return made
 
-    def _span(self, rows: pd.DataFrame) -> str:
-        first, last = int(rows["jaar"].min()), int(rows["jaar"].max())
-        return str(first) if first == last else f"{first}-{last}"
+    # ------------------------------------------------------------------ groups
 
-    def _missing(self, indicator: str) -> Markdown:
-        note = (f"Geen gegevens voor '{self.label(indicator)}' in {self.regio} in {self.venster_tekst()}: "
-                "geen figuur.")
-        self.warnings.append(note)
-        return Markdown(f"*{note}*")
+    def groepsverschil(self, indicator: str, groep_a: str, groep_b: str, *, regio: str | None = None,
+                       onderwerp: str | None = None):
+        """Do two groups grow toward each other? The gap per common year, its trend, and a key message.
 
-    def _target(self, indicator: str) -> tuple[int, float] | None:
-        ind = self.dataset.indicatoren.set_index("indicator")
-        if indicator not in ind.index or "doel_type" not in ind.columns:
-            return None
-        row = ind.loc[indicator]
-        if row.get("doel_type") == "niveau" and row.get("doel_jaar") and row.get("doel_waarde"):
-            return int(row["doel_jaar"]), float(row["doel_waarde"])
-        return None
+        Each group uses the reeks that counts for it; when the two reeksen differ, the message says so. Uses
+        every year up to the end of the window (a reference series is not cut at the start of the window).
+        """
+        where = regio or self.context.region
+        rows = indicators.select(self.theme_obs, indicator=indicator, regio=where, end=self.context.end_year)
+        a = series.choose(rows[rows["groep"] == groep_a], self.grades)
+        b = series.choose(rows[rows["groep"] == groep_b], self.grades)
+        gap = trends.compare_groups(a, b)
+        labels = (text.lower_first(self.cat.group(groep_a)), text.lower_first(self.cat.group(groep_b)))
+        subject = onderwerp or text.lower_first(self.cat.label(indicator))
+        sentence = text.sentence_gap(gap, f"Het verschil in {subject} tussen {labels[0]} en {labels[1]} ({where})",
+                                     self.cat.reeks_names)
+        self.out.message(sentence)
+        frame = gap.verschillen.copy()
+        columns = (contract.Column("jaar", "Jaar", "year"),
+                   contract.Column("waarde_a", self.cat.group(groep_a), "number", gap.eenheid),
+                   contract.Column("waarde_b", self.cat.group(groep_b), "number", gap.eenheid),
+                   contract.Column("verschil", "Verschil", "number",
+                                   "procentpunt" if gap.eenheid == "procent" else gap.eenheid))
+        self.out.table(f"verschil_{indicator}_{groep_a}_{groep_b}", frame, title=text.title(
+            f"Verschil in {subject} tussen {labels[0]} en {labels[1]}", where), source=self._source(
+            pd.concat([a, b])), columns=columns)
+        return presenter.table(frame, columns, caption=sentence)
 
-    # ------------------------------------------------------------------ warnings, register, messages
+    # ------------------------------------------------------------------ key messages
 
-    def kleine_groepen(self) -> pd.DataFrame:
-        """Figures resting on few cases, with a warning per indicator and group."""
-        few = indicators.small_groups(self.obs)
-        for (indicator, regio, groep), rows in few.groupby(indicators.SERIES_KEY):
-            basis = rows["noemer"].dropna()
-            basis = basis if not basis.empty else rows["teller"].dropna()
-            self.warnings.append(
-                f"{self.label(indicator)} ({self.group_labels.get(groep, groep)}, {regio}) rust op weinig "
-                f"waarnemingen (minimaal {text.format_number(basis.min())}): verschillen tussen jaren kunnen "
-                "toeval zijn.")
-        return few
+    def kernboodschap(self, indicator: str, *, groep: str = "totaal", regio: str | None = None,
+                      onderwerp: str | None = None, eenheid_woord: str | None = None) -> str:
+        """A key message in plain Dutch: the newest level, the benchmarks, and the direction with its certainty.
 
-    def waarschuw(self, tekst: str) -> Markdown:
-        """Add a warning from the notebook's own reading of the data (shown here and in the reports)."""
-        self.warnings.append(tekst)
-        return Markdown(f"**Let op.** {tekst}")
+        The newest value of the reeks that counts for the region, the comparison regions' newest values
+        (each with its own year, as in :meth:`vergelijking`; not for counts), the change since the first year
+        of the same reeks in the window and whether the trend makes it statistically certain. What was not
+        measured is never a message: it shows in the availability table.
+        """
+        ctx = self.context
+        where = regio or ctx.region
+        chosen = self._chosen(indicator, where, groep)
+        subject = text.lower_first(onderwerp or self.cat.label(indicator))
+        if chosen.empty:
+            return ""
+        last, first = chosen.iloc[-1], chosen.iloc[0]
+        comparable = chosen["eenheid"].iloc[0] not in COUNT_UNITS  # a count of Maassluis is no match for Rotterdam's
+        others = indicators.select(self.obs, indicator=indicator, groep=groep,
+                                   regio=[r for r in ctx.comparison_regions if r != where and comparable])
+        benchmarks = tuple((r["regio"], self._level(r)) for _, r in series.latest(others, "regio", self.grades).iterrows())
+        result = self._trend_results.get((indicator, where, groep, last["reeks"]))
+        breaks = series.breaks(last["reeks"], self.dataset.reeksen)
+        finding = text.Finding(
+            subject=subject, region=where, level=self._level(last), count_word=eenheid_woord, benchmarks=benchmarks,
+            start=self._level(first) if len(chosen) > 1 else None, trend=result.to_record() if result else None,
+            break_year=int(first["jaar"]) if breaks else None)
+        self.out.key_figure(contract.KeyFigure(
+            indicator=indicator, label=self.cat.label(indicator), region=where, group=groep,
+            group_label=self.cat.group(groep), year=int(last["jaar"]),
+            value=None if self._level(last).below else float(last["waarde"]),
+            unit=last["eenheid"], text=self._level(last).shown(), source=self._source(chosen.tail(1)),
+            reeks=last["reeks"], estimate=last["status"] == "schatting",
+            benchmarks=tuple(contract.Benchmark(region, level.year, None if level.below else level.value, level.shown())
+                             for region, level in benchmarks)))
+        return self.out.message(text.key_message(finding))
 
-    def register(self) -> pd.DataFrame:
-        """Recompute every statement of this theme in the reproduction register."""
-        claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.thema]
-        table = register.reproduce(claims, self.dataset.observations)
-        self._save_table("reproductie", table, f"{self.titel}: reproductie van de beweringen in hoofdstuk 2",
-                         "Bron: Beleidsvisie Integratie Maassluis (2019); " + EDITOR,
-                         {"id": "Id", "citaat": "Citaat", "verwacht": "Verwacht", "berekend": "Berekend",
-                          "status": "Status", "toelichting": "Toelichting"})
-        return table.drop(columns=["thema"])
 
-    def _monitor_table(self) -> pd.DataFrame:
-        if self._monitor is None:
-            self._monitor = monitor.monitor_table(self.dataset.indicatoren, self.dataset.observations, self.regio,
-                                                  self.eind_jaar)
-        return self._monitor
+class Doelenmonitor(_Notebook):
+    """The chapter-4 targets: baseline, latest measurement of one reeks, projection and verdict."""
 
-    def doelen(self) -> pd.DataFrame:
-        """The target monitor: every chapter-4 target with baseline, latest value, projection and verdict."""
-        table = self._monitor_table()
-        self._save_table("monitor", table, f"Doelenmonitor hoofdstuk 4, {self.regio}, metingen tot en met {self.eind_jaar}",
-                         "Bron: Beleidsvisie Integratie Maassluis (2019) en de waarnemingen in data/raw; " + EDITOR,
-                         {"label": "Indicator", "doel_omschrijving": "Doel", "groep": "Groep",
-                          "basis_waarde": "Basis", "basis_jaar": "Basisjaar", "laatste_waarde": "Laatste meting",
-                          "laatste_jaar": "Jaar", "doel_waarde": "Doelwaarde", "doel_jaar": "Doeljaar",
-                          "projectie": "Verwacht in doeljaar", "oordeel": "Oordeel", "toelichting": "Toelichting"})
-        self.key_table = "monitor"
-        for verdict, count in table["oordeel"].value_counts().sort_index().items():
-            self.key_figures.append({"indicator": "doelen", "label": f"Doelen met oordeel '{verdict}'",
-                                     "regio": self.regio, "groep": "totaal", "jaar": self.eind_jaar,
-                                     "waarde": float(count), "eenheid": "aantal", "tekst": str(count)})
-        return self._monitor_shown(table)
+    def __init__(self, *, regio: str = "Maassluis", vergelijk_regios: list[str] | None = None,
+                 start_jaar: int | None = None, eind_jaar: int | None = None, data_dir=None, output_dir=None):
+        super().__init__(MONITOR, regio=regio, vergelijk_regios=vergelijk_regios, start_jaar=start_jaar,
+                         eind_jaar=eind_jaar, niveau="gemeente", data_dir=data_dir, output_dir=output_dir)
 
-    def _monitor_shown(self, table: pd.DataFrame) -> pd.DataFrame:
-        """The monitor as a reader sees it: Dutch headings, values with their unit, years without decimals."""
-        shown = pd.DataFrame({"Indicator": table["label"],
-                              "Groep": table["groep"].map(lambda g: self.group_labels.get(g, g))})
-        units = table["indicator"].map(self.units)
-        for column, heading in (("basis", "Basis"), ("laatste", "Laatste meting")):
-            shown[heading] = [text.format_value(v, u, text.published_decimals(v))
-                              for v, u in zip(pd.to_numeric(table[f"{column}_waarde"]), units)]
-            shown[f"{heading}: jaar"] = [str(int(y)) if pd.notna(y) else "–" for y in pd.to_numeric(table[f"{column}_jaar"])]
-        shown["Doel"] = table["doel_omschrijving"]
-        shown["Oordeel"] = table["oordeel"].str.replace("_", " ")
-        shown["Toelichting"] = table["toelichting"]
-        return shown
+    @functools.cached_property
+    def _table(self) -> pd.DataFrame:
+        return monitor.monitor_table(self.dataset.indicatoren, series.active(self.dataset.observations),
+                                     self.context.region, self.context.end_year)
 
-    def doel_reeksen(self) -> list[tuple[str, str]]:
-        """(indicator, group) of every numeric target that has measurements in the region."""
-        pairs = []
+    def regels(self) -> presenter.HTMLBlock:
+        """The rules behind every verdict."""
+        return presenter.bullets([f"{verdict.replace('_', ' ')}: {rule}" for verdict, rule in monitor.RULES.items()])
+
+    def doelen(self):
+        """The monitor table: every target with baseline, latest measurement, projection and verdict."""
+        table = self._table.copy()
+        table["groep_label"] = table["groep"].map(self.cat.group)
+        table["oordeel_label"] = table["oordeel"].str.replace("_", " ")
+        units = table["indicator"].map(self.cat.units)
+        table["eenheid"] = units
+        columns = (contract.Column("label", "Indicator"), contract.Column("groep_label", "Groep", "label"),
+                   contract.Column("doel_omschrijving", "Doel"),
+                   contract.Column("basis_waarde", "Basis", "number", unit_column="eenheid"),
+                   contract.Column("basis_jaar", "Basisjaar", "year"),
+                   contract.Column("laatste_waarde", "Laatste meting", "number", unit_column="eenheid"),
+                   contract.Column("laatste_jaar", "Jaar", "year"),
+                   contract.Column("oordeel_label", "Oordeel", "label"),
+                   contract.Column("toelichting", "Toelichting"))
+        self.out.table("monitor", table, title=f"Doelenmonitor hoofdstuk 4, {self.context.region}, metingen tot "
+                       f"en met {self.context.end_year}", source="Bron: Beleidsvisie Integratie Maassluis (2019) en "
+                       f"de metingen in de data; {catalogue.EDITOR}", columns=columns, key=True, in_note=True)
+        return presenter.table(table, columns)
+
+    def figuren(self) -> list:
+        """A figure for every numeric target with measurements: its reeks, trend and the target."""
+        made = []
+        figures = Thema.__new__(Thema)  # reuse the figure code on the monitor's own data and writer
+        figures.__dict__.update(self.__dict__)
         for target, groep in monitor.target_series(self.dataset.indicatoren):
-            measured = not indicators.select(self.obs, indicator=target["indicator"], regio=self.regio,
+            measured = not indicators.select(self.obs, indicator=target["indicator"], regio=self.context.region,
                                              groep=groep).empty
             if target["doel_type"] == "niveau" and measured:
-                pairs.append((target["indicator"], groep))
-        return pairs
+                made.append(figures.figuur(target["indicator"], groepen=[groep]))
+        return made
 
-    def zin_doelen(self) -> str:
+    def samenvatting(self) -> str:
         """Key message: how many targets have which verdict."""
-        table = self._monitor_table()
-        counts = table["oordeel"].value_counts()
-        parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.sort_index().items()]
-        sentence = (f"Van de {len(table)} doelen uit hoofdstuk 4 (per groep geteld) is met metingen tot en met "
-                    f"{self.eind_jaar} het oordeel: {', '.join(parts)}.")
-        self.messages.append(sentence)
-        return sentence
-
-    def _series(self, indicator: str, regio: str, groep: str) -> pd.DataFrame:
-        rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
-        return indicators.preferred_source(rows).sort_values("jaar")
-
-    def zin_verandering(self, indicator: str, *, groep: str = "totaal", regio: str | None = None,
-                        onderwerp: str | None = None, eenheid_woord: str | None = None) -> str:
-        """Key message: the change between the first and last measured year of the window."""
-        regio = regio or self.regio
-        series = self._series(indicator, regio, groep)
-        if series["jaar"].nunique() < 2:
-            subject = _lower_first(onderwerp or self.label(indicator))
-            where = regio if groep == "totaal" or onderwerp else f"{_lower_first(self.group_labels.get(groep, groep))}, {regio}"
-            measured = (f"alleen {int(series['jaar'].iloc[0])} gemeten" if len(series)
-                        else "geen metingen")
-            sentence = (f"{subject[0].upper()}{subject[1:]} ({where}): in {self.venster_tekst()} {measured}, "
-                        "dus geen verandering te berekenen.")
-        else:
-            first, last = series.iloc[0], series.iloc[-1]
-            sentence = text.sentence_change(
-                onderwerp or self.label(indicator), regio, int(first["jaar"]), first["waarde"], int(last["jaar"]),
-                last["waarde"], first["eenheid"], eenheid_woord=eenheid_woord, voorzetsel="van" if eenheid_woord else "in",
-                groep_label=None if groep == "totaal" or onderwerp else _lower_first(self.group_labels.get(groep, groep)))
-            self._key_figure(last)
-        self.messages.append(sentence)
-        return sentence
-
-    def zin_vergelijking(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None,
-                         onderwerp: str | None = None) -> str:
-        """Key message: the region against the comparison regions in one year."""
-        rows = indicators.select(self.obs, indicator=indicator, groep=groep)
-        own = rows[rows["regio"] == self.regio]
-        if own.empty:
-            sentence = (f"{onderwerp or self.label(indicator)} ({self.regio}): geen gegevens in "
-                        f"{self.venster_tekst()}.")
-            self.messages.append(sentence)
-            return sentence
-        jaar = jaar or int(own["jaar"].max())
-        rows = rows[rows["jaar"] == jaar]
-        values = {r: indicators.preferred_source(s).iloc[0]["waarde"] for r, s in rows.groupby("regio")}
-        others = {r: v for r, v in values.items() if r != self.regio}
-        if not others:
-            subject = _lower_first(onderwerp or self.label(indicator))
-            group = "" if groep == "totaal" else f" ({_lower_first(self.group_labels.get(groep, groep))})"
-            sentence = (f"In {jaar} zijn er voor {subject}{group} in {self.regio} geen vergelijkingscijfers van "
-                        f"{', '.join(self.vergelijk_regios) or 'andere regio’s'}.")
-        else:
-            subject = onderwerp or self.label(indicator)
-            sentence = text.sentence_comparison(subject[0].lower() + subject[1:], jaar, self.regio,
-                                                values[self.regio], others, self.units[indicator])
-        self.messages.append(sentence)
-        return sentence
-
-    def zin(self, tekst: str) -> str:
-        """A key message written in the notebook (use for what the data cannot phrase by itself)."""
-        self.messages.append(tekst)
-        return tekst
-
-    def _key_figure(self, row: pd.Series) -> None:
-        self.key_figures.append({
-            "indicator": row["indicator"], "label": self.label(row["indicator"]), "regio": row["regio"],
-            "groep": row["groep"], "jaar": int(row["jaar"]), "waarde": float(row["waarde"]),
-            "eenheid": row["eenheid"],
-            "tekst": text.format_value(row["waarde"], row["eenheid"], text.published_decimals(row["waarde"]))})
-
-    def kernboodschappen(self) -> str:
-        """The key messages as a Markdown list (display with ``IPython.display.Markdown``)."""
-        return "\n".join(f"- {m}" for m in self.messages)
-
-    def opslaan(self) -> Markdown:
-        """Write ``kerncijfers.json`` for the export step and say what was saved."""
-        self.table_dir.mkdir(parents=True, exist_ok=True)
-        content = {
-            "thema": self.thema, "titel": self.titel,
-            "parameters": {"regio": self.regio, "vergelijk_regios": self.vergelijk_regios,
-                           "start_jaar": self.start_jaar, "eind_jaar": self.eind_jaar},
-            "kernboodschappen": self.messages, "kerncijfers": self.key_figures, "figuren": self.figures,
-            "tabellen": self.tables, "sleuteltabel": self.key_table, "waarschuwingen": list(dict.fromkeys(self.warnings)),
-        }
-        self.figure_dir.mkdir(parents=True, exist_ok=True)
-        for stale in self.figure_dir.iterdir():  # figures of an earlier run that this run did not make
-            if stale.suffix in (".png", ".svg") and stale.stem not in self._drawn:
-                stale.unlink()
-        (self.figure_dir / FIGURE_CACHE).write_text(json.dumps(self._drawn, indent=1, sort_keys=True), encoding="utf-8")
-        path = self.table_dir / "kerncijfers.json"
-        path.write_text(json.dumps(content, indent=2, ensure_ascii=False), encoding="utf-8")
-        where = self._shown_path(self.output_dir) + "/" if self.interactive else ""
-        return Markdown(f"Opgeslagen: {len(self.figures)} figuren, {len(self.tables)} tabellen, "
-                        f"{len(self.messages)} kernboodschappen en `kerncijfers.json` in "
-                        f"`{where}tables/{self.thema}/` (figuren in `{where}figures/{self.thema}/`).")
+        counts = self._table["oordeel"].value_counts().sort_index()
+        return self.out.message(text.sentence_verdicts(dict(counts.items()), len(self._table), self.context.end_year))

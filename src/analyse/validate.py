@@ -61,8 +61,6 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
         persons = row.get("personen", "")
         if persons not in PERSON_FLAGS:
             _problem(problems, row, "personen", "verwacht leeg, 'ja' of 'nee'.")
-        elif persons == "ja" and row["eenheid"] != "aantal":
-            _problem(problems, row, "personen", "'ja' hoort bij een aantal personen: eenheid 'aantal'.")
         for column in ("doel_jaar", "basis_jaar"):
             if row.get(column, "") and not row[column].isdigit():
                 _problem(problems, row, column, "verwacht een jaartal.")

@@ -1,0 +1,116 @@
+"""Lookups in the catalogues of ``data/raw``: labels, units, regions, producers, the source of a row.
+
+One object per notebook (:class:`Catalogue`), built from a :class:`analyse.data.Dataset`. The Dutch source
+line itself is written by :func:`analyse.text.source_line`; this module only finds who produced a number
+and where it was found.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pandas as pd
+
+from analyse import contract
+from analyse.data import Dataset
+
+EDITOR = "bewerking gemeente Maassluis"
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Who produced a number and where it was found, with the grade of that finding."""
+
+    producer: str
+    publisher: str
+    grade: str  # primair | secundair | schatting
+
+
+class Catalogue:
+    """Labels and sources for one dataset."""
+
+    def __init__(self, dataset: Dataset):
+        ind = dataset.indicatoren
+        self.dataset = dataset
+        self.labels = dict(zip(ind["indicator"], ind["label"]))
+        self.units = dict(zip(ind["indicator"], ind["eenheid"]))
+        self.persons = {i for i, p in zip(ind["indicator"], ind["personen"]) if str(p).strip().lower() == "ja"}
+        self.group_labels = dict(zip(dataset.groepen["groep"], dataset.groepen["label"]))
+        self.classification = dict(zip(dataset.groepen["groep"], dataset.groepen["indeling"]))
+        regios = dataset.regios
+        self.region_labels = dict(zip(regios["regio"], regios["label"]))
+        self.region_levels = dict(zip(regios["regio"], regios["niveau"]))
+        self.inside = dict(zip(regios["regio"], regios["ligt_in"]))
+        bronnen = dataset.bronnen.set_index("bron")
+        self.sources = bronnen
+        self.reeks_producers = dict(zip(dataset.reeksen["reeks"], dataset.reeksen["producent"]))
+        self.reeks_names = dict(zip(dataset.reeksen["reeks"], dataset.reeksen["naam"]))
+
+    # ------------------------------------------------------------------ labels
+
+    def label(self, indicator: str) -> str:
+        return self.labels.get(indicator, indicator)
+
+    def unit(self, indicator: str) -> str:
+        return self.units[indicator]
+
+    def group(self, groep: str) -> str:
+        return self.group_labels.get(groep, groep)
+
+    def region(self, regio: str) -> str:
+        return self.region_labels.get(regio, regio)
+
+    def series_labels(self) -> dict[str, str]:
+        """Legend labels for group codes and region names together (figures colour by either)."""
+        return {**self.group_labels, **self.region_labels}
+
+    def parts_of(self, regio: str, level: str | None = None) -> list[str]:
+        """Regions lying in ``regio`` (directly or through a wijk), optionally only those of ``level``."""
+        found, frontier = [], [regio]
+        while frontier:
+            inner = [r for r, outer in self.inside.items() if outer in frontier and r not in found]
+            found.extend(inner)
+            frontier = inner
+        return [r for r in found if level is None or self.region_levels.get(r) == level]
+
+    # ------------------------------------------------------------------ sources
+
+    def origin(self, bron: str, reeks: str | None = None) -> Origin:
+        """Producer (of the reeks when catalogued, else of the bron), publisher and grade of a number.
+
+        A number counts as secondary when it was found with another publisher than its producer, even if
+        ``bronnen.csv`` grades the publication as primary for its own numbers.
+        """
+        if bron not in self.sources.index:
+            return Origin(bron, bron, "secundair")
+        source = self.sources.loc[bron]
+        producer = self.reeks_producers.get(reeks or "", "") or source["producent"]
+        grade = source["soort"]
+        if grade == "primair" and producer != source["producent"]:
+            grade = "secundair"
+        return Origin(producer, source["uitgever"], grade)
+
+    def origins(self, rows: pd.DataFrame) -> list[Origin]:
+        """Distinct origins of ``rows`` (denominators of derived rows included), in a stable order."""
+        found = {}
+        for row in rows[["bron", "reeks"]].drop_duplicates().itertuples(index=False):
+            origin = self.origin(row.bron, row.reeks)
+            found[(origin.producer, origin.publisher)] = origin
+        if "noemer_bron" in rows.columns:
+            for bron in rows["noemer_bron"].dropna().unique():
+                if bron:
+                    origin = self.origin(bron)
+                    found.setdefault((origin.producer, origin.publisher), origin)
+        return [found[key] for key in sorted(found)]
+
+    def source_records(self, rows: pd.DataFrame) -> tuple[contract.Source, ...]:
+        """The publications behind ``rows`` for the report contract."""
+        records = []
+        for bron in sorted(set(rows["bron"]) | set(rows.get("noemer_bron", pd.Series(dtype=str)).dropna()) - {""}):
+            if bron not in self.sources.index:
+                continue
+            source = self.sources.loc[bron]
+            records.append(contract.Source(code=bron, name=source["naam"], publisher=source["uitgever"],
+                                           producer=source["producent"], grade=source["soort"],
+                                           address=source.get("adres", "")))
+        return tuple(records)
