@@ -11,7 +11,7 @@ from analyse.contract import Settings, SuppressedCell
 from conftest import CATALOGUES, make_raw
 
 ROOT = Path(__file__).resolve().parents[1]
-PERSONS = {"stagiaires_gemeente", "personeel_gemeente", "inwoners"}
+PERSONS = {"stagiaires_gemeente", "personeel_gemeente", "inwoners", "halt_per_1000"}
 COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "teller", "noemer"]
 
 
@@ -108,6 +108,12 @@ def test_a_rate_with_a_small_denominator_is_hidden():
     assert {(c.column, c.mark) for c in result.cells} == {("waarde", "×"), ("teller", "<10"), ("noemer", "<10")}
 
 
+def test_a_rate_of_events_that_are_not_persons_follows_its_published_count():
+    # 4 street robberies per 32.000 inhabitants: the count itself is published, so the rate is too
+    rows = table([("straatroof_per_1000", "Maassluis", "totaal", 2023, 0.1, "per_1000", 4, 32000)])
+    assert protect(rows).cells == []
+
+
 def test_complementary_percentages_are_protected():
     # 97,6% and 2,4% of the staff: 100 - 97,6 gives the hidden share back
     rows = table([("aandeel_leeftijd_personeel", "Maassluis", "ouder", 2017, 97.6, "procent", 246, 252),
@@ -178,7 +184,10 @@ def test_person_indicators_from_the_catalogue():
             "laaggeletterden", "taalhuis_deelnemers", "statushouders_gehuisvest", "halt_verwijzingen",
             "vsv_aantal", "veiligheidshuis_jongeren", "aantal_herkomst", "aantal_leeftijd", "inwoners"} <= persons
     assert not persons & {"fietsdiefstal_aangiften", "vernieling_aangiften", "jeugdoverlast_meldingen",
-                          "discriminatie_meldingen_totaal", "statushouders_taakstelling"}
+                          "discriminatie_meldingen_totaal", "statushouders_taakstelling", "misdrijven_straatroof",
+                          "misdrijven_straatroof_per_1000", "discriminatie_meldingen_radar"}
+    # rates of persons, and shares derived from a count of persons
+    assert {"verdachten_per_1000", "bijstand_per_1000", "halt_verwijzingen_per_10000", "aandeel_herkomst"} <= persons
 
 
 def test_no_count_of_persons_under_10_survives_on_the_shipped_data():
@@ -189,7 +198,10 @@ def test_no_count_of_persons_under_10_survives_on_the_shipped_data():
     shown = result.frame
     person_rows = shown["indicator"].isin(persons) & (shown["eenheid"] == "aantal")
     assert not (person_rows & (shown["waarde"] < 10)).any()
-    assert not (shown["teller"] < 10).any()
+    about_persons = shown["indicator"].isin(persons) | (shown["eenheid"] == "procent")
+    assert not (about_persons & (shown["teller"] < 10)).any()
+    # street robberies are events: their small tellers stay, as their counts are published
+    assert (shown.loc[shown["indicator"] == "misdrijven_straatroof_per_1000", "teller"] < 10).any()
     hidden = {(obs.loc[c.row, "indicator"], obs.loc[c.row, "groep"], c.column) for c in result.cells}
     assert {("stagiaires_gemeente", "opleiding_hbo", "waarde"), ("stagiaires_gemeente", "opleiding_mbo", "waarde"),
             ("stagiaires_gemeente", "opleiding_vmbo", "waarde"), ("personeel_gemeente", "leeftijd_tot_29", "waarde"),

@@ -5,8 +5,10 @@ The rule, as CBS and the Buurtmonitor practise it, with the threshold ``t`` from
 
 1. **Primary suppression, counts.** A count of persons (an indicator with ``personen`` = ``ja`` in
    ``indicatoren.csv``) below ``t`` (0 included) is shown as ``'<10'``.
-2. **Primary suppression, shares and rates.** A share or rate (``procent``, ``per_100``, ``per_1000``,
-   ``per_10000``) whose teller or noemer (or number of respondents ``n``) is below ``t`` is shown as ``'×'``.
+2. **Primary suppression, shares and rates.** A percentage, or a rate (``per_100``, ``per_1000``,
+   ``per_10000``) of persons (``personen`` = ``ja``, or derived from a count of persons), whose teller or noemer
+   (or number of respondents ``n``) is below ``t`` is shown as ``'×'``. A rate of events that are not persons
+   (crimes, reports) follows its count, which is published.
    Where the teller is not given but the noemer is, the teller implied by the value (value × noemer / factor)
    counts: 2,4% of 252 is 6 persons.
    The cells of a suppressed row that would give the number back (the value and the teller columns) are hidden
@@ -46,11 +48,16 @@ HIDDEN = text.DISCLOSURE_HIDDEN
 
 
 def person_indicators(indicatoren: pd.DataFrame) -> frozenset[str]:
-    """The indicators that count persons (``personen`` = ``ja`` in ``indicatoren.csv``)."""
+    """The indicators about persons: ``personen`` = ``ja`` in ``indicatoren.csv``, and derived indicators whose
+    teller (``afgeleid_teller``) is such an indicator."""
     if "personen" not in indicatoren.columns:
         return frozenset()
     flags = indicatoren["personen"].fillna("").astype(str).str.strip().str.lower()
-    return frozenset(indicatoren.loc[flags == "ja", "indicator"])
+    persons = set(indicatoren.loc[flags == "ja", "indicator"])
+    if "afgeleid_teller" in indicatoren.columns:
+        tellers = indicatoren["afgeleid_teller"].fillna("").astype(str).str.strip()
+        persons |= set(indicatoren.loc[tellers.isin(persons), "indicator"])
+    return frozenset(persons)
 
 
 @dataclass(frozen=True)
@@ -104,7 +111,7 @@ def _primary(row: Mapping, value_column: str, unit: str | None, person: bool, co
             return False, None
         small_teller = any((c := _number(row.get(col))) is not None and c < threshold for col in counts)
         return (value is not None and value < threshold) or small_teller, None
-    if unit not in FACTORS:
+    if unit not in FACTORS or (unit != "procent" and not person):
         return False, None
     base_values = [b for col in bases if (b := _number(row.get(col))) is not None]
     tellers = [c for col in counts if (c := _number(row.get(col))) is not None]
