@@ -138,3 +138,12 @@ def test_small_groups_fire_on_the_shipped_data():
     warnings = indicators.small_group_warnings(dataset.observations, labels, groups, persons)
     assert len(warnings) >= 5
     assert any("medewerkers" in w and "teller: minder dan 10" in w for w in warnings)
+
+
+@pytest.mark.parametrize("module", ["indicators", "disclosure", "monitor", "register"])
+def test_imports_on_their_own(module):
+    # text imports indicators (Change); indicators must not import text at import time
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", f"import analyse.{module}"], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -13,7 +13,7 @@ from decimal import Decimal
 
 import pandas as pd
 
-from analyse import series, text
+from analyse import series
 
 SHARE_UNITS = ("procent",)
 SERIES_KEY = series.GROUP_KEY
@@ -195,6 +195,8 @@ def small_group_warnings(obs: pd.DataFrame, labels: dict[str, str], group_labels
                          small_count: int = 10) -> list[str]:
     """One Dutch warning per series (indicator, regio, groep) resting on few cases, quoting the smallest number
     that triggered it ('minder dan 10' for fewer than ``small_count`` persons)."""
+    from analyse import text  # text imports this module (Change): import at call time
+
     few = small_groups(obs, threshold, person_indicators)
     warnings = []
     for (indicator, regio, groep), rows in few.groupby(SERIES_KEY, sort=True):
