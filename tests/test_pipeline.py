@@ -58,12 +58,15 @@ def test_register_covers_every_statement_and_explains_deviations(full_run):
     root, _, _ = full_run
     register = pd.read_csv(root / "reports" / "reproductie.csv", keep_default_na=False)
     claims = pd.read_csv(root / "data" / "raw" / "beweringen.csv", keep_default_na=False)
-    assert list(register.columns) == ["id", "thema", "citaat", "verwacht", "berekend", "status", "toelichting"]
+    assert list(register.columns) == ["id", "thema", "citaat", "verwacht", "berekend", "status", "bewijs", "bronnen",
+                                      "toelichting"]
     assert sorted(register["id"]) == sorted(claims["id"])
-    assert set(register["status"]) <= {"klopt", "wijkt_af", "geen_data"}
-    assert (register.loc[register["status"] != "klopt", "toelichting"].str.len() > 0).all()
+    assert set(register["status"]) <= {"klopt", "overgenomen", "tekst_onjuist", "wijkt_af", "niet_aangetoond",
+                                       "geen_data"}
+    assert (register["toelichting"].str.len() > 0).all()
+    assert not ((register["status"] == "klopt") & (register["bewijs"] == "document")).any()
     population = register[register["citaat"].str.contains("stijging van 3,6% in acht jaar")].iloc[0]
-    assert population["status"] == "klopt"
+    assert population["status"] == "tekst_onjuist"  # 3,6% is right, 'acht jaar' is nine
 
 
 def test_monitor_covers_every_target_with_a_verdict(full_run):
@@ -73,7 +76,8 @@ def test_monitor_covers_every_target_with_a_verdict(full_run):
     targets = catalogue[catalogue["doel_type"] != ""]
     expected = sum(max(1, len([g for g in t.split(";") if g])) for t in targets["doel_groep"])
     assert len(monitor) == expected and set(targets["indicator"]) == set(monitor["indicator"])
-    assert set(monitor["oordeel"]) <= {"gehaald", "op_koers", "onzeker", "niet_op_koers", "onvoldoende_data"}
+    assert set(monitor["oordeel"]) <= {"gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers",
+                                       "onvoldoende_data"}
     assert (monitor["toelichting"].str.len() > 0).all()
 
 

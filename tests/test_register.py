@@ -1,75 +1,194 @@
-"""The reproduction register: every kind of `berekening` on a small table with hand-computed numbers,
-and the register on the shipped data."""
+"""The reproduction register: every status on a small table with hand-computed numbers, and the register on the
+shipped data (no `klopt` may rest on the document's own number)."""
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
+from scipy import stats
 
 from analyse import register
 from analyse.data import load_raw
 
 ROOT = Path(__file__).resolve().parents[1]
+DOC = register.DOCUMENT_SOURCE
 
-# (indicator, regio, groep, jaar, waarde, bron)
+# (indicator, regio, groep, jaar, waarde, bron, eenheid)
 OBSERVATIONS = [
-    ("inwoners", "Maassluis", "totaal", 2009, 31390, "beleidsvisie_2019"),
-    ("inwoners", "Maassluis", "totaal", 2018, 32518, "beleidsvisie_2019"),
-    ("aandeel_herkomst", "Maassluis", "migratieachtergrond", 2009, 23.3, "beleidsvisie_2019"),
-    ("aandeel_herkomst", "Maassluis", "migratieachtergrond", 2018, 26.9, "beleidsvisie_2019"),
-    ("bijstand_personen", "Maassluis", "totaal", 2018, 825, "beleidsvisie_2019"),
-    ("bijstand_personen", "Maassluis", "leeftijd_18_27", 2018, 50, "beleidsvisie_2019"),
-    ("halt_verwijzingen", "Maassluis", "totaal", 2016, 12, "jaarverslag"),
-    ("jongeren", "Maassluis", "totaal", 2016, 2400, "jaarverslag"),
-    # A three-year series from one source, and one later figure from another source that must not be mixed in.
-    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2014, 88.3, "jaarverslag"),
-    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2015, 97.0, "jaarverslag"),
-    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2016, 93.3, "jaarverslag"),
-    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2018, 50.0, "andere_gemeente"),
-    ("vve_deelname", "Maassluis", "totaal", 2016, 90, "jaarverslag"),
-    ("vve_deelname", "Maassluis", "totaal", 2017, 90, "jaarverslag"),
-    ("verdachten_per_1000", "Maassluis", "nederlands", 2017, 5, "buurtmonitor"),
-    ("verdachten_per_1000", "Maassluis", "westers", 2017, 8, "buurtmonitor"),
-    ("verdachten_per_1000", "Maassluis", "niet_westers", 2017, 18, "buurtmonitor"),
-    ("score", "Maassluis", "totaal", 2017, 2.45, "toets"),
-    ("score", "Maassluis", "totaal", 2018, 0.125, "toets"),
+    ("inwoners", "Maassluis", "totaal", 2009, 31390, DOC, "aantal"),
+    ("inwoners", "Maassluis", "totaal", 2017, 32450, "begroting", "aantal"),
+    ("inwoners", "Maassluis", "totaal", 2018, 32518, DOC, "aantal"),
+    ("laaggeletterden", "Maassluis", "totaal", 2017, 4200, DOC, "aantal"),
+    ("aandeel_herkomst", "Maassluis", "migratieachtergrond", 2009, 23.3, DOC, "procent"),
+    ("aandeel_herkomst", "Maassluis", "migratieachtergrond", 2018, 26.9, DOC, "procent"),
+    ("bijstand_personen", "Maassluis", "totaal", 2018, 825, DOC, "aantal"),
+    ("bijstand_personen", "Maassluis", "leeftijd_18_27", 2018, 50, DOC, "aantal"),
+    ("halt_verwijzingen", "Maassluis", "totaal", 2016, 12, "jaarverslag", "aantal"),
+    ("jongeren", "Maassluis", "totaal", 2016, 2400, "jaarverslag", "aantal"),
+    # crim-01: three years of one reeks, plus a figure of another reeks in the same last year (not mixed in)
+    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2014, 88.3, "jaarverslag", "per_10000"),
+    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2015, 97.0, "jaarverslag", "per_10000"),
+    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2016, 93.3, "jaarverslag", "per_10000"),
+    ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2016, 50.0, "andere_gemeente", "per_10000"),
+    # a clear rise over six years
+    ("score", "Maassluis", "westers", 2012, 10.0, "monitor", "score"),
+    ("score", "Maassluis", "westers", 2013, 11.1, "monitor", "score"),
+    ("score", "Maassluis", "westers", 2014, 11.9, "monitor", "score"),
+    ("score", "Maassluis", "westers", 2015, 13.2, "monitor", "score"),
+    ("score", "Maassluis", "westers", 2016, 13.8, "monitor", "score"),
+    ("score", "Maassluis", "westers", 2017, 15.1, "monitor", "score"),
+    # flat with noise over eight years
+    ("score", "Maassluis", "niet_westers", 2010, 5.0, "monitor", "score"),
+    ("score", "Maassluis", "niet_westers", 2011, 5.2, "monitor", "score"),
+    ("score", "Maassluis", "niet_westers", 2012, 4.8, "monitor", "score"),
+    ("score", "Maassluis", "niet_westers", 2013, 5.1, "monitor", "score"),
+    ("score", "Maassluis", "niet_westers", 2014, 4.9, "monitor", "score"),
+    ("score", "Maassluis", "niet_westers", 2015, 5.2, "monitor", "score"),
+    ("score", "Maassluis", "niet_westers", 2016, 4.8, "monitor", "score"),
+    ("score", "Maassluis", "niet_westers", 2017, 5.0, "monitor", "score"),
+    ("vve_deelname", "Maassluis", "totaal", 2016, 90, "jaarverslag", "procent"),
+    ("vve_deelname", "Maassluis", "totaal", 2017, 79, "jaarverslag", "procent"),
+    ("verdachten_per_1000", "Maassluis", "nederlands", 2017, 5, "buurtmonitor", "per_1000"),
+    ("verdachten_per_1000", "Maassluis", "westers", 2017, 8, "buurtmonitor", "per_1000"),
+    ("verdachten_per_1000", "Maassluis", "niet_westers", 2017, 18, "buurtmonitor", "per_1000"),
+    ("toets", "Maassluis", "totaal", 2017, 2.45, "toets", "score"),
+    ("toets", "Maassluis", "totaal", 2018, 0.125, "toets", "score"),
 ]
+COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "bron", "eenheid"]
 
 
 @pytest.fixture(scope="module")
 def obs() -> pd.DataFrame:
-    return pd.DataFrame(OBSERVATIONS, columns=["indicator", "regio", "groep", "jaar", "waarde", "bron"])
+    return pd.DataFrame(OBSERVATIONS, columns=COLUMNS)
+
+
+def with_rows(obs: pd.DataFrame, *rows) -> pd.DataFrame:
+    return pd.concat([obs, pd.DataFrame(list(rows), columns=COLUMNS)], ignore_index=True)
 
 
 def claim(berekening: str, indicator: str, verwacht: str, *, regio="Maassluis", groep="totaal", jaar="",
-          jaar_tot="", decimalen="0", noemer_indicator="", noemer_groep="", toelichting="") -> pd.Series:
+          jaar_tot="", decimalen="0", noemer_indicator="", noemer_groep="", tekst_eenheid="", tekst_jaren="",
+          toelichting="") -> pd.Series:
     """A register row as read from beweringen.csv (all text)."""
     return pd.Series({
         "id": "t-01", "thema": "demografie", "citaat": "Een zin.", "vindplaats": "H2", "verwacht": verwacht,
         "eenheid": "", "decimalen": decimalen, "berekening": berekening, "indicator": indicator, "regio": regio,
         "groep": groep, "jaar": jaar, "jaar_tot": jaar_tot, "noemer_indicator": noemer_indicator,
-        "noemer_groep": noemer_groep, "toelichting": toelichting,
+        "noemer_groep": noemer_groep, "tekst_eenheid": tekst_eenheid, "tekst_jaren": tekst_jaren,
+        "toelichting": toelichting,
     })
 
 
-def test_waarde(obs):
+# --------------------------------------------------------------------------- waarde: overgenomen or another source
+
+def test_the_documents_own_number_is_overgenomen_not_klopt(obs):
     row = register.check_claim(claim("waarde", "inwoners", "31390", jaar="2009"), obs)
-    assert (row["status"], row["berekend"]) == ("klopt", 31390)
+    assert (row["status"], row["berekend"], row["bewijs"], row["bronnen"]) == ("overgenomen", "", "document", DOC)
+    assert "geen controle" in row["toelichting"]
 
 
-def test_verandering_procent(obs):
-    # (32518 - 31390) / 31390 * 100 = 1128 / 31390 * 100 = 3,59...% -> 3,6
+def test_a_transcription_that_differs_from_the_register_is_named(obs):
+    row = register.check_claim(claim("waarde", "inwoners", "31391", jaar="2009"), obs)
+    assert row["status"] == "overgenomen"
+    assert "verkeerd overgenomen" in row["toelichting"]
+
+
+def test_another_source_with_the_same_number_is_klopt(obs):
+    other = with_rows(obs, ("inwoners", "Maassluis", "totaal", 2009, 31390, "cbs", "aantal"))
+    row = register.check_claim(claim("waarde", "inwoners", "31390", jaar="2009"), other)
+    assert (row["status"], row["berekend"], row["bewijs"], row["bronnen"]) == ("klopt", 31390, "andere_bron", "cbs")
+
+
+def test_another_source_differing_beyond_the_rounding_is_wijkt_af(obs):
+    # 31.400 against the document's 31.390: both whole numbers, tolerance 0,5, difference 10
+    other = with_rows(obs, ("inwoners", "Maassluis", "totaal", 2009, 31400, "andere_bron", "aantal"))
+    row = register.check_claim(claim("waarde", "inwoners", "31390", jaar="2009"), other)
+    assert (row["status"], row["berekend"], row["bewijs"]) == ("wijkt_af", 31400, "andere_bron")
+    assert "31.400 tegen 31.390" in row["toelichting"] and "(0,5)" in row["toelichting"]
+    assert "een verschil van 10" in row["toelichting"]
+
+
+@pytest.mark.parametrize(("other", "status", "tolerance"), [
+    (23, "klopt", "(0,5)"),        # 'bijna 23' (0 decimals) against 22,6: |0,4| <= 0,5
+    (22.4, "wijkt_af", "(0,05)"),  # both 1 decimal: |0,2| > 0,05
+    (22.64, "klopt", "(0,05)"),    # the coarser is the document's 1 decimal: |0,04| <= 0,05
+])
+def test_tolerance_is_half_a_unit_of_the_coarser_printed_decimal(obs, other, status, tolerance):
+    extra = with_rows(obs, ("aandeel_herkomst", "Nederland", "migratieachtergrond", 2018, 22.6, DOC, "procent"),
+                      ("aandeel_herkomst", "Nederland", "migratieachtergrond", 2018, other, "nos", "procent"))
+    row = register.check_claim(claim("waarde", "aandeel_herkomst", "22.6", regio="Nederland",
+                                     groep="migratieachtergrond", jaar="2018", decimalen="1"), extra)
+    assert row["status"] == status
+    assert tolerance in row["toelichting"]
+
+
+def test_a_later_edition_of_the_same_number_replacing_the_document_still_counts_as_independent(obs):
+    other = with_rows(obs, ("inwoners", "Maassluis", "totaal", 2009, 31391, "cbs_2020", "aantal"))
+    other["vervangen_door"] = ""
+    other.loc[(other["bron"] == DOC) & (other["jaar"] == 2009), "vervangen_door"] = "cbs_2020"
+    row = register.check_claim(claim("waarde", "inwoners", "31390", jaar="2009"), other)
+    assert (row["status"], row["berekend"]) == ("wijkt_af", 31391)
+
+
+# --------------------------------------------------------------------------- recomputations
+
+def test_verandering_procent_keeps_the_unrounded_value(obs):
+    # (32518 - 31390) / 31390 * 100 = 1128 / 31390 * 100 = 3,5935...% -> 3,6
     row = register.check_claim(
         claim("verandering_procent", "inwoners", "3.6", jaar="2009", jaar_tot="2018", decimalen="1"), obs)
-    assert (row["status"], row["berekend"]) == ("klopt", 3.6)
+    assert row["status"] == "klopt" and row["bewijs"] == "herberekening"
+    assert row["berekend"] == pytest.approx(1128 / 31390 * 100)
+    assert "= 3,594" in row["toelichting"] and "Afgerond op 1 decimaal" in row["toelichting"]
+    assert "0,05" in row["toelichting"]
 
 
-def test_verschil_in_procentpunt(obs):
-    # 26,9% - 23,3% = 3,6 procentpunt
+def test_span_in_the_words_is_computed_demo_03(obs):
+    # 'een stijging van 3,6% in acht jaar': 2009-2018 is nine years
+    row = register.check_claim(
+        claim("verandering_procent", "inwoners", "3.6", jaar="2009", jaar_tot="2018", decimalen="1",
+              tekst_eenheid="procent", tekst_jaren="8"), obs)
+    assert row["status"] == "tekst_onjuist"
+    assert row["berekend"] == pytest.approx(3.5935011150)
+    assert "8 jaar" in row["toelichting"] and "9 jaar" in row["toelichting"]
+
+
+def test_verschil_of_percentages_is_procentpunt(obs):
+    # 26,9% - 23,3% = 3,6 procentpunt; the sentence says nothing about the unit: klopt
     row = register.check_claim(
         claim("verschil", "aandeel_herkomst", "3.6", groep="migratieachtergrond", jaar="2009", jaar_tot="2018",
               decimalen="1"), obs)
-    assert (row["status"], row["berekend"]) == ("klopt", 3.6)
+    assert row["status"] == "klopt" and row["berekend"] == pytest.approx(3.6)
+
+
+def test_percent_for_procentpunt_is_tekst_onjuist_demo_04(obs):
+    row = register.check_claim(
+        claim("verschil", "aandeel_herkomst", "3.6", groep="migratieachtergrond", jaar="2009", jaar_tot="2018",
+              decimalen="1", tekst_eenheid="procent"), obs)
+    assert row["status"] == "tekst_onjuist"
+    # as a relative change: 3,6 / 23,3 * 100 = 15,45...% -> '15,5%'
+    assert "procentpunt" in row["toelichting"] and "15,5%" in row["toelichting"]
+    right = register.check_claim(
+        claim("verschil", "aandeel_herkomst", "3.6", groep="migratieachtergrond", jaar="2009", jaar_tot="2018",
+              decimalen="1", tekst_eenheid="procentpunt"), obs)
+    assert right["status"] == "klopt"
+
+
+def test_wrong_words_do_not_hide_a_wrong_number(obs):
+    row = register.check_claim(
+        claim("verschil", "aandeel_herkomst", "3.9", groep="migratieachtergrond", jaar="2009", jaar_tot="2018",
+              decimalen="1", tekst_eenheid="procent"), obs)
+    assert row["status"] == "wijkt_af" and "procentpunt" in row["toelichting"]
+
+
+def test_aandeel_with_a_denominator_from_another_source(obs):
+    # basis-02: 4.200 / 32.450 * 100 = 12,94...% -> 13
+    row = register.check_claim(
+        claim("aandeel", "laaggeletterden", "13", jaar="2017", noemer_indicator="inwoners"), obs)
+    assert row["status"] == "klopt"
+    assert row["berekend"] == pytest.approx(4200 / 32450 * 100)
+    assert "= 12,94." in row["toelichting"]
+    assert row["bronnen"] == f"{DOC}, begroting"
 
 
 @pytest.mark.parametrize("noemer_groep", ["totaal", ""])  # empty = totaal
@@ -78,7 +197,7 @@ def test_aandeel(obs, noemer_groep):
     row = register.check_claim(
         claim("aandeel", "bijstand_personen", "6.1", groep="leeftijd_18_27", jaar="2018", decimalen="1",
               noemer_indicator="bijstand_personen", noemer_groep=noemer_groep), obs)
-    assert (row["status"], row["berekend"]) == ("klopt", 6.1)
+    assert row["status"] == "klopt" and row["berekend"] == pytest.approx(50 / 825 * 100)
 
 
 def test_per_1000(obs):
@@ -89,51 +208,103 @@ def test_per_1000(obs):
 
 
 def test_aandeel_without_denominator_is_geen_data(obs):
-    # halt_verwijzingen is measured in 2016, but there is no inwoners figure for 2016
     row = register.check_claim(
         claim("aandeel", "halt_verwijzingen", "1", jaar="2016", noemer_indicator="inwoners"), obs)
     assert (row["status"], row["berekend"]) == ("geen_data", "")
     assert "geen noemer inwoners" in row["toelichting"]
 
 
-@pytest.mark.parametrize(("indicator", "groep", "jaar", "jaar_tot", "expected"), [
-    ("inwoners", "totaal", "2009", "2018", "stijging"),       # 31.390 -> 32.518
-    ("halt_per_10000", "leeftijd_12_17", "2015", "2016", "daling"),  # 97,0 -> 93,3
-    ("vve_deelname", "totaal", "2016", "2017", "gelijk"),    # 90 -> 90
-])
-def test_richting_between_two_years(obs, indicator, groep, jaar, jaar_tot, expected):
-    row = register.check_claim(claim("richting", indicator, expected, groep=groep, jaar=jaar, jaar_tot=jaar_tot), obs)
-    assert (row["status"], row["berekend"]) == ("klopt", expected)
+def test_wijkt_af_names_both_numbers_in_dutch_notation(obs):
+    row = register.check_claim(
+        claim("verandering_procent", "inwoners", "3.7", jaar="2009", jaar_tot="2018", decimalen="1",
+              toelichting="Zo gedrukt."), obs)
+    assert row["status"] == "wijkt_af" and row["berekend"] == pytest.approx(3.5935011150)
+    assert "is dat 3,6; het document drukt 3,7" in row["toelichting"]
+    assert row["toelichting"].endswith("Zo gedrukt.")
 
 
-def test_richting_without_years_uses_one_source_first_to_last(obs):
-    # jaarverslag has three years (2014: 88,3 -> 2016: 93,3); the single 2018 figure of another source is not mixed in
-    row = register.check_claim(claim("richting", "halt_per_10000", "stijging", groep="leeftijd_12_17"), obs)
+# --------------------------------------------------------------------------- directions on the whole series
+
+def ols_interval(years, values):
+    """Slope and 95% interval by the textbook formulas (independent of statsmodels)."""
+    x, y = np.asarray(years, float), np.asarray(values, float)
+    sxx = ((x - x.mean()) ** 2).sum()
+    slope = ((x - x.mean()) * (y - y.mean())).sum() / sxx
+    resid = y - (y.mean() + slope * (x - x.mean()))
+    se = np.sqrt((resid ** 2).sum() / (len(x) - 2) / sxx)
+    q = stats.t.ppf(0.975, len(x) - 2)
+    return slope, slope - q * se, slope + q * se
+
+
+def test_direction_claim_judged_on_the_trend_crim_01(obs):
+    # 88,3 -> 93,3 'stijging' on two endpoints, but 2015 was 97,0: slope 2,5, interval -42,98 to 47,98
+    slope, low, high = ols_interval([2014, 2015, 2016], [88.3, 97.0, 93.3])
+    assert (round(slope, 2), round(low, 2), round(high, 2)) == (2.5, -42.98, 47.98)
+    row = register.check_claim(claim("richting", "halt_per_10000", "stijging", groep="leeftijd_12_17",
+                                     jaar="2014", jaar_tot="2016"), obs)
+    assert (row["status"], row["berekend"], row["bewijs"]) == ("niet_aangetoond", register.UNDECIDED, "trend")
+    assert "-42,98 tot 47,98" in row["toelichting"] and "bevat nul" in row["toelichting"]
+    assert row["bronnen"] == "jaarverslag"  # the other reeks' 50,0 in 2016 is not mixed in
+
+
+def test_direction_shown_by_the_whole_interval_is_klopt(obs):
+    slope, low, high = ols_interval(range(2012, 2018), [10.0, 11.1, 11.9, 13.2, 13.8, 15.1])
+    assert low > 0
+    row = register.check_claim(claim("richting", "score", "stijging", groep="westers"), obs)
     assert (row["status"], row["berekend"]) == ("klopt", "stijging")
-    assert "2014: 88,3" in row["toelichting"] and "2016: 93,3" in row["toelichting"]
-    assert "het document noemt geen jaren" in row["toelichting"]
+    assert f"95%-interval {low:.2f} tot {high:.2f}".replace(".", ",") in row["toelichting"]
+    assert "Het document noemt geen jaren" in row["toelichting"]
 
 
-def test_richting_with_start_year_only(obs):
-    # from 2015: 97,0 -> 93,3 (last year of the same source)
-    row = register.check_claim(claim("richting", "halt_per_10000", "daling", groep="leeftijd_12_17", jaar="2015"), obs)
-    assert (row["status"], row["berekend"]) == ("klopt", "daling")
-    assert "het document noemt alleen het beginjaar 2015" in row["toelichting"]
+def test_direction_against_the_whole_interval_is_wijkt_af(obs):
+    row = register.check_claim(claim("richting", "score", "daling", groep="westers", jaar="2012"), obs)
+    assert (row["status"], row["berekend"]) == ("wijkt_af", "stijging")
+    assert "alleen het beginjaar 2012" in row["toelichting"]
+
+
+def test_a_flat_series_does_not_show_a_direction_nor_equality(obs):
+    assert register.check_claim(claim("richting", "score", "daling", groep="niet_westers"), obs)["status"] \
+        == "niet_aangetoond"
+    row = register.check_claim(claim("richting", "score", "gelijk", groep="niet_westers"), obs)
+    assert row["status"] == "niet_aangetoond" and "gelijkblijven is daarmee niet aangetoond" in row["toelichting"]
+    rising = register.check_claim(claim("richting", "score", "gelijk", groep="westers"), obs)
+    assert rising["status"] == "wijkt_af"
+
+
+@pytest.mark.parametrize(("indicator", "groep", "jaar", "jaar_tot", "claimed", "status"), [
+    ("inwoners", "totaal", "2009", "2018", "stijging", "niet_aangetoond"),  # DOC 2009, 2018 (begroting 2017 is another reeks)
+    ("halt_per_10000", "leeftijd_12_17", "2015", "2016", "daling", "niet_aangetoond"),  # 97,0 -> 93,3
+    ("halt_per_10000", "leeftijd_12_17", "2015", "2016", "stijging", "wijkt_af"),
+    ("vve_deelname", "totaal", "2016", "2017", "gelijk", "wijkt_af"),  # 90 -> 79
+])
+def test_two_measurements_show_no_direction_with_confidence(obs, indicator, groep, jaar, jaar_tot, claimed, status):
+    row = register.check_claim(claim("richting", indicator, claimed, groep=groep, jaar=jaar, jaar_tot=jaar_tot), obs)
+    assert (row["status"], row["bewijs"]) == (status, "twee_metingen")
+    assert "Twee metingen" in row["toelichting"]
+
+
+def test_a_newer_reeks_is_the_one_that_counts(obs):
+    # series.choose: the reeks with the newest year counts; a single 2018 figure leaves one measurement
+    other = with_rows(obs, ("halt_per_10000", "Maassluis", "leeftijd_12_17", 2018, 50.0, "nieuws", "per_10000"))
+    row = register.check_claim(claim("richting", "halt_per_10000", "stijging", groep="leeftijd_12_17"), other)
+    assert row["status"] == "geen_data"
 
 
 def test_richting_with_one_year_is_geen_data(obs):
-    row = register.check_claim(claim("richting", "bijstand_personen", "stijging"), obs)
-    assert row["status"] == "geen_data"
+    assert register.check_claim(claim("richting", "bijstand_personen", "stijging"), obs)["status"] == "geen_data"
 
+
+# --------------------------------------------------------------------------- highest / lowest
 
 def test_hoogste(obs):
     row = register.check_claim(
         claim("hoogste", "verdachten_per_1000", "niet_westers", groep="nederlands;westers;niet_westers", jaar="2017"),
         obs)
-    assert (row["status"], row["berekend"]) == ("klopt", "niet_westers")
+    assert (row["status"], row["berekend"], row["bewijs"]) == ("klopt", "niet_westers", "herberekening")
     row = register.check_claim(
         claim("hoogste", "verdachten_per_1000", "nederlands", groep="nederlands;westers", jaar="2017"), obs)
     assert (row["status"], row["berekend"]) == ("wijkt_af", "westers")
+    assert "Het document zegt nederlands, de data geven westers." in row["toelichting"]
 
 
 def test_hoogste_with_a_missing_group_is_geen_data(obs):
@@ -141,94 +312,6 @@ def test_hoogste_with_a_missing_group_is_geen_data(obs):
         claim("hoogste", "verdachten_per_1000", "niet_westers", groep="nederlands;niet_westers;migratieachtergrond",
               jaar="2017"), obs)
     assert row["status"] == "geen_data"
-
-
-@pytest.mark.parametrize(("berekening", "jaar", "jaar_tot"), [
-    ("waarde", "2012", ""),                       # year not measured
-    ("waarde", "", ""),                           # year not printed
-    ("verandering_procent", "2009", "2012"),      # end year not measured
-    ("verschil", "2012", "2018"),                 # start year not measured
-    ("richting", "2009", "2012"),
-])
-def test_missing_value_is_geen_data(obs, berekening, jaar, jaar_tot):
-    row = register.check_claim(
-        claim(berekening, "inwoners", "1", jaar=jaar, jaar_tot=jaar_tot, toelichting="Eigen uitleg."), obs)
-    assert row["status"] == "geen_data"
-    assert row["berekend"] == ""
-    assert row["toelichting"].startswith("Niet te herberekenen")
-    assert row["toelichting"].endswith("Eigen uitleg.")
-
-
-def test_wijkt_af_names_both_numbers_in_dutch_notation(obs):
-    row = register.check_claim(
-        claim("verandering_procent", "inwoners", "3.7", jaar="2009", jaar_tot="2018", decimalen="1",
-              toelichting="Zo gedrukt."), obs)
-    assert (row["status"], row["berekend"]) == ("wijkt_af", 3.6)
-    assert "Het document drukt 3,7, de data geven 3,6." in row["toelichting"]
-    assert row["toelichting"].endswith("Zo gedrukt.")
-    row = register.check_claim(claim("waarde", "inwoners", "32581", jaar="2018"), obs)
-    assert row["status"] == "wijkt_af"
-    assert "32.581" in row["toelichting"] and "32.518" in row["toelichting"]
-
-
-def test_wijkt_af_for_a_word(obs):
-    row = register.check_claim(claim("richting", "inwoners", "daling", jaar="2009", jaar_tot="2018"), obs)
-    assert row["status"] == "wijkt_af"
-    assert "Het document drukt daling, de data geven stijging." in row["toelichting"]
-
-
-@pytest.mark.parametrize(("value", "decimals", "expected"), [
-    (2.45, 1, 2.5),
-    (0.125, 2, 0.13),   # banker's rounding would give 0,12
-    (0.25, 1, 0.3),     # banker's rounding would give 0,2
-    (2.5, 0, 3.0),      # banker's rounding would give 2
-    (3.5935, 1, 3.6),
-    (-2.45, 1, -2.5),   # half away from zero
-])
-def test_round_half_up(value, decimals, expected):
-    assert register.round_half_up(value, decimals) == expected
-
-
-def test_check_claim_rounds_half_up(obs):
-    assert register.check_claim(claim("waarde", "score", "2.5", jaar="2017", decimalen="1"), obs)["status"] == "klopt"
-    assert register.check_claim(claim("waarde", "score", "2.4", jaar="2017", decimalen="1"), obs)["status"] == "wijkt_af"
-    assert register.check_claim(claim("waarde", "score", "0.13", jaar="2018", decimalen="2"), obs)["status"] == "klopt"
-
-
-def test_value_from_the_document_is_preferred(obs):
-    other = pd.concat([obs, pd.DataFrame([("inwoners", "Maassluis", "totaal", 2009, 31400, "andere_bron")],
-                                         columns=obs.columns)], ignore_index=True)
-    row = register.check_claim(claim("waarde", "inwoners", "31390", jaar="2009"), other)
-    assert row["status"] == "klopt"
-
-
-def test_unknown_calculation_is_an_error(obs):
-    with pytest.raises(ValueError, match="onbekende berekening"):
-        register.check_claim(claim("gemiddelde", "inwoners", "1", jaar="2009"), obs)
-
-
-def test_reproduce_keeps_register_order_and_columns(obs):
-    claims = pd.DataFrame([claim("waarde", "inwoners", "31390", jaar="2009"),
-                           claim("waarde", "inwoners", "1", jaar="2012")])
-    claims["id"] = ["b", "a"]
-    table = register.reproduce(claims, obs)
-    assert list(table.columns) == register.COLUMNS
-    assert list(table["id"]) == ["b", "a"]
-    assert list(table["status"]) == ["klopt", "geen_data"]
-
-
-def test_shipped_register():
-    dataset = load_raw(ROOT / "data" / "raw")
-    claims = dataset.beweringen
-    table = register.reproduce(claims, dataset.observations)
-    assert set(table["status"]) <= {"klopt", "wijkt_af", "geen_data"}
-    assert table["status"].notna().all()
-    assert claims["id"].is_unique
-    assert list(table["id"]) == list(claims["id"])
-    # A deviation is a finding about the policy document: the register row itself must explain it.
-    notes = claims.set_index("id")["toelichting"].fillna("").str.strip()
-    unexplained = [i for i in table.loc[table["status"] == "wijkt_af", "id"] if not notes[i]]
-    assert not unexplained, f"wijkt_af zonder toelichting in beweringen.csv: {unexplained}"
 
 
 def test_highest_and_lowest_over_regions():
@@ -245,3 +328,96 @@ def test_highest_and_lowest_over_regions():
     lowest = register.check_claim(pd.Series({**base, "berekening": "laagste", "verwacht": "Maassluis",
                                              "regio": "Maassluis;Nederland;Schiedam"}), obs)
     assert lowest["status"] == "wijkt_af" and lowest["berekend"] == "Nederland"
+
+
+# --------------------------------------------------------------------------- general
+
+@pytest.mark.parametrize(("berekening", "jaar", "jaar_tot"), [
+    ("waarde", "2012", ""),                       # year not measured
+    ("waarde", "", ""),                           # year not printed
+    ("verandering_procent", "2009", "2012"),      # end year not measured
+    ("verschil", "2012", "2018"),                 # start year not measured
+    ("richting", "2010", "2012"),
+])
+def test_missing_value_is_geen_data(obs, berekening, jaar, jaar_tot):
+    row = register.check_claim(
+        claim(berekening, "inwoners", "1", jaar=jaar, jaar_tot=jaar_tot, toelichting="Eigen uitleg."), obs)
+    assert row["status"] == "geen_data"
+    assert row["berekend"] == "" and row["bewijs"] == ""
+    assert row["toelichting"].startswith("Niet te herberekenen")
+    assert row["toelichting"].endswith("Eigen uitleg.")
+
+
+@pytest.mark.parametrize(("value", "decimals", "expected"), [
+    (2.45, 1, 2.5),
+    (0.125, 2, 0.13),   # banker's rounding would give 0,12
+    (0.25, 1, 0.3),     # banker's rounding would give 0,2
+    (2.5, 0, 3.0),      # banker's rounding would give 2
+    (3.5935, 1, 3.6),
+    (-2.45, 1, -2.5),   # half away from zero
+])
+def test_round_half_up(value, decimals, expected):
+    assert register.round_half_up(value, decimals) == expected
+
+
+def test_other_source_values_are_compared_within_the_tolerance(obs):
+    # 'toets' is another source than the document: 2,45 printed as 2,5 (tolerance 0,05 at 1 decimal)
+    assert register.check_claim(claim("waarde", "toets", "2.5", jaar="2017", decimalen="1"), obs)["status"] == "klopt"
+    assert register.check_claim(claim("waarde", "toets", "2.4", jaar="2017", decimalen="1"), obs)["status"] == "klopt"
+    assert register.check_claim(claim("waarde", "toets", "2.3", jaar="2017", decimalen="1"), obs)["status"] == "wijkt_af"
+    assert register.check_claim(claim("waarde", "toets", "0.13", jaar="2018", decimalen="2"), obs)["status"] == "klopt"
+
+
+def test_unknown_calculation_is_an_error(obs):
+    with pytest.raises(ValueError, match="onbekende berekening"):
+        register.check_claim(claim("gemiddelde", "inwoners", "1", jaar="2009"), obs)
+
+
+def test_reproduce_keeps_register_order_and_columns(obs):
+    claims = pd.DataFrame([claim("waarde", "inwoners", "31390", jaar="2009"),
+                           claim("waarde", "inwoners", "1", jaar="2012")])
+    claims["id"] = ["b", "a"]
+    table = register.reproduce(claims, obs)
+    assert list(table.columns) == register.COLUMNS
+    assert list(table["id"]) == ["b", "a"]
+    assert list(table["status"]) == ["overgenomen", "geen_data"]
+
+
+# --------------------------------------------------------------------------- the shipped register
+
+@pytest.fixture(scope="module")
+def shipped():
+    dataset = load_raw(ROOT / "data" / "raw")
+    table = register.reproduce(dataset.beweringen, dataset.observations, dataset.grades)
+    return dataset, table.set_index("id", drop=False)
+
+
+def test_shipped_register_statuses_and_order(shipped):
+    dataset, table = shipped
+    claims = dataset.beweringen
+    assert set(table["status"]) <= set(register.STATUSES)
+    assert claims["id"].is_unique and list(table["id"]) == list(claims["id"])
+    # A finding about the policy document is explained by the register row itself.
+    notes = claims.set_index("id")["toelichting"].fillna("").str.strip()
+    unexplained = [i for i in table.loc[table["status"] == "wijkt_af", "id"] if not notes[i]]
+    assert not unexplained, f"wijkt_af zonder toelichting in beweringen.csv: {unexplained}"
+    assert (table["toelichting"].str.len() > 0).all()
+
+
+def test_no_klopt_rests_on_the_document_alone(shipped):
+    _, table = shipped
+    klopt = table[table["status"] == "klopt"]
+    assert set(klopt["bewijs"]) <= {"herberekening", "andere_bron", "trend"}
+    other = klopt[klopt["bewijs"] == "andere_bron"]
+    assert not other["bronnen"].str.contains(DOC).any()
+    assert (table.loc[table["bewijs"] == "document", "status"].isin(["overgenomen", "tekst_onjuist"])).all()
+
+
+def test_shipped_findings(shipped):
+    _, table = shipped
+    assert table.loc["demo-03", "status"] == table.loc["demo-04", "status"] == "tekst_onjuist"
+    assert float(table.loc["demo-03", "berekend"]) == pytest.approx((32518 - 31390) / 31390 * 100)
+    assert float(table.loc["basis-02", "berekend"]) == pytest.approx(4200 / 32450 * 100)
+    assert table.loc["crim-01", "status"] == "niet_aangetoond"
+    assert table.loc["demo-01", "status"] == "overgenomen"
+    assert table.loc["h4-08", ["status", "bewijs"]].tolist() == ["klopt", "andere_bron"]  # jaarverslag 2017: 79

@@ -42,28 +42,12 @@ MONITOR_TABLE, REGISTER_TABLE, TRENDS_TABLE = "monitor", "reproductie", "trends"
 """``TableRecord.name`` of the run-wide tables in :attr:`RunManifest.tables` (``monitor.csv``,
 ``reproductie.csv``, ``trends.csv``)."""
 
-REGISTER_STATUSES: dict[str, tuple[str, str]] = {
-    "klopt": ("klopt", "herberekend uit de data en gelijk aan het document"),
-    "overgenomen": ("overgenomen", "overgenomen uit het document; er is geen eigen bron om het mee te controleren, "
-                                   "dus niet gecontroleerd"),
-    "tekst_onjuist": ("tekst onjuist", "het getal klopt, maar de tekst zegt er iets onjuists over "
-                                       "(bijvoorbeeld procent waar procentpunt bedoeld is)"),
-    "wijkt_af": ("wijkt af", "herberekend uit de data en anders dan in het document"),
-    "niet_aangetoond": ("niet aangetoond", "de data laten de bewering niet zien (bijvoorbeeld een verschil dat "
-                                           "binnen de onzekerheidsmarge valt)"),
-    "geen_data": ("geen data", "niet te herberekenen: de benodigde gegevens ontbreken"),
-}
-"""Statuses of the reproduction register (column ``status`` of ``reproductie.csv``, as code): Dutch label
-and meaning. Only ``klopt`` and ``wijkt_af`` are independent checks; ``overgenomen`` is transcribed."""
 REGISTER_STATUS_COLUMN = "status"
-
-MONITOR_VERDICTS: dict[str, str] = {
-    "gehaald": "gehaald", "op_koers": "op koers", "onzeker": "onzeker", "niet_op_koers": "niet op koers",
-    "onvoldoende_data": "onvoldoende data",
-}
-"""Verdicts of the target monitor (column ``oordeel`` of ``monitor.csv``, as code) and their Dutch labels; the
-rule behind each verdict goes into the monitor table's ``notes``."""
+"""Column of ``reproductie.csv`` with the status code; codes, labels and meanings: ``text.REGISTER_LABELS`` and
+``text.REGISTER_STATUSES``."""
 MONITOR_VERDICT_COLUMN = "oordeel"
+"""Column of ``monitor.csv`` with the verdict code; labels and rules: ``text.MONITOR_LABELS`` and
+``text.MONITOR_RULES``."""
 
 
 class ContractError(ValueError):

@@ -7,6 +7,7 @@ notebook selected and return values (tables, numbers), never text or figures.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -162,8 +163,45 @@ def rate_per_1000(count: float, population: float) -> float:
     return count / population * 1000
 
 
-def small_groups(obs: pd.DataFrame, threshold: int = SMALL_COUNT) -> pd.DataFrame:
-    """Rows whose figure rests on few cases: a known ``noemer`` or ``teller`` below ``threshold``."""
-    few = (obs["noemer"].notna() & (obs["noemer"] < threshold)) | (
-        obs["teller"].notna() & (obs["teller"] < threshold) & (obs["eenheid"] != "aantal"))
-    return obs[few]
+def small_groups(obs: pd.DataFrame, threshold: int = SMALL_COUNT,
+                 person_indicators: Iterable[str] = ()) -> pd.DataFrame:
+    """Rows whose figure rests on few cases, with the number that says so.
+
+    A row counts when a known ``teller``, ``noemer`` or ``n`` (respondents) is below ``threshold``, or when it is
+    a count of persons (``person_indicators``, see :func:`analyse.disclosure.person_indicators`) below it.
+    Added columns: ``klein_getal``, the smallest such number (the teller whenever the teller is small, never the
+    noemer beside it), and ``klein_soort`` (``teller``, ``noemer``, ``n`` or ``aantal``).
+    """
+    persons = set(person_indicators)
+    candidates = []
+    for column in ("teller", "noemer", "n"):
+        values = (pd.to_numeric(obs[column], errors="coerce") if column in obs.columns
+                  else pd.Series(float("nan"), index=obs.index))
+        candidates.append((column, values.where(values < threshold)))
+    counts = pd.to_numeric(obs["waarde"], errors="coerce").where(
+        (obs["eenheid"] == "aantal") & obs["indicator"].isin(persons))
+    candidates.append(("aantal", counts.where(counts < threshold)))
+    table = pd.DataFrame({kind: values for kind, values in candidates}, index=obs.index)
+    few = table.notna().any(axis=1)
+    result = obs[few].copy()
+    smallest = table[few]
+    result["klein_getal"] = smallest.min(axis=1)
+    result["klein_soort"] = smallest.idxmin(axis=1)  # first column on a tie: the teller before the count
+    return result
+
+
+def small_group_warnings(obs: pd.DataFrame, labels: dict[str, str], group_labels: dict[str, str],
+                         person_indicators: Iterable[str] = (), threshold: int = SMALL_COUNT,
+                         small_count: int = 10) -> list[str]:
+    """One Dutch warning per series (indicator, regio, groep) resting on few cases, quoting the smallest number
+    that triggered it ('minder dan 10' for fewer than ``small_count`` persons)."""
+    from analyse import text  # text imports this module (Change): import at call time
+
+    few = small_groups(obs, threshold, person_indicators)
+    warnings = []
+    for (indicator, regio, groep), rows in few.groupby(SERIES_KEY, sort=True):
+        smallest = rows.loc[rows["klein_getal"].idxmin()]
+        warnings.append(text.small_count_warning(labels.get(indicator, indicator), group_labels.get(groep, groep),
+                                                 regio, float(smallest["klein_getal"]), smallest["klein_soort"],
+                                                 small_count))
+    return warnings

@@ -1,7 +1,25 @@
 """The target monitor: every chapter-4 target with baseline, latest measurement and a verdict.
 
-Verdicts (the rule behind each is written out in :data:`RULES` and shown in the monitor notebook):
-``gehaald``, ``op_koers``, ``onzeker``, ``niet_op_koers``, ``onvoldoende_data``.
+One verdict rests on one series: the reeks that :func:`analyse.series.choose` picks for the target's indicator,
+region and group with measurements up to ``eind_jaar``. The latest value, the trend, the projection and the
+margin all come from that reeks; figures of other reeksen are named in the ``toelichting`` and never decide.
+
+Verdicts (:data:`VERDICTS`; the Dutch rules are :data:`RULES`, shown in the monitor notebook):
+
+- numeric target (``niveau``): when the chosen reeks has a measurement in the target year, that measurement
+  decides (``gehaald`` / ``niet_gehaald`` / ``onzeker``, 'doeljaar verstreken'); when the target year has passed
+  (``eind_jaar``, or else the last year in the data, is later) without one: ``onvoldoende_data``. Before that,
+  ``gehaald`` when the latest value lies on or beyond the target with its whole margin (95% interval from
+  ``ondergrens``/``bovengrens``, or from ``n`` for a survey percentage); otherwise the projection of the trend to
+  the target year (:func:`analyse.trends.project`) gives ``op_koers`` / ``niet_op_koers`` / ``onzeker``; without
+  a trend a latest value whose margin straddles the target is ``onzeker``, anything else ``onvoldoende_data``;
+- ``toename`` / ``afname``: the 95% interval of the yearly trend entirely on the desired (wrong) side of 0;
+- ``minimaal_gelijk``: non-inferiority. The level of the trend (projected to the target year, or at the last
+  measured year) must not be worse than the baseline by more than a margin: ``doel_marge`` in
+  ``indicatoren.csv`` when set, else the margin of the latest measurement, else the baseline's published
+  rounding (half a unit of its last printed decimal). ``op_koers`` when the whole interval is within that
+  margin or better, ``niet_op_koers`` when it is entirely beyond it on the bad side, else ``onzeker``. A flat
+  series is therefore never ``niet_op_koers`` for lack of a significant improvement.
 """
 
 from __future__ import annotations
@@ -10,38 +28,29 @@ import math
 
 import pandas as pd
 
-from analyse import indicators, text, trends
-from analyse.series import choose as choose_series
-from analyse.text import format_number, format_published
+from analyse import indicators, series, text, trends
 
-RULES = {
-    "gehaald": "Numeriek doel: de laatste meting ligt al op of voorbij de doelwaarde (in de gewenste richting).",
-    "op_koers": "Numeriek doel: het hele 95%-voorspellingsinterval van de trend in het doeljaar ligt op of voorbij "
-                "het doel. Richtingsdoel: het 95%-interval van de jaarlijkse trend ligt helemaal aan de gewenste "
-                "kant van nul (bij 'minimaal gelijk': de bovengrens/ondergrens laat geen verslechtering toe).",
-    "niet_op_koers": "Numeriek doel: het hele voorspellingsinterval ligt aan de verkeerde kant van het doel. "
-                     "Richtingsdoel: het 95%-interval van de trend ligt helemaal aan de verkeerde kant van nul.",
-    "onzeker": "Er is een trend, maar het interval laat zowel halen als niet halen toe.",
-    "onvoldoende_data": "Minder dan drie meetjaren in één consistente reeks: geen trend, dus geen oordeel. "
-                        "Twee metingen tonen hooguit een richting, zonder onzekerheidsmarge; die staat in de toelichting.",
-}
+RULES = text.MONITOR_RULES
+VERDICTS = ("gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers", "onvoldoende_data")
 BASELINE_SOURCE = "beleidsvisie_2019"  # the chapter-4 tables' "laatste meting" comes from the document
+Z_95 = 1.959963984540054
 COLUMNS = ["indicator", "label", "doel_omschrijving", "regio", "groep", "doel_type", "doel_waarde", "doel_jaar",
-           "basis_waarde", "basis_jaar", "laatste_waarde", "laatste_jaar", "laatste_bron", "trend_bron", "trend_methode", "n_jaren",
-           "helling", "helling_ondergrens", "helling_bovengrens", "projectie", "projectie_ondergrens",
-           "projectie_bovengrens", "oordeel", "toelichting"]
+           "basis_waarde", "basis_jaar", "reeks", "laatste_waarde", "laatste_ondergrens", "laatste_bovengrens",
+           "laatste_jaar", "laatste_bron", "trend_bron", "trend_methode", "n_jaren", "helling",
+           "helling_ondergrens", "helling_bovengrens", "projectie_jaar", "projectie", "projectie_ondergrens",
+           "projectie_bovengrens", "projectie_interval", "marge", "oordeel", "toelichting"]
 
 
-def _number(text) -> float | None:
+def _number(value) -> float | None:
     try:
-        value = float(text)
+        number = float(value)
     except (TypeError, ValueError):
         return None
-    return None if math.isnan(value) else value
+    return None if math.isnan(number) else number
 
 
 def desired_sign(target: pd.Series) -> int:
-    """+1 when the target asks for a higher value, -1 for lower, 0 when it only asks to hold the level."""
+    """+1 when the target asks for a higher value, -1 for lower (for 'minimaal gelijk': the good direction)."""
     kind = target["doel_type"]
     if kind == "toename":
         return 1
@@ -55,8 +64,74 @@ def desired_sign(target: pd.Series) -> int:
     return 1 if target["richting"] == "hoger_beter" else -1
 
 
-def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_jaar: int | None = None) -> dict:
-    """One monitor row for one target (a row of indicatoren.csv with a ``doel_type``) and one group."""
+def margin(row: pd.Series) -> tuple[float | None, float | None]:
+    """The 95% interval of a measurement: published ``ondergrens``/``bovengrens``, else for a survey percentage
+    with ``n`` respondents the normal approximation p ± 1,96·√(p(1−p)/n); (None, None) when unknown."""
+    low, high = _number(row.get("ondergrens")), _number(row.get("bovengrens"))
+    if low is not None and high is not None:
+        return low, high
+    n, value = _number(row.get("n")), _number(row.get("waarde"))
+    if n and n > 0 and value is not None and row.get("eenheid") == "procent":
+        p = value / 100
+        half = Z_95 * math.sqrt(p * (1 - p) / n) * 100
+        return max(0.0, value - half), min(100.0, value + half)
+    return None, None
+
+
+def side(low: float, high: float, goal: float, sign: int) -> str:
+    """Where an interval lies relative to ``goal`` in the desired direction ``sign``: 'voorbij' (entirely on or
+    beyond), 'achter' (entirely short of it) or 'beide' (on both sides)."""
+    a, b = (low - goal) * sign, (high - goal) * sign
+    if min(a, b) >= 0:
+        return "voorbij"
+    if max(a, b) < 0:
+        return "achter"
+    return "beide"
+
+
+def _bounds(row: pd.Series) -> tuple[float, float, float | None, float | None]:
+    """(low, high) to judge with (the value itself when no margin is known) and the published margin."""
+    low, high = margin(row)
+    value = float(row["waarde"])
+    return (value if low is None else low), (value if high is None else high), low, high
+
+
+def _rounding(value) -> float:
+    """Half a unit of the last printed decimal: of the text as written ('5.0' -> 0,05), else of the number."""
+    written = str(value).strip()
+    if isinstance(value, str) and "." in written:
+        return 0.5 * 10 ** -len(written.split(".", 1)[1])
+    return 0.5 * 10 ** -(text.published_decimals(value) or 0)
+
+
+def _two_points(chosen: pd.DataFrame, sign: int) -> str:
+    if chosen["jaar"].nunique() != 2:
+        return ""
+    first, last = chosen.iloc[0], chosen.iloc[-1]
+    return text.monitor_two_points(int(first["jaar"]), first["waarde"], int(last["jaar"]), last["waarde"],
+                                   (last["waarde"] - first["waarde"]) * sign)
+
+
+def _other_series(rows: pd.DataFrame, reeks: str) -> list[str]:
+    """The newest figure of every other reeks (shown, never used for the verdict)."""
+    others = series.active(rows)
+    others = others[others["reeks"] != reeks].sort_values("jaar")
+    return [f"{r['bron']} {int(r['jaar'])}: {text.format_published(r['waarde'])}"
+            for _, r in others.groupby("reeks", sort=True).tail(1).iterrows()]
+
+
+def _join(parts: list[str]) -> str:
+    return " ".join(p for p in parts if p)
+
+
+def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_jaar: int | None = None,
+             grades: dict[str, str] | None = None, peiljaar: int | None = None) -> dict:
+    """One monitor row for one target (a row of indicatoren.csv with a ``doel_type``) and one group.
+
+    ``peiljaar`` is the year the monitor speaks of (default ``eind_jaar``, else the last year in ``obs``): a
+    target year before it has passed.
+    """
+    obs = series.with_reeks(obs)
     indicator = target["indicator"]
     rows = indicators.select(obs, indicator=indicator, regio=regio, groep=groep, end=eind_jaar)
     sign = desired_sign(target)
@@ -64,80 +139,118 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     record.update({k: target.get(k, "") for k in ("indicator", "label", "doel_omschrijving", "doel_type",
                                                     "doel_waarde", "doel_jaar", "basis_waarde", "basis_jaar")})
     record.update(regio=regio, groep=groep)
-    if not _number(target.get("basis_waarde")) and str(target.get("basis_jaar", "")).isdigit():
+    if _number(target.get("basis_waarde")) is None and str(target.get("basis_jaar", "")).isdigit():
         base = indicators.value_at(obs, indicator, regio, groep, int(target["basis_jaar"]), prefer_bron=BASELINE_SOURCE)
         if base is not None:  # a target over several groups prints one baseline per group
             record["basis_waarde"] = base["waarde"]
-    if rows.empty:
-        record.update(oordeel="onvoldoende_data", toelichting=f"Geen metingen voor {regio} ({groep}).")
+    chosen = series.choose(rows, grades)
+    if chosen.empty:
+        record.update(oordeel="onvoldoende_data", toelichting=text.monitor_no_measurements(regio, groep))
         return record
-    series = choose_series(rows).sort_values("jaar")
-    latest = rows.sort_values(["jaar", "bron"]).iloc[-1]
-    record.update(laatste_waarde=latest["waarde"], laatste_jaar=int(latest["jaar"]), laatste_bron=latest["bron"],
-                  trend_bron=series.iloc[0]["bron"])
-    fit = trends.fit_trend(series)
+    reeks = str(chosen["reeks"].iloc[0])
+    latest = chosen.iloc[-1]
+    low, high = margin(latest)
+    record.update(reeks=reeks, laatste_waarde=latest["waarde"], laatste_jaar=int(latest["jaar"]),
+                  laatste_bron=latest["bron"], trend_bron=", ".join(dict.fromkeys(chosen["bron"])),
+                  laatste_ondergrens="" if low is None else low, laatste_bovengrens="" if high is None else high)
+    fit = trends.fit_trend(chosen)
     record.update(trend_methode=fit.methode, n_jaren=fit.n_jaren)
-    caveats = text.trend_caveats(fit)
-    notes = [caveats] if caveats else []
+    reason = text.trend_reason(fit)
+    if not fit.reason:
+        record.update(helling=fit.helling, helling_ondergrens=fit.helling_ondergrens,
+                      helling_bovengrens=fit.helling_bovengrens)
+    others = _other_series(rows, reeks)
+    notes = [text.trend_caveats(fit) or "", text.monitor_other_series(others) if others else ""]
+    peil = peiljaar if peiljaar is not None else eind_jaar if eind_jaar is not None else int(obs["jaar"].max())
+
+    def done(verdict: str, *parts: str) -> dict:
+        record.update(oordeel=verdict, toelichting=_join([*parts, *notes]))
+        return record
+
+    def projected(year: int):
+        proj = trends.project(fit, year)
+        if not proj.reason:
+            record.update(projectie_jaar=year, projectie=proj.verwacht, projectie_ondergrens=proj.ondergrens,
+                          projectie_bovengrens=proj.bovengrens, projectie_interval=proj.interval or "")
+            own = proj.to_record()  # the projection's caveats that the trend's do not already say
+            own["caveats"] = ";".join(c for c in proj.caveats if c not in fit.caveats) or None
+            notes.insert(1, text.projection_caveats(own) or "")
+        return proj
+
+    kind = target["doel_type"]
     goal = _number(target.get("doel_waarde"))
-    if target["doel_type"] == "niveau" and goal is not None:
-        if (latest["waarde"] - goal) * sign >= 0:
-            record.update(oordeel="gehaald", toelichting=_join([
-                f"De laatste meting ({format_published(latest['waarde'])} in {int(latest['jaar'])}) ligt op of voorbij het doel "
-                f"({format_published(goal)})."] + notes))
-            return record
+    target_year = int(target["doel_jaar"]) if str(target.get("doel_jaar", "")).isdigit() else None
+    if kind == "niveau" and goal is not None and target_year is not None:
+        measured = chosen[chosen["jaar"] == target_year]
+        if not measured.empty:
+            row = measured.iloc[-1]
+            lo, hi, mlo, mhi = _bounds(row)
+            verdict = {"voorbij": "gehaald", "achter": "niet_gehaald", "beide": "onzeker"}[side(lo, hi, goal, sign)]
+            return done(verdict, text.monitor_target_year_measured(verdict, target_year, row["waarde"], mlo, mhi, goal))
+        if peil > target_year:
+            return done("onvoldoende_data", text.monitor_target_year_missed(target_year, int(latest["jaar"]),
+                                                                           latest["waarde"]))
+        lo, hi, mlo, mhi = _bounds(latest)
+        where = side(lo, hi, goal, sign)
+        if where == "voorbij":
+            return done("gehaald", text.monitor_reached(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal,
+                                                        target_year))
+        within = text.monitor_within_margin(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal) \
+            if where == "beide" else ""
         if fit.reason:
-            record.update(oordeel="onvoldoende_data",
-                          toelichting=_join([text.trend_reason(fit), _two_points(series, sign)] + notes))
-            return record
-        proj = trends.project(fit, int(target["doel_jaar"]))
+            if where == "beide":
+                return done("onzeker", within, reason)
+            return done("onvoldoende_data", reason, _two_points(chosen, sign))
+        proj = projected(target_year)
         if proj.reason:
-            record.update(oordeel="onvoldoende_data", toelichting=_join([text.projection_reason(proj)] + notes))
-            return record
-        record.update(projectie=proj.verwacht, projectie_ondergrens=proj.ondergrens,
-                      projectie_bovengrens=proj.bovengrens, helling=fit.helling,
-                      helling_ondergrens=fit.helling_ondergrens, helling_bovengrens=fit.helling_bovengrens)
-        low, high = (proj.ondergrens - goal) * sign, (proj.bovengrens - goal) * sign
-        verdict = "op_koers" if min(low, high) >= 0 else "niet_op_koers" if max(low, high) < 0 else "onzeker"
-        record.update(oordeel=verdict, toelichting=_join([
-            f"Verwacht in {proj.jaar}: {format_number(proj.verwacht, 1)} (interval {format_number(proj.ondergrens, 1)} tot {format_number(proj.bovengrens, 1)}); "
-            f"doel {format_published(goal)}."] + ([text.projection_caveats(proj)] if text.projection_caveats(proj) else []) + notes))
-        return record
-    # directional targets: afname, toename, minimaal_gelijk
+            return done("onvoldoende_data", text.projection_reason(proj))
+        verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[
+            side(proj.ondergrens, proj.bovengrens, goal, sign)]
+        return done(verdict, text.monitor_projection(target_year, proj.verwacht, proj.ondergrens, proj.bovengrens,
+                                                     proj.interval, goal), within)
     if fit.reason:
-        record.update(oordeel="onvoldoende_data",
-                      toelichting=_join([text.trend_reason(fit), _two_points(series, sign)] + notes))
-        return record
-    record.update(helling=fit.helling, helling_ondergrens=fit.helling_ondergrens,
-                  helling_bovengrens=fit.helling_bovengrens)
-    low, high = fit.helling_ondergrens * sign, fit.helling_bovengrens * sign
-    if target["doel_type"] == "minimaal_gelijk":
-        verdict = "op_koers" if min(low, high) >= 0 else "niet_op_koers" if max(low, high) < 0 else "onzeker"
+        return done("onvoldoende_data", reason, _two_points(chosen, sign))
+    if kind == "minimaal_gelijk":
+        return _non_inferiority(target, record, chosen, fit, sign, target_year, projected, done)
+    low_s, high_s = fit.helling_ondergrens * sign, fit.helling_bovengrens * sign
+    verdict = "op_koers" if min(low_s, high_s) > 0 else "niet_op_koers" if max(low_s, high_s) < 0 else "onzeker"
+    return done(verdict, text.monitor_slope(fit.eerste_jaar, fit.laatste_jaar, fit.helling, fit.helling_ondergrens,
+                                            fit.helling_bovengrens))
+
+
+def _non_inferiority(target, record, chosen, fit, sign, target_year, projected, done) -> dict:
+    """'Minimaal gelijk': the level of the trend is not worse than the baseline by more than the margin."""
+    base = _number(record.get("basis_waarde"))
+    if base is None:
+        return done("onvoldoende_data", text.monitor_no_baseline())
+    latest = chosen.iloc[-1]
+    low, high = margin(latest)
+    if _number(target.get("doel_marge")) is not None:
+        delta, source = _number(target.get("doel_marge")), "doel_marge"
+    elif low is not None and high is not None:
+        delta, source = (high - low) / 2, "meting"
     else:
-        verdict = "op_koers" if min(low, high) > 0 else "niet_op_koers" if max(low, high) < 0 else "onzeker"
-    record.update(oordeel=verdict, toelichting=_join([
-        f"Trend {fit.eerste_jaar}-{fit.laatste_jaar}: {format_number(fit.helling, 2)} per jaar "
-        f"(95%-interval {format_number(fit.helling_ondergrens, 2)} tot {format_number(fit.helling_bovengrens, 2)})."] + notes))
-    return record
+        delta, source = _rounding(record.get("basis_waarde")), "afronding"
+    record["marge"] = delta
+    year = target_year if target_year is not None and target_year > int(latest["jaar"]) else int(latest["jaar"])
+    proj = projected(year)
+    if proj.reason:
+        return done("onvoldoende_data", text.projection_reason(proj))
+    worst = base - sign * delta  # the worst level that still counts as 'gelijk'
+    verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[
+        side(proj.ondergrens, proj.bovengrens, worst, sign)]
+    return done(verdict, text.monitor_non_inferiority(year, proj.verwacht, proj.ondergrens, proj.bovengrens, base,
+                                                      delta, text.MARGIN_SOURCES[source], proj.interval))
 
 
-def _two_points(series: pd.DataFrame, sign: int) -> str:
-    if series["jaar"].nunique() != 2:
-        return ""
-    first, last = series.iloc[0], series.iloc[-1]
-    moved = (last["waarde"] - first["waarde"]) * sign
-    word = "de gewenste" if moved > 0 else "de verkeerde" if moved < 0 else "geen"
-    return (f"Twee metingen ({int(first['jaar'])}: {format_published(first['waarde'])}; {int(last['jaar'])}: {format_published(last['waarde'])}) "
-            f"wijzen in {word} richting, zonder onzekerheidsmarge.")
+def monitor_table(indicatoren: pd.DataFrame, obs: pd.DataFrame, regio: str, eind_jaar: int | None = None,
+                  grades: dict[str, str] | None = None) -> pd.DataFrame:
+    """One row per target in ``indicatoren`` (rows with a ``doel_type``), in catalogue order.
 
-
-def _join(parts: list[str]) -> str:
-    return " ".join(p for p in parts if p)
-
-
-def monitor_table(indicatoren: pd.DataFrame, obs: pd.DataFrame, regio: str, eind_jaar: int | None = None) -> pd.DataFrame:
-    """One row per target in ``indicatoren`` (rows with a ``doel_type``), in catalogue order."""
-    rows = [evaluate(target, obs, regio, groep, eind_jaar) for target, groep in target_series(indicatoren)]
+    ``grades`` (``Dataset.grades``) lets :func:`analyse.series.choose` prefer a primary source on a tie.
+    """
+    peil = eind_jaar if eind_jaar is not None else (int(obs["jaar"].max()) if not obs.empty else None)
+    rows = [evaluate(target, obs, regio, groep, eind_jaar, grades, peil) for target, groep in target_series(indicatoren)]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

@@ -773,8 +773,10 @@ def bar_figure(data: pd.DataFrame, *, category: str, value: str = "waarde",
             mark = part.at[cat, "_status"]
             pos = i + (j - (len(hues) - 1) / 2) * height
             bar_colour = colour or colours[cat]
-            if np.isnan(v):
-                ax.text(0.01 * span, pos, _MISSING_LABEL, va="center", ha="left", fontsize=FONT_SMALL,
+            if np.isnan(v):  # missing, or hidden by the small-numbers rule (column 'verborgen' holds the mark)
+                hidden = str(part.at[cat, "verborgen"]) if "verborgen" in part.columns else ""
+                shown = f"{hidden} (kleine aantallen)" if hidden and hidden != "nan" else _MISSING_LABEL
+                ax.text(0.01 * span, pos, shown, va="center", ha="left", fontsize=FONT_SMALL,
                         color="#666666", fontstyle="italic")
                 continue
             if mark:
@@ -823,7 +825,8 @@ def describe_bars(data: pd.DataFrame, *, category: str, value: str = "waarde",
     details = []
     for (_, row), mark in zip(data.iterrows(), status):
         name = _label(labels, row[category]) + (f", {_label(labels, row[hue])}" if hue else "")
-        shown = format_value(row[value], eenheid, decimals)
+        hidden = row.get("verborgen") if pd.isna(row[value]) else None
+        shown = str(hidden) if isinstance(hidden, str) and hidden else format_value(row[value], eenheid, decimals)
         details.append(f"{name} {'ca. ' if mark == 'schatting' else ''}{shown}"
                        f"{' (voorlopig)' if mark == 'voorlopig' else ''}")
     years = data["jaar"].dropna().unique() if "jaar" in data.columns else []

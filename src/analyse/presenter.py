@@ -98,7 +98,8 @@ def table(frame: pd.DataFrame, columns: tuple[contract.Column, ...],
                 values.append(text.format_year(value))
                 continue
             if column.kind in ("text", "label"):
-                values.append("" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value))
+                cell = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+                values.append(text.CODE_LABELS.get(cell, cell) if column.kind == "label" else cell)
                 continue
             unit = frame.at[i, column.unit_column] if column.unit_column else column.unit
             decimals = frame.at[i, column.decimals_column] if column.decimals_column else column.decimals

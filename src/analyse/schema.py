@@ -29,6 +29,11 @@ DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")
 TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
 CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste",
                 "laagste")
+PERSON_FLAGS = ("", "ja", "nee")
+"""``indicatoren.csv`` ``personen``: 'ja' when the indicator counts persons (for a count: the small-numbers rule
+applies to the value itself; for a share or rate it applies through teller and noemer anyway)."""
+CLAIM_UNITS = (*UNITS, "procentpunt", "tekst")
+"""Units of a claim in ``beweringen.csv`` (``eenheid``, ``tekst_eenheid``)."""
 GRADES = ("primair", "secundair", "schatting")
 """``bronnen.csv`` ``soort``: the producer publishes itself; a quote elsewhere; an estimate."""
 STATUSES = ("voorlopig", "schatting")
@@ -53,14 +58,15 @@ CATALOGUES = {
 CATALOGUE_KEYS = {"indicatoren.csv": "indicator", "bronnen.csv": "bron", "reeksen.csv": "reeks",
                   "regios.csv": "regio", "groepen.csv": "groep", "beweringen.csv": "id"}
 OPTIONAL_CATALOGUE_COLUMNS = {
-    "indicatoren.csv": ("personen", "doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving", "basis_waarde",
-                        "basis_jaar", "basis_periode", "afgeleid_teller", "afgeleid_noemer",
-                        "afgeleid_noemer_groep", "toelichting"),
+    "indicatoren.csv": ("personen", "doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving",
+                        "doel_marge", "basis_waarde", "basis_jaar", "basis_periode", "afgeleid_teller",
+                        "afgeleid_noemer", "afgeleid_noemer_groep", "toelichting"),
     "bronnen.csv": ("datum", "adres", "licentie"),
     "reeksen.csv": ("tabel", "opmerking"),
     "regios.csv": ("ligt_in", "opmerking"),
     "groepen.csv": ("indeling", "opmerking"),
-    "beweringen.csv": ("vindplaats", "jaar", "jaar_tot", "noemer_indicator", "noemer_groep", "toelichting"),
+    "beweringen.csv": ("vindplaats", "jaar", "jaar_tot", "noemer_indicator", "noemer_groep", "tekst_eenheid",
+                       "tekst_jaren", "toelichting"),
 }
 
 

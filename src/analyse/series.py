@@ -64,6 +64,14 @@ def resolve(obs: pd.DataFrame, bronnen: pd.DataFrame) -> pd.DataFrame:
     return obs.drop(columns="_editie")
 
 
+def with_reeks(obs: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` with ``reeks`` filled (the bron where empty or absent), for frames that did not pass :func:`resolve`."""
+    if "reeks" not in obs.columns:
+        return obs.assign(reeks=obs["bron"])
+    empty = obs["reeks"].isna() | (obs["reeks"].astype(str).str.strip() == "")
+    return obs.assign(reeks=obs["reeks"].where(~empty, obs["bron"])) if empty.any() else obs
+
+
 def conflicting_editions(obs: pd.DataFrame, bronnen: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
     """Pairs of rows (same key, year and reeks) whose values differ while their editions cannot be ordered.
 

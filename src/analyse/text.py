@@ -906,6 +906,8 @@ def sentence_gap(record, subject: str, reeks_names: dict[str, str] | None = None
         sentence += (f" Let op: de twee groepen komen uit verschillende reeksen ({names.get(reeks_a, reeks_a)}; "
                      f"{names.get(reeks_b, reeks_b)}).")
     return sentence
+
+
 # ============================================================================ figure texts
 # Alt texts and reading guidance for the figure kinds of analyse.figures / analyse.plots
 # (tile, 100% bar, small multiples, ranking table, definition breaks, estimates).
@@ -1005,3 +1007,330 @@ def guidance_new_kind(kind: str, *, per: str, eenheid: str, series: int = 1, jaa
         return first
     second = "; ".join(notes)
     return f"{first} {second[0].upper()}{second[1:]}."
+
+
+# ============================================================================ honest checks (issue 14)
+# Dutch text for the reproduction register (analyse.register), the target monitor (analyse.monitor) and
+# disclosure control (analyse.disclosure). Everything a reader sees from those modules is worded here.
+
+REGISTER_STATUSES: dict[str, str] = {
+    "klopt": "Onafhankelijk nagerekend: een herberekening uit andere getallen, een trend over de hele reeks of "
+             "een cijfer uit een andere bron dan het document geeft het gedrukte getal of woord, binnen de "
+             "afronding van het document.",
+    "overgenomen": "Het enige bewijs is het getal van het document zelf: overgenomen, niet gecontroleerd. Geen "
+                   "fout, maar ook geen controle.",
+    "tekst_onjuist": "Het getal klopt, de woorden niet: bijvoorbeeld '%' waar het verschil van twee percentages "
+                     "in procentpunt is, of 'acht jaar' waar de periode negen jaar is.",
+    "wijkt_af": "Een herberekening of een andere bron geeft een ander getal (meer dan een halve eenheid van de "
+                "laatste gedrukte decimaal), of de data tonen de tegenovergestelde richting.",
+    "niet_aangetoond": "Richtingsbewering: de data tonen de genoemde richting niet met 95% zekerheid (het "
+                       "interval van de trend bevat nul, of er zijn maar twee metingen).",
+    "geen_data": "De benodigde cijfers ontbreken (nog) in de gegevens van deze analyse; de toelichting zegt welke.",
+}
+"""What each register status means (shown in the notebook legend, the publications and the README)."""
+
+REGISTER_LABELS: dict[str, str] = {
+    "klopt": "klopt", "overgenomen": "overgenomen", "tekst_onjuist": "tekst onjuist", "wijkt_af": "wijkt af",
+    "niet_aangetoond": "niet aangetoond", "geen_data": "geen data",
+}
+"""The register statuses as a reader sees them, in the order the publications count them."""
+
+MONITOR_RULES: dict[str, str] = {
+    "gehaald": "De laatste meting van de reeks waarop het oordeel rust ligt met haar hele marge (95%-interval, "
+               "waar bekend) op of voorbij de doelwaarde. Is het doeljaar verstreken, dan telt de meting in het "
+               "doeljaar.",
+    "niet_gehaald": "Het doeljaar is verstreken en de meting in het doeljaar ligt met haar hele marge aan de "
+                    "verkeerde kant van de doelwaarde.",
+    "op_koers": "Numeriek doel: het hele 95%-interval van de verwachting in het doeljaar ligt op of voorbij het "
+                "doel. Toename/afname: het 95%-interval van de jaarlijkse trend ligt helemaal aan de gewenste "
+                "kant van nul. 'Minimaal gelijk': het hele interval van het huidige niveau ligt binnen de "
+                "gestelde marge van de basiswaarde of aan de goede kant ervan (niet-inferioriteit).",
+    "niet_op_koers": "Het hele interval ligt aan de verkeerde kant: van het doel, van nul (trend) of, bij "
+                     "'minimaal gelijk', voorbij de marge aan de slechte kant van de basiswaarde.",
+    "onzeker": "Het interval (van de verwachting, de trend of de meting zelf) laat zowel halen als niet halen "
+               "toe; ook een meting die binnen haar marge op het doel ligt, bijvoorbeeld 7,0 (6,9 tot 7,1) bij "
+               "doel 7.",
+    "onvoldoende_data": "Minder dan drie meetjaren in de reeks waarop het oordeel rust, of het doeljaar is "
+                        "verstreken zonder meting in dat jaar: geen oordeel. De toelichting noemt wat er wel is.",
+}
+"""The monitor's verdict rules in Dutch (shown in the monitor notebook and the README)."""
+
+MONITOR_LABELS: dict[str, str] = {
+    "gehaald": "gehaald", "niet_gehaald": "niet gehaald", "op_koers": "op koers", "onzeker": "onzeker",
+    "niet_op_koers": "niet op koers", "onvoldoende_data": "onvoldoende data",
+}
+"""The monitor verdicts as a reader sees them, in the order the publications count them."""
+
+CODE_LABELS: dict[str, str] = {**REGISTER_LABELS, **MONITOR_LABELS}
+"""Codes that appear in published label columns (status, oordeel) and how a reader sees them."""
+
+
+def _nl_value(x, decimals: int | None = None) -> str:
+    return format_published(x) if decimals is None else format_number(x, decimals)
+
+
+def _decimals_word(decimals: int) -> str:
+    return "1 decimaal" if decimals == 1 else f"{decimals} decimalen"
+
+
+def unrounded(x, decimals: int) -> str:
+    """A recomputed value with two decimals more than the document printed: 12,94 for a whole percentage."""
+    return format_number(x, decimals + 2)
+
+
+def claim_missing(reason: str) -> str:
+    return f"Niet te herberekenen: {reason}."
+
+
+def claim_no_value(indicator: str, regio: str, groep: str, jaar) -> str:
+    return f"geen waarde voor {indicator}, {regio}, {groep}, {jaar or 'jaar onbekend'}"
+
+
+def claim_no_denominator(indicator: str, groep: str, regio: str, jaar) -> str:
+    return f"geen noemer {indicator} ({groep}) voor {regio} in {jaar}"
+
+
+def claim_too_few_years(since: int | None) -> str:
+    return "geen reeks met twee of meer jaren" + (f" vanaf {since}" if since else "") + " in de data"
+
+
+def claim_not_all_candidates(candidates: list[str]) -> str:
+    return f"niet alle kandidaten ({', '.join(candidates)}) gemeten in hetzelfde jaar"
+
+
+def claim_extreme(kind: str, values: str, jaar: int) -> str:
+    return f"Herberekend: {kind} van {values} in {jaar}."
+
+
+def claim_recomputed(how: str, value, decimals: int, expected, matches: bool) -> str:
+    """The rounding comparison of a recomputation."""
+    rounded = format_number(value, decimals)
+    tolerance = format_number(0.5 * 10 ** -decimals, decimals + 1)
+    head = f"Herberekend: {how} = {unrounded(value, decimals)}."
+    if matches:
+        return (f"{head} Afgerond op {_decimals_word(decimals)} (zoals het document) is dat {rounded}, gelijk "
+                f"aan het gedrukte {_nl_value(expected, decimals)} (het verschil is hoogstens een halve eenheid "
+                f"van de laatste gedrukte decimaal, {tolerance}).")
+    return (f"{head} Afgerond op {_decimals_word(decimals)} is dat {rounded}; het document drukt "
+            f"{_nl_value(expected, decimals)}. Het verschil is groter dan een halve eenheid van de laatste "
+            f"gedrukte decimaal ({tolerance}).")
+
+
+def claim_transcribed(bron: str, value, expected, decimals: int) -> str:
+    text = (f"Overgenomen: het enige cijfer in de data is dat van het document zelf ({bron}: "
+            f"{_nl_value(value)}). Een getal vergelijken met zijn eigen overname is geen controle; nodig is "
+            "hetzelfde cijfer uit een andere bron of een herberekening uit andere getallen.")
+    if abs(float(value) - float(expected)) > 0.5 * 10 ** -decimals + 1e-9:
+        text += (f" Let op: de overname in data/raw ({_nl_value(value)}) verschilt van de waarde in het register "
+                 f"({_nl_value(expected)}); een van beide is verkeerd overgenomen.")
+    return text
+
+
+def claim_other_source(bron: str, reeks: str, value, expected, tolerance: float, matches: bool,
+                       others: list[str]) -> str:
+    """A document's number compared with the same statistic from another source."""
+    where = bron if reeks in ("", bron) else f"{bron}, reeks {reeks}"
+    difference = abs(float(value) - float(expected))
+    shown_tol = format_published(tolerance)
+    text = (f"Vergeleken met een andere bron ({where}): {_nl_value(value)} tegen {_nl_value(expected)} in het "
+            f"document, een verschil van {format_published(round(difference, 10))}. Tolerantie: een halve eenheid van "
+            f"de laatste gedrukte decimaal van het grofst afgeronde van de twee getallen ({shown_tol}). ")
+    text += ("Binnen die tolerantie: bevestigd." if matches
+             else "Groter dan die tolerantie: het document wijkt af van deze bron.")
+    if others:
+        text += f" Andere bronnen voor hetzelfde jaar (niet gebruikt voor het oordeel): {'; '.join(others)}."
+    return text
+
+
+def claim_word_differs(expected: str, found: str) -> str:
+    return f"Het document zegt {expected}, de data geven {found}."
+
+
+def claim_wrong_unit(claimed: str, actual: str, relative: float | None = None) -> str:
+    names = {"procent": "procent (%)", "procentpunt": "procentpunt"}
+    text = (f"De tekst noemt het getal in {names.get(claimed, claimed)}, maar de berekening geeft "
+            f"{names.get(actual, actual)}")
+    if relative is not None and actual == "procentpunt" and claimed == "procent":
+        text += f"; als relatieve stijging zou het {format_number(relative, 1)}% zijn"
+    return text + "."
+
+
+def claim_wrong_span(claimed: int, jaar: int, jaar_tot: int) -> str:
+    return (f"De tekst spreekt van {claimed} jaar, maar van {jaar} tot {jaar_tot} is {jaar_tot - jaar} jaar.")
+
+
+def claim_text_wrong(parts: list[str]) -> str:
+    return "Het getal klopt, de tekst niet. " + " ".join(parts)
+
+
+def claim_direction_trend(claimed: str, found: str, first: int, last: int, n: int, methode: str, helling,
+                          lower, upper, eenheid: str, reeks: str, verdict: str) -> str:
+    slope = format_difference(helling, eenheid, 2)
+    interval = f"{format_number(lower, 2)} tot {format_number(upper, 2)}"
+    head = (f"Trend {first}-{last} ({n} jaren, reeks {reeks}, methode {methode}): {slope} per jaar, "
+            f"95%-interval {interval}.")
+    if verdict == "klopt":
+        return f"{head} Het hele interval ligt aan de kant van een {claimed}: de {claimed} is aangetoond."
+    if verdict == "wijkt_af":
+        return f"{head} Het hele interval wijst op een {found}, niet op de genoemde {claimed}."
+    if claimed == "gelijk":
+        return (f"{head} Het interval bevat nul: geen aantoonbare verandering, maar gelijkblijven is daarmee "
+                "niet aangetoond (daarvoor zou een marge voor 'gelijk' nodig zijn).")
+    return f"{head} Het interval bevat nul: de data tonen de genoemde {claimed} niet met 95% zekerheid aan."
+
+
+def claim_direction_two_points(claimed: str, found: str, first: int, v0, last: int, v1, reeks: str,
+                               verdict: str) -> str:
+    head = f"Twee metingen (reeks {reeks}): {first}: {_nl_value(v0)}, {last}: {_nl_value(v1)}."
+    if verdict == "wijkt_af":
+        word = "geen verandering" if found == "gelijk" else f"een {found}"
+        return f"{head} Die tonen {word}, niet de genoemde {claimed}."
+    return (f"{head} Die wijzen op een {found}, maar twee metingen hebben geen onzekerheidsmarge en een trend "
+            "vraagt minstens drie meetjaren: de richting is niet aangetoond.")
+
+
+def claim_direction_refused(reason: str, claimed: str, found: str, reeks: str) -> str:
+    return (f"Geen trend te schatten (reeks {reeks}): {reason.rstrip('.')}. Van de eerste naar de laatste meting "
+            f"{'is het gelijk gebleven' if found == 'gelijk' else 'is het een ' + found}; zonder marge is de "
+            f"genoemde {claimed} niet aangetoond.")
+
+
+def claim_years_said(jaar: int | None, jaar_tot: int | None) -> str:
+    if jaar and jaar_tot:
+        return f"Periode {jaar}-{jaar_tot} zoals in het register."
+    if jaar:
+        return f"Het document noemt alleen het beginjaar {jaar}; de reeks loopt tot de laatste meting."
+    if jaar_tot:
+        return f"Het document noemt alleen het eindjaar {jaar_tot}; de reeks begint bij de eerste meting."
+    return "Het document noemt geen jaren; de hele reeks is gebruikt."
+
+
+# ---------------------------------------------------------------------------- monitor
+
+
+def monitor_no_measurements(regio: str, groep: str) -> str:
+    return f"Geen metingen voor {regio} ({groep})."
+
+
+def _with_margin(value, lower, upper) -> str:
+    text = format_published(value)
+    if lower is not None and upper is not None:
+        text += f" (95%-interval {format_number(lower, 2)} tot {format_number(upper, 2)})"
+    return text
+
+
+def monitor_target_year_measured(verdict: str, jaar: int, value, lower, upper, goal) -> str:
+    shown = _with_margin(value, lower, upper)
+    head = f"Doeljaar {jaar} verstreken; de meting in {jaar} is {shown}, het doel {format_published(goal)}."
+    if verdict == "gehaald":
+        return f"{head} Het doel is gehaald."
+    if verdict == "niet_gehaald":
+        return f"{head} Het doel is niet gehaald."
+    return f"{head} De marge van de meting ligt aan beide kanten van het doel: niet vast te stellen of het is gehaald."
+
+
+def monitor_target_year_missed(jaar: int, latest_year: int, latest) -> str:
+    text = f"Doeljaar {jaar} verstreken zonder meting in {jaar}: geen oordeel."
+    if latest_year > jaar:
+        text += f" De eerste latere meting ({latest_year}: {format_published(latest)}) is niet het doeljaar."
+    return text
+
+
+def monitor_reached(jaar: int, value, lower, upper, goal, target_year) -> str:
+    return (f"De laatste meting ({_with_margin(value, lower, upper)} in {jaar}) ligt al op of voorbij het doel "
+            f"({format_published(goal)}); het doeljaar is {target_year}.")
+
+
+def monitor_within_margin(jaar: int, value, lower, upper, goal) -> str:
+    return (f"De laatste meting ({_with_margin(value, lower, upper)} in {jaar}) ligt binnen haar marge op het doel "
+            f"({format_published(goal)}): niet vast te stellen of het doel al gehaald is.")
+
+
+def monitor_projection(jaar: int, verwacht, lower, upper, interval: str | None, goal) -> str:
+    kind = {"voorspelling": "voorspellingsinterval", "betrouwbaarheid": "betrouwbaarheidsinterval van het niveau"}
+    name = kind.get(interval or "", "interval")
+    return (f"Verwacht in {jaar}: {format_number(verwacht, 1)} (95%-{name} {format_number(lower, 1)} tot "
+            f"{format_number(upper, 1)}); doel {format_published(goal)}.")
+
+
+def monitor_slope(first: int, last: int, helling, lower, upper) -> str:
+    return (f"Trend {first}-{last}: {format_number(helling, 2)} per jaar "
+            f"(95%-interval {format_number(lower, 2)} tot {format_number(upper, 2)}).")
+
+
+def monitor_non_inferiority(jaar: int, verwacht, lower, upper, base, margin, margin_source: str,
+                            interval: str | None) -> str:
+    kind = {"voorspelling": "voorspellingsinterval", "betrouwbaarheid": "betrouwbaarheidsinterval"}
+    return (f"Niveau in {jaar} volgens de trend: {format_number(verwacht, 2)} (95%-"
+            f"{kind.get(interval or '', 'interval')} {format_number(lower, 2)} tot {format_number(upper, 2)}); "
+            f"basiswaarde {format_published(base)}, marge voor 'gelijk' {format_published(margin)} "
+            f"({margin_source}).")
+
+
+MARGIN_SOURCES = {
+    "doel_marge": "doel_marge in indicatoren.csv",
+    "meting": "de marge van de laatste meting",
+    "afronding": "de afronding van de basiswaarde: een halve eenheid van de laatste gedrukte decimaal",
+}
+
+
+def monitor_no_baseline() -> str:
+    return "Geen basiswaarde: 'minimaal gelijk' is zonder basiswaarde niet te beoordelen."
+
+
+def monitor_two_points(first: int, v0, last: int, v1, moved: float) -> str:
+    word = "de gewenste" if moved > 0 else "de verkeerde" if moved < 0 else "geen"
+    return (f"Twee metingen ({first}: {format_published(v0)}; {last}: {format_published(v1)}) "
+            f"wijzen in {word} richting, zonder onzekerheidsmarge.")
+
+
+def monitor_other_series(others: list[str]) -> str:
+    return f"Niet gebruikt voor het oordeel (andere reeks): {'; '.join(others)}."
+
+
+# ---------------------------------------------------------------------------- disclosure
+
+
+def disclosure_mark(threshold: int) -> str:
+    """Shown instead of a count of persons below the threshold: '<10'."""
+    return f"<{threshold}"
+
+
+DISCLOSURE_HIDDEN = "×"
+"""Shown instead of a share or rate resting on few persons, or a cell hidden to protect another (as CBS)."""
+
+
+def disclosure_note_count(threshold: int) -> str:
+    return (f"{disclosure_mark(threshold)}: minder dan {threshold} personen; zo'n klein aantal wordt niet als "
+            "getal gepubliceerd, omdat het personen herkenbaar kan maken.")
+
+
+def disclosure_note_share(threshold: int) -> str:
+    return (f"{DISCLOSURE_HIDDEN}: niet gepubliceerd; het cijfer rust op minder dan {threshold} personen "
+            "(teller of noemer).")
+
+
+def disclosure_note_secondary() -> str:
+    return (f"{DISCLOSURE_HIDDEN}: ook niet gepubliceerd, omdat een verborgen cel anders uit het totaal en de "
+            "andere cellen terug te rekenen is.")
+
+
+def disclosure_note_base(base_threshold: int, count: int) -> str:
+    what = "percentage rust" if count == 1 else "percentages rusten"
+    return (f"Let op: {count} {what} op minder dan {base_threshold} waarnemingen (noemer of respondenten); "
+            "verschillen tussen jaren of groepen kunnen dan toeval zijn.")
+
+
+def small_count_warning(label: str, group_label: str, regio: str, number, kind: str, small_count: int) -> str:
+    """The warning for a figure resting on few cases, quoting the number that triggered it.
+
+    ``kind`` is 'teller', 'noemer', 'n' or 'aantal'. A number of persons below ``small_count`` is never
+    quoted as a number: it reads 'minder dan 10'.
+    """
+    words = {"teller": "teller", "noemer": "noemer", "n": "respondenten", "aantal": "aantal personen"}
+    shown = (f"minder dan {small_count}" if number < small_count else format_number(number, 0))
+    return (f"Het cijfer voor {label[0].lower() + label[1:] if label[1:2].islower() else label} ({group_label}, "
+            f"{regio}) rust op weinig waarnemingen ({words[kind]}: {shown}): "
+            "verschillen tussen jaren of groepen kunnen toeval zijn.")
+
+# ============================================================================ end of honest checks (issue 14)

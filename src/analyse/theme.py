@@ -15,8 +15,8 @@ import html
 import pandas as pd
 from IPython.display import Markdown
 
-from analyse import (areas, catalogue, context, contract, data, figures, indicators, monitor, plots, presenter,
-                     profile, register, segregation, series, text, trends)
+from analyse import (areas, catalogue, context, contract, data, disclosure, figures, indicators, monitor, plots,
+                     presenter, profile, register, segregation, series, text, trends)
 from analyse.schema import MONITOR, THEMES
 
 COUNT_UNITS = ("aantal",)
@@ -35,6 +35,7 @@ class _Notebook:
                                        data_dir=data_dir, output_dir=output_dir, root=root)
         self.cat = catalogue.Catalogue(self.dataset)
         self.grades = self.dataset.grades
+        self.persons = disclosure.person_indicators(self.dataset.indicatoren)
         self.out = catalogue_writer(self.context)
         obs = self.dataset.observations
         self.theme_obs = obs[obs["thema"] == thema] if thema in THEMES else obs
@@ -141,11 +142,11 @@ class Thema(_Notebook):
         return series.choose(rows, self.grades)
 
     def _level(self, row: pd.Series) -> text.Level:
-        """A value for a key message; a count of fewer persons than the threshold is not published."""
+        """A value for a key message; a value resting on fewer persons than the threshold is not published."""
         small = self.context.settings.small_count
-        below = small if row["indicator"] in self.cat.persons and row["waarde"] < small else None
+        protected = disclosure.protect_value(row, person_indicators=self.persons, threshold=small)
         return text.Level(int(row["jaar"]), float(row["waarde"]), row["eenheid"], bool(row["afgeleid"]),
-                          row["status"] or "", below)
+                          row["status"] or "", small if protected.mark else None)
 
     # ------------------------------------------------------------------ tables
 
@@ -192,12 +193,22 @@ class Thema(_Notebook):
                    contract.Column("waarde_tot", "Waarde tot", "number", unit_column="eenheid",
                                    decimals_column="decimalen_tot"),
                    contract.Column("verandering", "Verandering"), contract.Column("bron", "Bron"))
+        cells, hidden_notes = [], []
+        for column, counts, bases in (("waarde_van", (), ()), ("waarde_tot", ("teller_tot",), ("noemer_tot",))):
+            result = disclosure.protect(frame, value_column=column, unit_column="eenheid", count_columns=counts,
+                                        base_columns=bases, person_indicators=self.persons,
+                                        threshold=self.context.settings.small_count)
+            frame[column] = result.frame[column]
+            cells += [c for c in result.cells if c.column == column]
+            hidden_notes += [n for n in result.notes if n not in hidden_notes]
+        for cell in cells:  # a change would give a hidden value back
+            frame.loc[cell.row, "verandering"] = text.MISSING
         notes = tuple(text.revision_note(r, self.cat.label(r["indicator"])) for r in
-                      series.revisions(self.obs).to_dict("records"))
+                      series.revisions(self.obs).to_dict("records")) + tuple(hidden_notes)
         self.out.table("overzicht", frame, title=f"{self.context.title}: eerste en laatste meting, "
                        f"{self.context.window}", source=self._source(self.obs), columns=columns, notes=notes,
-                       key=self.out.key_table is None)
-        return presenter.table(frame, columns)
+                       key=self.out.key_table is None, suppressed=tuple(cells))
+        return presenter.table(frame, columns, tuple(cells))
 
     def trends(self):
         """Trend estimates for every series in the window; refusals carry their reason."""
@@ -224,10 +235,15 @@ class Thema(_Notebook):
     def register(self):
         """Recompute every statement of this theme in the reproduction register."""
         claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.context.theme]
-        table = register.reproduce(claims, self.dataset.observations)
+        table = register.reproduce(claims, self.dataset.observations, self.grades)
+        decimals = dict(zip(claims["id"], claims["decimalen"]))
+        table["herberekend"] = [text.unrounded(v, int(decimals[i])) if isinstance(v, float) and str(decimals[i]).isdigit()
+                                else ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
+                                for i, v in zip(table["id"], table["berekend"])]
         columns = (contract.Column("id", "Nr."), contract.Column("citaat", "Citaat"),
-                   contract.Column("verwacht", "Volgens document"), contract.Column("berekend", "Herberekend"),
-                   contract.Column("status", "Status", "label"), contract.Column("toelichting", "Toelichting"))
+                   contract.Column("verwacht", "Volgens document"), contract.Column("herberekend", "Herberekend"),
+                   contract.Column("status", "Status", "label"), contract.Column("bewijs", "Bewijs", "label"),
+                   contract.Column("toelichting", "Toelichting"))
         self.out.table("reproductie", table, title=f"{self.context.title}: reproductie van de beweringen in "
                        "hoofdstuk 2", source="Bron: Beleidsvisie Integratie Maassluis (2019); " + catalogue.EDITOR,
                        columns=columns)
@@ -235,10 +251,10 @@ class Thema(_Notebook):
 
     def kleine_groepen(self) -> presenter.HTMLBlock:
         """Figures resting on few cases: a warning per indicator and group, quoting the small number."""
-        few = indicators.small_groups(series.active(self.obs))
-        for (indicator, regio, groep), rows in few.groupby(indicators.SERIES_KEY):
-            self.out.warning(text.small_group_warning(self.cat.label(indicator), self.cat.group(groep), regio,
-                                                      rows))
+        for warning in indicators.small_group_warnings(
+                series.active(self.obs), self.cat.labels, self.cat.group_labels, self.persons,
+                small_count=self.context.settings.small_count):
+            self.out.warning(warning)
         return presenter.bullets(self.out.warnings, empty="Geen waarschuwingen.")
 
     # ------------------------------------------------------------------ figures
@@ -288,7 +304,10 @@ class Thema(_Notebook):
         it continues); ``benchmarks`` the rows shown next to them.
         """
         eenheid = self.cat.unit(indicator)
+        rows, hidden_notes = self._protect(rows)
         bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
+        if bench is not None:
+            bench, _ = self._protect(bench)
         plan = figures.choose(rows, unit=eenheid, per=per, has_benchmark=bench is not None)
         source = self._source(rows if bench is None else pd.concat([rows, bench]))
         labels = self.cat.series_labels()
@@ -297,7 +316,8 @@ class Thema(_Notebook):
         doel = self._target(indicator)
         trend = self._trend_lines(rows, per) if plan.trend else None
         bench_label = None if bench is None else ", ".join(labels.get(k, k) for k in pd.unique(bench[per]))
-        columns = [c for c in (per, "regio", "groep", "jaar", "waarde", "reeks", "bron", "status") if c in rows]
+        columns = [c for c in (per, "regio", "groep", "jaar", "waarde", "reeks", "bron", "status", "verborgen")
+                   if c in rows]
         drawn = rows[list(dict.fromkeys(columns))].reset_index(drop=True)
         bench_drawn = None if bench is None else bench[drawn.columns.intersection(bench.columns)].reset_index(drop=True)
         arguments = dict(plan=plan, per=per, title=title, eenheid=eenheid, bron=source, labels=labels,
@@ -309,12 +329,24 @@ class Thema(_Notebook):
             trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=arguments["doel"],
             zero_based=eenheid in figures.ZERO_BASED_UNITS, sources=len(self.cat.origins(rows)),
             breuk=plan.breaks, schattingen=plan.estimates, benchmark=bench_label)
+        guidance = " ".join([guidance, *hidden_notes])
         record = contract.FigureRecord(name=name, indicator=indicator, kind=plan.kind, png="", svg="", title=title,
                                        source=source, guidance=guidance, alt=plots.describe(rows=drawn, **arguments),
                                        in_note=in_note,
                                        main=in_note and not any(f.main for f in self.out.figures))
         saved = self.out.figure(name, plots.draw_rows, drawn, arguments, record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
+
+    def _protect(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+        """Observation rows with values resting on fewer persons than the threshold emptied (the small-numbers
+        rule of :mod:`analyse.disclosure`); column ``verborgen`` holds the mark shown instead."""
+        result = disclosure.protect(rows.reset_index(drop=True), person_indicators=self.persons,
+                                    threshold=self.context.settings.small_count)
+        frame = result.frame.assign(verborgen="")
+        for cell in result.cells:
+            if cell.column == "waarde":
+                frame.loc[cell.row, "verborgen"] = cell.mark
+        return frame, result.notes
 
     def _ranking(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str, source: str):
         """A ranking as a table with its ranks (a rank has no size: no chart)."""
@@ -386,12 +418,12 @@ class Thema(_Notebook):
         latest = series.latest(rows, per, self.grades)
         if latest.empty:
             return self._missing(indicator)
+        latest, _ = self._protect(latest)
         newest = int(latest["jaar"].max())
-        if per == "regio":  # each region with its own newest year, named in the label when older
-            latest = latest.assign(regio=[r if int(y) == newest else f"{self.cat.region(r)} ({int(y)})"
-                                          for r, y in zip(latest["regio"], latest["jaar"])], jaar=newest)
-        else:
-            latest = latest.assign(jaar=newest)
+        if latest["waarde"].notna().sum() > 1:  # bars in one year: each key labelled with its own year when older
+            labels = self.cat.series_labels()
+            latest = latest.assign(**{per: [k if int(y) == newest else f"{labels.get(k, k)} ({int(y)})"
+                                            for k, y in zip(latest[per], latest["jaar"])]}, jaar=newest)
         what = self.cat.group(groep) if per == "regio" else where
         title = titel or text.title(self.cat.label(indicator), what, str(newest))
         name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
@@ -664,31 +696,39 @@ class Doelenmonitor(_Notebook):
     @functools.cached_property
     def _table(self) -> pd.DataFrame:
         return monitor.monitor_table(self.dataset.indicatoren, series.active(self.dataset.observations),
-                                     self.context.region, self.context.end_year)
+                                     self.context.region, self.context.end_year, grades=self.grades)
 
     def regels(self) -> presenter.HTMLBlock:
         """The rules behind every verdict."""
-        return presenter.bullets([f"{verdict.replace('_', ' ')}: {rule}" for verdict, rule in monitor.RULES.items()])
+        return presenter.bullets([f"{text.MONITOR_LABELS[verdict]}: {rule}" for verdict, rule in text.MONITOR_RULES.items()])
 
     def doelen(self):
         """The monitor table: every target with baseline, latest measurement, projection and verdict."""
         table = self._table.copy()
         table["groep_label"] = table["groep"].map(self.cat.group)
-        table["oordeel_label"] = table["oordeel"].str.replace("_", " ")
-        units = table["indicator"].map(self.cat.units)
-        table["eenheid"] = units
+        table["eenheid"] = table["indicator"].map(self.cat.units)
         columns = (contract.Column("label", "Indicator"), contract.Column("groep_label", "Groep", "label"),
                    contract.Column("doel_omschrijving", "Doel"),
                    contract.Column("basis_waarde", "Basis", "number", unit_column="eenheid"),
                    contract.Column("basis_jaar", "Basisjaar", "year"),
                    contract.Column("laatste_waarde", "Laatste meting", "number", unit_column="eenheid"),
                    contract.Column("laatste_jaar", "Jaar", "year"),
-                   contract.Column("oordeel_label", "Oordeel", "label"),
+                   contract.Column("oordeel", "Oordeel", "label"),
                    contract.Column("toelichting", "Toelichting"))
+        cells, notes = [], []
+        for column in ("basis_waarde", "laatste_waarde"):  # a count of persons under the threshold: not shown
+            result = disclosure.protect(table, value_column=column, unit_column="eenheid", count_columns=(),
+                                        base_columns=(), person_indicators=self.persons,
+                                        threshold=self.context.settings.small_count)
+            table[column] = result.frame[column]
+            cells += result.cells
+            notes += [n for n in result.notes if n not in notes]
+        rules = tuple(f"{text.MONITOR_LABELS[v]}: {rule}" for v, rule in text.MONITOR_RULES.items())
         self.out.table("monitor", table, title=f"Doelenmonitor hoofdstuk 4, {self.context.region}, metingen tot "
                        f"en met {self.context.end_year}", source="Bron: Beleidsvisie Integratie Maassluis (2019) en "
-                       f"de metingen in de data; {catalogue.EDITOR}", columns=columns, key=True, in_note=True)
-        return presenter.table(table, columns)
+                       f"de metingen in de data; {catalogue.EDITOR}", columns=columns, key=True, in_note=True,
+                       suppressed=tuple(cells), notes=(*notes, *rules))
+        return presenter.table(table, columns, tuple(cells))
 
     def figuren(self) -> list:
         """A figure for every numeric target with measurements: its reeks, trend and the target."""

@@ -11,8 +11,8 @@ import math
 import pandas as pd
 
 from analyse import series
-from analyse.schema import (CALCULATIONS, CATALOGUES, COUNT_LIKE_UNITS, DIRECTIONS, GRADES, INDELINGEN,
-                            STATUSES, TARGET_TYPES, THEMES, UNITS, Problem)
+from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_LIKE_UNITS, DIRECTIONS, GRADES,
+                            INDELINGEN, PERSON_FLAGS, STATUSES, TARGET_TYPES, THEMES, UNITS, Problem)
 
 DERIVED_UNITS = ("procent", "per_100", "per_1000", "per_10000")
 
@@ -55,6 +55,12 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
         for column in ("doel_waarde", "basis_waarde"):
             if row.get(column, "") and number(row[column]) is None:
                 _problem(problems, row, column, "verwacht een getal.")
+        margin = row.get("doel_marge", "")
+        if margin and (number(margin) is None or number(margin) < 0):
+            _problem(problems, row, "doel_marge", "verwacht leeg of een getal van 0 of meer (in de eenheid van de indicator).")
+        persons = row.get("personen", "")
+        if persons not in PERSON_FLAGS:
+            _problem(problems, row, "personen", "verwacht leeg, 'ja' of 'nee'.")
         for column in ("doel_jaar", "basis_jaar"):
             if row.get(column, "") and not row[column].isdigit():
                 _problem(problems, row, column, "verwacht een jaartal.")
@@ -217,5 +223,11 @@ def claims(claims_frame: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: l
         for column in ("indicator", "noemer_indicator"):
             if row.get(column, "") and row[column] not in known:
                 _problem(problems, row, column, "onbekende indicator; zie indicatoren.csv.")
+        claimed = row.get("tekst_eenheid", "")
+        if claimed and claimed not in CLAIM_UNITS:
+            _problem(problems, row, "tekst_eenheid", f"verwacht leeg of een van: {', '.join(CLAIM_UNITS)}.")
+        span = row.get("tekst_jaren", "")
+        if span and not (str(span).isdigit() and row.get("jaar", "") and row.get("jaar_tot", "")):
+            _problem(problems, row, "tekst_jaren", "verwacht een aantal jaren (geheel getal), met jaar en jaar_tot ingevuld.")
         if not str(row["decimalen"]).isdigit() and row["berekening"] not in ("richting", "hoogste", "laagste"):
             _problem(problems, row, "decimalen", "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde.")

@@ -30,6 +30,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from analyse import contract
+from analyse.text import REGISTER_LABELS, REGISTER_STATUSES
 from analyse.export import widths
 from analyse.export.read import (
     Reports, Table, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
@@ -608,7 +609,7 @@ class Note:
             f"{'bewering' if total == 1 else 'beweringen'} met een "
             "getal. Per bewering is nagegaan of het getal met de gegevens van deze analyse na te rekenen is. "
             "Elke uitkomst staat hieronder apart geteld:")
-        meanings = {code: meaning for code, (_, meaning) in contract.REGISTER_STATUSES.items()}
+        meanings = REGISTER_STATUSES
         for code, label, n in counts:
             paragraph = doc.add_paragraph(style="List Bullet")
             paragraph.add_run(f"{label}: {format_number(n)}").bold = True
@@ -640,7 +641,7 @@ class Note:
         status = register.column(contract.REGISTER_STATUS_COLUMN)
         claim = register.column("citaat")
         note = register.column("toelichting")
-        labels = {contract.REGISTER_STATUSES[c][0] for c in PROBLEM_STATUSES}
+        labels = {REGISTER_LABELS[c] for c in PROBLEM_STATUSES}
         if status is None or claim is None:
             return []
         return [(row[claim].text, row[status].text, row[note].text if note is not None else "")

@@ -16,6 +16,7 @@ from urllib.parse import quote
 import jinja2
 
 from analyse import contract
+from analyse.text import REGISTER_STATUSES
 from analyse.text import format_number
 from analyse.export.read import (
     Reports, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
@@ -91,7 +92,7 @@ def render(reports: Reports) -> str:
     register = None
     if reports.register is not None:
         counts = register_counts(reports.register)
-        meanings = {code: meaning for code, (_, meaning) in contract.REGISTER_STATUSES.items()}
+        meanings = REGISTER_STATUSES
         register = {"total": sum(n for _, _, n in counts),
                     "counts": [(label, n, meanings.get(code, "")) for code, label, n in counts],
                     "transcribed": next((n for code, _, n in counts if code == "overgenomen"), 0)}

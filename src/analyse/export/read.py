@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import contract
+from analyse.text import MONITOR_LABELS, REGISTER_LABELS
 from analyse.contract import Column, ContractError, FigureRecord, RunManifest, Source, TableRecord, ThemeSummary
 from analyse.text import MISSING, format_number, published_decimals
 
@@ -359,8 +360,7 @@ def load_reports(reports_dir: Path) -> Reports:
     except ContractError as error:
         raise ExportError(str(error)) from error
     titles = {run.theme: run.title for run in manifest.themes}
-    labels = {**{code: label for code, (label, _) in contract.REGISTER_STATUSES.items()},
-              **contract.MONITOR_VERDICTS, **titles}
+    labels = {**REGISTER_LABELS, **MONITOR_LABELS, **titles}
     run_records = {t.name: t for t in manifest.tables}
     run_csvs = {t.csv for t in manifest.tables}
     notes: list[str] = []
@@ -406,23 +406,22 @@ def register_counts(register: Table) -> list[tuple[str, str, int]]:
     j = register.column(contract.REGISTER_STATUS_COLUMN)
     if j is None:
         return []
-    by_label = {label: code for code, (label, _) in contract.REGISTER_STATUSES.items()}
+    by_label = {label: code for code, label in REGISTER_LABELS.items()}
     counts: dict[str, int] = {}
     for row in register.rows:
         text = row[j].text
         counts[by_label.get(text, text)] = counts.get(by_label.get(text, text), 0) + 1
-    known = [(code, label, counts.pop(code)) for code, (label, _) in contract.REGISTER_STATUSES.items()
-             if code in counts]
+    known = [(code, label, counts.pop(code)) for code, label in REGISTER_LABELS.items() if code in counts]
     return known + [(text, text, n) for text, n in counts.items()]
 
 
 def verdict_counts(monitor: Table) -> list[tuple[str, int]]:
-    """(Dutch verdict, number of targets), in the order of :data:`analyse.contract.MONITOR_VERDICTS`."""
+    """(Dutch verdict, number of targets), in the order of :data:`analyse.MONITOR_LABELS`."""
     j = monitor.column(contract.MONITOR_VERDICT_COLUMN)
     if j is None:
         return []
     counts: dict[str, int] = {}
     for row in monitor.rows:
         counts[row[j].text or "geen oordeel"] = counts.get(row[j].text or "geen oordeel", 0) + 1
-    order = list(contract.MONITOR_VERDICTS.values())
+    order = list(MONITOR_LABELS.values())
     return sorted(counts.items(), key=lambda item: order.index(item[0]) if item[0] in order else len(order))

@@ -24,6 +24,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from analyse import contract
+from analyse.text import REGISTER_LABELS, REGISTER_STATUSES
 from analyse.export.read import Reports, Table, clean, join_words, source_line
 from analyse.text import format_difference, format_number, format_value
 
@@ -230,8 +231,8 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
         heading("Reproductieregister")
         line("Uitkomst", "Per bewering uit hoofdstuk 2 van de beleidsvisie: is het getal na te rekenen met de "
                          "gegevens van deze analyse?")
-        for label, meaning in contract.REGISTER_STATUSES.values():
-            line(label, meaning[0].upper() + meaning[1:] + ".")
+        for code, label in REGISTER_LABELS.items():
+            line(label, REGISTER_STATUSES[code])
 
     heading("Bronnen")
     for producer, sources in reports.sources().items():
