@@ -95,12 +95,17 @@ def _failure_message(thema: str, error: BaseException) -> str:
     return f"{thema}: fout in cel {cell}:\n{code}\n  {ename}: {evalue}"
 
 
-def _write_html(executed: Path, html_path: Path) -> None:
+def write_html(executed: Path, html_path: Path) -> None:
+    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised."""
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    from analyse.safe_html import OfflineHTMLExporter, offline_problems
+
+    exporter = OfflineHTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    problems = offline_problems(body)
+    if problems:  # fail closed: a page that would load or run something is not written
+        raise AnalyseError(f"de HTML-kopie van {executed.stem} zou iets laden of uitvoeren: {problems[0]}")
     html_path.write_text(body, encoding="utf-8")
 
 
@@ -128,7 +133,7 @@ def execute_notebook(notebook: Path, reports_dir: Path, parameters: dict) -> Not
             )
         except Exception as error:  # papermill raises PapermillExecutionError and kernel errors
             return NotebookResult(thema, False, time.perf_counter() - start, _failure_message(thema, error))
-        _write_html(executed, executed.with_suffix(".html"))
+        write_html(executed, executed.with_suffix(".html"))
         _publish(staging, reports_dir, thema)
         return NotebookResult(thema, True, time.perf_counter() - start)
     finally:
