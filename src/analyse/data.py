@@ -433,7 +433,8 @@ def write_atomic(path: Path, write) -> None:
     """Write via a temporary file in the same folder and move it into place when complete.
 
     The file gets the mode of a normally created file (0666 minus the umask, usually 0644), not the
-    private 0600 of the temporary file, so a colleague or a web server can read what is published.
+    private 0600 of the temporary file, so a colleague or a web server can read what is published. A
+    system error that names no file (a full disk under pandas) is raised naming ``path``.
     """
     from analyse.files import file_mode
 
@@ -444,6 +445,10 @@ def write_atomic(path: Path, write) -> None:
         write(Path(tmp))
         os.chmod(tmp, file_mode())
         os.replace(tmp, path)
+    except OSError as error:  # a writer (pandas, openpyxl) may not say which file: name the target
+        if error.filename:
+            raise
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from error
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
