@@ -298,7 +298,7 @@ def _complete(staging: Path, reports_dir: Path) -> None:
 # --------------------------------------------------------------------------- stopping
 
 class Interrupted(KeyboardInterrupt):
-    """SIGINT or SIGTERM arrived: stop the run (nothing is published)."""
+    """SIGINT, SIGTERM or SIGHUP arrived: stop the run (nothing is published)."""
 
     def __init__(self, signum: int):
         super().__init__(signum)
@@ -323,14 +323,15 @@ def _handler(signum, frame) -> None:
 
 @contextmanager
 def stop_on_signals():
-    """SIGINT and SIGTERM raise :class:`Interrupted` in the main thread while this is active.
+    """SIGINT, SIGTERM and SIGHUP (the terminal closed) raise :class:`Interrupted` in the main thread.
 
     Outside the main thread (a test calling the pipeline from a thread) signals are left as they are.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    handled = [signal.SIGINT, signal.SIGTERM] + ([signal.SIGHUP] if hasattr(signal, "SIGHUP") else [])
+    previous = {s: signal.getsignal(s) for s in handled}
     _state.update(defer=0, pending=None, stopping=False)
     for signum in previous:
         signal.signal(signum, _handler)
