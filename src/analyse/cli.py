@@ -206,6 +206,12 @@ def main(argv: list[str] | None = None) -> int:
         _silence_stdout()
         return 0
     except KeyboardInterrupt as interrupt:
+        import signal
+
+        try:  # a second Ctrl+C while saying so: no traceback
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            previous = None
         signum = getattr(interrupt, "signum", 2)
         what = "Afgebroken" if signum == 2 else f"Gestopt (signaal {signum})"
         tail = (": er is niets gepubliceerd; de rapporten van de vorige run staan er nog."
@@ -214,6 +220,9 @@ def main(argv: list[str] | None = None) -> int:
             print(f"\n{what}{tail}", file=sys.stderr, flush=True)
         except (OSError, ValueError):
             pass
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
         return 128 + signum
     except Exception as error:  # one line, never a traceback
         from analyse import data, pipeline
