@@ -124,7 +124,8 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     given = notebook_params.check_notebooks(dict(parameters or {}),
                                                 {t: notebooks / f"{t}.ipynb" for t in selected})
 
-    with publish.stop_on_signals(), publish.RunLock(reports) as lock:
+    command = " ".join(["analyse run", *(f"--thema {t}" for t in themes or [])])
+    with publish.stop_on_signals(), publish.RunLock(reports, command) as lock:
         if lock.stale:
             echo(f"Let op: {publish.describe_stale(lock.stale)}")
         for line in publish.clean_leftovers(reports):
@@ -163,7 +164,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
         for path in exports:
             echo(f"  {(reports / Path(path).relative_to(staging)).relative_to(root)}")
         if publish.pending_signal():
-            echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet.")
+            echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet en is afgemaakt.")
     echo(f"Klaar: {len(selected)} notebooks, rapporten in {reports.relative_to(root)}/ "
          f"({time.perf_counter() - started:.0f} s).")
     return True

@@ -22,7 +22,8 @@ kernels only ever write into staging.
 modes, a journal ``.run-<id>/.publiceren`` listing the entries is written and synced, and then per entry
 (``notebooks/``, ``figures/``, ``tables/``, the CSVs and the exports: :data:`PUBLISHED`) two renames
 within ``reports/``: the current entry to ``.old-<id>/``, the staged one into place. Every rename is atomic
-and all of them together take milliseconds; signals are held back meanwhile (:func:`deferred_signals`).
+and all of them together take milliseconds; from the journal on, a stop signal is noted but no longer acted
+on (the run is complete and ends normally).
 Finally ``.old-<id>`` and the staging folder are removed. A crash in the middle of those renames (power
 loss, ``kill -9``) leaves the journal: the next run completes the publication from it (the staged set was
 complete), so ``reports/`` never stays a mix of two runs. A web server reading ``reports/`` during the
@@ -45,6 +46,7 @@ import signal
 import socket
 import tempfile
 import threading
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -102,6 +104,9 @@ class RunLock:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 holder = _read_holder(fd)
+                if not holder:  # the other run has just taken the lock and not written its name yet
+                    time.sleep(0.3)
+                    holder = _read_holder(fd)
                 os.close(fd)
                 raise RunLocked(
                     f"er loopt al een run in dit project ({_describe(holder)}); wacht tot die klaar is of stop "
@@ -269,8 +274,9 @@ def publish(staging: Path, reports_dir: Path) -> list[str]:
         handle.flush()
         os.fsync(handle.fileno())
     _fsync_dir(staging)
-    with deferred_signals():
-        _complete(staging, reports_dir)
+    # from here on the run is complete: a stop signal waits until the run has ended (stop_on_signals)
+    _state["defer"] += 1
+    _complete(staging, reports_dir)
     return new
 
 
@@ -345,13 +351,12 @@ def stop_on_signals():
 
 @contextmanager
 def deferred_signals():
-    """Hold SIGINT/SIGTERM back for a few milliseconds (the renames of :func:`publish`)."""
+    """Hold SIGINT/SIGTERM/SIGHUP back while this is active (they are noted, not acted on)."""
     _state["defer"] += 1
     try:
         yield
     finally:
         _state["defer"] -= 1
-    # a signal that came during publishing is not acted on: the run is complete by now
 
 
 def pending_signal() -> int | None:
