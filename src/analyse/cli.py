@@ -234,7 +234,7 @@ def main(argv: list[str] | None = None) -> int:
         else:
             if os.environ.get("ANALYSE_DEBUG"):
                 raise
-            _error(f"onverwachte fout: {type(error).__name__}: {' '.join(str(error).split())} "
+            _error(f"onverwachte fout: {type(error).__name__}: {pipeline.one_line(str(error))} "
                    "(ANALYSE_DEBUG=1 toont de details).")
         return EXIT_ERROR
 

@@ -74,9 +74,14 @@ def step(name: str):
     except OSError as error:
         raise StepError(f"stap '{name}' mislukt: {describe_os_error(error)}; {NOTHING_PUBLISHED}.") from error
     except Exception as error:
-        reason = " ".join(str(error).split()).rstrip(".")
+        reason = one_line(str(error)).rstrip(".")
         raise StepError(f"stap '{name}' mislukt: {type(error).__name__}: {reason}; {NOTHING_PUBLISHED}.") \
             from error
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, with invisible characters shown as escapes (``\\x01``) so they can be found."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
 
 
 OS_ERRORS = {
