@@ -27,5 +27,5 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 clean:
-	rm -rf data/processed/*.csv reports/*
+	rm -rf data/processed/*.csv data/processed/*.json reports/* reports/.run-* reports/.old-*
 	touch data/processed/.gitkeep reports/.gitkeep

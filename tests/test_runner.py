@@ -1,8 +1,16 @@
-"""The papermill runner: parameters are injected, failures surface, earlier reports survive."""
+"""The papermill runner: parameters are injected, failures surface, Ctrl+C stops workers and kernels.
+
+The runner writes into the folder it is given (``analyse run`` gives it its staging folder); that a failing
+run leaves the published reports alone is tested through the command line (test_bad_input, test_security).
+"""
 
 from __future__ import annotations
 
 import json
+import os
+import signal
+import threading
+import time
 from pathlib import Path
 
 import nbformat
@@ -36,38 +44,64 @@ def notebook_dir(tmp_path: Path) -> Path:
     return tmp_path / "nb"
 
 
-def test_parameters_are_injected_and_outputs_published(notebook_dir, tmp_path):
-    reports = tmp_path / "reports"
-    result = runner.run_notebooks(notebook_dir, reports, ["demografie"], {"eind_jaar": 2017, "waarde": 5}, 1,
+def test_parameters_are_injected_and_outputs_written_to_the_output_folder(notebook_dir, tmp_path):
+    staging = tmp_path / "staging"
+    result = runner.run_notebooks(notebook_dir, staging, ["demografie"], {"eind_jaar": 2017, "waarde": 5}, 1,
                                   echo=lambda *_: None)
     assert result.ok
-    assert (reports / "tables" / "demografie" / "uitkomst.txt").read_text() == "2017 5"
-    executed = nbformat.read(reports / "notebooks" / "demografie.ipynb", as_version=4)
+    assert (staging / "tables" / "demografie" / "uitkomst.txt").read_text() == "2017 5"
+    executed = nbformat.read(staging / "notebooks" / "demografie.ipynb", as_version=4)
     assert any("injected-parameters" in c.metadata.get("tags", []) for c in executed.cells)
-    html = (reports / "notebooks" / "demografie.html").read_text(encoding="utf-8")
+    html = (staging / "notebooks" / "demografie.html").read_text(encoding="utf-8")
     assert "<html" in html and "eind_jaar = 2017" not in html  # code cells are left out of the HTML
-    assert not list(reports.glob(".run-*")), "staging folders are cleaned up"
+    assert sorted(p.name for p in staging.iterdir()) == ["notebooks", "tables"], "nothing else is written"
 
 
-def test_failure_names_theme_cell_and_error_and_keeps_previous_reports(notebook_dir, tmp_path):
-    reports = tmp_path / "reports"
-    runner.run_notebooks(notebook_dir, reports, ["demografie"], {"eind_jaar": 2017}, 1, echo=lambda *_: None)
-    good = (reports / "tables" / "demografie" / "uitkomst.txt").read_text()
-    good_nb = (reports / "notebooks" / "demografie.ipynb").read_bytes()
-
+def test_failure_names_theme_cell_and_error(notebook_dir, tmp_path):
     write_notebook(notebook_dir / "demografie.ipynb",
                    WRITES + '\nraise ValueError("kapotte berekening")')
     lines: list[str] = []
-    result = runner.run_notebooks(notebook_dir, reports, ["demografie"], {"eind_jaar": 2018}, 1, echo=lines.append)
+    result = runner.run_notebooks(notebook_dir, tmp_path / "staging", ["demografie"], {"eind_jaar": 2018}, 1,
+                                  echo=lines.append)
     assert not result.ok
     message = result.results[0].message
     assert message.startswith("demografie: fout in cel")
     assert 'raise ValueError("kapotte berekening")' in message and "ValueError: kapotte berekening" in message
     assert "Traceback" not in message
     assert any("MISLUKT" in line for line in lines)
-    assert (reports / "tables" / "demografie" / "uitkomst.txt").read_text() == good
-    assert (reports / "notebooks" / "demografie.ipynb").read_bytes() == good_nb
-    assert not list(reports.glob(".run-*"))
+
+
+def test_ctrl_c_cancels_the_queue_and_kills_workers_and_kernels(tmp_path):
+    """Two slow notebooks on one worker: after Ctrl+C the second never starts, nothing keeps running."""
+    import psutil
+
+    for name in ("demografie", "onderwijs"):
+        write_notebook(tmp_path / "nb" / f"{name}.ipynb",
+                       "import time\nfrom pathlib import Path\n"
+                       "(Path(output_dir) / 'gestart').mkdir(exist_ok=True)\n"
+                       f"(Path(output_dir) / 'gestart' / '{name}').touch()\ntime.sleep(120)")
+    staging = tmp_path / "staging"
+    seen: list[psutil.Process] = []
+
+    def interrupt_when_running():
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            family = psutil.Process().children(recursive=True)
+            if (staging / "gestart").is_dir() and len(family) >= 2:  # worker and its kernel
+                seen.extend(family)
+                break
+            time.sleep(0.2)
+        os.kill(os.getpid(), signal.SIGINT)
+
+    threading.Thread(target=interrupt_when_running, daemon=True).start()
+    with pytest.raises(KeyboardInterrupt):
+        runner.run_notebooks(tmp_path / "nb", staging, ["demografie", "onderwijs"], {}, 1, echo=lambda *_: None)
+    stopped = time.monotonic()
+    assert seen, "the notebook was running when Ctrl+C came"
+    gone, alive = psutil.wait_procs(seen, timeout=5)
+    alive = [p for p in alive if p.status() != psutil.STATUS_ZOMBIE]
+    assert alive == [] and time.monotonic() - stopped < 5
+    assert [p.name for p in (staging / "gestart").iterdir()] == ["demografie"], "the queued notebook never ran"
 
 
 def test_notebooks_run_in_parallel_and_report_in_order(tmp_path):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyse import contract
+from analyse import contract, text
 from analyse.data import Dataset
 
 EDITOR = "bewerking gemeente Maassluis"
@@ -72,6 +72,18 @@ class Catalogue:
             found.extend(inner)
             frontier = inner
         return [r for r in found if level is None or self.region_levels.get(r) == level]
+
+    def names(self) -> dict[str, str]:
+        """Every code of the catalogues with the name a reader knows it by (for texts that mention codes).
+
+        Only codes with an underscore: a code without one (``inwoners``, ``westers``) is a word already.
+        """
+        sources = {code: row["naam"] for code, row in self.sources.iterrows()}
+        indicators = {code: label[:1].lower() + label[1:] for code, label in self.labels.items()}
+        groups = {code: label[:1].lower() + label[1:] if code != "totaal" else "totaal"
+                  for code, label in self.group_labels.items()}
+        names = {**sources, **self.reeks_names, **indicators, **groups, **text.CONTRACT_WORDS}
+        return {code: name for code, name in names.items() if "_" in code}  # other codes are plain words
 
     # ------------------------------------------------------------------ sources
 

@@ -1,40 +1,83 @@
-"""Command line: ``analyse validate | run | list | lab | fetch cbs``."""
+"""Command line: ``analyse validate | run | list | lab | fetch cbs``.
+
+Every command ends with one Dutch line on failure, never a traceback: a refused request or bad data
+(:class:`~analyse.data.AnalyseError`), a system error (full disk, no permission), Ctrl+C or SIGTERM, and a
+closed pipe (``analyse validate | head``, which ends quietly with exit code 0, as Unix tools do). Set
+``ANALYSE_DEBUG=1`` to see the traceback of an unexpected error.
+"""
 
 from __future__ import annotations
 
 import argparse
-import ast
 import os
+import re
 import sys
 from pathlib import Path
 
-from analyse import data
+EXIT_ERROR = 2  # a refused request, bad data or a failed step
+EXIT_FAILED = 1  # a notebook failed
+EXIT_INTERRUPTED = 130  # Ctrl+C (SIGTERM: 143)
+
+_ARGPARSE_DUTCH = (
+    (r"^the following arguments are required: (.*)$", r"deze argumenten ontbreken: \1"),
+    (r"^argument (\S+): invalid choice: (.*) \(choose from (.*)\)$", r"\1: ongeldige keuze \2 (kies uit \3)"),
+    (r"^argument (\S+): invalid (\w+) value: (.*)$", r"\1: ongeldige waarde \3"),
+    (r"^argument (\S+): expected one argument$", r"\1 verwacht een waarde"),
+    (r"^argument (\S+): (.*)$", r"\1: \2"),
+    (r"^unrecognized arguments: (.*)$", r"onbekende argumenten: \1"),
+    (r"^ambiguous option: (.*)$", r"dubbelzinnige optie: \1"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse with its error messages in Dutch, on one line after the usage."""
+
+    def error(self, message: str):
+        for pattern, replacement in _ARGPARSE_DUTCH:
+            if re.match(pattern, message):
+                message = re.sub(pattern, replacement, message)
+                break
+        self.print_usage(sys.stderr)
+        self.exit(EXIT_ERROR, f"Fout: {self.prog}: {' '.join(message.split())}\n")
 
 
 def _parse_param(text: str) -> tuple[str, object]:
+    from analyse.parameters import parse_value
+
     if "=" not in text:
-        raise argparse.ArgumentTypeError(f"parameter '{text}' heeft de vorm NAAM=WAARDE")
+        raise argparse.ArgumentTypeError(f"parameter {text!r} heeft de vorm NAAM=WAARDE, bijv. -p start_jaar=2012")
     key, value = text.split("=", 1)
-    try:
-        parsed = ast.literal_eval(value)
-    except (ValueError, SyntaxError):
-        parsed = value
-    return key.strip(), parsed
+    return key.strip(), parse_value(value)
+
+
+def _year(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{4}", text.strip()):
+        raise argparse.ArgumentTypeError(f"{text!r} is geen jaartal; gebruik vier cijfers, bijv. 2018")
+    return int(text)
+
+
+def _jobs(text: str) -> int:
+    if not re.fullmatch(r"[0-9]{1,3}", text.strip()) or not 1 <= int(text) <= 256:
+        raise argparse.ArgumentTypeError(f"{text!r} is geen aantal; gebruik een geheel getal van 1 tot 256")
+    return int(text)
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="analyse", description="Analyse integratie-indicatoren Maassluis.")
-    sub = parser.add_subparsers(dest="command", required=True)
+    parser = _Parser(prog="analyse", description="Analyse integratie-indicatoren Maassluis.")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="OPDRACHT",
+                                title="opdrachten")
 
     sub.add_parser("validate", help="controleer data/raw en toon de inhoud per thema, indicator en bron")
 
     run = sub.add_parser("run", help="valideer, schrijf data/processed en voer de notebooks uit naar reports/")
     run.add_argument("--thema", action="append", default=None, metavar="NAAM",
                      help="alleen dit thema (herhaalbaar); standaard alle")
-    run.add_argument("--eind-jaar", type=int, default=None, help="laatste jaar van het venster")
+    run.add_argument("--eind-jaar", type=_year, default=None, metavar="JAAR",
+                     help="laatste jaar van het venster")
     run.add_argument("-p", "--parameter", action="append", type=_parse_param, default=[], metavar="NAAM=WAARDE",
                      help="notebookparameter, bijv. -p start_jaar=2012 of -p \"vergelijk_regios=['Schiedam']\"")
-    run.add_argument("--jobs", type=int, default=os.cpu_count() or 2, help="notebooks tegelijk (standaard: cores)")
+    run.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 2, metavar="AANTAL",
+                     help="notebooks tegelijk (standaard: cores)")
 
     sub.add_parser("list", help="toon de thema's en hun parameters")
 
@@ -42,7 +85,7 @@ def _parser() -> argparse.ArgumentParser:
                               "opties gaan naar JupyterLab, bijv. analyse lab --no-browser --port 8899")
 
     fetch = sub.add_parser("fetch", help="haal cijfers op bij een externe bron")
-    fetch_sub = fetch.add_subparsers(dest="source", required=True)
+    fetch_sub = fetch.add_subparsers(dest="source", required=True, parser_class=_Parser)
     cbs = fetch_sub.add_parser("cbs", help="CBS open data (StatLine) via cbsodata")
     cbs.add_argument("--tabel", required=True,
                      help="CBS-tabelnummer: 37713 (tot en met 2022) of 85458NED (vanaf 2022)")
@@ -53,6 +96,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _validate(root: Path) -> int:
+    from analyse import data
+
     dataset = data.load_raw(root / "data" / "raw")
     counts = data.summary(dataset)
     obs = dataset.observations
@@ -66,13 +111,22 @@ def _validate(root: Path) -> int:
 
 
 def _list(root: Path) -> int:
-    from analyse import runner
+    from analyse import parameters, runner
 
     for thema in runner.available_notebooks(root / "notebooks"):
-        params = runner.notebook_parameters(root / "notebooks" / f"{thema}.ipynb")
-        shown = ", ".join(f"{k}={v}" for k, v in params.items())
+        declared = parameters.declared(root / "notebooks" / f"{thema}.ipynb")
+        shown = ", ".join(f"{k}={v!r}" + (" (zet analyse run zelf)" if k in parameters.RUN_MANAGED else "")
+                          for k, v in declared.items())
         print(f"{thema}\n    {shown}")
     return 0
+
+
+def _echo(line: str) -> None:
+    """Print a progress line; a closed pipe (``analyse run | head``) does not stop the run."""
+    try:
+        print(line, flush=True)
+    except BrokenPipeError:
+        _silence_stdout()
 
 
 def _run(root: Path, args: argparse.Namespace) -> int:
@@ -81,12 +135,13 @@ def _run(root: Path, args: argparse.Namespace) -> int:
     parameters = dict(args.parameter)
     if args.eind_jaar is not None:
         parameters["eind_jaar"] = args.eind_jaar
-    return 0 if pipeline.run(root, themes=args.thema, parameters=parameters, jobs=args.jobs) else 1
+    ok = pipeline.run(root, themes=args.thema, parameters=parameters, jobs=args.jobs, echo=_echo)
+    return 0 if ok else EXIT_FAILED
 
 
 def _lab(root: Path, jupyter_args: list[str]) -> int:
     """Replace this process by JupyterLab on the project folder, opened at ``notebooks/``."""
-    from analyse import runner
+    from analyse import data, runner
 
     if not data.is_project_root(root):
         raise data.ParameterError(f"{root} is geen projectmap: daar staan geen data/raw/ en notebooks/.")
@@ -110,25 +165,80 @@ def _fetch(root: Path, args: argparse.Namespace) -> int:
     return 0
 
 
+def _silence_stdout() -> None:
+    """After a closed pipe: send further output (and Python's final flush) nowhere."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
+def _error(text: str) -> None:
+    try:
+        print(f"Fout: {text}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+
+
+def _dispatch(args: argparse.Namespace, extra: list[str]) -> int:
+    from analyse import data
+
+    root = data.project_root()
+    if args.command == "validate":
+        return _validate(root)
+    if args.command == "list":
+        return _list(root)
+    if args.command == "run":
+        return _run(root, args)
+    if args.command == "lab":
+        return _lab(root, extra)
+    return _fetch(root, args)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args, extra = parser.parse_known_args(argv)
     if extra and args.command != "lab":
         parser.error(f"onbekende argumenten: {' '.join(extra)}")
     try:
-        root = data.project_root()
-        if args.command == "validate":
-            return _validate(root)
-        if args.command == "list":
-            return _list(root)
-        if args.command == "run":
-            return _run(root, args)
-        if args.command == "lab":
-            return _lab(root, extra)
-        return _fetch(root, args)
-    except data.AnalyseError as error:
-        print(f"Fout: {error}", file=sys.stderr)
-        return 2
+        return _dispatch(args, extra)
+    except BrokenPipeError:  # the reader went away (analyse validate | head): stop quietly
+        _silence_stdout()
+        return 0
+    except KeyboardInterrupt as interrupt:
+        import signal
+
+        try:  # a second Ctrl+C while saying so: no traceback
+            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+        except ValueError:  # not the main thread
+            previous = None
+        signum = getattr(interrupt, "signum", 2)
+        what = "Afgebroken" if signum == 2 else f"Gestopt (signaal {signum})"
+        tail = (": er is niets gepubliceerd; de rapporten van de vorige run staan er nog."
+                if args.command == "run" else ".")
+        try:
+            print(f"\n{what}{tail}", file=sys.stderr, flush=True)
+        except (OSError, ValueError):
+            pass
+        finally:
+            if previous is not None:
+                signal.signal(signal.SIGINT, previous)
+        return 128 + signum
+    except Exception as error:  # one line, never a traceback
+        from analyse import data, pipeline
+
+        if isinstance(error, data.AnalyseError):
+            _error(str(error))
+        elif isinstance(error, OSError):
+            _error(pipeline.describe_os_error(error) + ".")
+        else:
+            if os.environ.get("ANALYSE_DEBUG"):
+                raise
+            _error(f"onverwachte fout: {type(error).__name__}: {pipeline.one_line(str(error))} "
+                   "(ANALYSE_DEBUG=1 toont de details).")
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -8,7 +8,6 @@ The contract itself is described for researchers in ``docs/datacontract.md``.
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import os
 import tempfile
@@ -269,50 +268,70 @@ def _tidy(obs: pd.DataFrame, cat: dict[str, pd.DataFrame]) -> pd.DataFrame:
 # --------------------------------------------------------------------------- processed data
 
 def write_atomic(path: Path, write) -> None:
-    """Write via a temporary file in the same folder and move it into place when complete."""
+    """Write via a temporary file in the same folder and move it into place when complete.
+
+    The file gets the mode of a normally created file (0666 minus the umask, usually 0644), not the
+    private 0600 of the temporary file, so a colleague or a web server can read what is published. A
+    system error that names no file (a full disk under pandas) is raised naming ``path``.
+    """
+    from analyse.files import file_mode
+
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
     try:
         write(Path(tmp))
+        os.chmod(tmp, file_mode())
         os.replace(tmp, path)
+    except OSError as error:  # a writer (pandas, openpyxl) may not say which file: name the target
+        if error.filename:
+            raise
+        raise OSError(error.errno, error.strerror or str(error), str(path)) from error
     finally:
         if os.path.exists(tmp):
             os.remove(tmp)
 
 
-def raw_checksum(raw_dir: Path) -> str:
-    """SHA-256 over the names and bytes of every file the validator reads in ``raw_dir``."""
-    digest = hashlib.sha256()
-    for path in sorted([*observation_files(raw_dir), *(raw_dir / name for name in CATALOGUES)]):
-        if path.exists():
-            digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
 def build_processed(raw_dir: Path | str, processed_dir: Path | str) -> Dataset:
-    """Validate ``raw_dir`` and write the combined tidy table to ``processed_dir``."""
+    """Validate ``raw_dir`` and write the combined tidy table to ``processed_dir``.
+
+    Next to the table goes a checksum record (:mod:`analyse.checksum`) of the raw files it was built from;
+    a table is only used again while that record matches. Raw data that changes while it is being
+    validated is refused (the table would not belong to one version of it).
+    """
+    from analyse import checksum
+
+    raw_dir, processed = Path(raw_dir), Path(processed_dir) / PROCESSED_FILE
+    before = checksum.raw_manifest(raw_dir)
     dataset = load_raw(raw_dir)
-    write_atomic(Path(processed_dir) / PROCESSED_FILE,
-                 lambda tmp: dataset.observations.to_csv(tmp, index=False, lineterminator="\n"))
+    if checksum.raw_manifest(raw_dir) != before:
+        raise ParameterError(f"{_display(raw_dir)} veranderde tijdens het valideren; sla de bestanden op en "
+                             "start opnieuw.")
+    write_atomic(processed, lambda tmp: dataset.observations.to_csv(tmp, index=False, lineterminator="\n"))
+    write_atomic(checksum.sidecar_path(processed),
+                 lambda tmp: tmp.write_text(checksum.record(before, processed), encoding="utf-8"))
     return dataset
 
 
 def is_stale(processed: Path, raw_dir: Path) -> bool:
-    """True when ``processed`` is missing or older than a file in ``raw_dir`` (a row was added since)."""
-    if not processed.exists():
-        return True
-    built = processed.stat().st_mtime
-    return any(p.stat().st_mtime > built for p in [*observation_files(raw_dir), *(raw_dir / n for n in CATALOGUES)]
-               if p.exists())
+    """True unless ``processed`` provably belongs to ``raw_dir`` as it is now.
+
+    Stale: the table or its checksum record is missing, the table's bytes differ from the record, the
+    raw files (names and bytes of everything the validator reads) differ from those it was built from, or
+    the code that builds it changed. File times are not used: they can be wrong in both directions.
+    """
+    from analyse import checksum
+
+    return not checksum.matches(Path(processed), Path(raw_dir))
 
 
 def load(data_dir: Path | str) -> Dataset:
     """What a notebook reads: the processed table plus the catalogues from ``data_dir/raw``.
 
     ``data_dir`` is the folder holding ``raw/`` and ``processed/``. The processed table is written by
-    ``analyse run``; if it is missing, or older than a file in ``raw/`` (a notebook opened in JupyterLab
-    after new rows were added), it is validated and built from the raw data first.
+    ``analyse run``; if it is missing or does not belong to the files in ``raw/`` now (a notebook opened in
+    JupyterLab after new rows were added; a table edited or copied from elsewhere), the raw data is
+    validated and the table rebuilt first.
     """
     data_dir = Path(data_dir)
     processed = data_dir / "processed" / PROCESSED_FILE

@@ -1,8 +1,15 @@
-"""``analyse run``: validate, write ``data/processed``, run the notebooks, collect and export."""
+"""``analyse run``: validate, write ``data/processed``, run the notebooks, collect, export, publish.
+
+All or nothing (see :mod:`analyse.publish`): one run at a time per project (``reports/.lock``); the
+complete new set of reports is built in a staging folder inside ``reports/`` and replaces the current set
+only when every step succeeded. A failing notebook or export, a full disk, Ctrl+C or SIGTERM leave the
+reports of the last complete run exactly as they were.
+"""
 
 from __future__ import annotations
 
 import time
+from contextlib import contextmanager
 from dataclasses import replace
 from datetime import datetime
 from importlib import metadata
@@ -10,7 +17,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import context, contract, data, runner
+from analyse import checksum, context, contract, data, publish, runner
+from analyse import parameters as notebook_params
 
 # run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/
 COLLECTED = ("trends", "reproductie", "monitor")
@@ -57,7 +65,7 @@ def write_manifest(reports_dir: Path, root: Path, dataset: data.Dataset,
     versions = {name: metadata.version(name) for name in ("analyse", "pandas", "statsmodels", "matplotlib")}
     manifest = contract.RunManifest(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
-        data_checksum=data.raw_checksum(root / "data" / "raw"), data_years=(int(years.min()), int(years.max())),
+        data_checksum=checksum.raw_digest(root / "data" / "raw"), data_years=(int(years.min()), int(years.max())),
         settings=context.load_settings(root),
         themes=tuple(contract.ThemeRun(s.theme, s.title, s.parameters) for s in _summaries(reports_dir)),
         tables=tuple(tables), versions=versions)
@@ -66,40 +74,140 @@ def write_manifest(reports_dir: Path, root: Path, dataset: data.Dataset,
     return path
 
 
+def refresh_pages(folder: Path, themes: list[str]) -> list[str]:
+    """Rewrite the HTML page of each of ``themes`` whose page would load or run something.
+
+    Pages made by earlier versions (with CDN scripts, unsanitised outputs) are rebuilt from the executed
+    notebook next to them, so a partial run (``--thema``) also publishes only offline, sanitised pages.
+    """
+    from analyse.safe_html import offline_problems
+
+    rewritten = []
+    for thema in themes:
+        page, executed = folder / "notebooks" / f"{thema}.html", folder / "notebooks" / f"{thema}.ipynb"
+        if page.is_file() and executed.is_file() and offline_problems(page.read_text(encoding="utf-8")):
+            runner.write_html(executed, page)
+            rewritten.append(thema)
+    return rewritten
+
+
+class StepError(data.AnalyseError):
+    """A step of the run failed; the message names the step and the reason."""
+
+
+@contextmanager
+def step(name: str):
+    """Turn an unexpected error inside a step into one line naming the step and the reason.
+
+    An :class:`~analyse.data.AnalyseError` already says what is wrong in Dutch and passes unchanged, as
+    does Ctrl+C.
+    """
+    try:
+        yield
+    except data.AnalyseError:
+        raise
+    except OSError as error:
+        raise StepError(f"stap '{name}' mislukt: {describe_os_error(error)}; {NOTHING_PUBLISHED}.") from error
+    except Exception as error:
+        reason = one_line(str(error)).rstrip(".")
+        raise StepError(f"stap '{name}' mislukt: {type(error).__name__}: {reason}; {NOTHING_PUBLISHED}.") \
+            from error
+
+
+def one_line(text: str) -> str:
+    """``text`` on one line, with invisible characters shown as escapes (``\\x01``) so they can be found."""
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in " ".join(text.split()))
+
+
+OS_ERRORS = {
+    "ENOSPC": "de schijf is vol", "EDQUOT": "het schijfquotum is op", "EACCES": "geen toestemming",
+    "EPERM": "geen toestemming", "EROFS": "het bestandssysteem is alleen-lezen", "EFBIG": "het bestand is te groot",
+    "ENOENT": "bestand of map bestaat niet", "EIO": "lees- of schrijffout van het apparaat",
+    "EMFILE": "te veel open bestanden", "ENAMETOOLONG": "de naam is te lang",
+}
+
+
+def describe_os_error(error: OSError) -> str:
+    """An OSError in one Dutch line: what went wrong and with which file."""
+    import errno
+
+    name = errno.errorcode.get(error.errno or 0, "")
+    what = OS_ERRORS.get(name) or (error.strerror or type(error).__name__)
+    where = [str(f) for f in (error.filename, getattr(error, "filename2", None)) if f]
+    return what + (f" ({' -> '.join(where)})" if where else "") + (f" [{name}]" if name else "")
+
+
+NOTHING_PUBLISHED = "er is niets gepubliceerd; de rapporten van de vorige geslaagde run staan er nog"
+
+
 def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None = None, jobs: int = 2,
         echo=print) -> bool:
-    """The whole analysis; returns True when every notebook succeeded."""
+    """The whole analysis, all or nothing; True when a new complete set of reports was published.
+
+    Returns False (after the notebooks' failure messages) when a notebook failed. Raises
+    :class:`~analyse.data.AnalyseError` for a refused request (unknown theme or parameter, bad data,
+    another run busy) or a failed step, and :class:`KeyboardInterrupt` (:class:`analyse.publish.Interrupted`)
+    for Ctrl+C or SIGTERM; in every one of these cases nothing new is published.
+    """
     from analyse import export
 
-    parameters = dict(parameters or {})
     started = time.perf_counter()
     raw, processed = root / "data" / "raw", root / "data" / "processed"
     reports, notebooks = root / "reports", root / "notebooks"
-    echo("Data valideren ...")
-    dataset = data.build_processed(raw, processed)
-    echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar "
-         f"{processed.relative_to(root) / data.PROCESSED_FILE}")
     available = runner.available_notebooks(notebooks)
-    selected = themes or available
+    selected = list(dict.fromkeys(themes or available))
     unknown = [t for t in selected if t not in available]
+    if not selected:
+        raise data.ParameterError(f"geen notebooks gevonden in {notebooks}.")
     if unknown:
         raise data.ParameterError(f"onbekend thema: {', '.join(unknown)}; beschikbaar: {', '.join(available)}.")
-    data.check_parameters(dataset, parameters, selected)
-    parameters.setdefault("data_dir", str(root / "data"))
-    echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
-    result = runner.run_notebooks(notebooks, reports, selected, parameters, jobs, echo=echo)
-    write_manifest(reports, root, dataset, collect(reports))
-    echo("Publicatiebestanden maken ...")
-    try:
-        for path in export.export_all(reports):
-            echo(f"  {Path(path).relative_to(root)}")
-    except export.ExportError as error:
-        echo(f"  Geen publicatiebestanden gemaakt: {error}")
-    seconds = time.perf_counter() - started
-    failed = [r.thema for r in result.results if not r.ok]
-    if failed:
-        echo(f"Klaar met fouten in {', '.join(failed)}; de rapporten van de vorige geslaagde run van die "
-             f"thema's zijn bewaard ({seconds:.0f} s).")
-    else:
-        echo(f"Klaar: {len(selected)} notebooks, rapporten in {reports.relative_to(root)}/ ({seconds:.0f} s).")
-    return not failed
+    given = notebook_params.check_notebooks(dict(parameters or {}),
+                                                {t: notebooks / f"{t}.ipynb" for t in selected})
+
+    command = " ".join(["analyse run", *(f"--thema {t}" for t in themes or [])])
+    with publish.stop_on_signals(), publish.RunLock(reports, command) as lock:
+        if lock.stale:
+            echo(f"Let op: {publish.describe_stale(lock.stale)}")
+        for line in publish.clean_leftovers(reports):
+            echo(f"  {line}")
+        echo("Data valideren ...")
+        raw_before = checksum.raw_digest(raw)
+        with step("data valideren"):
+            dataset = data.build_processed(raw, processed)
+        echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar "
+             f"{processed.relative_to(root) / data.PROCESSED_FILE}")
+        for thema in selected:  # the same check the notebook makes, before any kernel starts
+            defaults = notebook_params.declared(notebooks / f"{thema}.ipynb")
+            merged = {k: v for k, v in {**defaults, **given}.items() if k not in ("data_dir", "output_dir")}
+            context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=reports)
+        run_parameters = {**given, "data_dir": str(root / "data")}
+        with publish.Staging(reports) as staging:
+            kept = [t for t in available if t not in selected]
+            with step("vorige rapporten klaarzetten"):
+                publish.copy_current(reports, staging, keep=kept, cache=selected)
+                refresh_pages(staging, kept)
+            echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
+            result = runner.run_notebooks(notebooks, staging, selected, run_parameters, jobs, echo=echo)
+            failed = [r.thema for r in result.results if not r.ok]
+            if failed:
+                echo(f"Mislukt: {', '.join(failed)}; {NOTHING_PUBLISHED} "
+                     f"({time.perf_counter() - started:.0f} s).")
+                return False
+            with step("tabellen verzamelen"):
+                write_manifest(staging, root, dataset, collect(staging))
+            echo("Publicatiebestanden maken ...")
+            with step("publicatiebestanden maken"):
+                exports = export.export_all(staging)
+            if checksum.raw_digest(raw) != raw_before:
+                raise StepError("stap 'publiceren' overgeslagen: data/raw is tijdens de run gewijzigd, dus de "
+                                f"rapporten horen niet bij één versie van de data; {NOTHING_PUBLISHED}. Start "
+                                "opnieuw.")
+            with step("publiceren"):
+                publish.publish(staging, reports)
+        for path in exports:
+            echo(f"  {(reports / Path(path).relative_to(staging)).relative_to(root)}")
+        if publish.pending_signal():
+            echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet en is afgemaakt.")
+    echo(f"Klaar: {len(selected)} notebooks, rapporten in {reports.relative_to(root)}/ "
+         f"({time.perf_counter() - started:.0f} s).")
+    return True

@@ -25,6 +25,9 @@ comparison and its tolerance are written out in ``toelichting``. ``bewijs`` says
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -327,10 +330,22 @@ def _join(*parts: str) -> str:
     return " ".join(p for p in parts if p)
 
 
-def reproduce(claims: pd.DataFrame, obs: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataFrame:
+def reproduce(claims: pd.DataFrame, obs: pd.DataFrame, grades: dict[str, str] | None = None,
+              names: Mapping[str, str] | None = None) -> pd.DataFrame:
     """The register for ``claims``: one row per statement, in register order.
 
     ``grades`` (``Dataset.grades``) lets :func:`analyse.series.choose` prefer a primary source on a tie.
+    ``names`` maps codes (bron, reeks, indicator, groep) to what a reader calls them; the ``toelichting`` is
+    written with those names, so no internal code reaches a publication (the ``bronnen`` column keeps codes).
     """
     rows = [check_claim(claim, obs, grades) for _, claim in claims.iterrows()]
-    return pd.DataFrame(rows, columns=COLUMNS)
+    table = pd.DataFrame(rows, columns=COLUMNS)
+    if names:
+        table["toelichting"] = table["toelichting"].map(lambda note: readable(note, names))
+    return table
+
+
+def readable(note: str, names: Mapping[str, str]) -> str:
+    """``note`` with every code of ``names`` (a whole word of letters, digits and underscores) replaced."""
+    pattern = re.compile(r"\b(" + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True)) + r")\b")
+    return pattern.sub(lambda match: names[match.group(1)], note)

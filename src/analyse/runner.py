@@ -1,19 +1,27 @@
-"""Execute the theme notebooks with papermill, safely and in parallel.
+"""Execute the theme notebooks with papermill, in parallel, in worker processes that only write to staging.
 
-Each notebook runs into its own temporary folder inside ``reports/``; only when it succeeds are its
-executed notebook, HTML copy, figures and tables moved into place. A failing notebook therefore never
-replaces the reports of the last good run.
+:func:`run_notebooks` runs the notebooks into one output folder (``analyse run`` gives it its staging
+folder, see :mod:`analyse.publish`): each notebook writes its figures and tables there, and its executed
+copy and HTML page go to ``notebooks/`` inside it. Nothing here publishes.
+
+The notebooks run in ``jobs`` worker processes (``python -m analyse.worker``), each executing one notebook
+at a time on the project's kernel and taking the next from the queue. The workers ignore Ctrl+C: the run
+decides. When the run stops (a failure elsewhere, Ctrl+C, SIGTERM), the queue is dropped and every worker
+and the kernels it started are killed at once. A worker whose parent disappears (``kill -9`` of
+``analyse run``) kills its kernel and exits by itself (:mod:`analyse.worker`).
 """
 
 from __future__ import annotations
 
+import json
 import os
-import shutil
+import selectors
+import signal
+import subprocess
 import sys
 import tempfile
 import time
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from analyse.schema import THEMES, AnalyseError
@@ -95,83 +103,190 @@ def _failure_message(thema: str, error: BaseException) -> str:
     return f"{thema}: fout in cel {cell}:\n{code}\n  {ename}: {evalue}"
 
 
-def _write_html(executed: Path, html_path: Path) -> None:
+def write_html(executed: Path, html_path: Path) -> None:
+    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised."""
     import nbformat
-    from nbconvert import HTMLExporter
 
-    exporter = HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    from analyse.safe_html import OfflineHTMLExporter, offline_problems
+
+    exporter = OfflineHTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
     body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    problems = offline_problems(body)
+    if problems:  # fail closed: a page that would load or run something is not written
+        raise AnalyseError(f"de HTML-kopie van {executed.stem} zou iets laden of uitvoeren: {problems[0]}")
     html_path.write_text(body, encoding="utf-8")
 
 
-def execute_notebook(notebook: Path, reports_dir: Path, parameters: dict) -> NotebookResult:
-    """Run one notebook into a staging folder and move its outputs into ``reports_dir`` on success."""
+def execute_notebook(notebook: Path, output_dir: Path, parameters: dict) -> NotebookResult:
+    """Run one notebook with ``output_dir`` as its output folder; executed copy and HTML in ``notebooks/``.
+
+    Writes only inside ``output_dir``. A failure is returned (theme, cell, error), not raised.
+    """
     import papermill
 
     thema = notebook.stem
     start = time.perf_counter()
-    reports_dir.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".run-{thema}-", dir=reports_dir))
+    executed = output_dir / "notebooks" / f"{thema}.ipynb"
+    executed.parent.mkdir(parents=True, exist_ok=True)
+    params = {**parameters, "output_dir": str(output_dir)}
     try:
-        executed = staging / "notebooks" / f"{thema}.ipynb"
-        executed.parent.mkdir(parents=True)
-        previous = reports_dir / "figures" / thema
-        if previous.is_dir():  # lets the notebook keep figures whose data did not change
-            shutil.copytree(previous, staging / "figures" / thema)
-        params = {**parameters, "output_dir": str(staging)}
+        papermill.execute_notebook(
+            str(notebook), str(executed), parameters=params, kernel_name=KERNEL_NAME,
+            cwd=str(notebook.parent), progress_bar=False, log_output=False, report_mode=False,
+            # the kernel talks to this process over loopback only; keep its start-up notices out of the log
+            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+        )
+    except Exception as error:  # papermill raises PapermillExecutionError and kernel errors
+        return NotebookResult(thema, False, time.perf_counter() - start, _failure_message(thema, error))
+    try:
+        write_html(executed, executed.with_suffix(".html"))
+    except Exception as error:
+        return NotebookResult(thema, False, time.perf_counter() - start,
+                              f"{thema}: de HTML-kopie is niet te maken: {type(error).__name__}: {error}")
+    return NotebookResult(thema, True, time.perf_counter() - start)
+
+
+# --------------------------------------------------------------------------- worker processes
+
+PARENT_VARIABLE = "ANALYSE_WORKER_PARENT"
+
+
+def kill_tree(pid: int, timeout: float = 3.0) -> None:
+    """Kill process ``pid`` and everything it started (kernels run in sessions of their own)."""
+    try:
+        import psutil
+    except ImportError:  # pragma: no cover - psutil comes with ipykernel
+        psutil = None
+    family = []
+    if psutil is not None:
         try:
-            papermill.execute_notebook(
-                str(notebook), str(executed), parameters=params, kernel_name=KERNEL_NAME,
-                cwd=str(notebook.parent), progress_bar=False, log_output=False, report_mode=False,
-                # the kernel talks to this process over loopback only; keep its start-up notices out of the log
-                extra_arguments=["--IPKernelApp.log_level=ERROR"],
-            )
-        except Exception as error:  # papermill raises PapermillExecutionError and kernel errors
-            return NotebookResult(thema, False, time.perf_counter() - start, _failure_message(thema, error))
-        _write_html(executed, executed.with_suffix(".html"))
-        _publish(staging, reports_dir, thema)
-        return NotebookResult(thema, True, time.perf_counter() - start)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+            family = psutil.Process(pid).children(recursive=True)
+        except psutil.Error:
+            family = []
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    for child in family:
+        try:
+            child.kill()
+        except psutil.Error:
+            pass
+    if psutil is not None and family:
+        psutil.wait_procs(family, timeout=timeout)
 
 
-def _publish(staging: Path, reports_dir: Path, thema: str) -> None:
-    """Move a successful run's outputs into place, replacing that theme's previous outputs."""
-    for kind in OUTPUT_KINDS:
-        source = staging / kind / thema
-        target = reports_dir / kind / thema
-        if source.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            old = target.with_name(f".old-{thema}")
-            if target.exists():
-                shutil.rmtree(old, ignore_errors=True)
-                os.replace(target, old)
-            os.replace(source, target)
-            shutil.rmtree(old, ignore_errors=True)
-    (reports_dir / "notebooks").mkdir(parents=True, exist_ok=True)
-    for suffix in (".ipynb", ".html"):
-        os.replace(staging / "notebooks" / f"{thema}{suffix}", reports_dir / "notebooks" / f"{thema}{suffix}")
+class _Worker:
+    """One ``python -m analyse.worker`` process: a task in as a JSON line, a result out as a JSON line."""
+
+    def __init__(self):
+        self.log = tempfile.TemporaryFile()  # the worker's and its kernels' stderr; read if it dies
+        env = {**os.environ, PARENT_VARIABLE: str(os.getpid())}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "analyse.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            stderr=self.log, env=env, text=True, encoding="utf-8", bufsize=1)
+        self.thema: str | None = None
+        self.started = 0.0
+
+    @property
+    def busy(self) -> bool:
+        return self.thema is not None
+
+    def submit(self, notebook: Path, output_dir: Path, parameters: dict) -> None:
+        self.thema, self.started = notebook.stem, time.perf_counter()
+        task = {"notebook": str(notebook), "output_dir": str(output_dir), "parameters": parameters}
+        self.process.stdin.write(json.dumps(task, ensure_ascii=False) + "\n")
+        self.process.stdin.flush()
+
+    def result(self) -> NotebookResult:
+        line = self.process.stdout.readline()
+        thema, self.thema = self.thema, None
+        if line:
+            try:
+                return NotebookResult(**json.loads(line))
+            except (ValueError, TypeError):
+                pass
+        code = self.process.wait()
+        return NotebookResult(thema, False, time.perf_counter() - self.started,
+                              f"{thema}: het uitvoerproces stopte onverwacht (code {code}){self._last_log_line()}")
+
+    def _last_log_line(self) -> str:
+        try:
+            self.log.seek(0)
+            lines = [l for l in self.log.read().decode("utf-8", "replace").splitlines() if l.strip()]
+        except OSError:
+            return ""
+        return f": {lines[-1].strip()}" if lines else ""
+
+    def stop(self, graceful: bool) -> None:
+        """Idle and ``graceful``: close its input so it exits; otherwise (or if it lingers) kill it and its kernels."""
+        try:
+            if graceful and not self.busy:
+                try:
+                    self.process.stdin.close()
+                except OSError:
+                    pass
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    pass
+            if self.process.poll() is None:
+                kill_tree(self.process.pid)
+                self.process.wait()
+        finally:
+            for stream in (self.process.stdin, self.process.stdout):
+                try:
+                    stream.close()
+                except OSError:
+                    pass
+            self.log.close()
 
 
-def run_notebooks(notebook_dir: Path, reports_dir: Path, themes: list[str], parameters: dict, jobs: int,
+def run_notebooks(notebook_dir: Path, output_dir: Path, themes: list[str], parameters: dict, jobs: int,
                   echo=print) -> RunResult:
-    """Execute ``themes`` with up to ``jobs`` notebooks at a time; a progress line as each one ends.
+    """Execute ``themes`` into ``output_dir`` with up to ``jobs`` at a time; a progress line as each one ends.
 
-    The notebooks are independent (each reads ``data/processed``), so they all run in one pool, on the
-    project's kernel (registered first if this environment does not have it yet).
+    The notebooks are independent (each reads ``data/processed``). Any exception here (Ctrl+C arrives as
+    :class:`KeyboardInterrupt`) cancels the queue and kills the running notebooks before it propagates.
     """
     ensure_kernel()
+    output_dir = Path(output_dir)
+    output_dir.mkdir(parents=True, exist_ok=True)
+    queue = [Path(notebook_dir) / f"{t}.ipynb" for t in themes]
     result = RunResult()
-    with ProcessPoolExecutor(max_workers=max(1, min(jobs, len(themes)))) as pool:
-        futures = [pool.submit(execute_notebook, notebook_dir / f"{t}.ipynb", reports_dir, parameters)
-                   for t in themes]
-        for done, future in enumerate(as_completed(futures), start=1):
-            outcome = future.result()
-            status = "klaar" if outcome.ok else "MISLUKT"
-            echo(f"[{done}/{len(themes)}] {outcome.thema:<18} {status} ({format_number(outcome.seconds, 1)} s)")
-            if not outcome.ok:
-                echo(outcome.message)
-            result.results.append(outcome)
+    workers: list[_Worker] = []
+    selector = selectors.DefaultSelector()
+    finished = False
+    try:
+        for _ in range(max(1, min(jobs, len(queue)))):
+            worker = _Worker()
+            workers.append(worker)
+            worker.submit(queue.pop(0), output_dir, parameters)
+            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+        while any(w.busy for w in workers):
+            for key, _ in selector.select(timeout=1.0):
+                worker = key.data
+                outcome = worker.result()
+                status = "klaar" if outcome.ok else "MISLUKT"
+                echo(f"[{len(result.results) + 1}/{len(themes)}] {outcome.thema:<18} {status} "
+                     f"({format_number(outcome.seconds, 1)} s)")
+                if not outcome.ok:
+                    echo(outcome.message)
+                result.results.append(outcome)
+                if queue:
+                    if worker.process.poll() is not None:  # it died: a new one takes its place
+                        selector.unregister(worker.process.stdout)
+                        worker.stop(graceful=False)
+                        workers.remove(worker)
+                        worker = _Worker()
+                        workers.append(worker)
+                        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+                    worker.submit(queue.pop(0), output_dir, parameters)
+        finished = True
+    finally:
+        selector.close()
+        for worker in workers:
+            worker.stop(graceful=finished)
     order = {t: i for i, t in enumerate(themes)}
     result.results.sort(key=lambda r: order[r.thema])
     return result

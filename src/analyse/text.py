@@ -1061,7 +1061,19 @@ MONITOR_LABELS: dict[str, str] = {
 }
 """The monitor verdicts as a reader sees them, in the order the publications count them."""
 
-CODE_LABELS: dict[str, str] = {**REGISTER_LABELS, **MONITOR_LABELS}
+EVIDENCE_LABELS: dict[str, str] = {
+    "herberekening": "herberekening", "andere_bron": "andere bron", "trend": "trend over de reeks",
+    "twee_metingen": "twee metingen", "document": "alleen het document",
+}
+"""What a register statement rests on (column ``bewijs``), as a reader sees it."""
+
+CODE_LABELS: dict[str, str] = {**REGISTER_LABELS, **MONITOR_LABELS, **EVIDENCE_LABELS}
+
+CONTRACT_WORDS: dict[str, str] = {
+    "jaar_tot": "eindjaar", "tekst_eenheid": "eenheid in de tekst", "tekst_jaren": "aantal jaren in de tekst",
+    "noemer_indicator": "noemer", "noemer_groep": "groep van de noemer", **CODE_LABELS,
+}
+"""Column names and codes of the data contract that explanations may mention, in words."""
 """Codes that appear in published label columns (status, oordeel) and how a reader sees them."""
 
 

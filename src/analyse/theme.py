@@ -235,7 +235,7 @@ class Thema(_Notebook):
     def register(self):
         """Recompute every statement of this theme in the reproduction register."""
         claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.context.theme]
-        table = register.reproduce(claims, self.dataset.observations, self.grades)
+        table = register.reproduce(claims, self.dataset.observations, self.grades, names=self.cat.names())
         decimals = dict(zip(claims["id"], claims["decimalen"]))
         table["herberekend"] = [text.unrounded(v, int(decimals[i])) if isinstance(v, float) and str(decimals[i]).isdigit()
                                 else ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))

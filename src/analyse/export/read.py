@@ -23,7 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import contract
-from analyse.text import MONITOR_LABELS, REGISTER_LABELS
+from analyse.text import CODE_LABELS, MONITOR_LABELS, REGISTER_LABELS
 from analyse.contract import Column, ContractError, FigureRecord, RunManifest, Source, TableRecord, ThemeSummary
 from analyse.text import MISSING, format_number, published_decimals
 
@@ -360,7 +360,7 @@ def load_reports(reports_dir: Path) -> Reports:
     except ContractError as error:
         raise ExportError(str(error)) from error
     titles = {run.theme: run.title for run in manifest.themes}
-    labels = {**REGISTER_LABELS, **MONITOR_LABELS, **titles}
+    labels = {**CODE_LABELS, **titles}
     run_records = {t.name: t for t in manifest.tables}
     run_csvs = {t.csv for t in manifest.tables}
     notes: list[str] = []

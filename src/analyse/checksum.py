@@ -1,0 +1,92 @@
+"""Checksums that tie ``data/processed`` to the raw data it was built from.
+
+``data/processed/waarnemingen.csv`` is used only when it provably belongs to the raw data that was
+validated. Next to it, :func:`build_processed <analyse.data.build_processed>` writes
+``waarnemingen.sha256.json`` (:data:`SIDECAR`) with
+
+- ``raw``: the SHA-256 of every file the validator reads in ``data/raw`` (the catalogues and the
+  observation files: names and bytes, see :func:`raw_digest`), plus one line per file (``bestanden``) to
+  say which one changed;
+- ``code``: the SHA-256 of ``analyse/data.py``, the code that turned raw into processed (a new version of
+  the data contract rebuilds the table);
+- ``tabel``: the SHA-256 of ``waarnemingen.csv`` itself, so an edited or replaced table is noticed.
+
+:func:`matches` is true only when all three agree with what is on disk now; file times play no part.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+SIDECAR = "waarnemingen.sha256.json"
+_CHUNK = 1 << 20
+
+
+def file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def raw_files(raw_dir: Path) -> list[Path]:
+    """The files :func:`analyse.data.load_raw` reads: the catalogues that exist and every observation file."""
+    from analyse import data
+
+    raw_dir = Path(raw_dir)
+    if not raw_dir.is_dir():
+        return []
+    catalogues = [raw_dir / name for name in data.CATALOGUES if (raw_dir / name).is_file()]
+    return sorted([*catalogues, *data.observation_files(raw_dir)], key=lambda p: p.name)
+
+
+def raw_manifest(raw_dir: Path) -> dict[str, str]:
+    """File name -> SHA-256 for every file the validator reads."""
+    return {path.name: file_digest(path) for path in raw_files(raw_dir)}
+
+
+def combined(manifest: dict[str, str]) -> str:
+    """One SHA-256 over names and contents (name and digest per line, names sorted)."""
+    digest = hashlib.sha256()
+    for name in sorted(manifest):
+        digest.update(f"{name}\0{manifest[name]}\n".encode("utf-8"))
+    return digest.hexdigest()
+
+
+def raw_digest(raw_dir: Path) -> str:
+    """The checksum of ``data/raw`` as the validator sees it: names and bytes of every file it reads."""
+    return combined(raw_manifest(raw_dir))
+
+
+def code_digest() -> str:
+    from analyse import data
+
+    return file_digest(Path(data.__file__))
+
+
+def sidecar_path(processed: Path) -> Path:
+    return Path(processed).with_name(SIDECAR)
+
+
+def record(manifest: dict[str, str], processed: Path) -> str:
+    """The sidecar text for ``processed`` built from raw files with ``manifest``."""
+    content = {"raw": combined(manifest), "code": code_digest(), "tabel": file_digest(processed),
+               "bestanden": dict(sorted(manifest.items()))}
+    return json.dumps(content, indent=1, ensure_ascii=False) + "\n"
+
+
+def matches(processed: Path, raw_dir: Path) -> bool:
+    """True when ``processed`` and its sidecar exist and belong to ``raw_dir`` as it is now."""
+    processed = Path(processed)
+    sidecar = sidecar_path(processed)
+    try:
+        stored = json.loads(sidecar.read_text(encoding="utf-8"))
+        if not isinstance(stored, dict):
+            return False
+        return (stored.get("tabel") == file_digest(processed) and stored.get("code") == code_digest()
+                and stored.get("raw") == raw_digest(raw_dir))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return False
