@@ -18,6 +18,7 @@ import nbformat
 import pandas as pd
 import pytest
 
+from analyse import data
 from analyse.cli import main
 from conftest import ROOT
 
@@ -94,11 +95,9 @@ def shipped_row(file: str, **key: str) -> tuple[int, dict]:
 def maassluis_years() -> list[int]:
     """Years with any observation for Maassluis, read straight from the shipped CSV files."""
     years = set()
-    catalogues = {"indicatoren.csv", "bronnen.csv", "regios.csv", "groepen.csv", "beweringen.csv"}
-    for path in (ROOT / "data" / "raw").glob("*.csv"):
-        if path.name not in catalogues:
-            frame = pd.read_csv(path, dtype=str, keep_default_na=False)
-            years |= {int(y) for y in frame.loc[frame["regio"] == "Maassluis", "jaar"]}
+    for path in data.observation_files(ROOT / "data" / "raw"):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        years |= {int(y) for y in frame.loc[frame["regio"] == "Maassluis", "jaar"]}
     return sorted(years)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import uuid
+import html
 import json
 import os
 import re
@@ -158,18 +159,19 @@ def test_notebook_runs_top_to_bottom_in_a_kernel_started_elsewhere(project, them
     assert [p.name for p in (project / "reports").iterdir()] == ["interactief"]
     scratch = project / "reports" / "interactief"
     saved = json.loads((scratch / "tables" / thema / "kerncijfers.json").read_text(encoding="utf-8"))
-    for figure in saved["figuren"]:
+    for figure in saved["figures"]:
         assert (scratch / figure["png"]).is_file() and (scratch / figure["svg"]).is_file()
 
     # every figure the notebook made is shown, with its reading guidance of one or two sentences under it
     captions = [html for cell in nb.cells for out in cell.get("outputs", [])
                 for html in CAPTION.findall(out.get("data", {}).get("text/html", ""))]
-    assert len(captions) == len(saved["figuren"])
-    for caption, figure in zip(captions, saved["figuren"]):
-        assert caption == figure["leeswijzer"].replace("'", "&#x27;")
-        assert 1 <= len(re.findall(r"[.!?](?:\s|$)", caption)) <= 2, caption
-    shown = "".join(out.get("data", {}).get("text/markdown", "") for cell in nb.cells
-                    for out in cell.get("outputs", []))
+    assert len(captions) == len(saved["figures"])
+    for caption, figure in zip(captions, saved["figures"]):
+        assert caption == html.escape(figure["guidance"])
+        # one or two sentences of guidance, plus a note when the small-numbers rule hid a value
+        assert 1 <= len(re.findall(r"[.!?](?:\s|$)", caption)) <= 3, caption
+    shown = "".join(out.get("data", {}).get(kind, "") for cell in nb.cells for out in cell.get("outputs", [])
+                    for kind in ("text/markdown", "text/html"))
     assert "reports/interactief/" in shown
 
 

@@ -85,9 +85,14 @@ def test_the_new_edition_reaches_the_key_figures_with_a_derived_share(new_editio
 
 def test_the_new_edition_extends_the_population_trend(new_edition):
     trends = pd.read_csv(new_edition / "trends.csv", dtype=str, keep_default_na=False)
-    row = trends[(trends["indicator"] == "inwoners") & (trends["regio"] == "Maassluis")
+    row = trends[(trends["indicator"] == "inwoners") & (trends["regio"] == "Maassluis") & (trends["groep"] == "totaal")
                  & (trends["reeks"] == "cbs_bevolking")].iloc[0]
-    assert (row["eerste_jaar"], row["laatste_jaar"], row["n_jaren"]) == ("2009", "2022", "4")
+    shipped = data.load_raw(ROOT / "data" / "raw").observations
+    before = shipped[(shipped["indicator"] == "inwoners") & (shipped["regio"] == "Maassluis")
+                     & (shipped["groep"] == "totaal") & (shipped["reeks"] == "cbs_bevolking") & (shipped["jaar"] <= 2018)]
+    years = sorted({*before["jaar"], 2022})
+    assert (row["eerste_jaar"], row["laatste_jaar"], row["n_jaren"]) == ("2009", "2022", str(len(years)))
+    assert len(years) > before["jaar"].nunique()  # the edition added a year
     assert row["methode"] != "geen" and row["gekozen"] == "True"
     assert not trends.duplicated(["thema", "indicator", "regio", "groep", "reeks"]).any()
 

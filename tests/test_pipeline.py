@@ -46,12 +46,12 @@ def test_demography_outputs_and_key_sentence(full_run):
     pngs = sorted(figures.glob("*.png"))
     assert pngs and all(p.with_suffix(".svg").exists() for p in pngs)
     key = json.loads((root / "reports" / "tables" / "demografie" / "kerncijfers.json").read_text(encoding="utf-8"))
-    assert ("De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners in 2018, "
-            "een stijging van 3,6%.") in key["kernboodschappen"]
+    population = [m for m in key["messages"] if m.startswith("In 2024 heeft Maassluis 35.832 inwoners")]
+    assert population and "meer dan in 2009 (31.390)" in population[0]
     overview = pd.read_csv(root / "reports" / "tables" / "demografie" / "overzicht.csv")
-    row = overview[(overview["indicator"] == "aandeel_herkomst") & (overview["groep"] == "migratieachtergrond")
+    row = overview[(overview["indicator"] == "aandeel_herkomst") & (overview["groep"] == "Migratieachtergrond")
                    & (overview["regio"] == "Maassluis")].iloc[0]
-    assert row["soort"] == "procentpunt" and row["verschil"] == pytest.approx(3.6)
+    assert row["verandering"] == "een stijging van 3,6 procentpunt" and row["waarde_tot"] == pytest.approx(26.9)
 
 
 def test_register_covers_every_statement_and_explains_deviations(full_run):
@@ -59,7 +59,7 @@ def test_register_covers_every_statement_and_explains_deviations(full_run):
     register = pd.read_csv(root / "reports" / "reproductie.csv", keep_default_na=False)
     claims = pd.read_csv(root / "data" / "raw" / "beweringen.csv", keep_default_na=False)
     assert list(register.columns) == ["id", "thema", "citaat", "verwacht", "berekend", "status", "bewijs", "bronnen",
-                                      "toelichting"]
+                                      "toelichting", "herberekend"]
     assert sorted(register["id"]) == sorted(claims["id"])
     assert set(register["status"]) <= {"klopt", "overgenomen", "tekst_onjuist", "wijkt_af", "niet_aangetoond",
                                        "geen_data"}
@@ -105,7 +105,7 @@ def test_publication_files_exist_and_open(full_run):
     captions = [p.text for p in document.paragraphs if p.text.startswith("Figuur ")]
     assert captions[0].startswith("Figuur 1.") and len(captions) == len(document.inline_shapes)
     cells = {c.text for t in document.tables for row in t.rows for c in row.cells}
-    assert "32.518" in cells
+    assert "35.832" in cells
     index = (reports / "index.html").read_text(encoding="utf-8")
     assert 'href="notebooks/demografie.html"' in index and "<script" not in index
 

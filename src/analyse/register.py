@@ -25,7 +25,6 @@ comparison and its tolerance are written out in ``toelichting``. ``bewijs`` says
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 
 from dataclasses import dataclass, field
@@ -341,11 +340,5 @@ def reproduce(claims: pd.DataFrame, obs: pd.DataFrame, grades: dict[str, str] | 
     rows = [check_claim(claim, obs, grades) for _, claim in claims.iterrows()]
     table = pd.DataFrame(rows, columns=COLUMNS)
     if names:
-        table["toelichting"] = table["toelichting"].map(lambda note: readable(note, names))
+        table["toelichting"] = table["toelichting"].map(lambda note: text.readable(note, names))
     return table
-
-
-def readable(note: str, names: Mapping[str, str]) -> str:
-    """``note`` with every code of ``names`` (a whole word of letters, digits and underscores) replaced."""
-    pattern = re.compile(r"\b(" + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True)) + r")\b")
-    return pattern.sub(lambda match: names[match.group(1)], note)

@@ -15,6 +15,8 @@ Number rules (see :func:`format_number`):
 from __future__ import annotations
 
 import math
+import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral
@@ -272,6 +274,15 @@ def sentence_comparison(onderwerp: str, jaar: int, regio: str, waarde, anderen: 
 
 
 # --------------------------------------------------------------------------- report texts (themes)
+
+def readable(note: str, names: Mapping[str, str]) -> str:
+    """``note`` with every code of ``names`` (a whole word of letters, digits and underscores) replaced by its
+    name, so an explanation written with codes reads as a reader would say it."""
+    if not names or not note:
+        return note
+    pattern = re.compile(r"\b(" + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True)) + r")\b")
+    return pattern.sub(lambda match: names[match.group(1)], note)
+
 
 def format_year(value) -> str:
     """A year as a label ('2018', never '2.018'); a period label as it is; missing as '–'."""

@@ -705,6 +705,7 @@ class Doelenmonitor(_Notebook):
     def doelen(self):
         """The monitor table: every target with baseline, latest measurement, projection and verdict."""
         table = self._table.copy()
+        table["toelichting"] = table["toelichting"].map(lambda note: text.readable(note, self.cat.names()))
         table["groep_label"] = table["groep"].map(self.cat.group)
         table["eenheid"] = table["indicator"].map(self.cat.units)
         columns = (contract.Column("label", "Indicator"), contract.Column("groep_label", "Groep", "label"),

@@ -174,16 +174,21 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
 
 
 def duplicates(obs: pd.DataFrame, problems: list[Problem]) -> None:
-    key = ["indicator", "regio", "groep", "jaar", "bron", "reeks"]
+    """One publication gives one number per key and year, unless its rows name different reeksen explicitly
+    (a publication giving both the old and the new definition)."""
+    key = ["indicator", "regio", "groep", "jaar", "bron"]
     for _, group in obs[obs.duplicated(key, keep=False)].groupby(key, sort=True):
+        reeksen = list(group["reeks"])
+        if all(reeksen) and len(set(reeksen)) == len(reeksen):
+            continue
         first = group.iloc[0]
         for _, row in group.iloc[1:].iterrows():
             same = row["waarde"] == first["waarde"]
             what = "dezelfde waarde (dubbele rij)" if same else f"een andere waarde ({first['waarde']})"
             _problem(problems, row, "waarde",
-                     f"dezelfde indicator, regio, groep, jaar, bron en reeks staat al in {first['_bestand']} rij "
+                     f"dezelfde indicator, regio, groep, jaar en bron staat al in {first['_bestand']} rij "
                      f"{first['_rij']} met {what}. Houd één rij; een cijfer met een andere definitie krijgt een "
-                     "eigen reeks (zie reeksen.csv).")
+                     "eigen reeks (zie reeksen.csv) en beide rijen noemen hun reeks.")
 
 
 def editions(obs: pd.DataFrame, bronnen: pd.DataFrame, problems: list[Problem]) -> None:
