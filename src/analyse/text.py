@@ -392,10 +392,12 @@ class Finding:
 
 def _plain_value(level: Level) -> str:
     """The value without a word unit (the subject names it), keeping % and €."""
-    if level.eenheid in ("procent", "euro"):
+    if level.eenheid in ("procent", "euro") or level.below is not None:
         return level.shown()
-    return format_measure(level.value, "aantal" if level.eenheid.startswith("per_") else level.eenheid,
-                          derived=level.derived, status=level.status, below=level.below)
+    shown = format_number(level.value, display_decimals(level.value, level.eenheid, level.derived))
+    if level.status == "schatting":
+        return f"ongeveer {shown}"
+    return f"{shown} (voorlopig)" if level.status == "voorlopig" else shown
 
 
 def _comparisons(level: Level, benchmarks) -> str:
