@@ -15,6 +15,19 @@ from analyse import contract, text
 from analyse.data import Dataset
 
 EDITOR = "bewerking gemeente Maassluis"
+SHORT_NAMES = {"Centraal Bureau voor de Statistiek": "CBS", "Sociaal en Cultureel Planbureau": "SCP"}
+"""Producers readers know by their abbreviation; 'CBS (via Centraal Bureau voor de Statistiek)' says nothing."""
+
+
+def short_name(name: str) -> str:
+    """'Centraal Bureau voor de Statistiek (CBS)' -> 'CBS'; '... (open data van derden)' -> 'CBS, open data van
+    derden'; other names as they are."""
+    for long, short in SHORT_NAMES.items():
+        if name.startswith(long):
+            rest = name[len(long):].strip()
+            rest = "" if rest in (f"({short})", "") else rest.strip("()")
+            return f"{short}, {rest}" if rest else short
+    return name
 
 
 @dataclass(frozen=True)
@@ -96,11 +109,11 @@ class Catalogue:
         if bron not in self.sources.index:
             return Origin(bron, bron, "secundair")
         source = self.sources.loc[bron]
-        producer = self.reeks_producers.get(reeks or "", "") or source["producent"]
+        producer = short_name(self.reeks_producers.get(reeks or "", "") or source["producent"])
         grade = source["soort"]
-        if grade == "primair" and producer != source["producent"]:
+        if grade == "primair" and producer != short_name(source["producent"]):
             grade = "secundair"
-        return Origin(producer, source["uitgever"], grade)
+        return Origin(producer, short_name(source["uitgever"]), grade)
 
     def origins(self, rows: pd.DataFrame) -> list[Origin]:
         """Distinct origins of ``rows`` (denominators of derived rows included), in a stable order."""
@@ -109,9 +122,10 @@ class Catalogue:
             origin = self.origin(row.bron, row.reeks)
             found[(origin.producer, origin.publisher)] = origin
         if "noemer_bron" in rows.columns:
-            for bron in rows["noemer_bron"].dropna().unique():
+            pairs = rows[["noemer_bron", "noemer_reeks"]].fillna("").drop_duplicates()
+            for bron, reeks in pairs.itertuples(index=False):
                 if bron:
-                    origin = self.origin(bron)
+                    origin = self.origin(bron, reeks)
                     found.setdefault((origin.producer, origin.publisher), origin)
         return [found[key] for key in sorted(found)]
 

@@ -241,7 +241,7 @@ def load_raw(raw_dir: Path | str) -> Dataset:
 
 PROCESSED_COLUMNS = ["thema", "indicator", "label", "regio", "regio_code", "groep", "jaar", "periode", "waarde",
                      "eenheid", "teller", "noemer", "ondergrens", "bovengrens", "n", "status", "reeks", "bron",
-                     "vervangen_door", "afgeleid", "noemer_bron", "vindplaats", "opmerking", "bestand", "rij"]
+                     "vervangen_door", "afgeleid", "noemer_bron", "noemer_reeks", "vindplaats", "opmerking", "bestand", "rij"]
 
 
 def _tidy(obs: pd.DataFrame, cat: dict[str, pd.DataFrame]) -> pd.DataFrame:

@@ -53,12 +53,13 @@ def _reproduces(published: float, computed: float) -> bool:
 def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str]) -> pd.DataFrame:
     """``obs`` (resolved, see :func:`analyse.series.resolve`) plus derived rows; published rows gain counts.
 
-    Derived rows have ``afgeleid`` True, ``noemer_bron`` the bron of the denominator and a Dutch
+    Derived rows have ``afgeleid`` True, ``noemer_bron``/``noemer_reeks`` those of the denominator and a Dutch
     ``opmerking`` saying how they were computed.
     """
     obs = obs.copy()
     obs["afgeleid"] = False
     obs["noemer_bron"] = ""
+    obs["noemer_reeks"] = ""
     live = series.active(obs)
     new_rows = []
     for spec in definitions(indicatoren):
@@ -82,7 +83,7 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str])
                 for index, row in published.iterrows():
                     if pd.isna(row["teller"]) and pd.isna(row["noemer"]) and _reproduces(row["waarde"], value):
                         obs.loc[index, ["teller", "noemer"]] = [num["waarde"], den["waarde"]]
-                        obs.loc[index, "noemer_bron"] = den["bron"]
+                        obs.loc[index, ["noemer_bron", "noemer_reeks"]] = [den["bron"], den["reeks"]]
                         note = f"Teller en noemer: {how}."
                         obs.loc[index, "opmerking"] = " ".join(p for p in (row["opmerking"], note) if p)
                 continue
@@ -95,7 +96,7 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str])
                 "waarde": value, "eenheid": spec["eenheid"], "teller": num["waarde"], "noemer": den["waarde"],
                 "ondergrens": float("nan"), "bovengrens": float("nan"), "n": float("nan"),
                 "status": status, "reeks": num["reeks"], "bron": num["bron"], "vervangen_door": "",
-                "afgeleid": True, "noemer_bron": den["bron"], "vindplaats": num["vindplaats"],
+                "afgeleid": True, "noemer_bron": den["bron"], "noemer_reeks": den["reeks"], "vindplaats": num["vindplaats"],
                 "opmerking": f"Berekend: {how}.", "bestand": num["bestand"], "rij": num["rij"],
                 **({"regio_code": num["regio_code"]} if "regio_code" in obs.columns else {}),
             })

@@ -335,21 +335,27 @@ UNKNOWN_PRODUCER = "onbekend"
 
 
 def source_line(origins, editor: str | None = None) -> str:
-    """'Bron: CBS (via Gemeente Maassluis); RADAR; bewerking gemeente Maassluis'.
+    """'Bron: CBS (ook via Gemeente Maassluis); RADAR (via de beleidsvisie); bewerking gemeente Maassluis'.
 
-    ``origins`` are (producer, publisher) pairs; a producer is named first, the publication where the
-    number was found after 'via' when that is someone else; an unknown producer says so.
+    ``origins`` are (producer, publisher) pairs. Each producer is named once, first; where its numbers were
+    found with someone else, that follows after 'via' ('ook via' when the producer also published them
+    itself). An unknown producer says so.
     """
-    parts = []
+    producers: dict[str, list[str]] = {}
     for producer, publisher in origins:
         if producer.startswith(UNKNOWN_PRODUCER):
-            part = f"{publisher} (oorspronkelijke bron niet genoemd)"
-        elif producer == publisher:
-            part = producer
+            producers.setdefault(f"{publisher} (oorspronkelijke bron niet genoemd)", [])
+            continue
+        found = producers.setdefault(producer, [])
+        if publisher not in found:
+            found.append(publisher)
+    parts = []
+    for producer, publishers in producers.items():
+        others = [p for p in publishers if p != producer]
+        if not others:
+            parts.append(producer)
         else:
-            part = f"{producer} (via {publisher})"
-        if part not in parts:
-            parts.append(part)
+            parts.append(f"{producer} ({'ook ' if producer in publishers else ''}via {_join(others)})")
     if editor:
         parts.append(editor)
     return "Bron: " + "; ".join(parts)
