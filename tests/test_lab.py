@@ -28,7 +28,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from analyse import data, runner
+from analyse import context, data, runner
 from conftest import ROOT
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
@@ -335,4 +335,4 @@ def test_notebook_introduces_itself_and_its_example_command_is_accepted(thema):
     if args.eind_jaar is not None:
         parameters["eind_jaar"] = args.eind_jaar
     assert args.thema == [thema] and parameters
-    data.check_parameters(data.load_raw(ROOT / "data" / "raw"), parameters, args.thema)
+    context.resolve(thema, data.load_raw(ROOT / "data" / "raw"), **parameters, root=ROOT)

@@ -23,9 +23,11 @@ import numpy as np
 import pandas as pd
 
 from analyse import series
+from analyse.contract import Settings
 
-SMALL_COUNT = 10
-"""A count of persons below this is not published as a number (it is marked, never changed here)."""
+SMALL_COUNT = Settings().small_count
+"""A count of persons below this is not published as a number (it is marked, never changed here); the setting
+``kleine_aantallen`` in ``instellingen.toml``, passed on by the callers."""
 
 
 def as_count(value) -> float:

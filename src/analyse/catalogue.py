@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyse import contract, text
+from analyse import areas, contract, text
 from analyse.data import Dataset
 
 EDITOR = "bewerking gemeente Maassluis"
@@ -77,14 +77,9 @@ class Catalogue:
         """Legend labels for group codes and region names together (figures colour by either)."""
         return {**self.group_labels, **self.region_labels}
 
-    def parts_of(self, regio: str, level: str | None = None) -> list[str]:
-        """Regions lying in ``regio`` (directly or through a wijk), optionally only those of ``level``."""
-        found, frontier = [], [regio]
-        while frontier:
-            inner = [r for r, outer in self.inside.items() if outer in frontier and r not in found]
-            found.extend(inner)
-            frontier = inner
-        return [r for r in found if level is None or self.region_levels.get(r) == level]
+    def parts_of(self, regio: str, level: str) -> list[str]:
+        """The regions of ``level`` (``wijk``, ``buurt``) lying in ``regio`` (see :func:`analyse.areas.within`)."""
+        return areas.within(self.dataset.regios, regio, level)
 
     def names(self) -> dict[str, str]:
         """Every code of the catalogues with the name a reader knows it by (for texts that mention codes).

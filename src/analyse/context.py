@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyse import contract, data
+from analyse import areas, contract, data
 from analyse.schema import MONITOR, MONITOR_TITLE, THEMES, ParameterError
 
 INTERACTIVE_DIR = Path("reports") / "interactief"
@@ -109,9 +109,7 @@ def scope_regions(dataset: data.Dataset, region: str, comparisons: tuple[str, ..
     """
     if level == "gemeente":
         return [region, *comparisons]
-    regios = dataset.regios
-    wijken = regios[(regios["niveau"] == "wijk") & (regios["ligt_in"] == region)]["regio"]
-    return [region, *comparisons, *wijken]
+    return [region, *comparisons, *areas.within(dataset.regios, region, "wijk")]
 
 
 def resolve(theme: str, dataset: data.Dataset, *, regio: str = "Maassluis", vergelijk_regios=None,

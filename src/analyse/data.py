@@ -20,8 +20,8 @@ from analyse import derived, series, validate
 from analyse.schema import (CATALOGUE_KEYS, CATALOGUES, NUMERIC, OPTIONAL, OPTIONAL_CATALOGUE_COLUMNS, REQUIRED,
                             THEMES, AnalyseError, DataError, ParameterError, Problem)
 
-__all__ = ["AnalyseError", "DataError", "Dataset", "ParameterError", "Problem", "THEMES", "build_processed",
-           "check_parameters", "load", "load_raw", "project_root", "write_atomic"]
+__all__ = ["AnalyseError", "DataError", "Dataset", "ParameterError", "Problem", "THEMES", "build_processed", "load",
+           "load_raw", "project_root", "write_atomic"]
 
 PROCESSED_FILE = "waarnemingen.csv"
 EMPTY_ALLOWED = ("reeksen.csv", "beweringen.csv")  # catalogues that may hold a header only
@@ -357,44 +357,6 @@ def read_processed(path: Path) -> pd.DataFrame:
                       dtype={**{c: str for c in text_columns}, "jaar": int, "rij": int})
     obs["afgeleid"] = obs["afgeleid"].astype(str).str.lower() == "true"
     return obs
-
-
-def check_parameters(dataset: Dataset, parameters: dict, themes: list[str]) -> None:
-    """Refuse a region or window the data cannot answer, naming what is available.
-
-    The same check for ``analyse run`` (before any notebook starts) and for a notebook run by hand.
-    """
-    regio = parameters.get("regio", "Maassluis")
-    regions = sorted(dataset.observations["regio"].unique())
-    if regio not in regions:
-        raise ParameterError(f"regio '{regio}' komt niet voor in de data; beschikbaar: {', '.join(regions)}.")
-    for other in parameters.get("vergelijk_regios") or []:
-        if other not in regions:
-            raise ParameterError(f"vergelijkingsregio '{other}' komt niet voor in de data; "
-                                 f"beschikbaar: {', '.join(regions)}.")
-    years = dataset.years(regio=regio)
-    for name in ("start_jaar", "eind_jaar"):
-        year = parameters.get(name)
-        if year is not None and year not in years:
-            raise ParameterError(
-                f"{name} {year} staat niet in de data voor {regio}; jaren met gegevens: {_span(years)}.")
-    start, end = parameters.get("start_jaar"), parameters.get("eind_jaar")
-    if start is not None and end is not None and start >= end:
-        raise ParameterError(f"start_jaar ({start}) moet voor eind_jaar ({end}) liggen.")
-    for thema in themes:
-        if thema not in THEMES:
-            continue
-        own = dataset.years(regio=regio, thema=thema)
-        inside = [y for y in own if (start is None or y >= start) and (end is None or y <= end)]
-        if not inside:
-            raise ParameterError(
-                f"thema {thema} heeft voor {regio} geen gegevens in het gevraagde venster "
-                f"({start or 'begin'}-{end or 'eind'}); jaren met gegevens voor dit thema: {_span(own)}. "
-                "Kies een ander venster of laat dit thema weg met --thema.")
-
-
-def _span(years: list[int]) -> str:
-    return ", ".join(str(y) for y in years)
 
 
 def summary(dataset: Dataset) -> dict[str, pd.DataFrame]:

@@ -37,12 +37,13 @@ from dataclasses import dataclass
 import pandas as pd
 
 from analyse import text
+from analyse.indicators import SMALL_COUNT, number
 from analyse.contract import Settings, SuppressedCell
 
 DEFAULT_THRESHOLD = Settings().small_count
 """Counts of persons below this are not published (``instellingen.toml``: ``small_count``)."""
-BASE_THRESHOLD = 50
-"""A percentage on a base below this is flagged (the same limit as :data:`analyse.indicators.SMALL_COUNT`)."""
+BASE_THRESHOLD = SMALL_COUNT
+"""A percentage on a base below this is flagged (:data:`analyse.indicators.SMALL_COUNT`)."""
 FACTORS = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
 HIDDEN = text.DISCLOSURE_HIDDEN
 
@@ -88,14 +89,6 @@ class ProtectedValue:
     notes: list[str]
 
 
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def _columns(names: str | Sequence[str] | None) -> list[str]:
     if names is None:
         return []
@@ -105,18 +98,18 @@ def _columns(names: str | Sequence[str] | None) -> list[str]:
 def _primary(row: Mapping, value_column: str, unit: str | None, person: bool, counts: list[str],
              bases: list[str], threshold: int) -> tuple[bool, float | None]:
     """(hide the row?, the base of a percentage for the flag)."""
-    value = _number(row.get(value_column))
+    value = number(row.get(value_column))
     if unit == "aantal":
         if not person:
             return False, None
-        small_teller = any((c := _number(row.get(col))) is not None and c < threshold for col in counts)
+        small_teller = any((c := number(row.get(col))) is not None and c < threshold for col in counts)
         return (value is not None and value < threshold) or small_teller, None
     if unit not in FACTORS or (unit != "procent" and not person):
         return False, None
-    base_values = [b for col in bases if (b := _number(row.get(col))) is not None]
-    tellers = [c for col in counts if (c := _number(row.get(col))) is not None]
+    base_values = [b for col in bases if (b := number(row.get(col))) is not None]
+    tellers = [c for col in counts if (c := number(row.get(col))) is not None]
     if not tellers and value is not None:
-        noemers = [_number(row.get(col)) for col in bases[:1]]
+        noemers = [number(row.get(col)) for col in bases[:1]]
         if noemers and noemers[0] is not None:
             tellers = [round(value * noemers[0] / FACTORS[unit])]
     small = any(v < threshold for v in tellers + base_values)
@@ -155,7 +148,7 @@ def protect(frame: pd.DataFrame, *, value_column: str = "waarde", unit_column: s
 
     def mark(i: int, column: str) -> None:
         """'<10' for a count of persons below the threshold, '×' for anything else hidden."""
-        value = _number(records[i].get(column))
+        value = number(records[i].get(column))
         if value is None or (i, column) in marks:
             return
         count = column != value_column or (units[i] == "aantal" and is_person[i])
@@ -166,7 +159,7 @@ def protect(frame: pd.DataFrame, *, value_column: str = "waarde", unit_column: s
         for column in (value_column, *counts):
             mark(i, column)
         for column in bases:
-            value = _number(records[i].get(column))
+            value = number(records[i].get(column))
             if value is not None and value < threshold:
                 mark(i, column)
 
@@ -216,7 +209,7 @@ def _second_cell(records: list[dict], members: list[int], column: str, units: li
     """The cell to hide so that a single hidden cell of an additive breakdown cannot be recomputed."""
     totals = [i for i in members if str(records[i].get(breakdown_column)) == total_label]
     siblings = [i for i in members if i not in totals]
-    values = {i: _number(records[i].get(column)) for i in members}
+    values = {i: number(records[i].get(column)) for i in members}
     if not siblings or any(values[i] is None for i in siblings):
         return None
     if len(totals) == 1 and values[totals[0]] is not None:
@@ -244,5 +237,5 @@ def protect_value(row: Mapping, *, value_column: str = "waarde", unit_column: st
                      count_columns=count_columns, base_columns=base_columns, person_indicators=person_indicators,
                      indicator_column=indicator_column, threshold=threshold, base_threshold=base_threshold)
     shown = next((c.mark for c in result.cells if c.column == value_column), None)
-    value = None if shown else _number(row.get(value_column))
+    value = None if shown else number(row.get(value_column))
     return ProtectedValue(value, shown, result.notes)

@@ -23,6 +23,15 @@ SERIES_KEY = series.GROUP_KEY
 SMALL_COUNT = 50
 
 
+def number(value) -> float | None:
+    """The finite float in ``value``; None for text, an empty field, NaN or an infinite value."""
+    try:
+        result = float(value)
+    except (TypeError, ValueError):
+        return None
+    return result if math.isfinite(result) else None
+
+
 def select(obs: pd.DataFrame, *, indicator: str | list[str] | None = None, regio: str | list[str] | None = None,
            groep: str | list[str] | None = None, start: int | None = None, end: int | None = None,
            thema: str | None = None) -> pd.DataFrame:

@@ -29,6 +29,7 @@ import math
 import pandas as pd
 
 from analyse import indicators, series, text, trends
+from analyse.indicators import number
 
 RULES = text.MONITOR_RULES
 VERDICTS = ("gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers", "onvoldoende_data")
@@ -41,14 +42,6 @@ COLUMNS = ["indicator", "label", "doel_omschrijving", "regio", "groep", "doel_ty
            "projectie_bovengrens", "projectie_interval", "marge", "oordeel", "toelichting"]
 
 
-def _number(value) -> float | None:
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
 def desired_sign(target: pd.Series) -> int:
     """+1 when the target asks for a higher value, -1 for lower (for 'minimaal gelijk': the good direction)."""
     kind = target["doel_type"]
@@ -58,7 +51,7 @@ def desired_sign(target: pd.Series) -> int:
         return -1
     if kind == "minimaal_gelijk":
         return 1 if target["richting"] == "hoger_beter" else -1
-    goal, base = _number(target.get("doel_waarde")), _number(target.get("basis_waarde"))
+    goal, base = number(target.get("doel_waarde")), number(target.get("basis_waarde"))
     if goal is not None and base is not None and goal != base:
         return 1 if goal > base else -1
     return 1 if target["richting"] == "hoger_beter" else -1
@@ -67,10 +60,10 @@ def desired_sign(target: pd.Series) -> int:
 def margin(row: pd.Series) -> tuple[float | None, float | None]:
     """The 95% interval of a measurement: published ``ondergrens``/``bovengrens``, else for a survey percentage
     with ``n`` respondents the normal approximation p ± 1,96·√(p(1−p)/n); (None, None) when unknown."""
-    low, high = _number(row.get("ondergrens")), _number(row.get("bovengrens"))
+    low, high = number(row.get("ondergrens")), number(row.get("bovengrens"))
     if low is not None and high is not None:
         return low, high
-    n, value = _number(row.get("n")), _number(row.get("waarde"))
+    n, value = number(row.get("n")), number(row.get("waarde"))
     if n and n > 0 and value is not None and row.get("eenheid") == "procent":
         p = value / 100
         half = Z_95 * math.sqrt(p * (1 - p) / n) * 100
@@ -139,7 +132,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     record.update({k: target.get(k, "") for k in ("indicator", "label", "doel_omschrijving", "doel_type",
                                                     "doel_waarde", "doel_jaar", "basis_waarde", "basis_jaar")})
     record.update(regio=regio, groep=groep)
-    if _number(target.get("basis_waarde")) is None and str(target.get("basis_jaar", "")).isdigit():
+    if number(target.get("basis_waarde")) is None and str(target.get("basis_jaar", "")).isdigit():
         base = indicators.value_at(obs, indicator, regio, groep, int(target["basis_jaar"]), prefer_bron=BASELINE_SOURCE)
         if base is not None:  # a target over several groups prints one baseline per group
             record["basis_waarde"] = base["waarde"]
@@ -178,7 +171,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
         return proj
 
     kind = target["doel_type"]
-    goal = _number(target.get("doel_waarde"))
+    goal = number(target.get("doel_waarde"))
     target_year = int(target["doel_jaar"]) if str(target.get("doel_jaar", "")).isdigit() else None
     if kind == "niveau" and goal is not None and target_year is not None:
         measured = chosen[chosen["jaar"] == target_year]
@@ -220,13 +213,13 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
 
 def _non_inferiority(target, record, chosen, fit, sign, target_year, projected, done) -> dict:
     """'Minimaal gelijk': the level of the trend is not worse than the baseline by more than the margin."""
-    base = _number(record.get("basis_waarde"))
+    base = number(record.get("basis_waarde"))
     if base is None:
         return done("onvoldoende_data", text.monitor_no_baseline())
     latest = chosen.iloc[-1]
     low, high = margin(latest)
-    if _number(target.get("doel_marge")) is not None:
-        delta, source = _number(target.get("doel_marge")), "doel_marge"
+    if number(target.get("doel_marge")) is not None:
+        delta, source = number(target.get("doel_marge")), "doel_marge"
     elif low is not None and high is not None:
         delta, source = (high - low) / 2, "meting"
     else:

@@ -15,7 +15,7 @@ A theme notebook declares its parameters in the cell tagged ``parameters``: plai
 and only write inside the project.
 
 The checks here depend on nothing but the notebook; whether a region or year exists in the data is checked
-afterwards by :func:`analyse.data.check_parameters`.
+afterwards by :func:`analyse.context.resolve`.
 """
 
 from __future__ import annotations

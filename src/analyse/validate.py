@@ -6,24 +6,14 @@ nothing is raised here, so one run of ``analyse validate`` lists every problem a
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
 from analyse import series
+from analyse.indicators import number
 from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_LIKE_UNITS, DIRECTIONS, GRADES,
                             INDELINGEN, PERSON_FLAGS, STATUSES, TARGET_TYPES, THEMES, UNITS, Problem)
 
 DERIVED_UNITS = ("procent", "per_100", "per_1000", "per_10000")
-
-
-def number(value: str) -> float | None:
-    """The float in ``value``; None for text, an empty field, NaN or an infinite value."""
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
-        return None
-    return result if math.isfinite(result) else None
 
 
 def _problem(problems: list[Problem], row, column: str, expected: str, value=None) -> None:
