@@ -203,7 +203,8 @@ class Thema(_Notebook):
             hidden_notes += [n for n in result.notes if n not in hidden_notes]
         for cell in cells:  # a change would give a hidden value back
             frame.loc[cell.row, "verandering"] = text.MISSING
-        notes = tuple(text.revision_note(r, self.cat.label(r["indicator"])) for r in
+        names = self.cat.names()
+        notes = tuple(text.readable(text.revision_note(r, self.cat.label(r["indicator"])), names) for r in
                       series.revisions(self.obs).to_dict("records")) + tuple(hidden_notes)
         self.out.table("overzicht", frame, title=f"{self.context.title}: eerste en laatste meting, "
                        f"{self.context.window}", source=self._source(self.obs), columns=columns, notes=notes,
@@ -235,7 +236,9 @@ class Thema(_Notebook):
     def register(self):
         """Recompute every statement of this theme in the reproduction register."""
         claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.context.theme]
-        table = register.reproduce(claims, self.dataset.observations, self.grades, names=self.cat.names())
+        names = self.cat.names()
+        table = register.reproduce(claims, self.dataset.observations, self.grades, names=names)
+        table["verwacht"] = table["verwacht"].map(lambda value: text.readable(str(value), names))
         decimals = dict(zip(claims["id"], claims["decimalen"]))
         table["herberekend"] = [text.unrounded(v, int(decimals[i])) if isinstance(v, float) and str(decimals[i]).isdigit()
                                 else ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
