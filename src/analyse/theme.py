@@ -299,19 +299,23 @@ class Thema(_Notebook):
             return int(row["doel_jaar"]), float(row["doel_waarde"])
         return None
 
-    def _plot(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str, in_note: bool,
-              benchmarks: pd.DataFrame | None = None, label: str | None = None):
+    def _plot(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str | tuple[str, ...],
+              in_note: bool, benchmarks: pd.DataFrame | None = None, label: str | None = None):
         """Draw ``rows`` in the figure the rules of :mod:`analyse.figures` choose, save it and show it.
 
         A ranking becomes a table (saved as such). ``rows`` hold one reeks per series key (with the reeksen
-        it continues); ``benchmarks`` the rows shown next to them.
+        it continues); ``benchmarks`` the rows shown next to them. ``title`` is the title, or the parts of one
+        (label, where) that get the years the figure shows: its one year, or the span of its years.
         """
         eenheid = self.cat.unit(indicator)
-        rows, hidden_notes = self._protect(rows)
+        rows, hidden_notes = self._protect(self._for_display(rows))
         bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
         if bench is not None:
-            bench, _ = self._protect(bench)
+            bench, _ = self._protect(self._for_display(bench))
         plan = figures.choose(rows, unit=eenheid, per=per, has_benchmark=bench is not None)
+        if isinstance(title, tuple):
+            shown = rows if bench is None else pd.concat([rows, bench])
+            title = text.title(*title, str(plan.year) if plan.year is not None else _span(shown))
         source = self._source(rows if bench is None else pd.concat([rows, bench]))
         labels = self.cat.series_labels()
         if plan.kind == "rangorde":
@@ -339,6 +343,14 @@ class Thema(_Notebook):
                                        main=in_note and not any(f.main for f in self.out.figures))
         saved = self.out.figure(name, plots.draw_rows, drawn, arguments, record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
+
+    @staticmethod
+    def _for_display(rows: pd.DataFrame) -> pd.DataFrame:
+        """A share or rate we computed ourselves is shown with one decimal (published values as published)."""
+        if "afgeleid" not in rows.columns:
+            return rows
+        derived = rows["afgeleid"].astype(bool) & rows["eenheid"].isin(["procent", "per_100", "per_1000", "per_10000"])
+        return rows.assign(waarde=rows["waarde"].where(~derived, rows["waarde"].round(1)))
 
     def _protect(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         """Observation rows with values resting on fewer persons than the threshold emptied (the small-numbers
@@ -397,8 +409,7 @@ class Thema(_Notebook):
             label_where = self.cat.group(groep)
         if rows.empty:
             return self._missing(indicator)
-        shown = rows if bench.empty else pd.concat([rows, bench])
-        title = titel or text.title(self.cat.label(indicator), label_where, _span(shown))
+        title = titel or (self.cat.label(indicator), label_where)
         name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower().replace(" ", "_")
         return self._plot(rows, indicator=indicator, per=per, name=name, title=title, in_note=nota, benchmarks=bench)
 
@@ -409,7 +420,8 @@ class Thema(_Notebook):
 
         ``per='regio'`` compares the region with the comparison regions, or with ``niveau='wijk'`` the wijken
         of the region. A region without the newest year is shown with its own newest year, and the label says
-        which year; :meth:`kernboodschap` uses the same values.
+        which year; :meth:`kernboodschap` uses the same values. ``per='groep'`` shows the breakdown of the
+        newest year (older breakdowns may use other groups).
         """
         ctx = self.context
         where = regio or ctx.region
@@ -421,8 +433,10 @@ class Thema(_Notebook):
         latest = series.latest(rows, per, self.grades)
         if latest.empty:
             return self._missing(indicator)
-        latest, _ = self._protect(latest)
         newest = int(latest["jaar"].max())
+        if per == "groep":  # a breakdown is one year: groups of older breakdowns (other age bands) stay out
+            latest = latest[latest["jaar"] == newest]
+        latest, _ = self._protect(latest)
         if latest["waarde"].notna().sum() > 1:  # bars in one year: each key labelled with its own year when older
             labels = self.cat.series_labels()
             latest = latest.assign(**{per: [k if int(y) == newest else f"{labels.get(k, k)} ({int(y)})"
