@@ -17,7 +17,7 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyse import areas, contract, data
+from analyse import areas, contract, data, series
 from analyse.schema import MONITOR, MONITOR_TITLE, THEMES, ParameterError
 
 INTERACTIVE_DIR = Path("reports") / "interactief"
@@ -168,3 +168,25 @@ def _root_of(data_dir) -> Path | None:
 
 def _span(years: list[int]) -> str:
     return ", ".join(str(y) for y in years)
+
+
+def outside_reports(dataset: data.Dataset, defaults: dict[str, dict]) -> list[tuple[str, str, int, list[str]]]:
+    """Rows that no notebook shows with its default parameters: (theme, region, number of rows, indicators).
+
+    ``defaults`` maps each theme to its notebook's default parameters (``regio``, ``vergelijk_regios``). A row
+    is shown when its region is the theme's region, one of its comparison regions, or a wijk or buurt of the
+    region (the wijk sections and ``niveau='wijk'``); everything else only sits in ``data/raw``.
+    """
+    obs = series.active(dataset.observations)
+    found = []
+    for theme, rows in obs.groupby("thema", sort=True):
+        parameters = defaults.get(theme)
+        if parameters is None:
+            found.append((theme, "", len(rows), sorted(rows["indicator"].unique())))
+            continue
+        region = parameters.get("regio") or "Maassluis"
+        shown = {region, *(parameters.get("vergelijk_regios") or []),
+                 *areas.within(dataset.regios, region, "wijk"), *areas.within(dataset.regios, region, "buurt")}
+        for regio, part in rows[~rows["regio"].isin(shown)].groupby("regio", sort=True):
+            found.append((theme, regio, len(part), sorted(part["indicator"].unique())))
+    return found
