@@ -19,7 +19,8 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from analyse import contract, export, text
+from analyse import export
+from analyse.text import REGISTER_LABELS
 from analyse.export import docx as note
 from analyse.export import html as page
 from analyse.export import pdf, read, widths, xlsx
@@ -588,4 +589,4 @@ def test_old_single_module_is_gone_and_pipeline_names_remain():
     assert not (ROOT / "src" / "analyse" / "export.py").exists()
     assert callable(export.export_all) and issubclass(export.ExportError, Exception)
     assert sys.modules["analyse.export"].__file__.endswith("__init__.py")
-    assert text.REGISTER_LABELS["overgenomen"] == "overgenomen"
+    assert REGISTER_LABELS["overgenomen"] == "overgenomen"

@@ -6,7 +6,6 @@ run leaves the published reports alone is tested through the command line (test_
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import threading

@@ -60,7 +60,7 @@ def executed_notebook(path) -> None:
                 "application/javascript": "alert('js')", "image/svg+xml": "<svg onload='alert(1)'/>",
                 "text/plain": "html"}),
             nbformat.v4.new_output("stream", name="stdout", text=f"print: {EVIL}\n")]),
-        nbformat.v4.new_raw_cell(f"<script>alert('raw')</script>"),
+        nbformat.v4.new_raw_cell("<script>alert('raw')</script>"),
     ]
     nbformat.write(nb, path)
 

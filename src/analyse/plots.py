@@ -72,7 +72,6 @@ from matplotlib.textpath import TextPath
 from matplotlib.ticker import FixedLocator, Formatter, FuncFormatter, MaxNLocator
 
 from . import figures
-from .figures import ZERO_BASED_UNITS
 from .text import (alt_sentence, format_number, format_value, join_words, published_decimals, span_text,
                    value_text, years_text)
 

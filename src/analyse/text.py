@@ -536,6 +536,12 @@ def classification_note() -> str:
             "tussen de twee wordt geen verandering berekend.")
 
 
+def all_hidden(label: str, threshold: int) -> str:
+    """Why a figure is not there: every value of it rests on fewer persons than the threshold."""
+    return (f"Geen figuur van {lower_first(label)}: elke waarde rust op minder dan {threshold} personen en wordt "
+            "daarom niet gepubliceerd.")
+
+
 def small_numbers_note(threshold: int) -> str:
     return (f"Aandelen die op minder dan {threshold} personen rusten, staan er niet als getal in "
             f"(<{threshold}): ze zouden personen herkenbaar maken en schommelen sterk.")

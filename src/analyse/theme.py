@@ -10,17 +10,15 @@ itself (through the same cached computation that :meth:`Thema.trends` uses).
 from __future__ import annotations
 
 import functools
-import html
 
 import pandas as pd
-from IPython.display import Markdown
 
-from analyse import (areas, catalogue, context, contract, data, disclosure, figures, indicators, monitor, plots,
-                     presenter, profile, register, segregation, series, text, trends)
+from analyse import (catalogue, context, contract, data, disclosure, indicators, monitor, presenter, register, series,
+                     text, theme_figures, trends)
 from analyse.schema import MONITOR, THEMES
+from analyse.theme_areas import Areas
+from analyse.theme_figures import Figures
 
-COUNT_UNITS = ("aantal",)
-"""Units whose level is not compared across regions of different size."""
 
 
 class _Notebook:
@@ -46,6 +44,12 @@ class _Notebook:
 
     # ------------------------------------------------------------------ shared helpers
 
+    @functools.cached_property
+    def trend_results(self) -> dict[tuple, trends.TrendResult]:
+        """A trend per series (indicator, regio, groep, reeks) in the window, computed once when first needed."""
+        return {key: trends.fit_trend(rows.sort_values("jaar"))
+                for key, rows in series.active(self.obs).groupby(series.KEY, sort=True)}
+
     def _source(self, rows: pd.DataFrame) -> str:
         return text.source_line([(o.producer, o.publisher) for o in self.cat.origins(rows)], catalogue.EDITOR)
 
@@ -68,7 +72,7 @@ class _Notebook:
             part = self.obs[(self.obs["bron"] == record.code) | (self.obs["noemer_bron"] == record.code)]
             rows.append({"bron": record.name, "uitgever": record.publisher, "producent": record.producer,
                          "soort": record.grade, "indicatoren": part["indicator"].nunique(),
-                         "jaren": _span(part), "adres": record.address})
+                         "jaren": theme_figures.span(part), "adres": record.address})
         frame = pd.DataFrame(rows, columns=["bron", "uitgever", "producent", "soort", "indicatoren", "jaren", "adres"])
         columns = (contract.Column("bron", "Bron"), contract.Column("uitgever", "Gevonden bij"),
                    contract.Column("producent", "Producent"), contract.Column("soort", "Soort", "label"),
@@ -111,11 +115,6 @@ def catalogue_writer(ctx: context.ThemeContext):
     return ReportWriter(ctx)
 
 
-def _span(rows: pd.DataFrame) -> str:
-    first, last = int(rows["jaar"].min()), int(rows["jaar"].max())
-    return str(first) if first == last else f"{first}-{last}"
-
-
 class Thema(_Notebook):
     """The analysis of one chapter-2 theme for one region and window (see the module docstring)."""
 
@@ -128,14 +127,6 @@ class Thema(_Notebook):
                          eind_jaar=eind_jaar, niveau=niveau, data_dir=data_dir, output_dir=output_dir)
 
     # ------------------------------------------------------------------ computations (cached, no ordering)
-
-    @functools.cached_property
-    def _trend_results(self) -> dict[tuple, trends.TrendResult]:
-        """A trend per series (indicator, regio, groep, reeks) in the window."""
-        results = {}
-        for key, rows in series.active(self.obs).groupby(series.KEY, sort=True):
-            results[key] = trends.fit_trend(rows.sort_values("jaar"))
-        return results
 
     def _chosen(self, indicator: str, regio: str, groep: str) -> pd.DataFrame:
         rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
@@ -214,7 +205,7 @@ class Thema(_Notebook):
     def trends(self):
         """Trend estimates for every series in the window; refusals carry their reason."""
         records = []
-        for (indicator, regio, groep, reeks), result in self._trend_results.items():
+        for (indicator, regio, groep, reeks), result in self.trend_results.items():
             record = result.to_record()
             record.update(indicator=indicator, regio=regio, groep=groep, reeks=reeks)
             rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
@@ -262,210 +253,29 @@ class Thema(_Notebook):
 
     # ------------------------------------------------------------------ figures
 
-    def _figure_rows(self, rows: pd.DataFrame, per: str) -> pd.DataFrame:
-        """Per series key (a group or a region): its chosen reeks plus the reeksen it continues."""
-        parts = []
-        for _, part in rows.groupby(per, sort=False):
-            chosen = series.choose(part, self.grades)
-            parts.append(series.with_predecessors(part, chosen, self.dataset.reeksen))
-        return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
-
-    def _chosen_everywhere(self, indicator: str) -> pd.DataFrame:
-        """The chosen reeks of every region and group of ``indicator`` in the window (for benchmarks)."""
-        rows = indicators.select(self.window_obs, indicator=indicator)
-        parts = [series.choose(part, self.grades) for _, part in rows.groupby(["regio", "groep"], sort=False)]
-        return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
-
-    def _trend_lines(self, rows: pd.DataFrame, per: str) -> pd.DataFrame | None:
-        """Fitted values of the trends of the reeksen drawn (the newest reeks of each series key)."""
-        lines = []
-        for key, part in rows.groupby(per, sort=False):
-            last = part.sort_values("jaar").iloc[-1]
-            result = self._trend_results.get((last["indicator"], last["regio"], last["groep"], last["reeks"]))
-            if result is not None and not result.fitted.empty:
-                lines.append(result.fitted.assign(**{per: key, "reeks": last["reeks"]}))
-        return pd.concat(lines, ignore_index=True) if lines else None
-
-    def _missing(self, indicator: str) -> presenter.HTMLBlock:
-        note = f"Geen gegevens voor '{self.cat.label(indicator)}' in {self.context.region} in {self.context.window}."
-        return presenter.paragraph(note, italic=True)
-
-    def _target(self, indicator: str) -> tuple[int, float] | None:
-        ind = self.dataset.indicatoren.set_index("indicator")
-        if indicator not in ind.index:
-            return None
-        row = ind.loc[indicator]
-        if row.get("doel_type") == "niveau" and row.get("doel_jaar") and row.get("doel_waarde"):
-            return int(row["doel_jaar"]), float(row["doel_waarde"])
-        return None
-
-    def _plot(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str | tuple[str, ...],
-              in_note: bool, benchmarks: pd.DataFrame | None = None, label: str | None = None):
-        """Draw ``rows`` in the figure the rules of :mod:`analyse.figures` choose, save it and show it.
-
-        A ranking becomes a table (saved as such). ``rows`` hold one reeks per series key (with the reeksen
-        it continues); ``benchmarks`` the rows shown next to them. ``title`` is the title, or the parts of one
-        (label, where) that get the years the figure shows: its one year, or the span of its years.
-        """
-        eenheid = self.cat.unit(indicator)
-        rows, hidden_notes = self._protect(self._for_display(rows))
-        bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
-        if bench is not None:
-            bench, _ = self._protect(self._for_display(bench))
-        plan = figures.choose(rows, unit=eenheid, per=per, has_benchmark=bench is not None)
-        if isinstance(title, tuple):
-            shown = rows if bench is None else pd.concat([rows, bench])
-            title = text.title(*title, str(plan.year) if plan.year is not None else _span(shown))
-        source = self._source(rows if bench is None else pd.concat([rows, bench]))
-        labels = self.cat.series_labels()
-        if plan.kind == "rangorde":
-            return self._ranking(rows, indicator=indicator, per=per, name=name, title=title, source=source)
-        doel = self._target(indicator)
-        trend = self._trend_lines(rows, per) if plan.trend else None
-        bench_label = None if bench is None else ", ".join(labels.get(k, k) for k in pd.unique(bench[per]))
-        columns = [c for c in (per, "regio", "groep", "jaar", "waarde", "reeks", "bron", "status", "verborgen")
-                   if c in rows]
-        drawn = rows[list(dict.fromkeys(columns))].reset_index(drop=True)
-        bench_drawn = None if bench is None else bench[drawn.columns.intersection(bench.columns)].reset_index(drop=True)
-        arguments = dict(plan=plan, per=per, title=title, eenheid=eenheid, bron=source, labels=labels,
-                         label=label, benchmarks=bench_drawn, benchmark_label=bench_label, trend=trend,
-                         doel=doel if plan.kind in ("lijn", "tegel") else None,
-                         subject=text.lower_first(self.cat.label(indicator)))
-        guidance = text.figure_guidance(
-            plan.kind, per=per, eenheid=eenheid, series=drawn[per].nunique(), jaar=plan.year,
-            trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=arguments["doel"],
-            zero_based=eenheid in figures.ZERO_BASED_UNITS, sources=len(self.cat.origins(rows)),
-            breuk=plan.breaks, schattingen=plan.estimates, benchmark=bench_label)
-        guidance = " ".join([guidance, *hidden_notes])
-        record = contract.FigureRecord(name=name, indicator=indicator, kind=plan.kind, png="", svg="", title=title,
-                                       source=source, guidance=guidance, alt=plots.describe(rows=drawn, **arguments),
-                                       in_note=in_note,
-                                       main=in_note and not any(f.main for f in self.out.figures))
-        saved = self.out.figure(name, plots.draw_rows, drawn, arguments, record=record)
-        return presenter.FigureView(self.out.png_path(saved), saved)
-
-    @staticmethod
-    def _for_display(rows: pd.DataFrame) -> pd.DataFrame:
-        """A share or rate we computed ourselves is shown with one decimal (published values as published)."""
-        if "afgeleid" not in rows.columns:
-            return rows
-        derived = rows["afgeleid"].astype(bool) & rows["eenheid"].isin(["procent", "per_100", "per_1000", "per_10000"])
-        return rows.assign(waarde=rows["waarde"].where(~derived, rows["waarde"].round(1)))
-
-    def _protect(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
-        """Observation rows with values resting on fewer persons than the threshold emptied (the small-numbers
-        rule of :mod:`analyse.disclosure`); column ``verborgen`` holds the mark shown instead."""
-        result = disclosure.protect(rows.reset_index(drop=True), person_indicators=self.persons,
-                                    threshold=self.context.settings.small_count)
-        frame = result.frame.assign(verborgen="")
-        for cell in result.cells:
-            if cell.column == "waarde":
-                frame.loc[cell.row, "verborgen"] = cell.mark
-        return frame, result.notes
-
-    def _ranking(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str, source: str):
-        """A ranking as a table with its ranks (a rank has no size: no chart)."""
-        newest = rows[rows["jaar"] == rows["jaar"].max()]
-        frame = figures.ranking_table(newest, category=per, labels=self.cat.series_labels())
-        columns = tuple(contract.Column(c, c, "label" if c == "Rang" else "text") for c in frame.columns)
-        self.out.table(name, frame, title=title, source=source, columns=columns)
-        return presenter.table(frame, columns, caption=title)
+    @functools.cached_property
+    def _figures(self) -> Figures:
+        return Figures(self)
 
     def figuur(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
                regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
                naam: str | None = None, nota: bool = True):
-        """The development of one indicator, by group (one region) or by region (one group).
-
-        Each series is the reeks that counts for it, with the reeksen it continues after a definition
-        break; the benchmark (comparison regions, or the reference group) is drawn next to it. Which figure
-        follows from the data (:mod:`analyse.figures`): a line chart from three measurements, otherwise a
-        key-figure tile or bars. ``nota=False`` keeps it out of the Word note (it stays in the notebook).
-        """
-        ctx = self.context
-        everywhere = self._chosen_everywhere(indicator)
-        if self.cat.unit(indicator) in COUNT_UNITS:  # a count is not compared with a region of another size
-            everywhere = everywhere[everywhere["regio"] == (regio or ctx.region)]
-        if per == "groep" and groepen is not None and len(groepen) == 1:
-            # one group: compared with its reference group in the region, else with the comparison regions
-            where = regio or ctx.region
-            bench = figures.benchmark_rows(everywhere, per="groep", region=where, group=groepen[0],
-                                           comparison_regions=ctx.comparison_regions)
-            if not bench.empty and set(bench["regio"]) != {where}:
-                per, regios = "regio", [where]
-        if per == "groep":
-            where = regio or ctx.region
-            rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
-            rows = self._figure_rows(rows, "groep")
-            bench = pd.DataFrame() if groepen is None or len(groepen) != 1 else figures.benchmark_rows(
-                everywhere, per="groep", region=where, group=groepen[0], comparison_regions=ctx.comparison_regions)
-            label_where = where
-        else:
-            groep = (groepen or ["totaal"])[0]
-            keys = regios or [ctx.region]
-            rows = self._figure_rows(indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=keys),
-                                     "regio")
-            bench = figures.benchmark_rows(everywhere, per="regio", region=keys[0], group=groep,
-                                           comparison_regions=[r for r in ctx.comparison_regions if r not in keys])
-            label_where = self.cat.group(groep)
-        if rows.empty:
-            return self._missing(indicator)
-        title = titel or (self.cat.label(indicator), label_where)
-        name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower().replace(" ", "_")
-        return self._plot(rows, indicator=indicator, per=per, name=name, title=title, in_note=nota, benchmarks=bench)
+        """The development of one indicator, by group (one region) or by region (one group), next to its
+        benchmark, in the form its data allow (:meth:`analyse.theme_figures.Figures.figure`)."""
+        return self._figures.figure(indicator, per=per, groepen=groepen, regios=regios, regio=regio, titel=titel,
+                                    naam=naam, nota=nota)
 
     def vergelijking(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
                      groepen: list[str] | None = None, regio: str | None = None, niveau: str | None = None,
                      titel: str | None = None, naam: str | None = None, nota: bool = True):
-        """The newest value per region (or per group in one region), each from its own reeks.
-
-        ``per='regio'`` compares the region with the comparison regions, or with ``niveau='wijk'`` the wijken
-        of the region. A region without the newest year is shown with its own newest year, and the label says
-        which year; :meth:`kernboodschap` uses the same values. ``per='groep'`` shows the breakdown of the
-        newest year (older breakdowns may use other groups).
-        """
-        ctx = self.context
-        where = regio or ctx.region
-        if per == "regio":
-            regions = ([where, *self.cat.parts_of(where, niveau)] if niveau else [ctx.region, *ctx.comparison_regions])
-            rows = indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=regions)
-        else:
-            rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
-        latest = series.latest(rows, per, self.grades)
-        if latest.empty:
-            return self._missing(indicator)
-        newest = int(latest["jaar"].max())
-        if per == "groep":  # a breakdown is one year: groups of older breakdowns (other age bands) stay out
-            latest = latest[latest["jaar"] == newest]
-        latest, _ = self._protect(latest)
-        if latest["waarde"].notna().sum() > 1:  # bars in one year: each key labelled with its own year when older
-            labels = self.cat.series_labels()
-            latest = latest.assign(**{per: [k if int(y) == newest else f"{labels.get(k, k)} ({int(y)})"
-                                            for k, y in zip(latest[per], latest["jaar"])]}, jaar=newest)
-        what = self.cat.group(groep) if per == "regio" else where
-        title = titel or text.title(self.cat.label(indicator), what, str(newest))
-        name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
-        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota)
+        """The newest value per region (or per group, or per wijk with ``niveau='wijk'``), each from its own
+        reeks (:meth:`analyse.theme_figures.Figures.comparison`)."""
+        return self._figures.comparison(indicator, groep=groep, per=per, groepen=groepen, regio=regio,
+                                        niveau=niveau, titel=titel, naam=naam, nota=nota)
 
     def alle_figuren(self) -> list:
-        """A figure for every indicator of the theme not shown yet, in the form its data allow.
-
-        Several groups in the region, or the region with its comparison regions when the indicator has one
-        group; the rules of :mod:`analyse.figures` pick lines, bars, a tile or a ranking table. New
-        indicators in ``data/raw`` thus appear without editing the notebook; they stay out of the Word note.
-        """
-        shown = {f.indicator for f in self.out.figures} | {t.name for t in self.out.tables}
-        made = []
-        for indicator in sorted(set(self.obs["indicator"]) - shown):
-            rows = series.active(self.obs[self.obs["indicator"] == indicator])
-            own = rows[rows["regio"] == self.context.region]
-            regio = self.context.region if not own.empty else sorted(rows["regio"].unique())[0]
-            own = rows[rows["regio"] == regio]
-            if own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
-                made.append(self.figuur(indicator, per="groep", regio=regio, nota=False))
-            else:
-                made.append(self.figuur(indicator, per="regio", groepen=[own["groep"].iloc[0]], regios=[regio],
-                                        nota=False))
-        return made
+        """A figure for every indicator of the theme not shown yet (they stay out of the Word note)."""
+        return self._figures.all_figures()
 
     # ------------------------------------------------------------------ groups
 
@@ -499,169 +309,15 @@ class Thema(_Notebook):
 
     # ------------------------------------------------------------------ wijken and buurten
 
-    WIJK_KENMERKEN = (
-        ("aantal_herkomst", "niet_westers"), ("aantal_herkomst", "westers"),
-        ("aantal_herkomst", "herkomst_buiten_europa"), ("aantal_herkomst", "herkomst_europa"),
-        ("aantal_leeftijd", "leeftijd_0_14"), ("aantal_leeftijd", "leeftijd_65_plus"),
-    )
-    """Counts per wijk whose share of all inhabitants the wijk profile shows (both origin classifications)."""
-
-    def _area_year(self, indicator: str, groep: str, level: str) -> int | None:
-        """The newest year up to the window's end with counts for the areas of ``level`` in the region."""
-        names = areas.within(self.dataset.regios, self.context.region, level)
-        rows = indicators.select(series.active(self.theme_obs), indicator=indicator, groep=groep, regio=names,
-                                 end=self.context.end_year)
-        return int(rows["jaar"].max()) if not rows.empty else None
-
-    def _region_value(self, indicator: str, groep: str, jaar: int) -> float:
-        rows = indicators.select(series.active(self.theme_obs), indicator=indicator, groep=groep,
-                                 regio=self.context.region)
-        rows = rows[rows["jaar"] == jaar]
-        return float(rows["waarde"].iloc[0]) if len(rows) == 1 else float("nan")
-
     def wijken(self):
-        """The wijken of the region side by side: inhabitants, origin in both CBS classifications, age.
-
-        Each share is computed from CBS counts (count / inhabitants of the same wijk and year), for the
-        newest year with wijk counts; a share resting on fewer persons than the small-numbers threshold is
-        not published. Key messages name the wijk with the highest share and where wijken differ most from
-        the municipal average. No change is computed between the two origin classifications.
-        """
-        ctx, small = self.context, self.context.settings.small_count
-        parts, municipal, sources = [], [], []
-        for indicator, groep in self.WIJK_KENMERKEN:
-            jaar = self._area_year(indicator, groep, "wijk")
-            if jaar is None:
-                continue
-            label = f"{self.cat.group(groep)} ({jaar})"
-            counts = areas.area_counts(self.theme_obs, self.dataset.regios, region=ctx.region, level="wijk",
-                                       jaar=jaar, indicator=indicator, groep=groep)
-            parts.append(counts.assign(indicator=label, groep=groep, jaar=jaar))
-            municipal.append({"indicator": label, "count": self._region_value(indicator, groep, jaar),
-                              "base": self._region_value("inwoners", "totaal", jaar)})
-            sources.append(self.theme_obs[self.theme_obs["regio"].isin(counts["area"])
-                                          & self.theme_obs["indicator"].isin([indicator, "inwoners"])
-                                          & (self.theme_obs["jaar"] == jaar)])
-        if not parts:
-            return presenter.paragraph(f"Geen cijfers per wijk voor {ctx.region}.", italic=True)
-        counts = pd.concat(parts, ignore_index=True)
-        table = profile.profile(counts, municipal=pd.DataFrame(municipal))
-        rows = pd.concat(sources, ignore_index=True)
-        source = self._source(rows)
-        wide = self._wijk_table(table, counts, small)
-        self._wijk_messages(table, counts)
-        labels = [c for c in wide.columns if c not in ("wijk", "inwoners", "jaar_inwoners") and not c.startswith("_")]
-        columns = (contract.Column("wijk", "Wijk"),
-                   contract.Column("inwoners", f"Inwoners ({int(wide['jaar_inwoners'].iloc[0])})", "number",
-                                   "aantal", decimals=0),
-                   *(contract.Column(label, f"{label}, %", "number", "procent", decimals=1) for label in labels))
-        suppressed = tuple(contract.SuppressedCell(i, label, f"<{small}") for label in labels
-                           for i in wide.index[wide[label].isna() & wide[f"_{label}_klein"]])
-        frame = wide.drop(columns=[c for c in wide.columns if c.endswith("_klein")])
-        notes = (text.classification_note(), text.small_numbers_note(small))
-        self.out.table("wijken", frame, title=f"Wijken van {ctx.region}: herkomst en leeftijd", source=source,
-                       columns=columns, suppressed=suppressed, notes=notes, in_note=True)
-        figure = self._wijk_figure(table, source)
-        return [item for item in (figure, presenter.table(frame, columns, suppressed)) if item is not None]
-
-    def _wijk_table(self, table: pd.DataFrame, counts: pd.DataFrame, small: int) -> pd.DataFrame:
-        """One row per wijk (and the municipality): inhabitants and every share, small shares hidden."""
-        ctx = self.context
-        wijken = list(dict.fromkeys(counts["area"]))
-        year = int(counts["jaar"].max())
-        population = areas.area_counts(self.theme_obs, self.dataset.regios, region=ctx.region, level="wijk",
-                                       jaar=year, indicator="inwoners", groep="totaal")
-        frame = pd.DataFrame({"wijk": [*wijken, f"{ctx.region} (gemeente)"]})
-        frame["inwoners"] = [*population.set_index("area")["count"].reindex(wijken),
-                             self._region_value("inwoners", "totaal", year)]
-        frame["jaar_inwoners"] = year
-        for label, rows in table.groupby("indicator", sort=False):
-            rows = rows.set_index("area").reindex(wijken)
-            hidden = (rows["count"] < small) | (rows["base"] < small)
-            frame[label] = [*rows["value"].where(~hidden), float(rows["average"].iloc[0])]
-            frame[f"_{label}_klein"] = [*hidden, False]
-        return frame
-
-    def _wijk_messages(self, table: pd.DataFrame, counts: pd.DataFrame) -> None:
-        """Which wijk has the highest share of the origin groups, and which wijk differs most from the average."""
-        ctx = self.context
-        meta = counts.drop_duplicates("indicator").set_index("indicator")[["groep", "jaar"]]
-        name = {a: a for a in counts["area"]}
-        usable = table[~table["small_area"] & table["value"].notna()]
-        for label, rows in usable.groupby("indicator", sort=False):
-            groep, jaar = meta.loc[label, "groep"], int(meta.loc[label, "jaar"])
-            if groep not in ("niet_westers", "herkomst_buiten_europa"):
-                continue
-            top = rows.loc[rows["value"].idxmax()]
-            self.out.message(text.sentence_top_area(name[top["area"]], text.lower_first(self.cat.group(groep)),
-                                                    top["value"], top["average"], ctx.region, jaar))
-        most = profile.highlights(table, n=1, min_difference=2.0)
-        if not most.empty:
-            row = most.iloc[0]
-            groep, jaar = meta.loc[row["indicator"], "groep"], int(meta.loc[row["indicator"], "jaar"])
-            self.out.message(text.sentence_area_difference(name[row["area"]], text.lower_first(self.cat.group(groep)),
-                                                           row["value"], row["average"], row["difference"], jaar))
-
-    def _wijk_figure(self, table: pd.DataFrame, source: str) -> presenter.FigureView | None:
-        ctx = self.context
-        rows = table[table["indicator"].str.startswith("Herkomst buiten Europa")]
-        if rows.empty:
-            return None
-        label = str(rows["indicator"].iloc[0])
-        drawn = pd.DataFrame({"regio": [*rows["area"], f"{ctx.region} (gemiddeld)"],
-                              "waarde": [*rows["value"], float(rows["average"].iloc[0])]})
-        hidden = ((rows["count"] < ctx.settings.small_count) | (rows["base"] < ctx.settings.small_count)).tolist()
-        drawn.loc[[*hidden, False], "waarde"] = float("nan")
-        title = f"{label}, wijken van {ctx.region}"
-        guidance = text.figure_guidance("staaf", per="regio", eenheid="procent", series=len(drawn),
-                                        jaar=int(label[-5:-1]))
-        alt = text.describe_bars(title, drawn.assign(afgeleid=True), "regio", {}, "procent")
-        record = contract.FigureRecord(name="wijken_herkomst", indicator="aandeel_herkomst", kind="staaf", png="",
-                                       svg="", title=title, source=source, guidance=guidance, alt=alt)
-        saved = self.out.figure("wijken_herkomst", plots.bar_figure, drawn,
-                                {"title": title, "bron": source, "category": "regio", "eenheid": "procent"},
-                                record=record)
-        return presenter.FigureView(self.out.png_path(saved), saved)
+        """The wijken of the region side by side: inhabitants, origin in both CBS classifications, age
+        (:meth:`analyse.theme_areas.Areas.profile`)."""
+        return Areas(self).profile()
 
     def segregatie(self, groep: str = "niet_westers", *, jaar: int | None = None):
-        """The index of dissimilarity (and isolation) of ``groep`` against the rest, over the buurten.
-
-        Computed on the real counts per buurt (small counts are used, never shown); next to it the value
-        expected when everybody lived at random, since small buurten give D > 0 by chance alone.
-        """
-        ctx = self.context
-        jaar = jaar or self._area_year("aantal_herkomst", groep, "buurt")
-        if jaar is None:
-            return presenter.paragraph(f"Geen cijfers per buurt voor {self.cat.group(groep)}.", italic=True)
-        counts = areas.area_counts(self.theme_obs, self.dataset.regios, region=ctx.region, level="buurt",
-                                   jaar=jaar, indicator="aantal_herkomst", groep=groep)
-        counts = counts.rename(columns={"count": "group", "base": "total"})
-        d = segregation.dissimilarity(counts, small_count=ctx.settings.small_count)
-        x = segregation.exposure(counts, small_count=ctx.settings.small_count)
-        group_label = text.lower_first(self.cat.group(groep))
-        frame = pd.DataFrame([{
-            "jaar": jaar, "groep": self.cat.group(groep), "buurten": d.n_areas, "weggelaten": len(d.left_out),
-            "d": d.value, "d_toeval": d.expected_random, "d_toeval_laag": d.random_range[0],
-            "d_toeval_hoog": d.random_range[1], "isolatie": x.isolation, "blootstelling": x.exposure}])
-        columns = (contract.Column("jaar", "Jaar", "year"), contract.Column("groep", "Groep", "label"),
-                   contract.Column("buurten", "Buurten", "number", "aantal", decimals=0),
-                   contract.Column("d", "Ongelijkheidsindex D", "number", "index", decimals=3),
-                   contract.Column("d_toeval", "D bij willekeurige spreiding", "number", "index", decimals=3),
-                   contract.Column("d_toeval_laag", "95%-bereik bij toeval, van", "number", "index", decimals=3),
-                   contract.Column("d_toeval_hoog", "tot", "number", "index", decimals=3),
-                   contract.Column("isolatie", "Isolatie-index", "number", "index", decimals=3),
-                   contract.Column("blootstelling", "Blootstellingsindex", "number", "index", decimals=3))
-        rows = self.theme_obs[self.theme_obs["regio"].isin(counts["area"]) & (self.theme_obs["jaar"] == jaar)
-                              & self.theme_obs["indicator"].isin(["aantal_herkomst", "inwoners"])]
-        self.out.table("segregatie", frame, title=f"Segregatie van {group_label} over de buurten van {ctx.region}, "
-                       f"{jaar}", source=self._source(rows), columns=columns, in_note=True,
-                       notes=(text.dissimilarity_formula(),))
-        self.out.message(text.sentence_dissimilarity(d.value, d.expected_random, d.n_areas, group_label, ctx.region,
-                                                      jaar))
-        explanation = segregation.explanation(d, exposure_result=x, group_label=html.escape(group_label),
-                                              region=html.escape(ctx.region), jaar=jaar,
-                                              source=html.escape(self._source(rows).removeprefix("Bron: ")))
-        return [Markdown(explanation), presenter.table(frame, columns)]
+        """The index of dissimilarity of ``groep`` over the buurten, with its chance level
+        (:meth:`analyse.theme_areas.Areas.segregation`)."""
+        return Areas(self).segregation(groep, jaar=jaar)
 
     # ------------------------------------------------------------------ key messages
 
@@ -681,11 +337,11 @@ class Thema(_Notebook):
         if chosen.empty:
             return ""
         last, first = chosen.iloc[-1], chosen.iloc[0]
-        comparable = chosen["eenheid"].iloc[0] not in COUNT_UNITS  # a count of Maassluis is no match for Rotterdam's
+        comparable = chosen["eenheid"].iloc[0] not in theme_figures.COUNT_UNITS  # a count of Maassluis is no match for Rotterdam's
         others = indicators.select(self.obs, indicator=indicator, groep=groep,
                                    regio=[r for r in ctx.comparison_regions if r != where and comparable])
         benchmarks = tuple((r["regio"], self._level(r)) for _, r in series.latest(others, "regio", self.grades).iterrows())
-        result = self._trend_results.get((indicator, where, groep, last["reeks"]))
+        result = self.trend_results.get((indicator, where, groep, last["reeks"]))
         breaks = series.breaks(last["reeks"], self.dataset.reeksen)
         finding = text.Finding(
             subject=subject, region=where, level=self._level(last), count_word=eenheid_woord, benchmarks=benchmarks,
@@ -751,13 +407,12 @@ class Doelenmonitor(_Notebook):
     def figuren(self) -> list:
         """A figure for every numeric target with measurements: its reeks, trend and the target."""
         made = []
-        figures = Thema.__new__(Thema)  # reuse the figure code on the monitor's own data and writer
-        figures.__dict__.update(self.__dict__)
+        drawing = Figures(self)
         for target, groep in monitor.target_series(self.dataset.indicatoren):
             measured = not indicators.select(self.obs, indicator=target["indicator"], regio=self.context.region,
                                              groep=groep).empty
             if target["doel_type"] == "niveau" and measured:
-                made.append(figures.figuur(target["indicator"], groepen=[groep]))
+                made.append(drawing.figure(target["indicator"], groepen=[groep]))
         return made
 
     def samenvatting(self) -> str:

@@ -15,7 +15,6 @@ from urllib.parse import quote
 
 import jinja2
 
-from analyse import contract
 from analyse.text import REGISTER_STATUSES
 from analyse.text import format_number
 from analyse.export.read import (

@@ -1,0 +1,247 @@
+"""The figures of a theme notebook: which rows a figure shows, in which form, and how it is saved.
+
+:class:`Figures` works for :class:`analyse.theme.Thema` (and the target monitor): each series key gets the reeks
+that counts for it (:func:`analyse.series.choose`) plus the reeksen it continues after a definition break; the
+benchmark (comparison regions, or the reference group) stands next to it; the form follows the rules of
+:mod:`analyse.figures`; values resting on few persons are emptied first (:mod:`analyse.disclosure`); the writer
+saves the figure with its reading guidance and alt text.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from analyse import contract, disclosure, figures, indicators, plots, presenter, series, text
+
+COUNT_UNITS = ("aantal",)
+"""Units whose level is not compared across regions of different size."""
+
+
+def span(rows: pd.DataFrame) -> str:
+    """'2009-2024', or one year."""
+    first, last = int(rows["jaar"].min()), int(rows["jaar"].max())
+    return str(first) if first == last else f"{first}-{last}"
+
+
+class Figures:
+    """Figures for one notebook (see the module docstring)."""
+
+    def __init__(self, notebook):
+        self.notebook = notebook
+        for name in ("context", "dataset", "cat", "grades", "persons", "out", "theme_obs", "window_obs", "obs"):
+            setattr(self, name, getattr(notebook, name))
+
+    @property
+    def _trend_results(self) -> dict:
+        return self.notebook.trend_results
+
+    def _source(self, rows: pd.DataFrame) -> str:
+        return self.notebook._source(rows)
+
+    def _figure_rows(self, rows: pd.DataFrame, per: str) -> pd.DataFrame:
+        """Per series key (a group or a region): its chosen reeks plus the reeksen it continues."""
+        parts = []
+        for _, part in rows.groupby(per, sort=False):
+            chosen = series.choose(part, self.grades)
+            parts.append(series.with_predecessors(part, chosen, self.dataset.reeksen))
+        return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
+
+    def _chosen_everywhere(self, indicator: str) -> pd.DataFrame:
+        """The chosen reeks of every region and group of ``indicator`` in the window (for benchmarks)."""
+        rows = indicators.select(self.window_obs, indicator=indicator)
+        parts = [series.choose(part, self.grades) for _, part in rows.groupby(["regio", "groep"], sort=False)]
+        return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
+
+    def _trend_lines(self, rows: pd.DataFrame, per: str) -> pd.DataFrame | None:
+        """Fitted values of the trends of the reeksen drawn (the newest reeks of each series key)."""
+        lines = []
+        for key, part in rows.groupby(per, sort=False):
+            last = part.sort_values("jaar").iloc[-1]
+            result = self._trend_results.get((last["indicator"], last["regio"], last["groep"], last["reeks"]))
+            if result is not None and not result.fitted.empty:
+                lines.append(result.fitted.assign(**{per: key, "reeks": last["reeks"]}))
+        return pd.concat(lines, ignore_index=True) if lines else None
+
+    def _missing(self, indicator: str) -> presenter.HTMLBlock:
+        note = f"Geen gegevens voor '{self.cat.label(indicator)}' in {self.context.region} in {self.context.window}."
+        return presenter.paragraph(note, italic=True)
+
+    def _target(self, indicator: str) -> tuple[int, float] | None:
+        ind = self.dataset.indicatoren.set_index("indicator")
+        if indicator not in ind.index:
+            return None
+        row = ind.loc[indicator]
+        if row.get("doel_type") == "niveau" and row.get("doel_jaar") and row.get("doel_waarde"):
+            return int(row["doel_jaar"]), float(row["doel_waarde"])
+        return None
+
+    def _plot(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str | tuple[str, ...],
+              in_note: bool, benchmarks: pd.DataFrame | None = None, label: str | None = None):
+        """Draw ``rows`` in the figure the rules of :mod:`analyse.figures` choose, save it and show it.
+
+        A ranking becomes a table (saved as such). ``rows`` hold one reeks per series key (with the reeksen
+        it continues); ``benchmarks`` the rows shown next to them. ``title`` is the title, or the parts of one
+        (label, where) that get the years the figure shows: its one year, or the span of its years.
+        """
+        eenheid = self.cat.unit(indicator)
+        rows, hidden_notes = self._protect(self._for_display(rows))
+        bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
+        if bench is not None:
+            bench, _ = self._protect(self._for_display(bench))
+        if rows["waarde"].isna().all():  # everything rests on fewer persons than the threshold
+            return presenter.paragraph(text.all_hidden(self.cat.label(indicator), self.context.settings.small_count),
+                                       italic=True)
+        plan = figures.choose(rows, unit=eenheid, per=per, has_benchmark=bench is not None)
+        if isinstance(title, tuple):
+            shown = rows if bench is None else pd.concat([rows, bench])
+            title = text.title(*title, str(plan.year) if plan.year is not None else span(shown))
+        source = self._source(rows if bench is None else pd.concat([rows, bench]))
+        labels = self.cat.series_labels()
+        if plan.kind == "rangorde":
+            return self._ranking(rows, indicator=indicator, per=per, name=name, title=title, source=source)
+        doel = self._target(indicator)
+        trend = self._trend_lines(rows, per) if plan.trend else None
+        bench_label = None if bench is None else ", ".join(labels.get(k, k) for k in pd.unique(bench[per]))
+        columns = [c for c in (per, "regio", "groep", "jaar", "waarde", "reeks", "bron", "status", "verborgen")
+                   if c in rows]
+        drawn = rows[list(dict.fromkeys(columns))].reset_index(drop=True)
+        bench_drawn = None if bench is None else bench[drawn.columns.intersection(bench.columns)].reset_index(drop=True)
+        arguments = dict(plan=plan, per=per, title=title, eenheid=eenheid, bron=source, labels=labels,
+                         label=label, benchmarks=bench_drawn, benchmark_label=bench_label, trend=trend,
+                         doel=doel if plan.kind in ("lijn", "tegel") else None,
+                         subject=text.lower_first(self.cat.label(indicator)))
+        guidance = text.figure_guidance(
+            plan.kind, per=per, eenheid=eenheid, series=drawn[per].nunique(), jaar=plan.year,
+            trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=arguments["doel"],
+            zero_based=eenheid in figures.ZERO_BASED_UNITS, sources=len(self.cat.origins(rows)),
+            breuk=plan.breaks, schattingen=plan.estimates, benchmark=bench_label)
+        guidance = " ".join([guidance, *hidden_notes])
+        record = contract.FigureRecord(name=name, indicator=indicator, kind=plan.kind, png="", svg="", title=title,
+                                       source=source, guidance=guidance, alt=plots.describe(rows=drawn, **arguments),
+                                       in_note=in_note,
+                                       main=in_note and not any(f.main for f in self.out.figures))
+        saved = self.out.figure(name, plots.draw_rows, drawn, arguments, record=record)
+        return presenter.FigureView(self.out.png_path(saved), saved)
+
+    @staticmethod
+    def _for_display(rows: pd.DataFrame) -> pd.DataFrame:
+        """A share or rate we computed ourselves is shown with one decimal (published values as published)."""
+        if "afgeleid" not in rows.columns:
+            return rows
+        derived = rows["afgeleid"].astype(bool) & rows["eenheid"].isin(["procent", "per_100", "per_1000", "per_10000"])
+        return rows.assign(waarde=rows["waarde"].where(~derived, rows["waarde"].round(1)))
+
+    def _protect(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
+        """Observation rows with values resting on fewer persons than the threshold emptied (the small-numbers
+        rule of :mod:`analyse.disclosure`); column ``verborgen`` holds the mark shown instead."""
+        result = disclosure.protect(rows.reset_index(drop=True), person_indicators=self.persons,
+                                    threshold=self.context.settings.small_count)
+        frame = result.frame.assign(verborgen="")
+        for cell in result.cells:
+            if cell.column == "waarde":
+                frame.loc[cell.row, "verborgen"] = cell.mark
+        return frame, result.notes
+
+    def _ranking(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str, source: str):
+        """A ranking as a table with its ranks (a rank has no size: no chart)."""
+        newest = rows[rows["jaar"] == rows["jaar"].max()]
+        frame = figures.ranking_table(newest, category=per, labels=self.cat.series_labels())
+        columns = tuple(contract.Column(c, c, "label" if c == "Rang" else "text") for c in frame.columns)
+        self.out.table(name, frame, title=title, source=source, columns=columns)
+        return presenter.table(frame, columns, caption=title)
+
+    def figure(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
+               regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
+               naam: str | None = None, nota: bool = True):
+        """The development of one indicator, by group (one region) or by region (one group).
+
+        Each series is the reeks that counts for it, with the reeksen it continues after a definition
+        break; the benchmark (comparison regions, or the reference group) is drawn next to it. Which figure
+        follows from the data (:mod:`analyse.figures`): a line chart from three measurements, otherwise a
+        key-figure tile or bars. ``nota=False`` keeps it out of the Word note (it stays in the notebook).
+        """
+        ctx = self.context
+        everywhere = self._chosen_everywhere(indicator)
+        if self.cat.unit(indicator) in COUNT_UNITS:  # a count is not compared with a region of another size
+            everywhere = everywhere[everywhere["regio"] == (regio or ctx.region)]
+        if per == "groep" and groepen is not None and len(groepen) == 1:
+            # one group: compared with its reference group in the region, else with the comparison regions
+            where = regio or ctx.region
+            bench = figures.benchmark_rows(everywhere, per="groep", region=where, group=groepen[0],
+                                           comparison_regions=ctx.comparison_regions)
+            if not bench.empty and set(bench["regio"]) != {where}:
+                per, regios = "regio", [where]
+        if per == "groep":
+            where = regio or ctx.region
+            rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
+            rows = self._figure_rows(rows, "groep")
+            bench = pd.DataFrame() if groepen is None or len(groepen) != 1 else figures.benchmark_rows(
+                everywhere, per="groep", region=where, group=groepen[0], comparison_regions=ctx.comparison_regions)
+            label_where = where
+        else:
+            groep = (groepen or ["totaal"])[0]
+            keys = regios or [ctx.region]
+            rows = self._figure_rows(indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=keys),
+                                     "regio")
+            bench = figures.benchmark_rows(everywhere, per="regio", region=keys[0], group=groep,
+                                           comparison_regions=[r for r in ctx.comparison_regions if r not in keys])
+            label_where = self.cat.group(groep)
+        if rows.empty:
+            return self._missing(indicator)
+        title = titel or (self.cat.label(indicator), label_where)
+        name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower().replace(" ", "_")
+        return self._plot(rows, indicator=indicator, per=per, name=name, title=title, in_note=nota, benchmarks=bench)
+
+    def comparison(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
+                     groepen: list[str] | None = None, regio: str | None = None, niveau: str | None = None,
+                     titel: str | None = None, naam: str | None = None, nota: bool = True):
+        """The newest value per region (or per group in one region), each from its own reeks.
+
+        ``per='regio'`` compares the region with the comparison regions, or with ``niveau='wijk'`` the wijken
+        of the region. A region without the newest year is shown with its own newest year, and the label says
+        which year; :meth:`kernboodschap` uses the same values. ``per='groep'`` shows the breakdown of the
+        newest year (older breakdowns may use other groups).
+        """
+        ctx = self.context
+        where = regio or ctx.region
+        if per == "regio":
+            regions = ([where, *self.cat.parts_of(where, niveau)] if niveau else [ctx.region, *ctx.comparison_regions])
+            rows = indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=regions)
+        else:
+            rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
+        latest = series.latest(rows, per, self.grades)
+        if latest.empty:
+            return self._missing(indicator)
+        newest = int(latest["jaar"].max())
+        if per == "groep":  # a breakdown is one year: groups of older breakdowns (other age bands) stay out
+            latest = latest[latest["jaar"] == newest]
+        latest, _ = self._protect(latest)
+        if latest["waarde"].notna().sum() > 1:  # bars in one year: each key labelled with its own year when older
+            labels = self.cat.series_labels()
+            latest = latest.assign(**{per: [k if int(y) == newest else f"{labels.get(k, k)} ({int(y)})"
+                                            for k, y in zip(latest[per], latest["jaar"])]}, jaar=newest)
+        what = self.cat.group(groep) if per == "regio" else where
+        title = titel or text.title(self.cat.label(indicator), what, str(newest))
+        name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
+        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota)
+
+    def all_figures(self) -> list:
+        """A figure for every indicator of the theme not shown yet, in the form its data allow.
+
+        Several groups in the region, or the region with its comparison regions when the indicator has one
+        group; the rules of :mod:`analyse.figures` pick lines, bars, a tile or a ranking table. New
+        indicators in ``data/raw`` thus appear without editing the notebook; they stay out of the Word note.
+        """
+        shown = {f.indicator for f in self.out.figures} | {t.name for t in self.out.tables}
+        made = []
+        for indicator in sorted(set(self.obs["indicator"]) - shown):
+            rows = series.active(self.obs[self.obs["indicator"] == indicator])
+            own = rows[rows["regio"] == self.context.region]
+            regio = self.context.region if not own.empty else sorted(rows["regio"].unique())[0]
+            own = rows[rows["regio"] == regio]
+            if own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
+                made.append(self.figure(indicator, per="groep", regio=regio, nota=False))
+            else:
+                made.append(self.figure(indicator, per="regio", groepen=[own["groep"].iloc[0]], regios=[regio],
+                                        nota=False))
+        return made
