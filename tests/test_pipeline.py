@@ -132,3 +132,54 @@ def test_list_shows_themes_and_parameters(monkeypatch, capsys):
     out = capsys.readouterr().out
     for name in ("demografie", "monitor", "regio=", "vergelijk_regios=", "start_jaar=", "eind_jaar=", "data_dir="):
         assert name in out
+
+
+def test_crime_rates_get_poisson_trends_on_at_least_six_years(full_run):
+    root, _, _ = full_run
+    trends = pd.read_csv(root / "reports" / "trends.csv", keep_default_na=False)
+    rates = trends[trends["indicator"].str.match(r"misdrijven_.*_per_1000") & (trends["regio"] == "Maassluis")]
+    assert len(rates) >= 5 and (rates["methode"] == "poisson").all()
+    assert (rates["n_jaren"].astype(int) >= 6).all()
+    total = rates[rates["indicator"] == "misdrijven_totaal_per_1000"].iloc[0]
+    assert float(total["helling_bovengrens"]) < 0, "the fall in registered crime is certain"
+    assert not trends.duplicated(["thema", "indicator", "regio", "groep", "reeks"]).any()
+
+
+def test_the_wijk_section_and_the_segregation_index_reach_the_tables_and_the_note(full_run):
+    from docx import Document
+
+    root, _, _ = full_run
+    tables = root / "reports" / "tables" / "demografie"
+    segregation = pd.read_csv(tables / "segregatie.csv")
+    # D over the 19 buurten of Maassluis, 2022 (CBS KWB): 191548/836715, computed by hand in test_segregation.py
+    assert segregation["buurten"].tolist() == [19] and segregation["d"].iloc[0] == pytest.approx(0.2289286, abs=1e-6)
+    summary = json.loads((tables / "kerncijfers.json").read_text(encoding="utf-8"))
+    record = next(t for t in summary["tables"] if t["name"] == "segregatie")
+    assert any("½ × Σ" in note for note in record["notes"]), "the formula is given with the table"
+    wijken = pd.read_csv(tables / "wijken.csv")
+    assert len(wijken) == 9 and wijken["wijk"].iloc[-1] == "Maassluis (gemeente)"
+    note = Document(root / "reports" / "beleidsnota.docx")
+    content = "\n".join([p.text for p in note.paragraphs]
+                        + [c.text for t in note.tables for r in t.rows for c in r.cells])
+    assert "Wijken van Maassluis" in content and "Ongelijkheidsindex D" in content
+
+
+def test_no_count_of_fewer_than_ten_persons_is_a_plain_number_in_the_workbook(full_run):
+    from openpyxl import load_workbook
+
+    root, _, _ = full_run
+    book = load_workbook(root / "reports" / "tabellen.xlsx")
+    found = []
+    for sheet in book.worksheets[1:]:
+        header = [c.value for c in sheet[1]]
+        for row in sheet.iter_rows(min_row=2, values_only=True):
+            cells = dict(zip(header, row))
+            if any(isinstance(v, str) and v.startswith("Stagiaires") for v in row):
+                found.append(cells)
+    interns = [c for c in found if any(isinstance(v, str) and v in ("Hbo", "Mbo", "Vmbo") for v in c.values())
+               and any(str(h).startswith("Waarde") for h in c)]
+    assert interns, "the interns by education level are in the overview"
+    for cells in interns:
+        values = [v for h, v in cells.items() if str(h).startswith("Waarde")]
+        assert not any(isinstance(v, (int, float)) and 0 < v < 10 for v in values), cells
+        assert "<10" in values
