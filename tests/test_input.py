@@ -419,3 +419,16 @@ def test_validate_prints_warnings_after_the_summary(tmp_path, monkeypatch, capsy
     summary, warnings = out.split("\nWaarschuwingen:\n")
     assert "Data in orde: 2 waarnemingen" in summary and "Per indicator" in summary
     assert warnings.strip().startswith("- ") and "rij 3, kolom 'waarde': waarde '325180'" in warnings
+
+
+def test_an_empty_row_with_too_many_separators_is_a_field_count_problem(tmp_path):
+    problem = only(problems_in(raw_with(tmp_path, f"{HEADER}\n{GOOD}\n{',' * 15}\n")))
+    assert problem.row == 3 and "16 velden" in problem.expected
+
+
+def test_a_damaged_workbook_is_one_line(tmp_path):
+    raw = make_raw(tmp_path / "raw")
+    (raw / "kapot.xlsx").write_bytes(b"PK\x03\x04 geen echte werkmap\n")
+    problem = only(problems_in(raw))
+    assert problem.file.endswith("kapot.xlsx") and "niet te lezen" in problem.expected
+    assert "\n" not in problem.expected

@@ -262,7 +262,7 @@ class _Structure:
                     self.multiline = True
                     if self._spans(record, row, start, reader.line_num):
                         continue
-                if len(record) != width and any(f.strip() for f in record):
+                if len(record) > width or (len(record) < width and any(f.strip() for f in record)):
                     hint = (" Staat er een komma in een getal (3,6)? Gebruik een punt als decimaalteken, of zet "
                             "tekst met komma's tussen aanhalingstekens.") if self.delimiter == "," else ""
                     self.add(row, None, f"de rij heeft {len(record)} velden, de kopregel {width}.{hint}")
@@ -306,8 +306,17 @@ def _read_csv(path: Path, name: str, required: tuple[str, ...], problems: list[P
     if not structure.read():
         problems.extend(structure.problems)
         return None
-    frame = pd.read_csv(path, sep=delimiter, dtype=str, na_filter=False, skip_blank_lines=False, header=0,
-                        encoding="utf-8-sig", quotechar='"', doublequote=True, engine="c")
+    try:
+        frame = pd.read_csv(path, sep=delimiter, dtype=str, na_filter=False, skip_blank_lines=False, header=0,
+                            encoding="utf-8-sig", quotechar='"', doublequote=True, engine="c")
+    except (ValueError, pd.errors.ParserError) as error:  # the structure pass should have named the cause
+        problems.append(Problem(name, None, None, None, "het bestand is niet als tabel te lezen "
+                                                        f"({' '.join(str(error).split())})."))
+        return None
+    if len(frame.columns) != len(structure.header):
+        problems.append(Problem(name, 1, None, None, "de kopregel is niet eenduidig te lezen; controleer "
+                                                     "scheidingstekens en aanhalingstekens in rij 1."))
+        return None
     frame.columns = structure.header
     rows = np.arange(2, len(frame) + 2)
     return frame, rows, delimiter == ";", scan.invisible, scan.long_lines or structure.multiline
@@ -319,7 +328,9 @@ def _read_xlsx(path: Path, name: str, problems: list[Problem], warnings: list[Pr
             sheets = book.sheet_names
             frame = pd.read_excel(book, sheet_name=sheets[0], header=None, dtype=str, keep_default_na=False)
     except Exception as err:  # openpyxl raises many kinds for a damaged workbook
-        problems.append(Problem(name, None, None, None, f"het Excel-bestand is niet te lezen ({err})."))
+        problems.append(Problem(name, None, None, None,
+                                f"het Excel-bestand is niet te lezen ({' '.join(str(err).split())}). Open het in "
+                                "Excel en sla het opnieuw op als Excel-werkmap (.xlsx)."))
         return None
     if warnings is not None:
         for other in sheets[1:]:

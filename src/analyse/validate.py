@@ -145,8 +145,8 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
         if persons not in PERSON_FLAGS:
             _problem(problems, row, "personen", "verwacht leeg, 'ja' of 'nee'.")
         for column in ("doel_jaar", "basis_jaar"):
-            if row.get(column, "") and year_problem(row[column], "verwacht een jaartal (bijv. 2021)."):
-                _problem(problems, row, column, year_problem(row[column], "verwacht een jaartal (bijv. 2021)."))
+            if row.get(column, "") and (wrong := year_problem(row[column], "verwacht een jaartal (bijv. 2021).")):
+                _problem(problems, row, column, wrong)
         if doel_type == "niveau" and not (row.get("doel_waarde") and row.get("doel_jaar")):
             _problem(problems, row, "doel_waarde", "een doel van het type 'niveau' heeft een doel_waarde en een doel_jaar.")
         teller, noemer = row.get("afgeleid_teller", ""), row.get("afgeleid_noemer", "")
@@ -416,8 +416,8 @@ def claims(claims_frame: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: l
         if claimed and claimed not in CLAIM_UNITS:
             _problem(problems, row, "tekst_eenheid", f"verwacht leeg of een van: {', '.join(CLAIM_UNITS)}.")
         for column in ("jaar", "jaar_tot"):
-            if row.get(column, "") and year_problem(row[column], "verwacht een jaartal (bijv. 2018)."):
-                _problem(problems, row, column, year_problem(row[column], "verwacht een jaartal (bijv. 2018)."))
+            if row.get(column, "") and (wrong := year_problem(row[column], "verwacht een jaartal (bijv. 2018).")):
+                _problem(problems, row, column, wrong)
         span = row.get("tekst_jaren", "")
         if span and not (whole(span) is not None and row.get("jaar", "") and row.get("jaar_tot", "")):
             _problem(problems, row, "tekst_jaren", "verwacht een aantal jaren (geheel getal), met jaar en jaar_tot ingevuld.")
