@@ -145,6 +145,25 @@ DATA_CASES = {
         (f"{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019,32000,aantal,beleidsvisie_2019,,,,,"
          "peildatum 1 januari, geschat door het café\n").encode("cp1252"),
         [f"{NEW_FILE}, rij 3", "geen UTF-8", "CSV UTF-8"]),
+    "onafgesloten_aanhalingsteken": (
+        f'{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019,32000,aantal,beleidsvisie_2019,,,,"H2 begin,\n'
+        f"{VALID.replace('2019', '2020')}\n",
+        [f"{NEW_FILE}, rij 3, kolom 'vindplaats'", "aanhalingsteken", "nergens gesloten"]),
+    "oneindig_getal": (
+        f"{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019,1e309,aantal,beleidsvisie_2019,,,,,\n",
+        [f"{NEW_FILE}, rij 3, kolom 'waarde': waarde '1e309'", "eindig"]),
+    "duizendtalpunt_in_aantal": (
+        f"{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019,32.518,aantal,beleidsvisie_2019,,,,,\n",
+        [f"{NEW_FILE}, rij 3, kolom 'waarde': waarde '32.518'", "geheel getal", "32518"]),
+    "jaartal_met_superscript": (
+        f"{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019²,32000,aantal,beleidsvisie_2019,,,,,\n",
+        [f"{NEW_FILE}, rij 3, kolom 'jaar': waarde '2019²'", "jaartal"]),
+    "leesrichting_omgedraaid": (
+        f"{HEADER}\n{VALID}\ninwoners,Maas\u202esluis,totaal,2019,32000,aantal,beleidsvisie_2019,,,,,\n",
+        [f"{NEW_FILE}, rij 3, kolom 'regio': waarde 'Maas\\u202esluis'", "leesrichting"]),
+    "veld_van_200000_tekens": (
+        f"{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019,32000,aantal,beleidsvisie_2019,,,,{'x' * 200_000},\n",
+        [f"{NEW_FILE}, rij 3, kolom 'vindplaats'", "200.000 tekens"]),
 }
 
 
@@ -174,6 +193,16 @@ def test_unquoted_decimal_comma_in_comma_file_is_refused(root, good_run, monkeyp
     assert code != 0
     assert f"{NEW_FILE}, rij 3" in message and "komma" in message, message
     assert_nothing_lost(good_run, raw_before)
+
+
+def test_dangling_link_in_raw_is_refused_by_validate_and_run(root, good_run, monkeypatch, capsys):
+    (root / "data" / "raw" / NEW_FILE).symlink_to(root / "elders" / NEW_FILE)
+    raw_before = tree_hashes(root / "data" / "raw")
+    for command in (["validate"], ["run", "--thema", GOOD_THEME, "--jobs", "1"]):
+        code, message = cli(monkeypatch, capsys, root, *command)
+        assert code != 0 and "Traceback" not in message, command
+        assert f"{NEW_FILE} — het bestand is een verwijzing (symlink)" in message, message
+        assert_nothing_lost(good_run, raw_before)
 
 
 def test_end_year_without_data_lists_the_years_there_are(root, good_run, monkeypatch, capsys):

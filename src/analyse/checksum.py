@@ -7,8 +7,8 @@ validated. Next to it, :func:`build_processed <analyse.data.build_processed>` wr
 - ``raw``: the SHA-256 of every file the validator reads in ``data/raw`` (the catalogues and the
   observation files: names and bytes, see :func:`raw_digest`), plus one line per file (``bestanden``) to
   say which one changed;
-- ``code``: the SHA-256 of ``analyse/data.py``, the code that turned raw into processed (a new version of
-  the data contract rebuilds the table);
+- ``code``: the SHA-256 of the modules that turn raw into processed (:data:`CODE_MODULES`: a new version
+  of the data contract or its checks rebuilds the table);
 - ``tabel``: the SHA-256 of ``waarnemingen.csv`` itself, so an edited or replaced table is noticed.
 
 :func:`matches` is true only when all three agree with what is on disk now; file times play no part.
@@ -16,6 +16,7 @@ validated. Next to it, :func:`build_processed <analyse.data.build_processed>` wr
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import json
 from pathlib import Path
@@ -44,8 +45,18 @@ def raw_files(raw_dir: Path) -> list[Path]:
 
 
 def raw_manifest(raw_dir: Path) -> dict[str, str]:
-    """File name -> SHA-256 for every file the validator reads."""
-    return {path.name: file_digest(path) for path in raw_files(raw_dir)}
+    """File name -> SHA-256 for every file the validator reads.
+
+    A file that cannot be read (a dangling link, no permission) gets the reason instead of a digest, so
+    the checksum still changes when it is repaired; validation refuses such a file with its name.
+    """
+    manifest = {}
+    for path in raw_files(raw_dir):
+        try:
+            manifest[path.name] = file_digest(path)
+        except OSError as error:
+            manifest[path.name] = f"onleesbaar: {errno.errorcode.get(error.errno or 0, type(error).__name__)}"
+    return manifest
 
 
 def combined(manifest: dict[str, str]) -> str:
@@ -61,10 +72,17 @@ def raw_digest(raw_dir: Path) -> str:
     return combined(raw_manifest(raw_dir))
 
 
-def code_digest() -> str:
-    from analyse import data
+CODE_MODULES = ("data", "reader", "validate", "indicators", "series", "derived")
+"""The modules that turn raw data into the processed table: a change in any of them rebuilds it."""
 
-    return file_digest(Path(data.__file__))
+
+def code_digest() -> str:
+    import importlib
+
+    digest = hashlib.sha256()
+    for name in CODE_MODULES:
+        digest.update(file_digest(Path(importlib.import_module(f"analyse.{name}").__file__)).encode("ascii"))
+    return digest.hexdigest()
 
 
 def sidecar_path(processed: Path) -> Path:

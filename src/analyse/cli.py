@@ -107,6 +107,10 @@ def _validate(root: Path) -> int:
                          ("Per indicator", counts["indicator"])):
         print(f"\n{title}:")
         print(table.to_string(index=False))
+    if dataset.warnings:  # findings that do not stop the analysis: after the summary, one line each
+        print("\nWaarschuwingen:")
+        for warning in dataset.warnings:
+            print(f"  - {warning}")
     return 0
 
 

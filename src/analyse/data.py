@@ -7,8 +7,6 @@ The contract itself is described for researchers in ``docs/datacontract.md``.
 
 from __future__ import annotations
 
-import csv
-import io
 import os
 import tempfile
 from dataclasses import dataclass, field
@@ -16,9 +14,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import derived, series, validate
-from analyse.schema import (CATALOGUE_KEYS, CATALOGUES, NUMERIC, OPTIONAL, OPTIONAL_CATALOGUE_COLUMNS, REQUIRED,
-                            THEMES, AnalyseError, DataError, ParameterError, Problem)
+from analyse import derived, reader, series, validate
+from analyse.schema import (CATALOGUE_KEYS, CATALOGUE_NUMERIC, CATALOGUES, NUMERIC, OPTIONAL,
+                            OPTIONAL_CATALOGUE_COLUMNS, REQUIRED, THEMES, AnalyseError, DataError, ParameterError,
+                            Problem)
 
 __all__ = ["AnalyseError", "DataError", "Dataset", "ParameterError", "Problem", "THEMES", "build_processed", "load",
            "load_raw", "project_root", "write_atomic"]
@@ -40,6 +39,9 @@ class Dataset:
     groepen: pd.DataFrame
     beweringen: pd.DataFrame
     problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    """Findings that do not stop the analysis (one line each, like a problem): ``analyse validate`` prints
+    them under 'Waarschuwingen:'. Any check may append here; see :func:`load_raw`."""
 
     @property
     def grades(self) -> dict[str, str]:
@@ -55,95 +57,20 @@ class Dataset:
 
 # --------------------------------------------------------------------------- reading files
 
-def _display(path: Path) -> str:
-    try:
-        return str(path.resolve().relative_to(Path.cwd().resolve()))
-    except ValueError:
-        return str(path)
+_display = reader.display
 
 
-def _decode(path: Path, problems: list[Problem]) -> str | None:
-    raw = path.read_bytes()
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as err:
-        line = raw[: err.start].count(b"\n") + 1
-        problems.append(Problem(
-            _display(path), line, None, repr(raw[err.start: err.start + 4]),
-            "het bestand is geen UTF-8. Sla het in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.",
-        ))
-        return None
+def read_table(path: Path, required: tuple[str, ...], problems: list[Problem], allow_empty: bool = False,
+               warnings: list[Problem] | None = None,
+               numeric: tuple[str, ...] = (*NUMERIC, "jaar")) -> pd.DataFrame | None:
+    """Read one CSV or XLSX file as text columns; append problems instead of raising (see :mod:`analyse.reader`).
 
-
-def read_table(path: Path, required: tuple[str, ...], problems: list[Problem],
-               allow_empty: bool = False) -> pd.DataFrame | None:
-    """Read one CSV or XLSX file as text columns; append problems instead of raising.
-
-    A semicolon-separated CSV (the Dutch Excel export) is read with decimal commas converted to dots in
-    the numeric columns; a value there that also holds a dot is ambiguous (thousands separator or decimal
-    point?) and is refused rather than guessed.
+    A semicolon-separated CSV (the Dutch Excel export) is read with decimal commas converted to points in
+    ``numeric``; a value there that also holds a point is ambiguous (thousands separator or decimal
+    point?) and is refused rather than guessed. Sheets of a workbook other than the first are named in
+    ``warnings``.
     """
-    name = _display(path)
-    if path.suffix.lower() == ".xlsx":
-        try:
-            frame = pd.read_excel(path, sheet_name=0, dtype=str, keep_default_na=False)
-        except Exception as err:  # openpyxl raises many kinds for a damaged workbook
-            problems.append(Problem(name, None, None, None, f"het Excel-bestand is niet te lezen ({err})."))
-            return None
-        semicolon = False
-    else:
-        text = _decode(path, problems)
-        if text is None:
-            return None
-        if not text.strip():
-            problems.append(Problem(name, None, None, None, "het bestand is leeg; verwacht een kopregel met "
-                                    f"de kolommen {', '.join(required)} en ten minste één rij."))
-            return None
-        header = text.splitlines()[0]
-        semicolon = header.count(";") > header.count(",")
-        records = list(csv.reader(io.StringIO(text), delimiter=";" if semicolon else ","))
-        records = [r for r in records if any(field.strip() for field in r)]
-        width = len(records[0])
-        for number, record in enumerate(records[1:], start=2):
-            if len(record) != width:
-                hint = (" Staat er een komma in een getal (3,6)? Gebruik een punt als decimaalteken, of zet tekst "
-                        "met komma's tussen aanhalingstekens.") if not semicolon else ""
-                problems.append(Problem(name, number, None, None,
-                                        f"de rij heeft {len(record)} velden, de kopregel {width}.{hint}"))
-        if any(len(r) != width for r in records[1:]):
-            return None
-        frame = pd.DataFrame(records[1:], columns=records[0], dtype=str)
-    frame.columns = [str(c).strip() for c in frame.columns]
-    missing = [c for c in required if c not in frame.columns]
-    if missing:
-        problems.append(Problem(name, 1, ", ".join(missing), None,
-                                f"ontbrekende kolom(men); de kopregel heeft {', '.join(frame.columns)}."))
-        return None
-    if frame.empty and not allow_empty:
-        problems.append(Problem(name, None, None, None, "het bestand heeft een kopregel maar geen rijen."))
-        return None
-    frame = frame.map(lambda v: v.strip() if isinstance(v, str) else v)
-    if semicolon:
-        frame = _convert_decimal_commas(frame, name, problems)
-    frame.insert(0, "_rij", range(2, len(frame) + 2))
-    frame.insert(0, "_bestand", name)
-    return frame
-
-
-def _convert_decimal_commas(frame: pd.DataFrame, name: str, problems: list[Problem]) -> pd.DataFrame:
-    for column in (*NUMERIC, "jaar"):
-        if column not in frame.columns:
-            continue
-        for index, value in frame[column].items():
-            if "." in value:
-                problems.append(Problem(
-                    name, index + 2, column, value,
-                    "dit bestand gebruikt puntkomma's en decimale komma's (Nederlandse Excel-export); een punt "
-                    "in een getal is dan dubbelzinnig (duizendtal of decimaal?). Verwijder duizendtalpunten of "
-                    "sla het bestand op als CSV met komma's en punt als decimaalteken.",
-                ))
-        frame[column] = frame[column].str.replace(",", ".", regex=False)
-    return frame
+    return reader.read_table(path, required, problems, allow_empty=allow_empty, warnings=warnings, numeric=numeric)
 
 
 def is_project_root(folder: Path) -> bool:
@@ -173,21 +100,32 @@ def project_root() -> Path:
 
 
 def observation_files(raw_dir: Path) -> list[Path]:
-    """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue."""
+    """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue.
+
+    A link to a file that does not exist is listed too (reading it names it, so no file is skipped
+    silently); folders and Excel's lock files (``~$...``) and hidden files are not.
+    """
     files = [p for p in sorted(raw_dir.iterdir())
-             if p.is_file() and p.suffix.lower() in (".csv", ".xlsx") and p.name not in CATALOGUES
+             if (p.is_file() or (p.is_symlink() and not p.exists()))
+             and p.suffix.lower() in (".csv", ".xlsx") and p.name not in CATALOGUES
              and not p.name.startswith(("~$", "."))]
     return files
 
 
-def _read_catalogues(raw_dir: Path, problems: list[Problem]) -> dict[str, pd.DataFrame]:
+def _read_catalogues(raw_dir: Path, problems: list[Problem], warnings: list[Problem] | None = None
+                     ) -> dict[str, pd.DataFrame]:
+    """Every catalogue, read like an observation file (also with semicolons and decimal commas)."""
     cat: dict[str, pd.DataFrame] = {}
     for name, required in CATALOGUES.items():
         path = raw_dir / name
+        if path.is_symlink() and not path.exists():
+            problems.append(reader.dangling(path))
+            continue
         if not path.exists():
             problems.append(Problem(_display(path), None, None, None, "catalogusbestand ontbreekt."))
             continue
-        frame = read_table(path, required, problems, allow_empty=name in EMPTY_ALLOWED)
+        frame = read_table(path, required, problems, allow_empty=name in EMPTY_ALLOWED, warnings=warnings,
+                           numeric=CATALOGUE_NUMERIC.get(name, ()))
         if frame is not None:
             for column in OPTIONAL_CATALOGUE_COLUMNS.get(name, ()):
                 if column not in frame.columns:
@@ -197,14 +135,19 @@ def _read_catalogues(raw_dir: Path, problems: list[Problem]) -> dict[str, pd.Dat
 
 
 def load_raw(raw_dir: Path | str) -> Dataset:
-    """Read and validate everything in ``raw_dir``; raise :class:`DataError` listing all problems."""
+    """Read and validate everything in ``raw_dir``; raise :class:`DataError` listing all problems.
+
+    Warnings (a workbook sheet that is not read, an implausible jump in a series) do not stop anything;
+    they are in :attr:`Dataset.warnings` (and in :attr:`DataError.warnings` when there are problems too).
+    """
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise DataError([Problem(str(raw_dir), None, None, None, "map met ruwe data bestaat niet.")])
     problems: list[Problem] = []
-    cat = _read_catalogues(raw_dir, problems)
+    warnings: list[Problem] = []
+    cat = _read_catalogues(raw_dir, problems, warnings)
     if len(cat) < len(CATALOGUES):
-        raise DataError(problems)
+        raise DataError(problems, warnings)
     for name, key in CATALOGUE_KEYS.items():
         validate.catalogue(name, cat[name], key, problems)
     validate.indicators(cat["indicatoren.csv"], problems)
@@ -218,25 +161,47 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     if not files:
         problems.append(Problem(_display(raw_dir), None, None, None, "geen waarnemingenbestanden gevonden."))
     for path in files:
-        frame = read_table(path, REQUIRED, problems)
+        frame = read_table(path, REQUIRED, problems, warnings=warnings)
         if frame is not None:
             for column in OPTIONAL:
                 if column not in frame.columns:
                     frame[column] = ""
             frames.append(frame[["_bestand", "_rij", *REQUIRED, *OPTIONAL]])
-    obs = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(
-        columns=["_bestand", "_rij", *REQUIRED, *OPTIONAL])
+            del frame
+    if len(frames) == 1:
+        obs = frames.pop()
+    elif frames:
+        obs = pd.concat(frames, ignore_index=True)
+        frames.clear()
+    else:
+        obs = pd.DataFrame(columns=["_bestand", "_rij", *REQUIRED, *OPTIONAL])
     validate.observations(obs, cat, problems)
     validate.claims(cat["beweringen.csv"], cat, problems)
     if problems:
-        raise DataError(problems)
+        raise DataError(_one_per_cell(problems), warnings)
+    validate.plausibility(obs, warnings)
     catalogues = {name: frame.drop(columns=["_bestand", "_rij"]) for name, frame in cat.items()}
+    handed = [obs]
+    del obs  # _tidy holds the only reference, so the text columns are freed as it replaces them
     return Dataset(
-        observations=_tidy(obs, catalogues),
+        observations=_tidy(handed.pop(), catalogues),
         indicatoren=catalogues["indicatoren.csv"], bronnen=catalogues["bronnen.csv"],
         reeksen=catalogues["reeksen.csv"], regios=catalogues["regios.csv"], groepen=catalogues["groepen.csv"],
-        beweringen=catalogues["beweringen.csv"],
+        beweringen=catalogues["beweringen.csv"], warnings=warnings,
     )
+
+
+def _one_per_cell(problems: list[Problem]) -> list[Problem]:
+    """The first problem found in each cell (a value refused while reading is not checked again)."""
+    seen, kept = set(), []
+    for problem in problems:
+        cell = (problem.file, problem.row, problem.column)
+        if problem.row is not None and problem.column is not None:
+            if cell in seen:
+                continue
+            seen.add(cell)
+        kept.append(problem)
+    return kept
 
 
 PROCESSED_COLUMNS = ["thema", "indicator", "label", "regio", "regio_code", "groep", "jaar", "periode", "waarde",
@@ -249,18 +214,20 @@ def _tidy(obs: pd.DataFrame, cat: dict[str, pd.DataFrame]) -> pd.DataFrame:
 
     See :func:`analyse.series.resolve` (editions and revisions) and :mod:`analyse.derived`.
     """
-    ind = cat["indicatoren.csv"][["indicator", "thema", "label"]]
-    reg = cat["regios.csv"][["regio", "code"]].rename(columns={"code": "regio_code"})
-    tidy = obs.rename(columns={"_bestand": "bestand", "_rij": "rij"}).merge(ind, on="indicator", how="left")
-    tidy = tidy.merge(reg, on="regio", how="left")
-    tidy["jaar"] = tidy["jaar"].astype(int)
+    ind, reg = cat["indicatoren.csv"], cat["regios.csv"]
+    tidy = obs.rename(columns={"_bestand": "bestand", "_rij": "rij"})  # no copy: pandas copies on write
+    del obs
+    for column, source in (("thema", "thema"), ("label", "label")):
+        tidy[column] = tidy["indicator"].map(dict(zip(ind["indicator"], ind[source])))
+    tidy["regio_code"] = tidy["regio"].map(dict(zip(reg["regio"], reg["code"])))
+    tidy["jaar"] = validate.per_value(tidy["jaar"], int).astype(int)
     for column in NUMERIC:
-        tidy[column] = pd.to_numeric(tidy[column].replace("", None), errors="raise").astype(float)
-    tidy["bestand"] = tidy["bestand"].map(lambda p: Path(p).name)
+        tidy[column] = validate.numbers(tidy[column])
+    tidy["bestand"] = tidy["bestand"].map({p: Path(p).name for p in tidy["bestand"].unique()})
     tidy = series.resolve(tidy, cat["bronnen.csv"])
     grades = dict(zip(cat["bronnen.csv"]["bron"], cat["bronnen.csv"]["soort"]))
     tidy = derived.derive(tidy, cat["indicatoren.csv"], grades)
-    tidy["regio_code"] = tidy["regio"].map(dict(zip(reg["regio"], reg["regio_code"])))
+    tidy["regio_code"] = tidy["regio"].map(dict(zip(reg["regio"], reg["code"])))
     return tidy[PROCESSED_COLUMNS].sort_values(["thema", "indicator", "regio", "groep", "reeks", "jaar", "bron"],
                                                ignore_index=True)
 
@@ -339,13 +306,10 @@ def load(data_dir: Path | str) -> Dataset:
         return build_processed(data_dir / "raw", data_dir / "processed")
     obs = read_processed(processed)
     raw = data_dir / "raw"
-    cats = {}
-    for name in CATALOGUES:
-        frame = pd.read_csv(raw / name, dtype=str, keep_default_na=False)
-        for column in OPTIONAL_CATALOGUE_COLUMNS.get(name, ()):
-            if column not in frame.columns:
-                frame[column] = ""
-        cats[name] = frame
+    problems: list[Problem] = []
+    cats = {name: frame.drop(columns=["_bestand", "_rij"]) for name, frame in _read_catalogues(raw, problems).items()}
+    if problems or len(cats) < len(CATALOGUES):  # changed since the check just made: read them as validated
+        return build_processed(raw, data_dir / "processed")
     return Dataset(obs, cats["indicatoren.csv"], cats["bronnen.csv"], cats["reeksen.csv"], cats["regios.csv"],
                    cats["groepen.csv"], cats["beweringen.csv"])
 

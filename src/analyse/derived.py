@@ -56,7 +56,7 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str])
     Derived rows have ``afgeleid`` True, ``noemer_bron``/``noemer_reeks`` those of the denominator and a Dutch
     ``opmerking`` saying how they were computed.
     """
-    obs = obs.copy()
+    obs = obs.copy(deep=False)  # pandas copies on write: the caller's frame stays as it was
     obs["afgeleid"] = False
     obs["noemer_bron"] = ""
     obs["noemer_reeks"] = ""

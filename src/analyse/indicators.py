@@ -7,6 +7,7 @@ notebook selected and return values (tables, numbers), never text or figures.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,12 +24,19 @@ SERIES_KEY = series.GROUP_KEY
 SMALL_COUNT = 50
 
 
+NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+"""A number as the data contract writes it: ASCII digits, a point as decimal sign, optionally an exponent.
+Stricter than Python's ``float``, which also takes 'inf', 'nan', '1_000' and digits of other scripts."""
+_NUMBER = re.compile(NUMBER)
+
+
 def number(value) -> float | None:
-    """The finite float in ``value``; None for text, an empty field, NaN or an infinite value."""
-    try:
-        result = float(value)
-    except (TypeError, ValueError):
+    """The finite float in ``value``; None for text, an empty field, NaN, an infinite or too large value
+    ('1e309'), and for what only Python reads as a number ('1_000', '２')."""
+    text = "" if value is None else str(value).strip()
+    if not _NUMBER.fullmatch(text):
         return None
+    result = float(text)
     return result if math.isfinite(result) else None
 
 

@@ -55,6 +55,8 @@ CATALOGUES = {
     "beweringen.csv": ("id", "thema", "citaat", "verwacht", "eenheid", "decimalen", "berekening", "indicator",
                        "regio", "groep"),
 }
+CATALOGUE_NUMERIC = {"indicatoren.csv": ("doel_waarde", "doel_marge", "basis_waarde"), "beweringen.csv": ("verwacht",)}
+"""Catalogue columns holding numbers: in a semicolon file their decimal commas become points."""
 CATALOGUE_KEYS = {"indicatoren.csv": "indicator", "bronnen.csv": "bron", "reeksen.csv": "reeks",
                   "regios.csv": "regio", "groepen.csv": "groep", "beweringen.csv": "id"}
 OPTIONAL_CATALOGUE_COLUMNS = {
@@ -81,13 +83,27 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = [self.file]
+        where = [_visible(self.file)]
         if self.row is not None:
             where.append(f"rij {self.row}")
         if self.column is not None:
-            where.append(f"kolom '{self.column}'")
-        shown = "" if self.value is None else f": waarde '{self.value}'"
+            where.append(f"kolom '{_visible(self.column)}'")
+        shown = "" if self.value is None else f": waarde '{_visible(self.value, SHOWN_VALUE)}'"
         return f"{', '.join(where)}{shown} — {self.expected}"
+
+
+SHOWN_VALUE = 80
+"""Characters of a value shown in a message; the rest is cut off ('...')."""
+
+
+def _visible(text, limit: int | None = None) -> str:
+    """``text`` on one line: invisible characters as escapes (``\\x01``, ``\\u202e``), cut off at ``limit``."""
+    text = str(text)
+    cut = limit is not None and len(text) > limit
+    text = text[:limit] if cut else text
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text + ("..." if cut else "")
 
 
 class AnalyseError(Exception):
@@ -99,10 +115,14 @@ class ParameterError(AnalyseError):
 
 
 class DataError(AnalyseError):
-    """Raised when ``data/raw`` breaks the contract; carries every problem found."""
+    """Raised when ``data/raw`` breaks the contract; carries every problem found.
 
-    def __init__(self, problems: list[Problem]):
+    ``warnings`` are the findings that would not have stopped the analysis (not part of the message).
+    """
+
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         self.problems = problems
+        self.warnings = list(warnings or [])
         lines = [f"{len(problems)} probleem/problemen in de data:"] + [f"  - {p}" for p in problems[:200]]
         if len(problems) > 200:
             lines.append(f"  ... en nog {len(problems) - 200}")

@@ -32,7 +32,7 @@ GROUP_KEY = ["indicator", "regio", "groep"]
 """What a reader calls 'the' series: several reeksen may serve it; :func:`choose` picks one."""
 GRADE_ORDER = {"primair": 0, "secundair": 1, "schatting": 2}
 
-_DATE = re.compile(r"^(\d{4})(?:-(\d{2}))?(?:-(\d{2}))?$")
+_DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")
 
 
 def edition_order(datum: str) -> tuple[int, int, int] | None:
@@ -50,18 +50,22 @@ def resolve(obs: pd.DataFrame, bronnen: pd.DataFrame) -> pd.DataFrame:
     with the same indicator, regio, groep, jaar and reeks. Rows with equal edition dates and different
     values must have been refused by validation (:func:`conflicting_editions`).
     """
-    obs = obs.copy()
-    obs["reeks"] = obs["reeks"].where(obs["reeks"].astype(str).str.strip() != "", obs["bron"])
-    order = {b: edition_order(d) or (0, 0, 0) for b, d in zip(bronnen["bron"], bronnen.get("datum", ""))}
-    obs["_editie"] = obs["bron"].map(lambda b: order.get(b, (0, 0, 0)))
+    obs = obs.copy(deep=False)  # pandas copies on write: the caller's frame stays as it was
+    reeks = obs["reeks"]
+    blank = reeks.map({value: str(value).strip() == "" for value in reeks.unique()}).astype(bool)
+    obs["reeks"] = reeks.where(~blank, obs["bron"])
     obs["vervangen_door"] = ""
     key = [*KEY, "jaar"]
     shared = obs[obs.duplicated(key, keep=False)]
+    if shared.empty:
+        return obs
+    order = {b: edition_order(d) or (0, 0, 0) for b, d in zip(bronnen["bron"], bronnen.get("datum", ""))}
+    shared = shared.assign(_editie=shared["bron"].map(lambda b: order.get(b, (0, 0, 0))))
     for _, rows in shared.groupby(key, sort=False):
         ranked = rows.sort_values(["_editie", "bron"], ascending=[False, True])
         newest = ranked.iloc[0]["bron"]
         obs.loc[ranked.index[1:], "vervangen_door"] = newest
-    return obs.drop(columns="_editie")
+    return obs
 
 
 def with_reeks(obs: pd.DataFrame) -> pd.DataFrame:
@@ -79,10 +83,11 @@ def conflicting_editions(obs: pd.DataFrame, bronnen: pd.DataFrame) -> list[tuple
     """
     order = {b: edition_order(d) for b, d in zip(bronnen["bron"], bronnen.get("datum", ""))}
     reeks = obs["reeks"].where(obs["reeks"].astype(str).str.strip() != "", obs["bron"])
-    frame = obs.assign(_reeks=reeks)
     key = [*GROUP_KEY, "_reeks", "jaar"]
+    shared = obs[[*GROUP_KEY, "jaar"]].assign(_reeks=reeks).duplicated(key, keep=False)
+    frame = obs[shared].assign(_reeks=reeks[shared])
     pairs = []
-    for _, rows in frame[frame.duplicated(key, keep=False)].groupby(key, sort=True):
+    for _, rows in frame.groupby(key, sort=True):
         rows = rows.to_dict("records")
         for i, first in enumerate(rows):
             for second in rows[i + 1:]:

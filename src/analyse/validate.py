@@ -6,6 +6,10 @@ nothing is raised here, so one run of ``analyse validate`` lists every problem a
 
 from __future__ import annotations
 
+import math
+import re
+
+import numpy as np
 import pandas as pd
 
 from analyse import series
@@ -14,6 +18,82 @@ from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_LIKE_UN
                             INDELINGEN, PERSON_FLAGS, STATUSES, TARGET_TYPES, THEMES, UNITS, Problem)
 
 DERIVED_UNITS = ("procent", "per_100", "per_1000", "per_10000")
+WORD_CALCULATIONS = ("richting", "hoogste", "laagste")
+"""Claims whose expected value is a word, not a number."""
+_WHOLE = re.compile(r"[0-9]+")
+COUNT_COLUMNS = ("teller", "noemer", "n")
+"""Optional columns that hold counts: whole numbers, not negative."""
+MAX_PER_CHECK = 1000
+"""Rows listed per check before the rest is counted in one line (memory stays bounded on a bad file)."""
+JUMP = 10
+"""Plausibility: a value more than this factor above or below the previous year of its series is named."""
+
+
+def whole(value) -> int | None:
+    """The whole number in ``value`` written with ASCII digits only ('2019'); None otherwise (also '2019²')."""
+    text = "" if value is None else str(value).strip()
+    return int(text) if _WHOLE.fullmatch(text) else None
+
+
+def per_value(values: pd.Series, function) -> pd.Series:
+    """``function`` applied once to each distinct value of ``values`` (a column repeats most of its values)."""
+    codes, uniques = pd.factorize(values)
+    mapped = np.array([function(value) for value in uniques] + [np.nan], dtype=float)
+    return pd.Series(mapped[codes], index=values.index)  # code -1 (a missing value) takes the last entry: NaN
+
+
+def numbers(values: pd.Series) -> pd.Series:
+    """:func:`number` for a whole column at once: floats, NaN where there is no finite number."""
+    return per_value(values, lambda value: number(value) if value else np.nan)
+
+
+def group_codes(columns: list[pd.Series]) -> np.ndarray:
+    """One integer per row, equal for rows that are equal in all ``columns`` (a fast key for grouping)."""
+    combined = np.zeros(len(columns[0]), dtype=np.int64)
+    for values in columns:
+        codes, uniques = pd.factorize(values)
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + codes + 1)
+    return combined
+
+
+def number_hint(value: str) -> str:
+    """Why ``value`` is not read as a number, when there is a likely reason."""
+    text = str(value).strip()
+    if "," in text:
+        return " Gebruik een punt als decimaalteken (3.6, niet 3,6)."
+    if any(c.isdigit() and not c.isascii() for c in text):
+        return (" Het veld bevat een teken dat op een cijfer lijkt maar het niet is (zoals ² of ３); typ het getal "
+                "opnieuw met gewone cijfers.")
+    try:
+        parsed = float(text)
+    except ValueError:
+        return ""
+    if not math.isfinite(parsed):
+        return (" 'inf', 'nan' en getallen buiten het bereik (zoals 1e309) zijn geen eindige getallen: vul het "
+                "gepubliceerde getal in, of laat de rij weg als er geen getal is.")
+    return " Schrijf het getal met gewone cijfers en een punt, zonder liggende streepjes of spaties."
+
+
+def thousands_hint(value: str) -> str:
+    """A hint when a count looks like it was written with a thousands separator ('34.148')."""
+    text = str(value).strip()
+    if re.fullmatch(r"[0-9]{1,3}(?:[.,][0-9]{3})+", text):
+        return (f" Is {text} bedoeld als {re.sub('[.,]', '', text)}, met een scheidingsteken voor duizendtallen? "
+                "Schrijf aantallen zonder scheidingsteken (in Excel: celnotatie 'Getal' zonder "
+                "'scheidingsteken voor duizendtallen').")
+    return ""
+
+
+def year_problem(value: str, expected: str = "verwacht een jaartal als geheel getal (bijv. 2018); het precieze "
+                                              "label hoort in 'periode'.") -> str | None:
+    """What is wrong with a year, or None: ASCII digits, between 1900 and 2100."""
+    year = whole(value)
+    if year is not None and 1900 <= year <= 2100:
+        return None
+    if any(c.isdigit() and not c.isascii() for c in str(value)):
+        expected += (" Het veld bevat een teken dat op een cijfer lijkt maar het niet is (zoals ² of ２); typ het "
+                     "jaartal opnieuw met gewone cijfers.")
+    return expected
 
 
 def _problem(problems: list[Problem], row, column: str, expected: str, value=None) -> None:
@@ -44,7 +124,7 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
             _problem(problems, row, "doel_type", f"verwacht leeg of een van: {', '.join(TARGET_TYPES)}.")
         for column in ("doel_waarde", "basis_waarde"):
             if row.get(column, "") and number(row[column]) is None:
-                _problem(problems, row, column, "verwacht een getal.")
+                _problem(problems, row, column, "verwacht een getal." + number_hint(row[column]))
         margin = row.get("doel_marge", "")
         if margin and (number(margin) is None or number(margin) < 0):
             _problem(problems, row, "doel_marge", "verwacht leeg of een getal van 0 of meer (in de eenheid van de indicator).")
@@ -52,8 +132,8 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
         if persons not in PERSON_FLAGS:
             _problem(problems, row, "personen", "verwacht leeg, 'ja' of 'nee'.")
         for column in ("doel_jaar", "basis_jaar"):
-            if row.get(column, "") and not row[column].isdigit():
-                _problem(problems, row, column, "verwacht een jaartal.")
+            if row.get(column, "") and (wrong := year_problem(row[column], "verwacht een jaartal (bijv. 2021).")):
+                _problem(problems, row, column, wrong)
         if doel_type == "niveau" and not (row.get("doel_waarde") and row.get("doel_jaar")):
             _problem(problems, row, "doel_waarde", "een doel van het type 'niveau' heeft een doel_waarde en een doel_jaar.")
         teller, noemer = row.get("afgeleid_teller", ""), row.get("afgeleid_noemer", "")
@@ -109,65 +189,162 @@ def regions(frame: pd.DataFrame, problems: list[Problem]) -> None:
             _problem(problems, row, "ligt_in", "onbekende regio; verwacht leeg of een naam uit regios.csv.")
 
 
+class _Columns(dict):
+    """Column name -> its values as an array, fetched when a failing row first needs one."""
+
+    def __init__(self, frame: pd.DataFrame):
+        super().__init__()
+        self.frame = frame
+
+    def __missing__(self, column: str):
+        self[column] = self.frame[column].to_numpy()
+        return self[column]
+
+
+class _Findings:
+    """Problems of the row checks with their position, to list them row by row as a reader fixes them."""
+
+    def __init__(self, obs: pd.DataFrame):
+        self.obs = obs
+        self.files, self.rows = obs["_bestand"].to_numpy(), obs["_rij"].to_numpy()
+        self.found: list[tuple[int, int, Problem]] = []
+        self.extra: list[Problem] = []
+        self.checks = 0
+        self.text = _Columns(obs)
+
+    def add(self, mask, column: str, expected) -> None:
+        """A problem in ``column`` for every row in ``mask``; ``expected`` is a text or a function of the position."""
+        self.checks += 1
+        if isinstance(mask, pd.Series):
+            mask = mask.to_numpy(dtype=bool, na_value=False)
+        positions = np.flatnonzero(mask)
+        if not positions.size:
+            return
+        order, values = self.checks, self.text[column]
+        for position in positions[:MAX_PER_CHECK]:
+            text = expected(position) if callable(expected) else expected
+            self.found.append((int(position), order,
+                               Problem(self.files[position], int(self.rows[position]), column, values[position], text)))
+        if positions.size > MAX_PER_CHECK:
+            self.extra.append(Problem(self.files[positions[MAX_PER_CHECK]], None, column, None,
+                                      f"... en nog {positions.size - MAX_PER_CHECK} rij(en) met hetzelfde probleem."))
+
+    def report(self, problems: list[Problem]) -> None:
+        self.found.sort(key=lambda found: found[:2])
+        problems.extend(problem for _, _, problem in self.found)
+        problems.extend(self.extra)
+
+
 def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list[Problem]) -> None:
-    """Row checks, then duplicate keys, editions that cannot be ordered, and classifications per reeks."""
+    """Row checks, then duplicate keys, editions that cannot be ordered, and classifications per reeks.
+
+    Each row check runs on whole columns at once; only the rows that fail are looked at one by one.
+    """
     ind = cat["indicatoren.csv"]
     units = dict(zip(ind["indicator"], ind["eenheid"]))
     known = {"regio": set(cat["regios.csv"]["regio"]), "groep": set(cat["groepen.csv"]["groep"]),
              "bron": set(cat["bronnen.csv"]["bron"]), "reeks": set(cat["reeksen.csv"]["reeks"])}
     catalogue_file = {"regio": "regios.csv", "groep": "groepen.csv", "bron": "bronnen.csv", "reeks": "reeksen.csv"}
-    for row in obs.to_dict("records"):
-        if row["indicator"] not in units:
-            _problem(problems, row, "indicator", "onbekende indicator; voeg hem toe aan indicatoren.csv of corrigeer de code.")
-        if row["eenheid"] not in UNITS:
-            _problem(problems, row, "eenheid", f"onbekende eenheid; verwacht een van: {', '.join(UNITS)}.")
-        elif row["indicator"] in units and row["eenheid"] != units[row["indicator"]]:
-            _problem(problems, row, "eenheid", f"indicator '{row['indicator']}' heeft eenheid '{units[row['indicator']]}' "
-                                               "in indicatoren.csv.")
-        for column in ("regio", "groep", "bron", "reeks"):
-            if (row[column] or column != "reeks") and row[column] not in known[column]:
-                _problem(problems, row, column, f"onbekende {column}; bekend zijn de waarden in {catalogue_file[column]}.")
-        if not row["jaar"].isdigit() or not 1900 <= int(row["jaar"]) <= 2100:
-            _problem(problems, row, "jaar", "verwacht een jaartal als geheel getal (bijv. 2018); het precieze label "
-                                            "hoort in 'periode'.")
-        if row["status"] and row["status"] not in STATUSES:
-            _problem(problems, row, "status", f"verwacht leeg of een van: {', '.join(STATUSES)}.")
-        value = number(row["waarde"])
-        if value is None:
-            hint = " Gebruik een punt als decimaalteken (3.6, niet 3,6)." if "," in row["waarde"] else ""
-            _problem(problems, row, "waarde", "verwacht een getal (eindig, bijv. 3.6)." + hint)
-        elif row["eenheid"] == "procent" and not 0 <= value <= 100:
-            _problem(problems, row, "waarde", "een percentage ligt tussen 0 en 100.")
-        elif row["eenheid"] in COUNT_LIKE_UNITS and value < 0:
-            _problem(problems, row, "waarde", f"een waarde in '{row['eenheid']}' kan niet negatief zijn.")
-        parts = {}
-        for column in ("teller", "noemer", "ondergrens", "bovengrens", "n"):
-            text = row.get(column, "")
-            if text:
-                parts[column] = number(text)
-                if parts[column] is None:
-                    _problem(problems, row, column, "verwacht een getal of een leeg veld.")
-                elif parts[column] < 0 and column in ("teller", "noemer", "n"):
-                    _problem(problems, row, column, "kan niet negatief zijn.")
-        if parts.get("teller") is not None and parts.get("noemer") is not None and parts["teller"] > parts["noemer"]:
-            _problem(problems, row, "teller", f"de teller is groter dan de noemer ({row['noemer']}).")
-        low, high = parts.get("ondergrens"), parts.get("bovengrens")
-        if ("ondergrens" in parts) != ("bovengrens" in parts):
-            _problem(problems, row, "ondergrens" if "bovengrens" in parts else "bovengrens",
-                     "een interval heeft zowel een ondergrens als een bovengrens.")
-        elif low is not None and high is not None and value is not None and not low <= value <= high:
-            _problem(problems, row, "ondergrens", f"het interval ({row['ondergrens']} tot {row['bovengrens']}) moet de "
-                                                  f"waarde {row['waarde']} bevatten.")
+    found = _Findings(obs)
+    text = found.text
+
+    unit = obs["indicator"].map(units)
+    found.add(unit.isna(), "indicator", "onbekende indicator; voeg hem toe aan indicatoren.csv of corrigeer de code.")
+    eenheid = obs["eenheid"]
+    unknown_unit = ~eenheid.isin(UNITS)
+    found.add(unknown_unit, "eenheid", f"onbekende eenheid; verwacht een van: {', '.join(UNITS)}.")
+    found.add(~unknown_unit & unit.notna() & (eenheid != unit), "eenheid",
+              lambda p: f"indicator '{text['indicator'][p]}' heeft eenheid '{units[text['indicator'][p]]}' in indicatoren.csv.")
+    for column in ("regio", "groep", "bron", "reeks"):
+        unknown = ~obs[column].isin(known[column])
+        if column == "reeks":
+            unknown &= obs[column] != ""
+        found.add(unknown, column, f"onbekende {column}; bekend zijn de waarden in {catalogue_file[column]}.")
+    years = per_value(obs["jaar"], lambda value: np.nan if year_problem(value) else whole(value))
+    found.add(years.isna(), "jaar", lambda p: year_problem(text["jaar"][p]))
+    found.add((obs["status"] != "") & ~obs["status"].isin(STATUSES), "status",
+              f"verwacht leeg of een van: {', '.join(STATUSES)}.")
+
+    value = numbers(obs["waarde"])
+    found.add(value.isna(), "waarde", lambda p: "verwacht een getal (eindig, bijv. 3.6)." + number_hint(text["waarde"][p]))
+    found.add((eenheid == "procent") & value.notna() & ~value.between(0, 100), "waarde",
+              "een percentage ligt tussen 0 en 100.")
+    found.add(eenheid.isin(COUNT_LIKE_UNITS) & (value < 0), "waarde",
+              lambda p: f"een waarde in '{text['eenheid'][p]}' kan niet negatief zijn.")
+    found.add((eenheid == "aantal") & (value >= 0) & (value != np.floor(value)), "waarde",
+              lambda p: "een aantal is een geheel getal." + thousands_hint(text["waarde"][p]))
+
+    parts = {}
+    for column in ("teller", "noemer", "ondergrens", "bovengrens", "n"):
+        present = obs[column] != ""
+        parts[column] = present, numbers(obs[column]) if present.any() else pd.Series(np.nan, index=obs.index)
+        found.add(present & parts[column][1].isna(), column,
+                  lambda p, c=column: "verwacht een getal of een leeg veld." + number_hint(text[c][p]))
+        if column in COUNT_COLUMNS:
+            found.add(parts[column][1] < 0, column, "kan niet negatief zijn.")
+            found.add((parts[column][1] >= 0) & (parts[column][1] != np.floor(parts[column][1])), column,
+                      lambda p, c=column: "verwacht een geheel getal (een aantal)." + thousands_hint(text[c][p]))
+    found.add(parts["teller"][1] > parts["noemer"][1], "teller",
+              lambda p: f"de teller is groter dan de noemer ({text['noemer'][p]}).")
+    (low_present, low), (high_present, high) = parts["ondergrens"], parts["bovengrens"]
+    one_sided = low_present != high_present
+    found.add(one_sided & high_present, "ondergrens", "een interval heeft zowel een ondergrens als een bovengrens.")
+    found.add(one_sided & low_present, "bovengrens", "een interval heeft zowel een ondergrens als een bovengrens.")
+    found.add(~one_sided & low.notna() & high.notna() & value.notna() & ~((low <= value) & (value <= high)),
+              "ondergrens", lambda p: f"het interval ({text['ondergrens'][p]} tot {text['bovengrens'][p]}) moet de "
+                                      f"waarde {text['waarde'][p]} bevatten.")
+    found.report(problems)
     duplicates(obs, problems)
     editions(obs, cat["bronnen.csv"], problems)
     classifications(obs, cat["groepen.csv"], problems)
+
+
+def plausibility(obs: pd.DataFrame, warnings: list[Problem]) -> None:
+    """A warning for a value more than :data:`JUMP` times above or below the previous year of its series.
+
+    The series is (indicator, regio, groep, reeks), the bron where the reeks is empty; per year the first
+    row counts (a later edition of the same year is not compared). Values of 0 or below have no factor and
+    are left out. A warning, not a problem: real jumps exist (a new definition should be a new reeks).
+    """
+    value = numbers(obs["waarde"])
+    year = pd.to_numeric(obs["jaar"], errors="coerce")
+    usable = np.flatnonzero(((value > 0) & year.notna()).to_numpy())
+    if usable.size < 2:
+        return
+    reeks = obs["reeks"].where(obs["reeks"] != "", obs["bron"])
+    codes = group_codes([obs["indicator"], obs["regio"], obs["groep"], reeks])[usable]
+    years, values = year.to_numpy()[usable], value.to_numpy()[usable]
+    order = np.lexsort((usable, years, codes))
+    codes, years, values, positions = codes[order], years[order], values[order], usable[order]
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = (codes[1:] != codes[:-1]) | (years[1:] != years[:-1])
+    codes, years, values, positions = codes[first], years[first], values[first], positions[first]
+    ratio = values[1:] / values[:-1]
+    jumps = np.flatnonzero((codes[1:] == codes[:-1]) & ((ratio > JUMP) | (ratio < 1 / JUMP)))
+    if not jumps.size:
+        return
+    files, rows, shown = obs["_bestand"].to_numpy(), obs["_rij"].to_numpy(), obs["waarde"].to_numpy()
+    for jump in jumps[:MAX_PER_CHECK]:
+        here, before = positions[jump + 1], positions[jump]
+        factor = ratio[jump] if ratio[jump] > 1 else 1 / ratio[jump]
+        way = "groot" if ratio[jump] > 1 else "klein"
+        warnings.append(Problem(
+            files[here], int(rows[here]), "waarde", shown[here],
+            f"de waarde is {factor:.0f} keer zo {way} als in {int(years[jump])} ({shown[before]}, {files[before]} rij "
+            f"{int(rows[before])}) in dezelfde reeks. Klopt het getal (decimaalteken, scheidingsteken voor "
+            "duizendtallen, eenheid)? Is het juist, dan kunt u deze waarschuwing negeren; een nieuwe definitie "
+            "krijgt een eigen reeks."))
+    if jumps.size > MAX_PER_CHECK:
+        warnings.append(Problem(files[positions[jumps[MAX_PER_CHECK] + 1]], None, "waarde", None,
+                                f"... en nog {jumps.size - MAX_PER_CHECK} sprong(en) van meer dan een factor {JUMP}."))
 
 
 def duplicates(obs: pd.DataFrame, problems: list[Problem]) -> None:
     """One publication gives one number per key and year, unless its rows name different reeksen explicitly
     (a publication giving both the old and the new definition)."""
     key = ["indicator", "regio", "groep", "jaar", "bron"]
-    for _, group in obs[obs.duplicated(key, keep=False)].groupby(key, sort=True):
+    shared = pd.Series(group_codes([obs[c] for c in key])).duplicated(keep=False).to_numpy()
+    for _, group in obs[shared].groupby(key, sort=True):
         reeksen = list(group["reeks"])
         if all(reeksen) and len(set(reeksen)) == len(reeksen):
             continue
@@ -183,7 +360,9 @@ def duplicates(obs: pd.DataFrame, problems: list[Problem]) -> None:
 
 def editions(obs: pd.DataFrame, bronnen: pd.DataFrame, problems: list[Problem]) -> None:
     """Two editions of one reeks that disagree on a year must be ordered by their dates."""
-    for first, second in series.conflicting_editions(obs, bronnen):
+    reeks = obs["reeks"].where(obs["reeks"] != "", obs["bron"])
+    shared = pd.Series(group_codes([obs["indicator"], obs["regio"], obs["groep"], reeks, obs["jaar"]]))
+    for first, second in series.conflicting_editions(obs[shared.duplicated(keep=False).to_numpy()], bronnen):
         if first["bron"] == second["bron"]:
             continue  # same bron, same reeks: reported by duplicates()
         _problem(problems, second, "waarde",
@@ -198,9 +377,11 @@ def classifications(obs: pd.DataFrame, groepen: pd.DataFrame, problems: list[Pro
     if "indeling" not in groepen.columns:
         return
     indeling = dict(zip(groepen["groep"], groepen["indeling"]))
-    frame = obs.assign(_reeks=obs["reeks"].where(obs["reeks"] != "", obs["bron"]),
-                       _indeling=obs["groep"].map(indeling).fillna(""))
-    for reeks, rows in frame[frame["_indeling"] != ""].groupby("_reeks"):
+    classified = obs["groep"].map(indeling).fillna("") != ""
+    part = obs[classified]
+    frame = part.assign(_reeks=part["reeks"].where(part["reeks"] != "", part["bron"]),
+                        _indeling=part["groep"].map(indeling))
+    for reeks, rows in frame.groupby("_reeks"):
         found = sorted(set(rows["_indeling"]))
         if len(found) > 1:
             row = rows[rows["_indeling"] == found[-1]].iloc[0]
@@ -221,8 +402,16 @@ def claims(claims_frame: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: l
         claimed = row.get("tekst_eenheid", "")
         if claimed and claimed not in CLAIM_UNITS:
             _problem(problems, row, "tekst_eenheid", f"verwacht leeg of een van: {', '.join(CLAIM_UNITS)}.")
+        for column in ("jaar", "jaar_tot"):
+            if row.get(column, "") and (wrong := year_problem(row[column], "verwacht een jaartal (bijv. 2018).")):
+                _problem(problems, row, column, wrong)
         span = row.get("tekst_jaren", "")
-        if span and not (str(span).isdigit() and row.get("jaar", "") and row.get("jaar_tot", "")):
+        if span and not (whole(span) is not None and row.get("jaar", "") and row.get("jaar_tot", "")):
             _problem(problems, row, "tekst_jaren", "verwacht een aantal jaren (geheel getal), met jaar en jaar_tot ingevuld.")
-        if not str(row["decimalen"]).isdigit() and row["berekening"] not in ("richting", "hoogste", "laagste"):
-            _problem(problems, row, "decimalen", "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde.")
+        if row["berekening"] not in WORD_CALCULATIONS:
+            if whole(row["decimalen"]) is None:
+                _problem(problems, row, "decimalen", "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde.")
+            if row["berekening"] in CALCULATIONS and number(row["verwacht"]) is None:
+                _problem(problems, row, "verwacht", f"berekening '{row['berekening']}' geeft een getal: verwacht de "
+                                                    "waarde zoals gedrukt, met een punt als decimaalteken."
+                         + number_hint(row["verwacht"]))

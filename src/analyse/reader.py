@@ -1,0 +1,487 @@
+"""Reading one file of ``data/raw`` (CSV or XLSX) as text columns, in bounded memory.
+
+Whatever cannot be read safely becomes a :class:`~analyse.schema.Problem` naming file, row and column,
+never an exception or a silent guess: a file that is not UTF-8, a dangling link or an unreadable file, a
+row with too many or too few fields, a quote (``"``) that swallows line breaks and the rows after it, a
+field longer than :data:`FIELD_LIMIT`, control characters and bidirectional overrides, a header that
+names a column twice. Workbook sheets other than the first are reported as warnings.
+
+A CSV is read in three passes over the file, none of which holds more than the final table: a byte scan
+(UTF-8, and whether control characters or very long lines occur at all), a structure pass with the
+:mod:`csv` module (record by record, nothing kept) and the table itself with pandas' C parser (which
+shares one string object between equal values). The row number of a problem is the spreadsheet row
+(header = row 1), counting empty rows, as Excel shows it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import errno
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from analyse.schema import Problem
+
+FIELD_LIMIT = 10_000
+"""Longest field accepted, in characters; a longer one is nearly always a quote that was never closed."""
+MULTILINE_COLUMNS = ("opmerking", "vindplaats", "toelichting")
+"""Free-text columns in which a line break or a tab may occur; nowhere else."""
+MAX_PROBLEMS_PER_FILE = 50
+"""Structural problems listed per file before the rest is counted in one line."""
+
+_CHUNK = 1 << 24
+# control characters other than tab, line feed and carriage return, DEL, and the bidirectional overrides
+_INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069"
+_FORBIDDEN = {True: re.compile(f"[{_INVISIBLE}]"), False: re.compile(f"[{_INVISIBLE}\t\n\r]")}
+_ASCII_ALLOWED = bytes(range(32, 127)) + b"\n\r" + bytes(range(128, 256))  # deleted: what is left is suspect
+_BIDI_BYTES = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+_OS_ERRORS = {"EACCES": "geen toestemming om het te lezen", "EPERM": "geen toestemming om het te lezen",
+              "ENOENT": "het bestaat niet (meer)", "ELOOP": "de verwijzing (symlink) verwijst naar zichzelf",
+              "EISDIR": "het is een map", "EIO": "lees- of schrijffout van het apparaat"}
+
+
+def display(path: Path) -> str:
+    """The name of ``path`` in a message: relative to the working directory where possible.
+
+    Only the folder is resolved, so a link is named as it is in ``data/raw``, not by its target.
+    """
+    path = Path(path)
+    try:
+        return str((path.parent.resolve() / path.name).relative_to(Path.cwd().resolve()))
+    except (ValueError, OSError):
+        return str(path)
+
+
+def _either(names: tuple[str, ...]) -> str:
+    return ", ".join(names[:-1]) + f" of {names[-1]}" if len(names) > 1 else names[0]
+
+
+def describe_char(char: str) -> str:
+    """A Dutch name for an invisible character, with its code point."""
+    if char == "\t":
+        return "een tab"
+    if char in "\r\n":
+        return "een regeleinde (in Excel: Alt+Enter)"
+    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
+        return f"een onzichtbaar teken dat de leesrichting omdraait (U+{ord(char):04X})"
+    return f"een onzichtbaar stuurteken (U+{ord(char):04X})"
+
+
+def unreadable(path: Path, error: OSError) -> Problem:
+    """A file in ``data/raw`` that cannot be opened: named, with the reason."""
+    name = errno.errorcode.get(error.errno or 0, "")
+    reason = _OS_ERRORS.get(name) or (error.strerror or type(error).__name__)
+    return Problem(display(path), None, None, None,
+                   f"het bestand is niet te lezen: {reason}. Geef het leesrechten, zet het opnieuw in data/raw "
+                   "of haal het weg; de analyse slaat geen bestand over.")
+
+
+def dangling(path: Path) -> Problem:
+    try:
+        target = str(Path(path).readlink())
+    except OSError:
+        target = "?"
+    return Problem(display(path), None, None, None,
+                   f"het bestand is een verwijzing (symlink) naar '{target}', en dat bestand bestaat niet. Zet het "
+                   "bestand zelf in data/raw, herstel de verwijzing of haal haar weg; de analyse slaat geen bestand over.")
+
+
+@dataclass
+class _Scan:
+    """What the byte scan of a CSV found."""
+
+    first_line: str = ""
+    content: bool = False  # anything but white space
+    invisible: bool = False  # a control character, tab or bidirectional override somewhere
+    long_lines: bool = False  # a line longer than FIELD_LIMIT bytes
+
+
+def _scan_bytes(path: Path, name: str, problems: list[Problem]) -> _Scan | None:
+    """One pass over the bytes: UTF-8 (the first error located by line), content, suspect characters."""
+    scan = _Scan()
+    carry, lines_before, open_line, first = b"", 0, 0, True
+    header: list[str] = []  # the first line, as far as read
+    header_done = False
+    with open(path, "rb") as handle:
+        while True:
+            chunk = handle.read(_CHUNK)
+            final = not chunk
+            data = carry + chunk
+            if first:
+                data = data.removeprefix(codecs.BOM_UTF8)
+                first = False
+            try:
+                text, consumed = codecs.utf_8_decode(data, "strict", final)
+            except UnicodeDecodeError as err:
+                line = lines_before + data[: err.start].count(b"\n") + 1
+                problems.append(Problem(
+                    name, line, None, repr(data[err.start: err.start + 4]),
+                    "het bestand is geen UTF-8. Sla het in Excel op als 'CSV UTF-8 (door komma's gescheiden)'.",
+                ))
+                return None
+            good, carry = data[:consumed], data[consumed:]
+            if not scan.content and text and not text.isspace():
+                scan.content = True
+            if not header_done:
+                ends = [i for i in (text.find("\n"), text.find("\r")) if i >= 0]
+                header.append(text[:min(ends)] if ends else text)
+                header_done = bool(ends)
+            if good.translate(None, _ASCII_ALLOWED) or _BIDI_BYTES.search(good):
+                scan.invisible = True
+            codes = np.frombuffer(good, dtype=np.uint8)
+            newlines = np.flatnonzero(codes == 10)
+            if newlines.size:
+                longest = max(open_line + int(newlines[0]), int(np.diff(newlines).max()) if newlines.size > 1 else 0)
+                open_line = len(good) - int(newlines[-1]) - 1
+            else:
+                longest, open_line = 0, open_line + len(good)
+            if max(longest, open_line) > FIELD_LIMIT:
+                scan.long_lines = True
+            lines_before += int(newlines.size)
+            if final:
+                break
+    scan.first_line = "".join(header)
+    return scan
+
+
+def _quote_column(line: str, delimiter: str) -> int | None:
+    """The index of the field in ``line`` where quoting goes wrong: a quote that is not closed on the line,
+    or a closing quote followed by more text (``"a"b``); None when the line's quotes are in order."""
+    field, quoted, at_start, opened, i = 0, False, True, None, 0
+    while i < len(line):
+        char = line[i]
+        if quoted:
+            if char == '"':
+                if line[i + 1: i + 2] == '"':
+                    i += 1
+                else:
+                    quoted = False
+                    if line[i + 1: i + 2] not in ("", delimiter):
+                        return field
+        elif char == '"' and at_start:
+            quoted, opened = True, field
+        elif char == delimiter:
+            field, at_start, i = field + 1, True, i + 1
+            continue
+        at_start = False
+        i += 1
+    return opened if quoted else None
+
+
+def _line(path: Path, number: int) -> str:
+    """Line ``number`` (1-based) of a text file, as the csv module counts lines."""
+    with open(path, encoding="utf-8-sig", newline="") as handle:
+        for count, line in enumerate(handle, start=1):
+            if count == number:
+                return line.rstrip("\r\n")
+    return ""
+
+
+class _Structure:
+    """The header and the structural problems of a CSV, found record by record without keeping them."""
+
+    def __init__(self, path: Path, name: str, delimiter: str):
+        self.path, self.name, self.delimiter = path, name, delimiter
+        self.header: list[str] = []
+        self.problems: list[Problem] = []
+        self.extra = 0  # problems beyond MAX_PROBLEMS_PER_FILE
+        self.multiline = False  # a field spans lines (allowed in MULTILINE_COLUMNS)
+
+    def add(self, row: int | None, column: str | None, expected: str) -> None:
+        if len(self.problems) < MAX_PROBLEMS_PER_FILE:
+            self.problems.append(Problem(self.name, row, column, None, expected))
+        else:
+            self.extra += 1
+
+    def column(self, index: int | None) -> str | None:
+        if index is None:
+            return None
+        return self.header[index].strip() if index < len(self.header) else f"veld {index + 1} (zonder kop)"
+
+    def quote_problem(self, row: int, start: int, end: int, at_end: bool) -> None:
+        column = self.column(_quote_column(_line(self.path, start), self.delimiter))
+        if end == start and not at_end:
+            self.add(row, column, "na een aanhalingsteken (\") dat een veld afsluit, staat nog tekst in hetzelfde veld. "
+                                  "Een aanhalingsteken in tekst schrijft u dubbel (\"\") en dan staat het hele veld "
+                                  "tussen aanhalingstekens: \"H2: \"\"citaat\"\"\".")
+            return
+        if at_end:
+            how = (f"opent hier een veld dat nergens gesloten wordt: de rest van het bestand (regel {start} tot "
+                   f"en met {end}) valt erin")
+        else:
+            how = (f"opent hier een veld dat pas op regel {end} van het bestand gesloten wordt (of het wordt midden "
+                   "in een veld gesloten), zodat de volgende regel(s) erin vallen")
+        self.add(row, column, f"een aanhalingsteken (\") {how}. Verwijder het losse aanhalingsteken, of sluit het "
+                              "veld af met een tweede; een aanhalingsteken in tekst schrijft u dubbel (\"\").")
+
+    def read(self) -> bool:
+        """Check every record; False when the file cannot be read as a table (problems in ``self.problems``)."""
+        limit = csv.field_size_limit()
+        csv.field_size_limit(2 ** 31 - 1)  # long fields are refused with their column, not by the csv module
+        try:
+            return self._read()
+        finally:
+            csv.field_size_limit(limit)
+
+    def _read(self) -> bool:
+        with open(self.path, encoding="utf-8-sig", newline="") as handle:
+            reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
+            try:
+                self.header = next(reader)
+            except csv.Error:
+                self.quote_problem(1, 1, reader.line_num, True)
+                return False
+            if reader.line_num != 1:
+                self.add(1, None, "de kopregel loopt over meerdere regels; zet elke kolomnaam op de eerste regel, "
+                                  "zonder regeleinden of losse aanhalingstekens.")
+                return False
+            if not any(h.strip() for h in self.header):
+                self.add(1, None, "de eerste rij is leeg; verwacht de kopregel met de kolomnamen in rij 1.")
+                return False
+            width, row = len(self.header), 1
+            while True:
+                start = reader.line_num + 1
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    break
+                except csv.Error as error:
+                    row += 1
+                    at_end = "end of data" in str(error)
+                    self.quote_problem(row, start, reader.line_num, at_end)
+                    if at_end:
+                        break
+                    continue
+                row += 1
+                if reader.line_num != start:
+                    self.multiline = True
+                    if self._spans(record, row, start, reader.line_num):
+                        continue
+                if len(record) > width or (len(record) < width and any(f.strip() for f in record)):
+                    hint = (" Staat er een komma in een getal (3,6)? Gebruik een punt als decimaalteken, of zet "
+                            "tekst met komma's tussen aanhalingstekens.") if self.delimiter == "," else ""
+                    self.add(row, None, f"de rij heeft {len(record)} velden, de kopregel {width}.{hint}")
+        if self.extra:
+            self.problems.append(Problem(self.name, None, None, None,
+                                         f"... en nog {self.extra} rij(en) met een probleem in de opbouw."))
+        return not self.problems
+
+    def _spans(self, record: list[str], row: int, start: int, end: int) -> bool:
+        """A record spanning lines ``start``-``end``: True (and a problem) when that cannot be meant."""
+        width = len(self.header)
+        for index, value in enumerate(record):
+            if "\n" not in value and "\r" not in value:
+                continue
+            column = self.column(index)
+            looks_like_rows = any(line.count(self.delimiter) >= width - 1 for line in value.splitlines()[1:])
+            if column in MULTILINE_COLUMNS and not looks_like_rows and len(record) == width:
+                continue
+            allowed = _either(MULTILINE_COLUMNS)
+            self.add(row, column,
+                     f"het veld loopt door over de regels {start} tot en met {end} van het bestand"
+                     + (" en bevat iets dat op een volgende rij lijkt" if looks_like_rows else "")
+                     + f"; een regeleinde mag alleen in {allowed}. Waarschijnlijk opent hier een aanhalingsteken "
+                       f"(\") dat pas op regel {end} gesloten wordt, zodat de volgende rij(en) in dit veld vallen. "
+                       "Verwijder het losse aanhalingsteken; een aanhalingsteken in tekst schrijft u dubbel (\"\").")
+            return True
+        return False
+
+
+def _read_csv(path: Path, name: str, required: tuple[str, ...], problems: list[Problem]):
+    """(frame, delimiter, check_invisible, check_length) or None."""
+    scan = _scan_bytes(path, name, problems)
+    if scan is None:
+        return None
+    if not scan.content:
+        problems.append(Problem(name, None, None, None, "het bestand is leeg; verwacht een kopregel met "
+                                f"de kolommen {', '.join(required)} en ten minste één rij."))
+        return None
+    delimiter = ";" if scan.first_line.count(";") > scan.first_line.count(",") else ","
+    structure = _Structure(path, name, delimiter)
+    if not structure.read():
+        problems.extend(structure.problems)
+        return None
+    try:
+        frame = pd.read_csv(path, sep=delimiter, dtype=str, na_filter=False, skip_blank_lines=False, header=0,
+                            encoding="utf-8-sig", quotechar='"', doublequote=True, engine="c")
+    except (ValueError, pd.errors.ParserError) as error:  # the structure pass should have named the cause
+        problems.append(Problem(name, None, None, None, "het bestand is niet als tabel te lezen "
+                                                        f"({' '.join(str(error).split())})."))
+        return None
+    if len(frame.columns) != len(structure.header):
+        problems.append(Problem(name, 1, None, None, "de kopregel is niet eenduidig te lezen; controleer "
+                                                     "scheidingstekens en aanhalingstekens in rij 1."))
+        return None
+    frame.columns = structure.header
+    rows = np.arange(2, len(frame) + 2)
+    return frame, rows, delimiter == ";", scan.invisible, scan.long_lines or structure.multiline
+
+
+def _read_xlsx(path: Path, name: str, problems: list[Problem], warnings: list[Problem] | None):
+    try:
+        with pd.ExcelFile(path) as book:
+            sheets = book.sheet_names
+            frame = pd.read_excel(book, sheet_name=sheets[0], header=None, dtype=str, keep_default_na=False)
+    except Exception as err:  # openpyxl raises many kinds for a damaged workbook
+        problems.append(Problem(name, None, None, None,
+                                f"het Excel-bestand is niet te lezen ({' '.join(str(err).split())}). Open het in "
+                                "Excel en sla het opnieuw op als Excel-werkmap (.xlsx)."))
+        return None
+    if warnings is not None:
+        for other in sheets[1:]:
+            warnings.append(Problem(name, None, None, None,
+                                    f"werkblad '{other}' wordt niet gelezen: alleen het eerste werkblad ('{sheets[0]}') "
+                                    "telt. Zet de rijen op het eerste werkblad, of verwijder dit werkblad als het niet "
+                                    "nodig is."))
+    if frame.empty:
+        problems.append(Problem(name, None, None, None, "het werkblad is leeg; verwacht een kopregel in rij 1."))
+        return None
+    header = [str(c) for c in frame.iloc[0]]
+    frame = frame.iloc[1:].reset_index(drop=True)
+    frame.columns = header
+    rows = np.arange(2, len(frame) + 2)
+    return frame, rows, False, True, True
+
+
+def _header_problems(header: list[str], name: str, problems: list[Problem]) -> bool:
+    seen, ok = set(), True
+    for column in header:
+        if column and column in seen:
+            problems.append(Problem(name, 1, column, None, "de kolom staat meer dan één keer in de kopregel; "
+                                                           "houd er één."))
+            ok = False
+        seen.add(column)
+    for column in header:
+        found = _FORBIDDEN[False].search(column)
+        if found:
+            problems.append(Problem(name, 1, column, None, f"de kolomnaam bevat {describe_char(found.group())}; "
+                                                           "typ de naam opnieuw."))
+            ok = False
+    return ok
+
+
+def check_text(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem], *,
+               invisible: bool = True, length: bool = True) -> None:
+    """Every text column: no field longer than :data:`FIELD_LIMIT`, no invisible characters.
+
+    Tabs and line breaks are allowed only in :data:`MULTILINE_COLUMNS`. Vectorised per column; only the
+    offending fields are looked at one by one.
+    """
+    for column in frame.columns:
+        values = frame[column]
+        if length:
+            sizes = values.str.len()
+            for position in np.flatnonzero((sizes > FIELD_LIMIT).to_numpy()):
+                problems.append(Problem(
+                    name, int(rows[position]), column, values.iloc[position],
+                    f"het veld is {sizes.iloc[position]:,} tekens lang; verwacht hoogstens {FIELD_LIMIT:,}. ".replace(",", ".")
+                    + "Waarschijnlijk is een aanhalingsteken (\") niet gesloten; lange teksten horen in een document "
+                      "waarnaar 'vindplaats' verwijst."))
+        if invisible:
+            pattern = _FORBIDDEN[column in MULTILINE_COLUMNS]
+            found = values.str.contains(pattern, regex=True)
+            for position in np.flatnonzero(found.to_numpy()):
+                value = values.iloc[position]
+                char = pattern.search(value).group()
+                where = "" if char not in "\t\r\n" else f"; een {'tab' if char == chr(9) else 'regeleinde'} mag " \
+                                                      f"alleen in {_either(MULTILINE_COLUMNS)}"
+                fix = (" Typ de tekst opnieuw (kopieer haar niet uit een pdf of webpagina)."
+                       if char >= "\u2000" else " In Excel haalt =SCHOON(cel) zulke tekens weg.")
+                problems.append(Problem(name, int(rows[position]), column, value,
+                                        f"het veld bevat {describe_char(char)}{where}. Zulke tekens zijn onzichtbaar "
+                                        f"maar breken de werkmap of verhullen tekst.{fix}"))
+
+
+def convert_decimal_commas(frame: pd.DataFrame, name: str, rows: np.ndarray, columns: tuple[str, ...],
+                           problems: list[Problem]) -> None:
+    """A semicolon file (Dutch Excel export): decimal commas become points in ``columns``.
+
+    A value there that holds a point is ambiguous (thousands separator or decimal point?) and is refused.
+    """
+    for column in columns:
+        if column not in frame.columns:
+            continue
+        values = frame[column]
+        for position in np.flatnonzero(values.str.contains(".", regex=False).to_numpy()):
+            problems.append(Problem(
+                name, int(rows[position]), column, values.iloc[position],
+                "dit bestand gebruikt puntkomma's en decimale komma's (Nederlandse Excel-export); een punt "
+                "in een getal is dan dubbelzinnig (duizendtal of decimaal?). Verwijder duizendtalpunten of "
+                "sla het bestand op als CSV met komma's en punt als decimaalteken.",
+            ))
+        if values.str.contains(",", regex=False).any():
+            frame[column] = values.str.replace(",", ".", regex=False)
+
+
+def _strip(values: pd.Series) -> pd.Series:
+    """``values`` without surrounding white space; the column itself when nothing needs stripping.
+
+    Each distinct value is looked at once (a column repeats most of its values), and the column is only
+    rebuilt when a value changes, so a clean file costs no extra memory.
+    """
+    codes, uniques = pd.factorize(values)
+    stripped = [value.strip() for value in uniques]
+    if all(a == b for a, b in zip(stripped, uniques)):
+        return values
+    rebuilt = np.array([*stripped, ""], dtype=object)[codes]  # code -1 (missing) becomes empty
+    return pd.Series(rebuilt, index=values.index, dtype=values.dtype)
+
+
+def read_table(path: Path, required: tuple[str, ...], problems: list[Problem], allow_empty: bool = False,
+               warnings: list[Problem] | None = None, numeric: tuple[str, ...] = ()) -> pd.DataFrame | None:
+    """Read one CSV or XLSX file as text columns; append problems (and warnings) instead of raising.
+
+    The frame gets ``_bestand`` (the file as named in messages) and ``_rij`` (the spreadsheet row) in
+    front; empty rows are left out. ``numeric`` names the columns in which a semicolon file's decimal
+    commas become points (see :func:`convert_decimal_commas`).
+    """
+    path = Path(path)
+    name = display(path)
+    if path.is_symlink() and not path.exists():
+        problems.append(dangling(path))
+        return None
+    try:
+        if path.suffix.lower() == ".xlsx":
+            read = _read_xlsx(path, name, problems, warnings)
+        else:
+            read = _read_csv(path, name, required, problems)
+    except OSError as error:
+        problems.append(unreadable(path, error))
+        return None
+    if read is None:
+        return None
+    frame, rows, semicolon, invisible, length = read
+    header = [str(c).strip() for c in frame.columns]
+    if not _header_problems(header, name, problems):
+        return None
+    frame.columns = header
+    frame = frame.loc[:, [c != "" for c in header]]
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        problems.append(Problem(name, 1, ", ".join(missing), None,
+                                f"ontbrekende kolom(men); de kopregel heeft {', '.join(frame.columns)}."))
+        return None
+    for column in frame.columns:
+        stripped = _strip(frame[column])
+        if stripped is not frame[column]:
+            frame[column] = stripped
+    filled = np.zeros(len(frame), dtype=bool)
+    for column in frame.columns:
+        filled |= (frame[column] != "").to_numpy()
+    if not filled.all():
+        frame, rows = frame[filled].reset_index(drop=True), rows[filled]
+    if frame.empty and not allow_empty:
+        problems.append(Problem(name, None, None, None, "het bestand heeft een kopregel maar geen rijen."))
+        return None
+    if invisible or length:
+        check_text(frame, name, rows, problems, invisible=invisible, length=length)
+    if semicolon:
+        convert_decimal_commas(frame, name, rows, numeric, problems)
+    frame.insert(0, "_rij", rows)
+    frame.insert(0, "_bestand", name)
+    return frame
