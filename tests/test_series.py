@@ -161,3 +161,25 @@ def test_latest_gives_each_region_its_own_newest_year():
     latest = series.latest(frame, "regio")
     assert latest[["regio", "jaar", "waarde"]].values.tolist() == [["Maassluis", 2023, 6.0],
                                                                   ["Vlaardingen", 2019, 9.0]]
+
+
+def test_validate_names_the_rows_no_report_shows(shipped_copy, monkeypatch, capsys):
+    """Issue 13.4: rows outside every notebook's default regions are named, with the command that shows them."""
+    from analyse.cli import main
+
+    monkeypatch.setenv("ANALYSE_ROOT", str(shipped_copy))
+    assert main(["validate"]) == 0
+    before = capsys.readouterr().out
+    # the shipped data: only the one Groot-Rijnmond unemployment figure sits outside every report
+    assert before.count("in geen rapport") == 1
+    assert "Thema 'arbeid_inkomen', Groot-Rijnmond: 1 rij staat in geen rapport" in before
+    assert "-p \"vergelijk_regios=['Groot-Rijnmond']\"" in before
+    # a notebook that no longer compares with Vlaardingen by default: its Vlaardingen rows are reported
+    notebook = shipped_copy / "notebooks" / "demografie.ipynb"
+    cell = 'vergelijk_regios = [\\"Rotterdam\\", \\"Vlaardingen\\", '
+    assert cell in notebook.read_text(encoding="utf-8")
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace(cell, 'vergelijk_regios = [\\"Rotterdam\\", '),
+                        encoding="utf-8")
+    assert main(["validate"]) == 0
+    after = capsys.readouterr().out
+    assert after.count("in geen rapport") == 2 and "Thema 'demografie', Vlaardingen: " in after

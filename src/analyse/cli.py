@@ -107,11 +107,22 @@ def _validate(root: Path) -> int:
                          ("Per indicator", counts["indicator"])):
         print(f"\n{title}:")
         print(table.to_string(index=False))
-    if dataset.warnings:  # findings that do not stop the analysis: after the summary, one line each
+    notes = [str(w) for w in dataset.warnings] + _outside_reports(root, dataset)
+    if notes:  # findings that do not stop the analysis: after the summary, one line each
         print("\nWaarschuwingen:")
-        for warning in dataset.warnings:
-            print(f"  - {warning}")
+        for note in notes:
+            print(f"  - {note}")
     return 0
+
+
+def _outside_reports(root: Path, dataset) -> list[str]:
+    """One line per theme and region whose rows no notebook shows with its default parameters."""
+    from analyse import context, parameters, runner, text
+
+    notebooks = root / "notebooks"
+    defaults = {t: parameters.declared(notebooks / f"{t}.ipynb") for t in runner.available_notebooks(notebooks)}
+    return [text.outside_reports_line(theme, region, count, indicators)
+            for theme, region, count, indicators in context.outside_reports(dataset, defaults)]
 
 
 def _list(root: Path) -> int:

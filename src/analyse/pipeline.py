@@ -176,6 +176,8 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
             dataset = data.build_processed(raw, processed)
         echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar "
              f"{processed.relative_to(root) / data.PROCESSED_FILE}")
+        for warning in dataset.warnings:
+            echo(f"  Let op: {warning}")
         for thema in selected:  # the same check the notebook makes, before any kernel starts
             defaults = notebook_params.declared(notebooks / f"{thema}.ipynb")
             merged = {k: v for k, v in {**defaults, **given}.items() if k not in ("data_dir", "output_dir")}

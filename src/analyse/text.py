@@ -1371,3 +1371,14 @@ def small_count_warning(label: str, group_label: str, regio: str, number, kind: 
             "verschillen tussen jaren of groepen kunnen toeval zijn.")
 
 # ============================================================================ end of honest checks (issue 14)
+
+
+def outside_reports_line(theme: str, region: str, count: int, indicators: list[str]) -> str:
+    """The validate warning for rows of ``data/raw`` that no report shows with the default parameters."""
+    rows = f"{count} rij staat" if count == 1 else f"{count} rijen staan"
+    names = ", ".join(indicators[:5]) + (f" en {len(indicators) - 5} meer" if len(indicators) > 5 else "")
+    if not region:
+        return f"Thema '{theme}': {rows} in geen rapport, want er is geen notebook voor dit thema ({names})."
+    value = f"[{region!r}]" if '"' not in region and "'" not in region else "[...]"
+    return (f"Thema '{theme}', {region}: {rows} in geen rapport met de standaardparameters ({names}); "
+            f"toon ze met: analyse run --thema {theme} -p \"vergelijk_regios={value}\".")
