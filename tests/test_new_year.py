@@ -75,9 +75,10 @@ def new_edition(tmp_path_factory):
 def test_the_new_edition_reaches_the_key_figures_with_a_derived_share(new_edition):
     summary = contract.read_summary(new_edition / "tables" / "demografie" / "kerncijfers.json")
     assert summary.parameters.end_year >= 2022  # no --eind-jaar needed
-    figures = {k.indicator: k for k in summary.key_figures if k.region == "Maassluis"}
-    assert (figures["inwoners"].year, figures["inwoners"].value, figures["inwoners"].text) == (2022, 34148, "34.148")
-    share = figures["aandeel_herkomst"]
+    figures = {(k.indicator, k.group): k for k in summary.key_figures if k.region == "Maassluis"}
+    total = figures["inwoners", "totaal"]
+    assert (total.year, total.value, total.text) == (2022, 34148, "34.148")
+    share = figures["aandeel_herkomst", "migratieachtergrond"]
     assert share.year == 2022 and share.value == pytest.approx(10077 / 34148 * 100) and share.text == "29,5%"
     assert "Gemeente Maassluis" in share.source
     assert any(m.startswith("In 2022 heeft Maassluis 34.148 inwoners") for m in summary.messages), summary.messages
