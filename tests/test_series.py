@@ -163,6 +163,42 @@ def test_latest_gives_each_region_its_own_newest_year():
                                                                   ["Vlaardingen", 2019, 9.0]]
 
 
+SUMMED = ("groep,soort,label,indeling,som_van\ntotaal,totaal,Totaal,,\n"
+          "migratieachtergrond,herkomst,Migratieachtergrond,migratieachtergrond,westers+niet_westers\n"
+          "westers,herkomst,Westers,migratieachtergrond,\nniet_westers,herkomst,Niet-westers,migratieachtergrond,\n"
+          "herkomst_europa,herkomst,Europa,herkomstland,\n")
+PARTS = ["inwoners,Maassluis,totaal,2022,34148,aantal,begroting_2023,cbs_bevolking,,,,,",
+         "aantal_herkomst,Maassluis,westers,2022,3172,aantal,begroting_2023,cbs_bevolking,,,,,",
+         "aantal_herkomst,Maassluis,niet_westers,2022,6905,aantal,begroting_2023,cbs_bevolking,,,,,"]
+
+
+def test_a_group_given_only_as_its_parts_is_summed_and_gets_its_share(tmp_path):
+    obs = data.load_raw(raw(tmp_path, PARTS, groepen=SUMMED)).observations
+    whole = obs[(obs["indicator"] == "aantal_herkomst") & (obs["groep"] == "migratieachtergrond")].iloc[0]
+    assert whole["waarde"] == 10077 and whole["afgeleid"] and whole["reeks"] == "cbs_bevolking"
+    assert whole["opmerking"] == "Berekend als som: 3.172 (Westers) + 6.905 (Niet-westers)."
+    share = obs[(obs["indicator"] == "aandeel_herkomst") & (obs["groep"] == "migratieachtergrond")].iloc[0]
+    assert share["waarde"] == pytest.approx(29.5098, abs=1e-4) and (share["teller"], share["noemer"]) == (10077, 34148)
+
+
+def test_a_published_whole_is_not_replaced_and_a_missing_part_gives_no_sum(tmp_path):
+    published = [*PARTS, "aantal_herkomst,Maassluis,migratieachtergrond,2022,10080,aantal,begroting_2023,cbs_bevolking,,,,,"]
+    obs = data.load_raw(raw(tmp_path, published, groepen=SUMMED)).observations
+    whole = obs[(obs["indicator"] == "aantal_herkomst") & (obs["groep"] == "migratieachtergrond")]
+    assert whole["waarde"].tolist() == [10080] and not whole["afgeleid"].any()
+    (tmp_path / "deel").mkdir()
+    obs = data.load_raw(raw(tmp_path / "deel", PARTS[:2], groepen=SUMMED)).observations
+    assert "migratieachtergrond" not in set(obs["groep"])
+
+
+@pytest.mark.parametrize("som_van", ["westers", "westers+onbekend", "westers+herkomst_europa", "westers+westers",
+                                     "migratieachtergrond+westers"])
+def test_a_wrong_composition_is_refused(tmp_path, som_van):
+    groups = SUMMED.replace("westers+niet_westers", som_van)
+    found = problems(raw(tmp_path, PARTS, groepen=groups))
+    assert [(p.file.split("/")[-1], p.row, p.column) for p in found] == [("groepen.csv", 3, "som_van")]
+
+
 def test_validate_names_the_rows_no_report_shows(shipped_copy, monkeypatch, capsys):
     """Issue 13.4: rows outside every notebook's default regions are named, with the command that shows them."""
     from analyse.cli import main

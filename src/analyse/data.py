@@ -226,7 +226,7 @@ def _tidy(obs: pd.DataFrame, cat: dict[str, pd.DataFrame]) -> pd.DataFrame:
     tidy["bestand"] = tidy["bestand"].map({p: Path(p).name for p in tidy["bestand"].unique()})
     tidy = series.resolve(tidy, cat["bronnen.csv"])
     grades = dict(zip(cat["bronnen.csv"]["bron"], cat["bronnen.csv"]["soort"]))
-    tidy = derived.derive(tidy, cat["indicatoren.csv"], grades)
+    tidy = derived.derive(tidy, cat["indicatoren.csv"], grades, cat["groepen.csv"])
     tidy["regio_code"] = tidy["regio"].map(dict(zip(reg["regio"], reg["code"])))
     return tidy[PROCESSED_COLUMNS].sort_values(["thema", "indicator", "regio", "groep", "reeks", "jaar", "bron"],
                                                ignore_index=True)

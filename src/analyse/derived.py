@@ -1,4 +1,9 @@
-"""Derived indicators: a share or rate computed from two counts, declared in ``indicatoren.csv``.
+"""Derived figures: a count for a group that is the sum of its parts, and a share or rate from two counts.
+
+A group with ``som_van`` in ``groepen.csv`` (e.g. ``migratieachtergrond`` = ``westers+niet_westers``) gets a
+count where a publication gives the counts of all its parts for the same indicator, region, year and reeks
+but not the whole (CBS's wijk and buurt figures give westers and niet-westers, not their sum). Only counts
+(unit ``aantal``) are summed.
 
 An indicator with ``afgeleid_teller`` and ``afgeleid_noemer`` is teller / noemer times the factor of its
 unit (100 for ``procent``, 1.000 for ``per_1000``, ...), for every region, group and year where both counts
@@ -50,9 +55,58 @@ def _reproduces(published: float, computed: float) -> bool:
     return abs(round(computed, decimals) - published) <= 0.5 * 10 ** -decimals + 1e-9
 
 
-def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str]) -> pd.DataFrame:
+def compositions(groepen: pd.DataFrame) -> dict[str, list[str]]:
+    """Group -> the groups it is the sum of (``som_van``, parts joined by '+'); only groups that declare one."""
+    if "som_van" not in groepen.columns:
+        return {}
+    return {row["groep"]: [part.strip() for part in row["som_van"].split("+")]
+            for _, row in groepen.iterrows() if str(row["som_van"]).strip()}
+
+
+def _status(statuses) -> str:
+    statuses = set(statuses)
+    return "schatting" if "schatting" in statuses else ("voorlopig" if "voorlopig" in statuses else "")
+
+
+def sums(obs: pd.DataFrame, groepen: pd.DataFrame) -> list[dict]:
+    """Rows for a group's count that a publication gives only as its parts (see the module docstring)."""
+    parts_of = compositions(groepen)
+    if not parts_of:
+        return []
+    labels = dict(zip(groepen["groep"], groepen["label"]))
+    live = series.active(obs)
+    counts = live[live["eenheid"] == "aantal"]
+    key = ["indicator", "regio", "jaar", "reeks", "bron"]
+    new_rows = []
+    for whole, parts in parts_of.items():
+        present = counts[counts["groep"] == whole].set_index(["indicator", "regio", "jaar", "reeks"]).index
+        candidates = counts[counts["groep"].isin(parts)]
+        for values, rows in candidates.groupby(key, sort=True):
+            if sorted(rows["groep"]) != sorted(parts) or values[:4] in present:
+                continue
+            ordered = rows.set_index("groep").loc[parts]
+            how = " + ".join(f"{format_number(v)} ({labels.get(g, g)})" for g, v in ordered["waarde"].items())
+            first = rows.iloc[0]
+            new_rows.append({
+                **{column: "" for column in obs.columns},
+                **{column: first[column] for column in ("indicator", "thema", "label", "regio", "jaar", "periode",
+                                                       "eenheid", "reeks", "bron", "vindplaats", "bestand", "rij")
+                   if column in obs.columns},
+                "groep": whole, "waarde": float(ordered["waarde"].sum()),
+                "teller": float("nan"), "noemer": float("nan"), "ondergrens": float("nan"),
+                "bovengrens": float("nan"), "n": float("nan"), "status": _status(rows["status"]),
+                "vervangen_door": "", "afgeleid": True, "noemer_bron": "", "noemer_reeks": "",
+                "opmerking": f"Berekend als som: {how}.",
+                **({"regio_code": first["regio_code"]} if "regio_code" in obs.columns else {}),
+            })
+    return new_rows
+
+
+def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str],
+           groepen: pd.DataFrame | None = None) -> pd.DataFrame:
     """``obs`` (resolved, see :func:`analyse.series.resolve`) plus derived rows; published rows gain counts.
 
+    First the sums of groups (``groepen``), then the shares and rates, so a summed count gets its share.
     Derived rows have ``afgeleid`` True, ``noemer_bron``/``noemer_reeks`` those of the denominator and a Dutch
     ``opmerking`` saying how they were computed.
     """
@@ -60,6 +114,10 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str])
     obs["afgeleid"] = False
     obs["noemer_bron"] = ""
     obs["noemer_reeks"] = ""
+    if groepen is not None:
+        summed = sums(obs, groepen)
+        if summed:
+            obs = pd.concat([obs, pd.DataFrame(summed, columns=obs.columns)], ignore_index=True)
     live = series.active(obs)
     new_rows = []
     for spec in definitions(indicatoren):
@@ -87,8 +145,7 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str])
                         note = f"Teller en noemer: {how}."
                         obs.loc[index, "opmerking"] = " ".join(p for p in (row["opmerking"], note) if p)
                 continue
-            status = "schatting" if "schatting" in (num["status"], den["status"]) else (
-                "voorlopig" if "voorlopig" in (num["status"], den["status"]) else "")
+            status = _status((num["status"], den["status"]))
             new_rows.append({
                 **{column: "" for column in obs.columns},
                 "indicator": spec["indicator"], "thema": spec["thema"], "label": spec["label"],

@@ -66,7 +66,7 @@ OPTIONAL_CATALOGUE_COLUMNS = {
     "bronnen.csv": ("datum", "adres", "licentie"),
     "reeksen.csv": ("tabel", "opmerking"),
     "regios.csv": ("ligt_in", "opmerking"),
-    "groepen.csv": ("indeling", "opmerking"),
+    "groepen.csv": ("indeling", "som_van", "opmerking"),
     "beweringen.csv": ("vindplaats", "jaar", "jaar_tot", "noemer_indicator", "noemer_groep", "tekst_eenheid",
                        "tekst_jaren", "toelichting"),
 }

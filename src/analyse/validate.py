@@ -175,11 +175,19 @@ def reeksen(frame: pd.DataFrame, problems: list[Problem]) -> None:
 
 
 def groups(frame: pd.DataFrame, problems: list[Problem]) -> None:
-    if "indeling" not in frame.columns:
-        return
+    """``indeling`` is one of the two CBS classifications; ``som_van`` names other groups of that classification."""
+    indeling = dict(zip(frame["groep"], frame["indeling"])) if "indeling" in frame.columns else {}
     for _, row in frame.iterrows():
-        if row["indeling"] and row["indeling"] not in INDELINGEN:
+        if row.get("indeling", "") and row["indeling"] not in INDELINGEN:
             _problem(problems, row, "indeling", f"verwacht leeg of een van: {', '.join(INDELINGEN)}.")
+        if not str(row.get("som_van", "")).strip():
+            continue
+        parts = [part.strip() for part in row["som_van"].split("+")]
+        wrong = [p for p in parts if p not in set(frame["groep"]) or p == row["groep"]
+                 or indeling.get(p, "") != indeling.get(row["groep"], "")]
+        if wrong or len(parts) < 2 or len(set(parts)) < len(parts):
+            _problem(problems, row, "som_van", "verwacht twee of meer verschillende groepen uit groepen.csv, "
+                     "gescheiden door '+', uit dezelfde herkomstindeling als de groep zelf.")
 
 
 def regions(frame: pd.DataFrame, problems: list[Problem]) -> None:
