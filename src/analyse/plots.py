@@ -217,14 +217,24 @@ def _new_figure(height: float) -> tuple[Figure, matplotlib.axes.Axes]:
     return fig, ax
 
 
-def _decorate(fig: Figure, ax, *, title: str, bron: str, handles=None, legend_labels=None,
-              title_pad: float = 10) -> None:
+SOURCE_WRAP = 110  # characters of the source line per line at FONT_SOURCE across WIDTH
+
+
+def _title_and_source(fig: Figure, title: str, bron: str) -> None:
+    """Title and source line at the figure's left edge, both wrapped to its width.
+
+    Aligned with the figure rather than the axes, so the long category labels of a bar chart never push the
+    title past the right edge; a long source line wraps instead of widening the saved image.
+    """
+    fig.suptitle(_wrap(title, 62), x=0.0, ha="left", fontsize=FONT_TITLE, fontweight="bold", color="#000000")
+    fig.supxlabel(_wrap(bron, SOURCE_WRAP), x=0.0, ha="left", fontsize=FONT_SOURCE, color="#555555")
+
+
+def _decorate(fig: Figure, ax, *, title: str, bron: str, handles=None, legend_labels=None) -> None:
     """Title above the axes; legend (in its own row, so it never covers data) and source line below.
 
     The figure grows by the height of the legend, so the plot keeps its size.
     """
-    ax.set_title(_wrap(title, 62), loc="left", fontsize=FONT_TITLE, fontweight="bold",
-                 color="#000000", pad=title_pad)
     if handles:
         legend_labels, ncols = _legend_layout(legend_labels)
         rows = math.ceil(len(handles) / ncols)
@@ -238,7 +248,7 @@ def _decorate(fig: Figure, ax, *, title: str, bron: str, handles=None, legend_la
         legend_ax.legend(handles, legend_labels, loc="upper center", ncols=ncols, frameon=False,
                          fontsize=FONT_SMALL, handlelength=2.2, borderaxespad=0,
                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
-    fig.supxlabel(bron, x=0.0, ha="left", fontsize=FONT_SOURCE, color="#555555")
+    _title_and_source(fig, title, bron)
 
 
 def _text_width(text: str) -> float:
@@ -584,7 +594,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     ax.set_axisbelow(True)
     show_legend = hue is not None or len(handles) > 1
     _decorate(fig, ax, title=title, bron=bron, handles=handles if show_legend else None,
-              legend_labels=legend_labels, title_pad=22 if breaks else 10)
+              legend_labels=legend_labels)
     alt = describe_series(data, x=x, y=y, hue=hue, labels=labels, eenheid=eenheid, title=title,
                           subject=subject, doel=doel, trends=trend_drawn)
     return fig, alt
@@ -1269,7 +1279,6 @@ def _style_axes(ax) -> None:
 
 def _decorate_grid(fig: Figure, grid, nrows: int, *, title: str, bron: str, handles, legend_labels) -> None:
     """Title above, legend (own row of the grid) and source line below a grid of panels."""
-    fig.suptitle(_wrap(title, 62), x=0.0, ha="left", fontsize=FONT_TITLE, fontweight="bold", color="#000000")
     if handles:
         legend_labels, ncols = _legend_layout(legend_labels)
         rows = math.ceil(len(handles) / ncols)
@@ -1282,7 +1291,7 @@ def _decorate_grid(fig: Figure, grid, nrows: int, *, title: str, bron: str, hand
         legend_ax.legend(handles, legend_labels, loc="upper center", ncols=ncols, frameon=False,
                          fontsize=FONT_SMALL, handlelength=2.2, borderaxespad=0,
                          handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
-    fig.supxlabel(bron, x=0.0, ha="left", fontsize=FONT_SOURCE, color="#555555")
+    _title_and_source(fig, title, bron)
 
 
 # --------------------------------------------------------------------------- one call for a plan
