@@ -230,24 +230,34 @@ def _title_and_source(fig: Figure, title: str, bron: str) -> None:
     fig.supxlabel(_wrap(bron, SOURCE_WRAP), x=0.0, ha="left", fontsize=FONT_SOURCE, color="#555555")
 
 
+def _legend_row(fig: Figure, handles, legend_labels, place) -> None:
+    """The legend in its own row below the plot, so it never covers data; the figure grows by the row's height.
+
+    ``place(height)`` makes room for the row in the figure's grid and returns the axes for it.
+    """
+    legend_labels, ncols = _legend_layout(legend_labels)
+    rows = math.ceil(len(handles) / ncols)
+    extra_lines = sum(label.count("\n") for label in legend_labels)
+    height = 0.2 * rows + 0.14 * extra_lines + 0.05
+    fig.set_figheight(fig.get_figheight() + height)
+    legend_ax = place(height)
+    legend_ax.set_axis_off()
+    legend_ax.legend(handles, legend_labels, loc="upper center", ncols=ncols, frameon=False,
+                     fontsize=FONT_SMALL, handlelength=2.2, borderaxespad=0,
+                     handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
+
+
 def _decorate(fig: Figure, ax, *, title: str, bron: str, handles=None, legend_labels=None) -> None:
     """Title above the axes; legend (in its own row, so it never covers data) and source line below.
 
     The figure grows by the height of the legend, so the plot keeps its size.
     """
     if handles:
-        legend_labels, ncols = _legend_layout(legend_labels)
-        rows = math.ceil(len(handles) / ncols)
-        extra_lines = sum(label.count("\n") for label in legend_labels)
-        legend_height = 0.2 * rows + 0.14 * extra_lines + 0.05
-        fig.set_figheight(fig.get_figheight() + legend_height)
-        grid = fig.add_gridspec(2, 1, height_ratios=[fig.get_figheight() - legend_height, legend_height])
-        ax.set_subplotspec(grid[0])
-        legend_ax = fig.add_subplot(grid[1])
-        legend_ax.set_axis_off()
-        legend_ax.legend(handles, legend_labels, loc="upper center", ncols=ncols, frameon=False,
-                         fontsize=FONT_SMALL, handlelength=2.2, borderaxespad=0,
-                         handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
+        def place(height: float):
+            grid = fig.add_gridspec(2, 1, height_ratios=[fig.get_figheight() - height, height])
+            ax.set_subplotspec(grid[0])
+            return fig.add_subplot(grid[1])
+        _legend_row(fig, handles, legend_labels, place)
     _title_and_source(fig, title, bron)
 
 
@@ -1280,17 +1290,10 @@ def _style_axes(ax) -> None:
 def _decorate_grid(fig: Figure, grid, nrows: int, *, title: str, bron: str, handles, legend_labels) -> None:
     """Title above, legend (own row of the grid) and source line below a grid of panels."""
     if handles:
-        legend_labels, ncols = _legend_layout(legend_labels)
-        rows = math.ceil(len(handles) / ncols)
-        extra_lines = sum(label.count("\n") for label in legend_labels)
-        legend_height = 0.2 * rows + 0.14 * extra_lines + 0.05
-        fig.set_figheight(fig.get_figheight() + legend_height)
-        grid.set_height_ratios([SMALL_MULTIPLE_HEIGHT] * nrows + [legend_height])
-        legend_ax = fig.add_subplot(grid[nrows, :])
-        legend_ax.set_axis_off()
-        legend_ax.legend(handles, legend_labels, loc="upper center", ncols=ncols, frameon=False,
-                         fontsize=FONT_SMALL, handlelength=2.2, borderaxespad=0,
-                         handler_map={tuple: HandlerTuple(ndivide=None, pad=0)})
+        def place(height: float):
+            grid.set_height_ratios([SMALL_MULTIPLE_HEIGHT] * nrows + [height])
+            return fig.add_subplot(grid[nrows, :])
+        _legend_row(fig, handles, legend_labels, place)
     _title_and_source(fig, title, bron)
 
 

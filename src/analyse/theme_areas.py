@@ -13,22 +13,11 @@ import pandas as pd
 from IPython.display import Markdown
 
 from analyse import areas, contract, indicators, plots, presenter, profile, segregation, series, text
+from analyse.theme_part import ThemePart
 
 
-class Areas:
+class Areas(ThemePart):
     """The wijk section of one notebook (see the module docstring)."""
-
-    def __init__(self, notebook):
-        self.notebook = notebook
-        for name in ("context", "dataset", "cat", "grades", "persons", "out", "theme_obs", "window_obs", "obs"):
-            setattr(self, name, getattr(notebook, name))
-
-    @property
-    def _trend_results(self) -> dict:
-        return self.notebook.trend_results
-
-    def _source(self, rows: pd.DataFrame) -> str:
-        return self.notebook._source(rows)
 
     WIJK_KENMERKEN = (
         ("aantal_herkomst", "niet_westers"), ("aantal_herkomst", "westers"),

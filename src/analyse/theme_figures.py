@@ -12,6 +12,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analyse import contract, disclosure, figures, indicators, plots, presenter, series, text
+from analyse.theme_part import ThemePart
 
 COUNT_UNITS = ("aantal",)
 """Units whose level is not compared across regions of different size."""
@@ -23,20 +24,8 @@ def span(rows: pd.DataFrame) -> str:
     return str(first) if first == last else f"{first}-{last}"
 
 
-class Figures:
+class Figures(ThemePart):
     """Figures for one notebook (see the module docstring)."""
-
-    def __init__(self, notebook):
-        self.notebook = notebook
-        for name in ("context", "dataset", "cat", "grades", "persons", "out", "theme_obs", "window_obs", "obs"):
-            setattr(self, name, getattr(notebook, name))
-
-    @property
-    def _trend_results(self) -> dict:
-        return self.notebook.trend_results
-
-    def _source(self, rows: pd.DataFrame) -> str:
-        return self.notebook._source(rows)
 
     def _figure_rows(self, rows: pd.DataFrame, per: str) -> pd.DataFrame:
         """Per series key (a group or a region): its chosen reeks plus the reeksen it continues."""
