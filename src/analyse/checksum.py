@@ -61,10 +61,17 @@ def raw_digest(raw_dir: Path) -> str:
     return combined(raw_manifest(raw_dir))
 
 
-def code_digest() -> str:
-    from analyse import data
+# the modules whose code decides what data/processed contains (reading, validating, editions, derived figures)
+BUILD_MODULES = ("data", "validate", "schema", "series", "derived", "text", "checksum")
 
-    return file_digest(Path(data.__file__))
+
+def code_digest() -> str:
+    """The checksum of the code that builds the processed table (:data:`BUILD_MODULES`)."""
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256()
+    for name in BUILD_MODULES:
+        digest.update(name.encode() + b"\0" + file_digest(package / f"{name}.py").encode())
+    return digest.hexdigest()
 
 
 def sidecar_path(processed: Path) -> Path:
