@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test test-fast validate lab clean
+.PHONY: report test test-fast validate lab notebooks-text clean
 LAB_ARGS ?=
 
 $(STAMP): pyproject.toml
@@ -29,6 +29,10 @@ test: $(STAMP)
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+# the Markdown text versions of the notebooks (notebooks/tekst/) after editing a notebook outside JupyterLab
+notebooks-text: $(STAMP)
+	cd notebooks && ../$(BIN)/jupytext --sync *.ipynb
 
 clean:
 	rm -rf data/processed/*.csv data/processed/*.json reports/* reports/.run-* reports/.old-*
