@@ -216,6 +216,16 @@ class WarmKernel:
             pass
 
 
+def prepare_worker() -> None:
+    """What a worker needs for its first notebook, imported while its kernel starts."""
+    import papermill  # noqa: F401
+
+    from analyse import safe_html
+
+    _register_warm_engine()
+    safe_html._exporter_classes()
+
+
 def execute_notebook(notebook: Path, output_dir: Path, parameters: dict,
                      kernel: WarmKernel | None = None) -> NotebookResult:
     """Run one notebook with ``output_dir`` as its output folder; executed copy and HTML in ``notebooks/``.

@@ -127,7 +127,11 @@ def rank(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> list[str]:
     Python over the few rows of one series: a pandas group-by costs milliseconds a call, and this is called
     for every series of every figure. Rows without a reeks are left out, as a group-by leaves them out.)
     """
-    rows = active(rows)
+    return _rank_active(active(rows), grades)
+
+
+def _rank_active(rows: pd.DataFrame, grades: dict[str, str] | None) -> list[str]:
+    """:func:`rank` of rows that are all active."""
     if rows.empty:
         return []
     if grades is None:
@@ -157,10 +161,10 @@ def choose(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataF
     ``grades`` maps bron codes to their ``soort`` in ``bronnen.csv`` (primair before secundair before
     schatting); without it the grade does not break ties. Replaced rows never count.
     """
-    ranking = rank(rows, grades)
+    chosen = active(rows)
+    ranking = _rank_active(chosen, grades)
     if not ranking:
         return rows.iloc[0:0]
-    chosen = active(rows)
     return chosen[chosen["reeks"] == ranking[0]].sort_values("jaar")
 
 

@@ -119,6 +119,7 @@ def _warm_kernel(runner, folder: Path | None, preload: bool = True):
     try:
         kernel = runner.WarmKernel(folder)
         if preload:
+            runner.prepare_worker()  # while the kernel starts
             kernel.preload()
         return kernel
     except Exception as error:
