@@ -421,6 +421,13 @@ class WorkerPool:
 
     def close(self, graceful: bool = True) -> None:
         workers, self.workers = self.workers, []
+        if graceful:  # all of them at once: each shuts its kernel down while the others do the same
+            for worker in workers:
+                if not worker.busy:
+                    try:
+                        worker.process.stdin.close()
+                    except OSError:
+                        pass
         for worker in workers:
             worker.stop(graceful=graceful)
 
