@@ -1,11 +1,12 @@
-# Two commands: `make report` runs the whole analysis, `make test` runs the tests.
+# Two commands: `make report` runs the whole analysis, `make test` runs the tests (all of them; .ci/run).
+# For developers: `make test-fast` runs the fast tier (no kernels, no notebooks, no `analyse` processes).
 # `make lab` opens the notebooks in JupyterLab (extra options: make lab LAB_ARGS="--no-browser --port 8899").
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: report test validate lab clean
+.PHONY: report test test-fast validate lab notebooks-text clean
 LAB_ARGS ?=
 
 $(STAMP): pyproject.toml
@@ -25,6 +26,13 @@ lab: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow and not e2e"
+
+# the Markdown text versions of the notebooks (notebooks/tekst/) after editing a notebook outside JupyterLab
+notebooks-text: $(STAMP)
+	cd notebooks && ../$(BIN)/jupytext --sync *.ipynb
 
 clean:
 	rm -rf data/processed/*.csv data/processed/*.json reports/* reports/.run-* reports/.old-*

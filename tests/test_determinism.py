@@ -1,39 +1,44 @@
-"""The same data and parameters give the same reports, byte for byte, whatever folder or time they run in.
+"""The same data and parameters give the same reports, byte for byte, whatever folder, time or kernel they run in.
 
-Two copies of the project in different folders, run one after the other. Compared byte for byte: every table
-(``tables/**``, including ``kerncijfers.json``), the collected ``trends.csv``, ``reproductie.csv`` and
-``monitor.csv``, the figures and ``index.html``. ``tabellen.xlsx`` and ``beleidsnota.docx`` are zip files
-that carry the time they were written (zip entry dates and ``docProps/core.xml``, the run's time): their
-members are compared instead. The executed notebooks carry execution times and the staging folder by design
-and are not compared.
+The session's run (conftest.shipped_run, all notebooks) is compared with a rerun of two themes in a copy of
+that project in another folder, without their figure cache, so both themes are computed and drawn again, each
+in a fresh kernel, while in the session's run they may follow other notebooks in the same kernel (no state may
+leak from one notebook into the next). Compared byte for byte: every table (``tables/**``, including
+``kerncijfers.json``), the collected ``trends.csv``, ``reproductie.csv`` and ``monitor.csv``, the figures and
+``index.html``; and the outputs of the two executed notebooks cell by cell. ``tabellen.xlsx`` and
+``beleidsnota.docx`` are zip files that carry the time they were written (zip entry dates and
+``docProps/core.xml``, the run's time): their members are compared instead. The executed notebooks' metadata
+carry execution times and the staging folder by design and are not compared.
 """
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import zipfile
 
+import nbformat
 import pytest
 
-from analyse import pipeline
-from conftest import ROOT
+from conftest import copy_shipped_run, run_analyse
 
 THEMES = ["basisvaardigheden", "monitor"]  # the cheapest theme, and the monitor that fits every series
-PARAMETERS = {"eind_jaar": 2018}
+# what differs between any two runs: the random id pandas' Styler gives a table, and object addresses in a repr
+VOLATILE = re.compile(r"T_[0-9a-f]{5}|at 0x[0-9a-f]+")
 WRITE_TIME = {"tabellen.xlsx": {"docProps/core.xml"}, "beleidsnota.docx": {"docProps/core.xml"}}  # created: the run's time
+
+pytestmark = pytest.mark.e2e
 
 
 @pytest.fixture(scope="module")
-def two_runs(tmp_path_factory):
-    reports = []
-    for name in ("eerste", "tweede"):
-        root = tmp_path_factory.mktemp(name)
-        for folder in ("data/raw", "notebooks"):
-            shutil.copytree(ROOT / folder, root / folder)
-        (root / "data" / "processed").mkdir()
-        assert pipeline.run(root, themes=THEMES, parameters=dict(PARAMETERS), jobs=2, echo=lambda *_: None)
-        reports.append(root / "reports")
-    return reports
+def two_runs(shipped_run, tmp_path_factory):
+    root = copy_shipped_run(shipped_run, tmp_path_factory.mktemp("elders") / "tweede")
+    for thema in THEMES:
+        shutil.rmtree(root / "reports" / "figures" / thema)  # no cache: drawn again
+    done = run_analyse(root, "run", *(a for t in THEMES for a in ("--thema", t)), "--jobs", "2")
+    assert done.returncode == 0, done.stdout + done.stderr
+    return [shipped_run.reports, root / "reports"]
 
 
 def compared_files(reports) -> list[str]:
@@ -48,10 +53,24 @@ def test_tables_figures_and_index_are_identical(two_runs):
     assert names == compared_files(second)
     for thema in THEMES:
         assert f"tables/{thema}/kerncijfers.json" in names
+        assert any(n.startswith(f"figures/{thema}/") and n.endswith(".png") for n in names)
     assert {"trends.csv", "reproductie.csv", "monitor.csv"} <= set(names)
-    assert any(n.startswith("figures/") for n in names)
     different = [n for n in names if (first / n).read_bytes() != (second / n).read_bytes()]
     assert different == []
+
+
+@pytest.mark.parametrize("thema", THEMES)
+def test_executed_notebooks_show_the_same_outputs(two_runs, thema):
+    outputs = []
+    for reports in two_runs:
+        nb = nbformat.read(reports / "notebooks" / f"{thema}.ipynb", as_version=4)
+        code = [cell for cell in nb.cells if cell.cell_type == "code"]
+        outputs.append([(cell.execution_count, VOLATILE.sub("", json.dumps(
+            [{k: v for k, v in out.items() if k != "metadata"} for out in cell.outputs], sort_keys=True)),
+            "" if "injected-parameters" in cell.metadata.get("tags", []) else cell.source) for cell in code])
+    # numbered from 1 as in a fresh kernel, whichever notebooks ran in that kernel before
+    assert [count for count, _, _ in outputs[0]] == list(range(1, len(outputs[0]) + 1))
+    assert outputs[0] == outputs[1]
 
 
 def test_no_run_folder_leaks_into_the_outputs(two_runs):

@@ -8,7 +8,7 @@ import pytest
 
 from analyse import data, disclosure
 from analyse.contract import Settings, SuppressedCell
-from conftest import CATALOGUES, make_raw
+from conftest import CATALOGUES, make_raw, load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 PERSONS = {"stagiaires_gemeente", "personeel_gemeente", "inwoners", "halt_per_1000"}
@@ -178,7 +178,7 @@ def test_protect_value_for_a_key_figure():
 # --------------------------------------------------------------------------- catalogue and shipped data
 
 def test_person_indicators_from_the_catalogue():
-    dataset = data.load_raw(ROOT / "data" / "raw")
+    dataset = load_shipped()
     persons = disclosure.person_indicators(dataset.indicatoren)
     assert {"stagiaires_gemeente", "personeel_gemeente", "bijstand_personen", "inburgeringsplichtigen",
             "laaggeletterden", "taalhuis_deelnemers", "statushouders_gehuisvest", "halt_verwijzingen",
@@ -191,7 +191,7 @@ def test_person_indicators_from_the_catalogue():
 
 
 def test_no_count_of_persons_under_10_survives_on_the_shipped_data():
-    dataset = data.load_raw(ROOT / "data" / "raw")
+    dataset = load_shipped()
     persons = disclosure.person_indicators(dataset.indicatoren)
     obs = dataset.observations.reset_index(drop=True)
     result = disclosure.protect(obs, person_indicators=persons, group_columns=["indicator", "regio", "jaar", "bron"])

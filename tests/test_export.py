@@ -7,6 +7,7 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 import tomllib
 import zipfile
 from datetime import datetime, timezone
@@ -498,6 +499,7 @@ def test_index_colours_meet_wcag_aa():
 
 # --------------------------------------------------------------------------- PDF, atomic writes, packaging
 
+@pytest.mark.slow
 @pytest.mark.skipif(pdf.find_soffice() is None, reason="LibreOffice (soffice) is not installed")
 def test_pdf_of_the_note_when_libreoffice_is_there(reports):
     paths = export.export_all(reports, echo=lambda _: None)
@@ -520,6 +522,63 @@ def test_without_libreoffice_the_run_says_how_to_get_a_pdf(reports, monkeypatch)
     assert [p.name for p in paths] == ["tabellen.xlsx", "beleidsnota.docx", "index.html"]
     assert [m for m in messages if "PDF" in m] == [pdf.NO_LIBREOFFICE] and "\n" not in pdf.NO_LIBREOFFICE
     assert not (reports / "beleidsnota.pdf").exists()  # an old PDF would not match the new note
+
+
+def fake_libreoffice(tmp_path: Path, monkeypatch) -> Path:
+    """A soffice that writes a small PDF and counts its conversions in ``tmp_path/conversions``."""
+    fake = tmp_path / "soffice"
+    fake.write_text(f'#!/bin/sh\necho x >> {tmp_path}/conversions\n'
+                    'while [ $# -gt 1 ]; do [ "$1" = "--outdir" ] && out="$2"; shift; done\n'
+                    'printf "%%PDF-1.4 nieuw" > "$out/beleidsnota.pdf"\n')
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: str(fake))
+    monkeypatch.setattr(pdf, "uno_python", lambda _: None)
+    return tmp_path / "conversions"
+
+
+def test_the_pdf_of_an_unchanged_note_is_reused_and_a_changed_note_converted(reports, tmp_path, monkeypatch):
+    conversions = fake_libreoffice(tmp_path, monkeypatch)
+    previous = tmp_path / "gepubliceerd"
+    previous.mkdir()
+    export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    shutil.copyfile(reports / "beleidsnota.docx", previous / "beleidsnota.docx")
+    (previous / "beleidsnota.pdf").write_bytes(b"%PDF-1.4 vorige run")
+
+    paths = export.export_all(reports, echo=lambda _: None, previous=previous)  # a new write time, same content
+    assert (reports / "beleidsnota.pdf") in paths and not conversions.exists()
+    assert (reports / "beleidsnota.pdf").read_bytes() == b"%PDF-1.4 vorige run"
+
+    summary = reports / "tables" / "criminaliteit" / "kerncijfers.json"
+    summary.write_text(summary.read_text(encoding="utf-8").replace("woninginbraak", "inbraak in woningen"),
+                       encoding="utf-8")
+    export.export_all(reports, echo=lambda _: None, previous=previous)
+    assert conversions.read_text().count("x") == 1
+    assert (reports / "beleidsnota.pdf").read_bytes() == b"%PDF-1.4 nieuw"
+    assert not pdf.same_note(previous / "beleidsnota.docx", reports / "beleidsnota.docx")
+
+
+def test_a_failing_workbook_stops_the_pdf_conversion(reports, tmp_path, monkeypatch):
+    started = tmp_path / "gestart"
+    fake = tmp_path / "soffice"
+    fake.write_text(f"#!/bin/sh\necho $$ > {started}\nsleep 60\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: str(fake))
+    monkeypatch.setattr(pdf, "uno_python", lambda _: None)
+
+    def broken(reports_, target):
+        deadline = time.monotonic() + 10
+        while not started.exists() and time.monotonic() < deadline:  # LibreOffice runs meanwhile
+            time.sleep(0.05)
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(export.xlsx, "write_workbook", broken)
+    (reports / "beleidsnota.pdf").unlink(missing_ok=True)
+    with pytest.raises(OSError):
+        export.export_all(reports, echo=lambda _: None)
+    pid = int(started.read_text())
+    stat = Path(f"/proc/{pid}/stat")
+    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "LibreOffice was stopped"
+    assert not (reports / "beleidsnota.pdf").exists()
 
 
 def test_a_hanging_libreoffice_is_stopped(tmp_path, monkeypatch):

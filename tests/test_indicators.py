@@ -8,6 +8,7 @@ import pytest
 
 from analyse import disclosure, indicators
 from analyse.data import load_raw
+from conftest import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 COLUMNS = ["indicator", "label", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "teller", "noemer", "n"]
@@ -126,7 +127,7 @@ def test_small_group_warnings_never_print_fewer_than_10_persons():
 
 
 def test_small_groups_fire_on_the_shipped_data():
-    dataset = load_raw(ROOT / "data" / "raw")
+    dataset = load_shipped()
     persons = disclosure.person_indicators(dataset.indicatoren)
     few = indicators.small_groups(dataset.observations, person_indicators=persons)
     found = {(r.indicator, r.groep, int(r.jaar)): (r.klein_getal, r.klein_soort) for r in few.itertuples()}

@@ -29,7 +29,7 @@ import pytest
 from nbclient import NotebookClient
 
 from analyse import context, data, runner
-from conftest import ROOT
+from conftest import ROOT, copy_project
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
 CAPTION = re.compile(r"<figcaption[^>]*><b>Zo leest u deze figuur\.</b> (.*?)</figcaption>", re.S)
@@ -129,21 +129,33 @@ def test_no_root_found_says_what_to_do(tmp_path, monkeypatch):
         data.project_root()
 
 
-# ------------------------------------------------------------------ every notebook in a JupyterLab-like kernel
+# ------------------------------------------------------------------ a notebook in a JupyterLab-like kernel
+
+LAB_THEME = "basisvaardigheden"  # a small theme with figures: how the kernel finds the project is shared code
+
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory) -> Path:
     """A copy of the project's data and notebooks, as a fresh clone has them (no processed table, no reports)."""
-    root = tmp_path_factory.mktemp("lab") / "integratie-analyse"
-    for name in ("data/raw", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    (root / "data" / "processed").mkdir()
+    root = copy_project(tmp_path_factory.mktemp("lab") / "integratie-analyse")
     runner.ensure_kernel()
     return root
 
 
-@pytest.mark.parametrize("thema", NOTEBOOKS)
-def test_notebook_runs_top_to_bottom_in_a_kernel_started_elsewhere(project, thema, tmp_path):
+def assert_figures_shown_with_guidance(nb, saved: dict) -> None:
+    """Every figure the notebook made is shown, with its reading guidance of one or two sentences under it."""
+    captions = [html for cell in nb.cells for out in cell.get("outputs", [])
+                for html in CAPTION.findall(out.get("data", {}).get("text/html", ""))]
+    assert len(captions) == len(saved["figures"])
+    for caption, figure in zip(captions, saved["figures"]):
+        assert caption == html.escape(figure["guidance"])
+        # one or two sentences of guidance, plus a note when the small-numbers rule hid a value
+        assert 1 <= len(re.findall(r"[.!?](?:\s|$)", caption)) <= 3, caption
+
+
+@pytest.mark.e2e
+def test_notebook_runs_top_to_bottom_in_a_kernel_started_elsewhere(project, tmp_path):
+    thema = LAB_THEME
     notebook = project / "notebooks" / f"{thema}.ipynb"
     elsewhere = tmp_path / "waar-jupyterlab-startte"
     elsewhere.mkdir()
@@ -159,20 +171,24 @@ def test_notebook_runs_top_to_bottom_in_a_kernel_started_elsewhere(project, them
     assert [p.name for p in (project / "reports").iterdir()] == ["interactief"]
     scratch = project / "reports" / "interactief"
     saved = json.loads((scratch / "tables" / thema / "kerncijfers.json").read_text(encoding="utf-8"))
+    assert saved["figures"]
     for figure in saved["figures"]:
         assert (scratch / figure["png"]).is_file() and (scratch / figure["svg"]).is_file()
-
-    # every figure the notebook made is shown, with its reading guidance of one or two sentences under it
-    captions = [html for cell in nb.cells for out in cell.get("outputs", [])
-                for html in CAPTION.findall(out.get("data", {}).get("text/html", ""))]
-    assert len(captions) == len(saved["figures"])
-    for caption, figure in zip(captions, saved["figures"]):
-        assert caption == html.escape(figure["guidance"])
-        # one or two sentences of guidance, plus a note when the small-numbers rule hid a value
-        assert 1 <= len(re.findall(r"[.!?](?:\s|$)", caption)) <= 3, caption
+    assert_figures_shown_with_guidance(nb, saved)
     shown = "".join(out.get("data", {}).get(kind, "") for cell in nb.cells for out in cell.get("outputs", [])
                     for kind in ("text/markdown", "text/html"))
     assert "reports/interactief/" in shown
+
+
+@pytest.mark.parametrize("thema", NOTEBOOKS)
+def test_every_executed_notebook_shows_its_figures_with_guidance(shipped_run, thema):
+    """The same check on every notebook as `analyse run` executed it (the session's run)."""
+    nb = nbformat.read(shipped_run.reports / "notebooks" / f"{thema}.ipynb", as_version=4)
+    saved = json.loads((shipped_run.reports / "tables" / thema / "kerncijfers.json").read_text(encoding="utf-8"))
+    assert_figures_shown_with_guidance(nb, saved)
+    shown = "".join(out.get("data", {}).get(kind, "") for cell in nb.cells for out in cell.get("outputs", [])
+                    for kind in ("text/markdown", "text/html"))
+    assert "reports/interactief/" not in shown, "analyse run does not write to the scratch folder"
 
 
 # ------------------------------------------------------------------ make lab
@@ -247,6 +263,7 @@ async def _execute_over_websocket(host: str, token: str, kernel_id: str, code: s
         socket_.close()
 
 
+@pytest.mark.e2e
 def test_make_lab_serves_the_notebooks_with_the_project_kernel_and_stops_cleanly(tmp_path):
     port, token = _free_port(), "toets-token"
     options = f"--no-browser --port={port} --ServerApp.port_retries=0 --IdentityProvider.token={token}"
@@ -314,7 +331,7 @@ def test_readme_shows_a_figure_that_is_in_the_repository():
 
 
 @pytest.mark.parametrize("thema", NOTEBOOKS)
-def test_notebook_introduces_itself_and_its_example_command_is_accepted(thema):
+def test_notebook_introduces_itself_and_its_example_command_is_accepted(thema, shipped_dataset):
     """The opening cells are for a policy reader; the example in the parameter explanation really runs."""
     import shlex
 
@@ -335,4 +352,4 @@ def test_notebook_introduces_itself_and_its_example_command_is_accepted(thema):
     if args.eind_jaar is not None:
         parameters["eind_jaar"] = args.eind_jaar
     assert args.thema == [thema] and parameters
-    context.resolve(thema, data.load_raw(ROOT / "data" / "raw"), **parameters, root=ROOT)
+    context.resolve(thema, shipped_dataset, **parameters, root=ROOT)

@@ -10,6 +10,7 @@ from scipy import stats
 
 from analyse import monitor
 from analyse.data import load_raw
+from conftest import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 OBS_COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "reeks", "teller", "noemer",
@@ -211,7 +212,7 @@ def test_flat_series_simulation_under_minimaal_gelijk():
 # --------------------------------------------------------------------------- the shipped monitor
 
 def test_shipped_monitor():
-    dataset = load_raw(ROOT / "data" / "raw")
+    dataset = load_shipped()
     table = monitor.monitor_table(dataset.indicatoren, dataset.observations, "Maassluis", grades=dataset.grades)
     assert list(table.columns) == monitor.COLUMNS
     assert set(table["oordeel"]) <= set(monitor.VERDICTS)

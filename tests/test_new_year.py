@@ -21,7 +21,7 @@ import pytest
 from analyse import contract, data
 from analyse.cli import main
 from analyse.schema import OPTIONAL, REQUIRED
-from conftest import ROOT
+from conftest import ROOT, load_shipped
 
 COLUMNS = [*REQUIRED, *OPTIONAL]
 BUDGET = "gemeente_maassluis_begroting_2023"
@@ -72,6 +72,7 @@ def new_edition(tmp_path_factory):
     return root / "reports"
 
 
+@pytest.mark.e2e
 def test_the_new_edition_reaches_the_key_figures_with_a_derived_share(new_edition):
     summary = contract.read_summary(new_edition / "tables" / "demografie" / "kerncijfers.json")
     assert summary.parameters.end_year >= 2022  # no --eind-jaar needed
@@ -84,11 +85,12 @@ def test_the_new_edition_reaches_the_key_figures_with_a_derived_share(new_editio
     assert any(m.startswith("In 2022 heeft Maassluis 34.148 inwoners") for m in summary.messages), summary.messages
 
 
+@pytest.mark.e2e
 def test_the_new_edition_extends_the_population_trend(new_edition):
     trends = pd.read_csv(new_edition / "trends.csv", dtype=str, keep_default_na=False)
     row = trends[(trends["indicator"] == "inwoners") & (trends["regio"] == "Maassluis") & (trends["groep"] == "totaal")
                  & (trends["reeks"] == "cbs_bevolking")].iloc[0]
-    shipped = data.load_raw(ROOT / "data" / "raw").observations
+    shipped = load_shipped().observations
     before = shipped[(shipped["indicator"] == "inwoners") & (shipped["regio"] == "Maassluis")
                      & (shipped["groep"] == "totaal") & (shipped["reeks"] == "cbs_bevolking") & (shipped["jaar"] <= 2018)]
     years = sorted({*before["jaar"], 2022})
@@ -98,6 +100,7 @@ def test_the_new_edition_extends_the_population_trend(new_edition):
     assert not trends.duplicated(["thema", "indicator", "regio", "groep", "reeks"]).any()
 
 
+@pytest.mark.e2e
 def test_the_new_edition_appears_in_the_word_note(new_edition):
     note = docx.Document(new_edition / "beleidsnota.docx")
     content = "\n".join(p.text for p in note.paragraphs)

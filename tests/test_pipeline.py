@@ -1,29 +1,22 @@
-"""The whole analysis on the data that ships with the project, run once for this module."""
+"""The whole analysis on the data that ships with the project: the session's one run (conftest.shipped_run)."""
 
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from analyse import data, pipeline, runner
+from analyse import data, runner
 from analyse.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="module")
-def full_run(tmp_path_factory) -> tuple[Path, list[str], bool]:
-    root = tmp_path_factory.mktemp("project")
-    for name in ("data/raw", "notebooks"):
-        shutil.copytree(ROOT / name, root / name)
-    (root / "data" / "processed").mkdir()
-    lines: list[str] = []
-    ok = pipeline.run(root, jobs=2, echo=lines.append)
-    return root, lines, ok
+@pytest.fixture
+def full_run(shipped_run) -> tuple[Path, list[str], bool]:
+    return shipped_run.root, shipped_run.output.splitlines(), shipped_run.returncode == 0
 
 
 def test_every_notebook_runs_on_the_shipped_data(full_run):
@@ -38,6 +31,11 @@ def test_every_notebook_runs_on_the_shipped_data(full_run):
         assert "from analyse" not in html, f"{thema}: code cells are left out of the HTML report"
     progress = [line for line in lines if line.startswith("[")]
     assert len(progress) == len(themes) and all("klaar" in line for line in progress)
+
+
+def test_the_run_says_where_the_reports_are(shipped_run):
+    last = shipped_run.stdout.rstrip().splitlines()[-1]
+    assert last.startswith(f"Klaar: {len(runner.NOTEBOOK_ORDER)} notebooks, rapporten in reports/ (")
 
 
 def test_demography_outputs_and_key_sentence(full_run):
@@ -110,8 +108,8 @@ def test_publication_files_exist_and_open(full_run):
     assert 'href="notebooks/demografie.html"' in index and "<script" not in index
 
 
-def test_unknown_region_and_missing_year_are_refused_with_what_exists(full_run, monkeypatch, capsys):
-    root, _, _ = full_run
+def test_unknown_region_and_missing_year_are_refused_with_what_exists(shipped_copy, monkeypatch, capsys):
+    root = shipped_copy
     monkeypatch.setenv("ANALYSE_ROOT", str(root))
     assert main(["run", "--thema", "demografie", "-p", "regio=Delft"]) == 2
     err = capsys.readouterr().err
@@ -124,6 +122,7 @@ def test_unknown_region_and_missing_year_are_refused_with_what_exists(full_run, 
     assert "thema basisvaardigheden heeft voor Maassluis geen gegevens" in err and "2017" in err
     assert main(["run", "--thema", "sport"]) == 2
     assert "onbekend thema: sport" in capsys.readouterr().err
+    assert not (root / "reports").exists() or not any((root / "reports").iterdir()), "nothing was run"
 
 
 def test_list_shows_themes_and_parameters(monkeypatch, capsys):

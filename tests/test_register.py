@@ -10,6 +10,7 @@ from scipy import stats
 
 from analyse import register
 from analyse.data import load_raw
+from conftest import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
 DOC = register.DOCUMENT_SOURCE
@@ -387,7 +388,7 @@ def test_reproduce_keeps_register_order_and_columns(obs):
 
 @pytest.fixture(scope="module")
 def shipped():
-    dataset = load_raw(ROOT / "data" / "raw")
+    dataset = load_shipped()
     table = register.reproduce(dataset.beweringen, dataset.observations, dataset.grades)
     return dataset, table.set_index("id", drop=False)
 

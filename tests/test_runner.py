@@ -43,6 +43,7 @@ def notebook_dir(tmp_path: Path) -> Path:
     return tmp_path / "nb"
 
 
+@pytest.mark.e2e
 def test_parameters_are_injected_and_outputs_written_to_the_output_folder(notebook_dir, tmp_path):
     staging = tmp_path / "staging"
     result = runner.run_notebooks(notebook_dir, staging, ["demografie"], {"eind_jaar": 2017, "waarde": 5}, 1,
@@ -56,6 +57,7 @@ def test_parameters_are_injected_and_outputs_written_to_the_output_folder(notebo
     assert sorted(p.name for p in staging.iterdir()) == ["notebooks", "tables"], "nothing else is written"
 
 
+@pytest.mark.e2e
 def test_failure_names_theme_cell_and_error(notebook_dir, tmp_path):
     write_notebook(notebook_dir / "demografie.ipynb",
                    WRITES + '\nraise ValueError("kapotte berekening")')
@@ -70,6 +72,7 @@ def test_failure_names_theme_cell_and_error(notebook_dir, tmp_path):
     assert any("MISLUKT" in line for line in lines)
 
 
+@pytest.mark.e2e
 def test_ctrl_c_cancels_the_queue_and_kills_workers_and_kernels(tmp_path):
     """Two slow notebooks on one worker: after Ctrl+C the second never starts, nothing keeps running."""
     import psutil
@@ -103,6 +106,7 @@ def test_ctrl_c_cancels_the_queue_and_kills_workers_and_kernels(tmp_path):
     assert [p.name for p in (staging / "gestart").iterdir()] == ["demografie"], "the queued notebook never ran"
 
 
+@pytest.mark.e2e
 def test_notebooks_run_in_parallel_and_report_in_order(tmp_path):
     for name in ("onderwijs", "demografie"):
         write_notebook(tmp_path / "nb" / f"{name}.ipynb", "x = 1")

@@ -2,9 +2,10 @@
 
 Every case runs ``analyse`` as a separate process (``python -m analyse.cli``) and checks: the exit code,
 one Dutch line and no traceback, ``data/raw`` unchanged and the last complete reports byte for byte as they
-were. The fast cases are refused before any notebook starts. The slow ones (``-m slow``) share one project
-with two notebooks (the cheapest theme and the monitor): a complete run, then Ctrl+C, ``kill -9``, the next
-run (stale lock, leftovers, a partial run that still publishes a complete set) and a failing export.
+were. The refused cases (``slow``: a process each) stop before any notebook starts. The ``e2e`` ones start
+from the session's complete run (conftest.shipped_run), checked as published, and then share one copy of
+that project: Ctrl+C, ``kill -9``, the next run of one small theme (stale lock, leftovers, a partial run that
+still publishes a complete set) and a failing export.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import pandas as pd
 import pytest
 
 from analyse import pipeline, publish
-from conftest import ROOT
+from conftest import ROOT, copy_shipped_run
 
 SMALL_THEME = "basisvaardigheden"
 # a value of SMALL_THEME that its overview table shows (as 250.0); the slow tests change it to 251
@@ -85,6 +86,7 @@ def unchanged(project: Path):
     assert not [p.name for p in (project / "reports").iterdir() if p.name.startswith(".")]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("args, fragments", [
     (["-p", "__import__('os').system('touch gehackt');x=1"],
      ["onbekende parameter", "toegestaan: regio, vergelijk_regios, start_jaar, eind_jaar"]),
@@ -105,6 +107,7 @@ def test_bad_parameters_are_refused_with_one_line(project, unchanged, args, frag
     assert not (project / "data" / "processed" / "waarnemingen.csv").exists(), "refused before anything ran"
 
 
+@pytest.mark.slow
 def test_a_closed_pipe_ends_quietly(project, unchanged):
     """``analyse validate | head``: the reader is gone before anything is written."""
     process = subprocess.Popen([sys.executable, "-m", "analyse.cli", "validate"], cwd=project, env=env(project),
@@ -120,6 +123,7 @@ def _small_files(limit: int):
     return apply
 
 
+@pytest.mark.slow
 def test_a_write_error_gives_one_line_naming_the_step_and_file(project, unchanged):
     """Files may not grow past 64 kB (like a full disk for the 190 kB processed table)."""
     code, output = analyse(project, "run", "--thema", "werkvloer", preexec_fn=_small_files(64 * 1024))
@@ -134,6 +138,7 @@ def test_system_errors_are_described_in_dutch():
     assert pipeline.describe_os_error(PermissionError(errno.EACCES, "x", "a")) == "geen toestemming (a) [EACCES]"
 
 
+@pytest.mark.slow
 def test_a_busy_project_is_refused_naming_the_other_run(project, unchanged):
     holder = subprocess.Popen([sys.executable, "-c", "import sys, time\nfrom pathlib import Path\n"
                                "from analyse import publish\npublish.RunLock(Path(sys.argv[1])).acquire()\n"
@@ -149,6 +154,7 @@ def test_a_busy_project_is_refused_naming_the_other_run(project, unchanged):
     (project / "reports" / ".lock").unlink()  # left by the kill -9 above; the slow tests cover taking it over
 
 
+@pytest.mark.slow
 def test_a_stale_lock_and_leftovers_are_taken_over_and_cleaned(project):
     reports = project / "reports"
     before = tree_hashes(reports)
@@ -169,19 +175,12 @@ def test_a_stale_lock_and_leftovers_are_taken_over_and_cleaned(project):
 # --------------------------------------------------------------------------- slow: real runs
 
 @pytest.fixture(scope="module")
-def small_project(tmp_path_factory) -> dict:
-    """Two notebooks, one complete run; the hashes of that complete set."""
-    root = tmp_path_factory.mktemp("beveiliging")
-    shutil.copytree(ROOT / "data" / "raw", root / "data" / "raw")
-    (root / "data" / "processed").mkdir()
-    (root / "notebooks").mkdir()
-    for thema in (SMALL_THEME, "monitor"):
-        shutil.copy(ROOT / "notebooks" / f"{thema}.ipynb", root / "notebooks")
+def small_project(shipped_run, tmp_path_factory) -> dict:
+    """A copy of the project after the session's complete run; the hashes of that complete set."""
+    root = copy_shipped_run(shipped_run, tmp_path_factory.mktemp("beveiliging") / "project")
     (root / "reports" / "interactief").mkdir(parents=True)
     (root / "reports" / "interactief" / "klad.txt").write_text("van JupyterLab\n", encoding="utf-8")
-    code, output = analyse(root, "run", "--jobs", "2")
-    assert code == 0, output
-    return {"root": root, "complete": tree_hashes(root / "reports"), "first_output": output}
+    return {"root": root, "complete": tree_hashes(root / "reports")}
 
 
 def change_value(root: Path) -> None:
@@ -191,17 +190,22 @@ def change_value(root: Path) -> None:
     path.write_text(text.replace(CHANGED_ROW, CHANGED_ROW.replace(",250,", ",251,")), encoding="utf-8")
 
 
-def wait_for_kernel(process: subprocess.Popen, timeout: float = 120) -> list[psutil.Process]:
-    """The run's processes once a notebook is executing on a kernel."""
+def wait_for_kernel(process: subprocess.Popen, root: Path, timeout: float = 120) -> list[psutil.Process]:
+    """The run's processes once a notebook is executing on a kernel.
+
+    The kernels start early (while the data is validated): a notebook is executing once its worker has made
+    the notebooks folder in the run's staging folder.
+    """
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         assert process.poll() is None, process.stdout.read()
         family = psutil.Process(process.pid).children(recursive=True)
-        if any("ipykernel" in " ".join(p.cmdline()) for p in family if p.is_running()):
+        kernel = any("ipykernel" in " ".join(p.cmdline()) for p in family if p.is_running())
+        if kernel and list((root / "reports").glob(".run-*/notebooks")):
             time.sleep(1.0)
             return psutil.Process(process.pid).children(recursive=True)
         time.sleep(0.2)
-    raise AssertionError("no kernel started")
+    raise AssertionError("no notebook started")
 
 
 def assert_all_gone(processes: list[psutil.Process], timeout: float = 5) -> None:
@@ -210,29 +214,29 @@ def assert_all_gone(processes: list[psutil.Process], timeout: float = 5) -> None
     assert alive == [], [" ".join(p.cmdline()) for p in alive]
 
 
-@pytest.mark.slow
-def test_first_run_publishes_readable_offline_reports(small_project):
-    reports = small_project["root"] / "reports"
-    assert "[1/2]" in small_project["first_output"] and "Klaar: 2 notebooks" in small_project["first_output"]
+def test_first_run_publishes_readable_offline_reports(shipped_run):
+    reports, output = shipped_run.reports, shipped_run.output
+    assert shipped_run.returncode == 0, output
+    themes = sorted(p.stem for p in (shipped_run.root / "notebooks").glob("*.ipynb"))
+    assert f"[1/{len(themes)}]" in output and f"Klaar: {len(themes)} notebooks" in output
     assert {"tabellen.xlsx", "beleidsnota.docx", "index.html", "trends.csv", "monitor.csv", "reproductie.csv",
-            f"tables/{SMALL_THEME}/overzicht.csv", "notebooks/monitor.html"} <= set(small_project["complete"])
+            f"tables/{SMALL_THEME}/overzicht.csv", "notebooks/monitor.html"} <= set(tree_hashes(reports))
     assert not [p.name for p in reports.iterdir() if p.name.startswith(".")]
-    for path in [reports, *reports.rglob("*"), *(small_project["root"] / "data" / "processed").iterdir()]:
-        if "interactief" not in path.parts:
-            assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044, f"{path} is not readable by others"
-            assert not path.is_dir() or stat.S_IMODE(path.stat().st_mode) & 0o011 == 0o011, path
+    for path in [reports, *reports.rglob("*"), *(shipped_run.root / "data" / "processed").iterdir()]:
+        assert stat.S_IMODE(path.stat().st_mode) & 0o044 == 0o044, f"{path} is not readable by others"
+        assert not path.is_dir() or stat.S_IMODE(path.stat().st_mode) & 0o011 == 0o011, path
     for page in (reports / "notebooks").glob("*.html"):
         text = page.read_text(encoding="utf-8")
         assert "<script" not in text and "cdnjs" not in text and "data:image/png" in text, page
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_ctrl_c_stops_within_seconds_and_publishes_nothing(small_project):
     root = small_project["root"]
     change_value(root)
     raw = tree_hashes(root / "data" / "raw")
     run = start(root, "run", "--jobs", "1")
-    family = wait_for_kernel(run)
+    family = wait_for_kernel(run, root)
     run.send_signal(signal.SIGINT)
     sent = time.monotonic()
     output, _ = run.communicate(timeout=30)
@@ -240,17 +244,17 @@ def test_ctrl_c_stops_within_seconds_and_publishes_nothing(small_project):
     assert run.returncode != 0 and "Traceback" not in output, output
     assert output.rstrip().splitlines()[-1] == ("Afgebroken: er is niets gepubliceerd; de rapporten van de "
                                                 "vorige run staan er nog.")
-    assert "[2/2]" not in output, "the queued notebook did not run"
+    assert "[2/" not in output, "the queued notebooks did not run"
     assert_all_gone(family)
     assert tree_hashes(root / "reports") == small_project["complete"], "nothing new was published"
     assert tree_hashes(root / "data" / "raw") == raw
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_kill_9_leaves_no_process_that_publishes(small_project):
     root = small_project["root"]
     run = start(root, "run", "--jobs", "2")
-    family = wait_for_kernel(run)
+    family = wait_for_kernel(run, root)
     run.kill()
     run.wait()
     assert_all_gone(family)
@@ -260,7 +264,7 @@ def test_kill_9_leaves_no_process_that_publishes(small_project):
     assert list((root / "reports").glob(".run-*")), "the killed run's staging folder is left for the next run"
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_next_run_takes_over_cleans_up_and_publishes_a_complete_set(small_project):
     """After Ctrl+C and kill -9: a run of one theme; the other theme's outputs come along unchanged."""
     root = small_project["root"]
@@ -282,7 +286,7 @@ def test_next_run_takes_over_cleans_up_and_publishes_a_complete_set(small_projec
     small_project["complete"] = now
 
 
-@pytest.mark.slow
+@pytest.mark.e2e
 def test_a_failing_export_leaves_the_reports_byte_identical(small_project, monkeypatch, capsys):
     from analyse import export
     from analyse.cli import main
@@ -290,7 +294,7 @@ def test_a_failing_export_leaves_the_reports_byte_identical(small_project, monke
     root = small_project["root"]
     before = tree_hashes(root / "reports")
 
-    def full_disk(reports_dir):
+    def full_disk(reports_dir, **options):
         (Path(reports_dir) / "tabellen.xlsx").write_bytes(b"half")
         raise OSError(errno.ENOSPC, "No space left on device", str(Path(reports_dir) / "beleidsnota.docx"))
 

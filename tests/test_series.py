@@ -219,3 +219,31 @@ def test_validate_names_the_rows_no_report_shows(shipped_copy, monkeypatch, caps
     assert main(["validate"]) == 0
     after = capsys.readouterr().out
     assert after.count("in geen rapport") == 2 and "Thema 'demografie', Vlaardingen: " in after
+
+
+def _rank_by_group_by(rows: pd.DataFrame, grades) -> list[str]:
+    """The ranking as a pandas group-by states it (the reference for series.rank)."""
+    rows = series.active(rows)
+    if rows.empty:
+        return []
+    stats = rows.assign(_grade=series._grades(rows, grades)).groupby("reeks").agg(
+        newest=("jaar", "max"), years=("jaar", "nunique"), grade=("_grade", "min")).reset_index()
+    stats = stats.sort_values(["newest", "years", "grade", "reeks"], ascending=[False, False, True, True])
+    return list(stats["reeks"])
+
+
+def test_rank_orders_reeksen_as_the_group_by_rule_does():
+    import random
+
+    generator = random.Random(17)
+    grades = {"a": "primair", "b": "secundair", "c": "schatting", "d": "onbekend"}
+    for _ in range(120):
+        n = generator.randint(1, 12)
+        rows = pd.DataFrame({
+            "reeks": [generator.choice(["cbs", "gemeente", "oud", "nieuw", "", None]) for _ in range(n)],
+            "jaar": [generator.choice([2009, 2012, 2015, 2017, 2018]) for _ in range(n)],
+            "bron": [generator.choice(["a", "b", "c", "d", "x"]) for _ in range(n)],
+            "vervangen_door": [generator.choice(["", "", "", "nieuwer"]) for _ in range(n)],
+        })
+        for table in (grades, None):
+            assert series.rank(rows, table) == _rank_by_group_by(rows, table), rows

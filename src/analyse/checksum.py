@@ -7,7 +7,7 @@ validated. Next to it, :func:`build_processed <analyse.data.build_processed>` wr
 - ``raw``: the SHA-256 of every file the validator reads in ``data/raw`` (the catalogues and the
   observation files: names and bytes, see :func:`raw_digest`), plus one line per file (``bestanden``) to
   say which one changed;
-- ``code``: the SHA-256 of the modules that turn raw into processed (:data:`CODE_MODULES`: a new version
+- ``code``: the SHA-256 of the modules that turn raw into processed (:data:`BUILD_MODULES`: a new version
   of the data contract or its checks rebuilds the table);
 - ``tabel``: the SHA-256 of ``waarnemingen.csv`` itself, so an edited or replaced table is noticed.
 
@@ -72,16 +72,17 @@ def raw_digest(raw_dir: Path) -> str:
     return combined(raw_manifest(raw_dir))
 
 
-CODE_MODULES = ("data", "reader", "validate", "indicators", "series", "derived")
-"""The modules that turn raw data into the processed table: a change in any of them rebuilds it."""
+BUILD_MODULES = ("data", "reader", "validate", "schema", "indicators", "series", "derived", "text", "checksum")
+"""The modules whose code decides what data/processed contains (reading, validating, editions, derived figures):
+a change in any of them rebuilds it."""
 
 
 def code_digest() -> str:
-    import importlib
-
+    """The checksum of the code that builds the processed table (:data:`BUILD_MODULES`)."""
+    package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in CODE_MODULES:
-        digest.update(file_digest(Path(importlib.import_module(f"analyse.{name}").__file__)).encode("ascii"))
+    for name in BUILD_MODULES:
+        digest.update(name.encode() + b"\0" + file_digest(package / f"{name}.py").encode())
     return digest.hexdigest()
 
 

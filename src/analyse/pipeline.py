@@ -91,6 +91,14 @@ def refresh_pages(folder: Path, themes: list[str]) -> list[str]:
     return rewritten
 
 
+def execution_order(dataset: data.Dataset, themes: list[str]) -> list[str]:
+    """``themes`` with the most work first: the number of indicators of the theme (every one is at least a
+    figure), the monitor last. With the longest notebooks started first, no worker is left alone with a long
+    notebook at the end while the others are idle."""
+    counts = dataset.indicatoren["thema"].value_counts()
+    return sorted(themes, key=lambda t: -int(counts.get(t, 0)))
+
+
 class StepError(data.AnalyseError):
     """A step of the run failed; the message names the step and the reason."""
 
@@ -170,42 +178,53 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
             echo(f"Let op: {publish.describe_stale(lock.stale)}")
         for line in publish.clean_leftovers(reports):
             echo(f"  {line}")
-        echo("Data valideren ...")
-        raw_before = checksum.raw_digest(raw)
-        with step("data valideren"):
-            dataset = data.build_processed(raw, processed)
-        echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar "
-             f"{processed.relative_to(root) / data.PROCESSED_FILE}")
-        for warning in dataset.warnings:
-            echo(f"  Let op: {warning}")
-        for thema in selected:  # the same check the notebook makes, before any kernel starts
-            defaults = notebook_params.declared(notebooks / f"{thema}.ipynb")
-            merged = {k: v for k, v in {**defaults, **given}.items() if k not in ("data_dir", "output_dir")}
-            context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=reports)
-        run_parameters = {**given, "data_dir": str(root / "data")}
-        with publish.Staging(reports) as staging:
-            kept = [t for t in available if t not in selected]
-            with step("vorige rapporten klaarzetten"):
-                publish.copy_current(reports, staging, keep=kept, cache=selected)
-                refresh_pages(staging, kept)
-            echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
-            result = runner.run_notebooks(notebooks, staging, selected, run_parameters, jobs, echo=echo)
-            failed = [r.thema for r in result.results if not r.ok]
-            if failed:
-                echo(f"Mislukt: {', '.join(failed)}; {NOTHING_PUBLISHED} "
-                     f"({time.perf_counter() - started:.0f} s).")
-                return False
-            with step("tabellen verzamelen"):
-                write_manifest(staging, root, dataset, collect(staging))
-            echo("Publicatiebestanden maken ...")
-            with step("publicatiebestanden maken"):
-                exports = export.export_all(staging)
-            if checksum.raw_digest(raw) != raw_before:
-                raise StepError("stap 'publiceren' overgeslagen: data/raw is tijdens de run gewijzigd, dus de "
-                                f"rapporten horen niet bij één versie van de data; {NOTHING_PUBLISHED}. Start "
-                                "opnieuw.")
-            with step("publiceren"):
-                publish.publish(staging, reports)
+        # the workers start their kernels and import the libraries in them while the data is validated
+        with runner.WorkerPool(min(jobs, len(selected)), notebooks) as pool:
+            echo("Data valideren ...")
+            raw_before = checksum.raw_digest(raw)
+            table = processed / data.PROCESSED_FILE
+            with step("data valideren"):
+                # a table whose checksum record matches data/raw and the code that builds it, as they are now,
+                # is what validating would write again: it is read, not rebuilt
+                unchanged = checksum.matches(table, raw)
+                dataset = data.load(root / "data") if unchanged else data.build_processed(raw, processed)
+            if unchanged:
+                echo(f"  {len(dataset.observations)} waarnemingen in orde; data/raw is niet veranderd sinds "
+                     f"{table.relative_to(root)} werd geschreven")
+            else:
+                echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar {table.relative_to(root)}")
+            for warning in dataset.warnings:  # only when validated now: a reused table was checked before
+                echo(f"  Let op: {warning}")
+            for thema in selected:  # the same check the notebook makes, before any notebook runs
+                defaults = notebook_params.declared(notebooks / f"{thema}.ipynb")
+                merged = {k: v for k, v in {**defaults, **given}.items() if k not in ("data_dir", "output_dir")}
+                context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=reports)
+            run_parameters = {**given, "data_dir": str(root / "data")}
+            with publish.Staging(reports) as staging:
+                kept = [t for t in available if t not in selected]
+                with step("vorige rapporten klaarzetten"):
+                    publish.copy_current(reports, staging, keep=kept, cache=selected)
+                    refresh_pages(staging, kept)
+                echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
+                result = pool.run(staging, selected, run_parameters, echo=echo,
+                                  order=execution_order(dataset, selected))
+                pool.close()  # the workers and their kernels are done
+                failed = [r.thema for r in result.results if not r.ok]
+                if failed:
+                    echo(f"Mislukt: {', '.join(failed)}; {NOTHING_PUBLISHED} "
+                         f"({time.perf_counter() - started:.0f} s).")
+                    return False
+                with step("tabellen verzamelen"):
+                    write_manifest(staging, root, dataset, collect(staging))
+                echo("Publicatiebestanden maken ...")
+                with step("publicatiebestanden maken"):
+                    exports = export.export_all(staging, previous=reports)
+                if checksum.raw_digest(raw) != raw_before:
+                    raise StepError("stap 'publiceren' overgeslagen: data/raw is tijdens de run gewijzigd, dus de "
+                                    f"rapporten horen niet bij één versie van de data; {NOTHING_PUBLISHED}. "
+                                    "Start opnieuw.")
+                with step("publiceren"):
+                    publish.publish(staging, reports)
         for path in exports:
             echo(f"  {(reports / Path(path).relative_to(staging)).relative_to(root)}")
         if publish.pending_signal():

@@ -14,7 +14,8 @@ refusal. The lock file is removed when the run ends normally.
 
 **Staging.** A run builds the *complete* set in ``.run-<id>/``: for themes that are not run this time
 (``--thema``) their current notebooks, figures and tables are copied in first; the themes that run get
-their previous figures as figure cache; then the notebooks write their outputs there, and the run-wide
+their previous figures as figure cache (figures as hard links: no bytes copied, and a figure is removed
+before it is drawn again, never written through); then the notebooks write their outputs there, and the run-wide
 CSVs and the exports (workbook, Word note, start page) are built from what is in staging. Workers and
 kernels only ever write into staging.
 
@@ -220,11 +221,32 @@ class Staging:
             shutil.rmtree(self.path, ignore_errors=True)
 
 
-def _copy(source: Path, target: Path) -> None:
+LINKED = (".png", ".svg")  # drawn figures; the figure cache (.figuren.json) is rewritten in place, so copied
+
+
+def _link_or_copy(source: str, target: str) -> None:
+    if not source.endswith(LINKED):
+        shutil.copy2(source, target)
+        return
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError:  # another file system, or links not allowed: a copy
+        shutil.copy2(source, target)
+
+
+def _copy(source: Path, target: Path, link: bool = False) -> None:
+    """Copy ``source`` to ``target``; with ``link``, files become hard links (no bytes copied).
+
+    Only figures (:data:`LINKED`) are linked: nobody writes into them (the writer removes a figure before it
+    draws it again).
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
         shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(OLD_PREFIX + "*"))
+                        ignore=shutil.ignore_patterns(OLD_PREFIX + "*"),
+                        copy_function=_link_or_copy if link else shutil.copy2)
+    elif link:
+        _link_or_copy(str(source), str(target))
     else:
         shutil.copy2(source, target)
 
@@ -240,10 +262,10 @@ def copy_current(reports_dir: Path, staging: Path, *, keep: list[str], cache: li
         for part in THEME_PARTS:
             relative = part.format(t=thema)
             if (reports_dir / relative).exists():
-                _copy(reports_dir / relative, staging / relative)
+                _copy(reports_dir / relative, staging / relative, link=relative.startswith("figures/"))
     for thema in cache:
         if (reports_dir / "figures" / thema).is_dir():
-            _copy(reports_dir / "figures" / thema, staging / "figures" / thema)
+            _copy(reports_dir / "figures" / thema, staging / "figures" / thema, link=True)
 
 
 # --------------------------------------------------------------------------- publishing

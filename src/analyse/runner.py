@@ -5,15 +5,21 @@ folder, see :mod:`analyse.publish`): each notebook writes its figures and tables
 copy and HTML page go to ``notebooks/`` inside it. Nothing here publishes.
 
 The notebooks run in ``jobs`` worker processes (``python -m analyse.worker``), each executing one notebook
-at a time on the project's kernel and taking the next from the queue. The workers ignore Ctrl+C: the run
-decides. When the run stops (a failure elsewhere, Ctrl+C, SIGTERM), the queue is dropped and every worker
-and the kernels it started are killed at once. A worker whose parent disappears (``kill -9`` of
-``analyse run``) kills its kernel and exits by itself (:mod:`analyse.worker`).
+at a time on the project's kernel and taking the next from the queue. A worker keeps its kernel warm
+(:class:`WarmKernel`): the kernel is started, and the analysis libraries imported in it, as soon as the
+worker starts (``analyse run`` starts the workers before it validates the data), and it runs every notebook
+the worker gets, with a fresh namespace for each (:data:`RESET`): what a notebook computes does not depend on
+the notebooks before it in that kernel (tests/test_determinism.py compares with notebooks run in a fresh
+kernel). The workers ignore Ctrl+C: the run decides. When the run stops (a failure elsewhere, Ctrl+C,
+SIGTERM), the queue is dropped and every worker and the kernels it started are killed at once. A worker
+whose parent disappears (``kill -9`` of ``analyse run``) kills its kernel and exits by itself
+(:mod:`analyse.worker`).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import os
 import selectors
 import signal
@@ -103,23 +109,128 @@ def _failure_message(thema: str, error: BaseException) -> str:
     return f"{thema}: fout in cel {cell}:\n{code}\n  {ename}: {evalue}"
 
 
-def write_html(executed: Path, html_path: Path) -> None:
-    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised."""
+def write_html(executed: Path, html_path: Path, notebook=None) -> None:
+    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised.
+
+    ``notebook``: the executed notebook as it was just written to ``executed`` (saves reading it again).
+    """
     import nbformat
 
     from analyse.safe_html import OfflineHTMLExporter, offline_problems
 
     exporter = OfflineHTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(nbformat.read(executed, as_version=4))
+    body, _ = exporter.from_notebook_node(notebook if notebook is not None else nbformat.read(executed, as_version=4))
     problems = offline_problems(body)
     if problems:  # fail closed: a page that would load or run something is not written
         raise AnalyseError(f"de HTML-kopie van {executed.stem} zou iets laden of uitvoeren: {problems[0]}")
     html_path.write_text(body, encoding="utf-8")
 
 
-def execute_notebook(notebook: Path, output_dir: Path, parameters: dict) -> NotebookResult:
+# the kernel talks to the worker over loopback only; keep its start-up notices out of the log, and its
+# command history in memory (as papermill does)
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR", "--HistoryManager.hist_file=:memory:"]
+# imported in a warm kernel while it waits for its first notebook: what every notebook imports first
+PRELOAD = "import analyse.theme, analyse.writer, IPython.display, matplotlib.pyplot"
+# run in a warm kernel before every notebook after the first: a namespace, output cache, figure list and
+# execution count as in a new kernel. Imported modules stay (that is the point); the analyse package keeps no
+# state between notebooks besides pure caches keyed by their arguments.
+RESET = """
+def _analyse_reset():
+    import sys
+    shell = get_ipython()
+    shell.reset(new_session=True)  # user namespace, Out cache and execution count back to the start
+    if "matplotlib.pyplot" in sys.modules:
+        sys.modules["matplotlib.pyplot"].close("all")
+    for module in list(sys.modules.values()):  # warnings shown once per place are shown again
+        registry = getattr(module, "__warningregistry__", None)
+        if isinstance(registry, dict):
+            registry.clear()
+_analyse_reset()
+"""
+
+
+class WarmKernel:
+    """The project's kernel, started once in ``cwd`` and used for notebook after notebook.
+
+    :meth:`preload` imports the analysis libraries without waiting for it; :meth:`prepare` gives the next
+    notebook a fresh namespace; papermill runs the notebook on :attr:`manager`.
+    """
+
+    def __init__(self, cwd: Path):
+        from jupyter_client.manager import AsyncKernelManager  # the manager papermill itself would create
+        from jupyter_core.utils import run_sync
+
+        self._sync = run_sync
+        self.manager = AsyncKernelManager(kernel_name=KERNEL_NAME)
+        run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=list(KERNEL_ARGUMENTS))
+        self.used = False
+        self._pending = None
+
+    def _send(self, code: str):
+        from jupyter_client.blocking import BlockingKernelClient
+
+        client = BlockingKernelClient()
+        client.load_connection_info(self.manager.get_connection_info())
+        client.start_channels()
+        try:
+            client.wait_for_ready(timeout=60)
+            return client, client.execute(code, silent=True, store_history=False, allow_stdin=False)
+        except BaseException:
+            client.stop_channels()
+            raise
+
+    @staticmethod
+    def _reply(client, msg_id: str) -> None:
+        try:
+            reply = client.get_shell_msg(timeout=120)
+            while reply["parent_header"].get("msg_id") != msg_id:
+                reply = client.get_shell_msg(timeout=120)
+        finally:
+            client.stop_channels()
+        if reply["content"]["status"] != "ok":
+            raise RuntimeError(f"{reply['content'].get('ename')}: {reply['content'].get('evalue')}")
+
+    def preload(self) -> None:
+        """Import what the notebooks import; runs in the kernel while the worker waits for a task."""
+        self._pending = self._send(PRELOAD)
+
+    def prepare(self) -> None:
+        """Before a notebook: the preload done, and a fresh namespace after an earlier notebook."""
+        pending, self._pending = self._pending, None
+        if pending is not None:
+            try:
+                self._reply(*pending)
+            except Exception:  # a failing import shows, with its cell, when the notebook itself imports
+                pass
+        if self.used:
+            self._reply(*self._send(RESET))
+        self.used = True
+
+    def alive(self) -> bool:
+        return bool(self._sync(self.manager.is_alive)())
+
+    def shutdown(self) -> None:
+        try:
+            self._sync(self.manager.shutdown_kernel)(now=True)
+        except Exception:  # already gone
+            pass
+
+
+def prepare_worker() -> None:
+    """What a worker needs for its first notebook, imported while its kernel starts."""
+    import papermill  # noqa: F401
+
+    from analyse import safe_html
+
+    _register_warm_engine()
+    safe_html._exporter_classes()
+
+
+def execute_notebook(notebook: Path, output_dir: Path, parameters: dict,
+                     kernel: WarmKernel | None = None) -> NotebookResult:
     """Run one notebook with ``output_dir`` as its output folder; executed copy and HTML in ``notebooks/``.
 
+    On ``kernel`` when given (it gets a fresh namespace first), else on a kernel started for this notebook.
     Writes only inside ``output_dir``. A failure is returned (theme, cell, error), not raised.
     """
     import papermill
@@ -130,20 +241,57 @@ def execute_notebook(notebook: Path, output_dir: Path, parameters: dict) -> Note
     executed.parent.mkdir(parents=True, exist_ok=True)
     params = {**parameters, "output_dir": str(output_dir)}
     try:
-        papermill.execute_notebook(
+        engine = {}
+        if kernel is not None:
+            _register_warm_engine()
+            kernel.prepare()
+            engine = {"engine_name": WARM_ENGINE, "km": kernel.manager}
+        result = papermill.execute_notebook(
             str(notebook), str(executed), parameters=params, kernel_name=KERNEL_NAME,
             cwd=str(notebook.parent), progress_bar=False, log_output=False, report_mode=False,
-            # the kernel talks to this process over loopback only; keep its start-up notices out of the log
-            extra_arguments=["--IPKernelApp.log_level=ERROR"],
+            # written once when it ends (also when a cell fails), not after every cell: a notebook with its
+            # figures is megabytes, and the copy in staging is only read when the run is complete
+            request_save_on_cell_execute=False,
+            extra_arguments=list(KERNEL_ARGUMENTS), **engine,
         )
     except Exception as error:  # papermill raises PapermillExecutionError and kernel errors
         return NotebookResult(thema, False, time.perf_counter() - start, _failure_message(thema, error))
     try:
-        write_html(executed, executed.with_suffix(".html"))
+        write_html(executed, executed.with_suffix(".html"), result)
     except Exception as error:
         return NotebookResult(thema, False, time.perf_counter() - start,
                               f"{thema}: de HTML-kopie is niet te maken: {type(error).__name__}: {error}")
     return NotebookResult(thema, True, time.perf_counter() - start)
+
+
+WARM_ENGINE = "analyse-warm"
+
+
+def _register_warm_engine() -> None:
+    """A papermill engine that runs a notebook on a kernel it is given (``km``) and leaves it running."""
+    from papermill.clientwrap import PapermillNotebookClient
+    from papermill.engines import NBClientEngine, papermill_engines
+    from papermill.utils import merge_kwargs, remove_args
+
+    if WARM_ENGINE in papermill_engines._engines:
+        return
+
+    class WarmEngine(NBClientEngine):
+        @classmethod
+        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
+                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "cwd"], **kwargs)
+            client = PapermillNotebookClient(nb_man, **merge_kwargs(
+                kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
+                log=logging.getLogger("papermill"), log_output=log_output, stdout_file=stdout_file,
+                stderr_file=stderr_file))
+            try:
+                return client.execute()
+            finally:  # the kernel stays; this notebook's connection to it does not
+                if client.kc is not None:
+                    client.kc.stop_channels()
+
+    papermill_engines.register(WARM_ENGINE, WarmEngine)
 
 
 # --------------------------------------------------------------------------- worker processes
@@ -177,13 +325,17 @@ def kill_tree(pid: int, timeout: float = 3.0) -> None:
 
 
 class _Worker:
-    """One ``python -m analyse.worker`` process: a task in as a JSON line, a result out as a JSON line."""
+    """One ``python -m analyse.worker`` process: a task in as a JSON line, a result out as a JSON line.
 
-    def __init__(self):
+    With ``notebook_dir`` the worker starts its warm kernel there at once (before it gets a task).
+    """
+
+    def __init__(self, notebook_dir: Path | None = None):
         self.log = tempfile.TemporaryFile()  # the worker's and its kernels' stderr; read if it dies
         env = {**os.environ, PARENT_VARIABLE: str(os.getpid())}
+        command = [sys.executable, "-m", "analyse.worker"] + ([str(notebook_dir)] if notebook_dir else [])
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "analyse.worker"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+            command, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=self.log, env=env, text=True, encoding="utf-8", bufsize=1)
         self.thema: str | None = None
         self.started = 0.0
@@ -242,51 +394,100 @@ class _Worker:
             self.log.close()
 
 
+class WorkerPool:
+    """``size`` notebook workers with warm kernels in ``notebook_dir``, started at once (see the module docstring).
+
+    Start it before other work (``analyse run`` validates the data meanwhile), then :meth:`run`. Leaving the
+    ``with`` block stops the workers: gracefully after success, at once (workers and kernels killed) after
+    an exception, Ctrl+C included.
+    """
+
+    def __init__(self, size: int, notebook_dir: Path):
+        ensure_kernel()
+        self.notebook_dir = Path(notebook_dir)
+        self.workers: list[_Worker] = []
+        try:
+            for _ in range(max(1, size)):
+                self.workers.append(_Worker(self.notebook_dir))
+        except BaseException:
+            self.close(graceful=False)
+            raise
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.close(graceful=kind is None)
+
+    def close(self, graceful: bool = True) -> None:
+        workers, self.workers = self.workers, []
+        if graceful:  # all of them at once: each shuts its kernel down while the others do the same
+            for worker in workers:
+                if not worker.busy:
+                    try:
+                        worker.process.stdin.close()
+                    except OSError:
+                        pass
+        for worker in workers:
+            worker.stop(graceful=graceful)
+
+    def run(self, output_dir: Path, themes: list[str], parameters: dict, echo=print,
+            order: list[str] | None = None) -> RunResult:
+        """Execute ``themes`` into ``output_dir``, one per worker at a time; a progress line as each one ends.
+
+        ``order``: the order to start them in (the longest first keeps every worker busy until the end);
+        the results are in the order of ``themes``. The notebooks are independent (each reads
+        ``data/processed``). Any exception here (Ctrl+C arrives as :class:`KeyboardInterrupt`) cancels the
+        queue and kills the running notebooks before it propagates.
+        """
+        output_dir = Path(output_dir)
+        output_dir.mkdir(parents=True, exist_ok=True)
+        queue = [self.notebook_dir / f"{t}.ipynb" for t in (order or themes)]
+        result = RunResult()
+        selector = selectors.DefaultSelector()
+        finished = False
+
+        def replace_dead(worker: _Worker) -> _Worker:
+            if worker.process.poll() is None:
+                return worker
+            worker.stop(graceful=False)
+            fresh = _Worker(self.notebook_dir)
+            self.workers[self.workers.index(worker)] = fresh
+            return fresh
+
+        try:
+            for index in range(min(len(self.workers), len(queue))):
+                worker = replace_dead(self.workers[index])
+                worker.submit(queue.pop(0), output_dir, parameters)
+                selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+            while any(w.busy for w in self.workers):
+                for key, _ in selector.select(timeout=1.0):
+                    worker = key.data
+                    outcome = worker.result()
+                    status = "klaar" if outcome.ok else "MISLUKT"
+                    echo(f"[{len(result.results) + 1}/{len(themes)}] {outcome.thema:<18} {status} "
+                         f"({format_number(outcome.seconds, 1)} s)")
+                    if not outcome.ok:
+                        echo(outcome.message)
+                    result.results.append(outcome)
+                    if queue:
+                        if worker.process.poll() is not None:  # it died: a new one takes its place
+                            selector.unregister(worker.process.stdout)
+                            worker = replace_dead(worker)
+                            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
+                        worker.submit(queue.pop(0), output_dir, parameters)
+            finished = True
+        finally:
+            selector.close()
+            if not finished:
+                self.close(graceful=False)
+        order = {t: i for i, t in enumerate(themes)}
+        result.results.sort(key=lambda r: order[r.thema])
+        return result
+
+
 def run_notebooks(notebook_dir: Path, output_dir: Path, themes: list[str], parameters: dict, jobs: int,
                   echo=print) -> RunResult:
-    """Execute ``themes`` into ``output_dir`` with up to ``jobs`` at a time; a progress line as each one ends.
-
-    The notebooks are independent (each reads ``data/processed``). Any exception here (Ctrl+C arrives as
-    :class:`KeyboardInterrupt`) cancels the queue and kills the running notebooks before it propagates.
-    """
-    ensure_kernel()
-    output_dir = Path(output_dir)
-    output_dir.mkdir(parents=True, exist_ok=True)
-    queue = [Path(notebook_dir) / f"{t}.ipynb" for t in themes]
-    result = RunResult()
-    workers: list[_Worker] = []
-    selector = selectors.DefaultSelector()
-    finished = False
-    try:
-        for _ in range(max(1, min(jobs, len(queue)))):
-            worker = _Worker()
-            workers.append(worker)
-            worker.submit(queue.pop(0), output_dir, parameters)
-            selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
-        while any(w.busy for w in workers):
-            for key, _ in selector.select(timeout=1.0):
-                worker = key.data
-                outcome = worker.result()
-                status = "klaar" if outcome.ok else "MISLUKT"
-                echo(f"[{len(result.results) + 1}/{len(themes)}] {outcome.thema:<18} {status} "
-                     f"({format_number(outcome.seconds, 1)} s)")
-                if not outcome.ok:
-                    echo(outcome.message)
-                result.results.append(outcome)
-                if queue:
-                    if worker.process.poll() is not None:  # it died: a new one takes its place
-                        selector.unregister(worker.process.stdout)
-                        worker.stop(graceful=False)
-                        workers.remove(worker)
-                        worker = _Worker()
-                        workers.append(worker)
-                        selector.register(worker.process.stdout, selectors.EVENT_READ, worker)
-                    worker.submit(queue.pop(0), output_dir, parameters)
-        finished = True
-    finally:
-        selector.close()
-        for worker in workers:
-            worker.stop(graceful=finished)
-    order = {t: i for i, t in enumerate(themes)}
-    result.results.sort(key=lambda r: order[r.thema])
-    return result
+    """Execute ``themes`` into ``output_dir`` with up to ``jobs`` at a time (a :class:`WorkerPool` of its own)."""
+    with WorkerPool(min(jobs, len(themes)), notebook_dir) as pool:
+        return pool.run(output_dir, themes, parameters, echo=echo)

@@ -24,8 +24,6 @@ import re
 import bleach
 import jinja2
 from bleach.css_sanitizer import CSSSanitizer
-from nbconvert import HTMLExporter
-from nbconvert.preprocessors import Preprocessor
 
 TAGS = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "code", "col", "colgroup", "dd", "del", "details", "div",
@@ -75,30 +73,6 @@ def clean(html: str) -> str:
                         protocols=PROTOCOLS, strip=False, strip_comments=True, css_sanitizer=_CSS)
 
 
-class SanitizeOutputs(Preprocessor):
-    """Clean ``text/html`` outputs; drop output types that could run code or load resources."""
-
-    def preprocess(self, nb, resources):
-        nb.metadata.pop("widgets", None)
-        return super().preprocess(nb, resources)
-
-    def preprocess_cell(self, cell, resources, index):
-        if cell.cell_type == "code":
-            for output in cell.get("outputs", []):
-                if "data" not in output:
-                    continue  # stream and error outputs are escaped by the template
-                data = output["data"]
-                for mime in list(data):
-                    if mime not in KEPT_OUTPUT_TYPES:
-                        del data[mime]
-                if "text/html" in data:
-                    data["text/html"] = clean("".join(data["text/html"]) if isinstance(data["text/html"], list)
-                                              else data["text/html"])
-        elif cell.cell_type == "raw":  # the template emits a raw cell unchanged
-            cell.source = clean(cell.source)
-        return cell, resources
-
-
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
@@ -112,18 +86,61 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 """
 
 
-class OfflineHTMLExporter(HTMLExporter):
-    """nbconvert's lab layout without scripts, with every output and piece of Markdown cleaned."""
+def _exporter_classes() -> dict:
+    """:class:`SanitizeOutputs` and :class:`OfflineHTMLExporter`, defined on first use: nbconvert takes a
+    second to import, and ``analyse run`` needs only :func:`offline_problems` outside the workers."""
+    if "OfflineHTMLExporter" in _CLASSES:
+        return _CLASSES
+    from nbconvert import HTMLExporter
+    from nbconvert.preprocessors import Preprocessor
 
-    def __init__(self, **kwargs):
-        kwargs.setdefault("template_name", "lab")
-        super().__init__(extra_loaders=[jinja2.DictLoader({"analyse_offline.html.j2": _TEMPLATE})],
-                         template_file="analyse_offline.html.j2", **kwargs)
-        self.register_preprocessor(SanitizeOutputs(), enabled=True)
+    class SanitizeOutputs(Preprocessor):
+        """Clean ``text/html`` outputs; drop output types that could run code or load resources."""
 
-    @jinja2.pass_context
-    def markdown2html(self, context, source):
-        return clean(super().markdown2html(context, source))
+        def preprocess(self, nb, resources):
+            nb.metadata.pop("widgets", None)
+            return super().preprocess(nb, resources)
+
+        def preprocess_cell(self, cell, resources, index):
+            if cell.cell_type == "code":
+                for output in cell.get("outputs", []):
+                    if "data" not in output:
+                        continue  # stream and error outputs are escaped by the template
+                    data = output["data"]
+                    for mime in list(data):
+                        if mime not in KEPT_OUTPUT_TYPES:
+                            del data[mime]
+                    if "text/html" in data:
+                        html = data["text/html"]
+                        data["text/html"] = clean("".join(html) if isinstance(html, list) else html)
+            elif cell.cell_type == "raw":  # the template emits a raw cell unchanged
+                cell.source = clean(cell.source)
+            return cell, resources
+
+    class OfflineHTMLExporter(HTMLExporter):
+        """nbconvert's lab layout without scripts, with every output and piece of Markdown cleaned."""
+
+        def __init__(self, **kwargs):
+            kwargs.setdefault("template_name", "lab")
+            super().__init__(extra_loaders=[jinja2.DictLoader({"analyse_offline.html.j2": _TEMPLATE})],
+                             template_file="analyse_offline.html.j2", **kwargs)
+            self.register_preprocessor(SanitizeOutputs(), enabled=True)
+
+        @jinja2.pass_context
+        def markdown2html(self, context, source):
+            return clean(super().markdown2html(context, source))
+
+    _CLASSES.update(SanitizeOutputs=SanitizeOutputs, OfflineHTMLExporter=OfflineHTMLExporter)
+    return _CLASSES
+
+
+_CLASSES: dict = {}
+
+
+def __getattr__(name: str):
+    if name in ("SanitizeOutputs", "OfflineHTMLExporter"):
+        return _exporter_classes()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 _REMOTE = re.compile(r"<(script|link|img|iframe|frame|embed|object|source|audio|video|track|input)\b[^>]*?"

@@ -126,14 +126,38 @@ def _grades(rows: pd.DataFrame, grades: dict[str, str] | None) -> pd.Series:
 
 
 def rank(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> list[str]:
-    """The reeksen of ``rows`` (one indicator, region, group) from the one that counts to the last."""
-    rows = active(rows)
+    """The reeksen of ``rows`` (one indicator, region, group) from the one that counts to the last.
+
+    Order: the newest year first, then more years, then the best grade of source, then the name. (Plain
+    Python over the few rows of one series: a pandas group-by costs milliseconds a call, and this is called
+    for every series of every figure. Rows without a reeks are left out, as a group-by leaves them out.)
+    """
+    return _rank_active(active(rows), grades)
+
+
+def _rank_active(rows: pd.DataFrame, grades: dict[str, str] | None) -> list[str]:
+    """:func:`rank` of rows that are all active."""
     if rows.empty:
         return []
-    stats = rows.assign(_grade=_grades(rows, grades)).groupby("reeks").agg(
-        newest=("jaar", "max"), years=("jaar", "nunique"), grade=("_grade", "min")).reset_index()
-    stats = stats.sort_values(["newest", "years", "grade", "reeks"], ascending=[False, False, True, True])
-    return list(stats["reeks"])
+    if grades is None:
+        ranks = [0] * len(rows)
+    else:
+        ranks = [GRADE_ORDER.get(grades.get(b, ""), len(GRADE_ORDER)) for b in rows["bron"].tolist()]
+    stats: dict[str, list] = {}  # reeks -> [years, best grade]
+    for reeks, jaar, grade in zip(rows["reeks"].tolist(), rows["jaar"].tolist(), ranks):
+        if pd.isna(reeks):
+            continue
+        entry = stats.setdefault(reeks, [set(), grade])
+        if not pd.isna(jaar):
+            entry[0].add(jaar)
+        entry[1] = min(entry[1], grade)
+
+    def order(reeks: str) -> tuple:
+        years, grade = stats[reeks]
+        newest = max(years) if years else None
+        return (newest is None, -(newest or 0), -len(years), grade, reeks)
+
+    return sorted(stats, key=order)
 
 
 def choose(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataFrame:
@@ -142,10 +166,10 @@ def choose(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataF
     ``grades`` maps bron codes to their ``soort`` in ``bronnen.csv`` (primair before secundair before
     schatting); without it the grade does not break ties. Replaced rows never count.
     """
-    ranking = rank(rows, grades)
+    chosen = active(rows)
+    ranking = _rank_active(chosen, grades)
     if not ranking:
         return rows.iloc[0:0]
-    chosen = active(rows)
     return chosen[chosen["reeks"] == ranking[0]].sort_values("jaar")
 
 

@@ -4,6 +4,11 @@ Protocol: one task per line of JSON on standard input (notebook, output folder, 
 line of JSON on standard output. A worker only writes into the output folder of its task (the run's
 staging folder); it never publishes anything.
 
+Started with a notebook folder (``python -m analyse.worker NOTEBOOK_DIR``), the worker starts its kernel
+there at once, imports the analysis libraries in it while it waits for its first task, and runs every
+notebook of that folder on it, each with a fresh namespace (:class:`analyse.runner.WarmKernel`). A kernel
+that died (a notebook that crashed it) is replaced for the next notebook.
+
 Stopping:
 
 - Ctrl+C (SIGINT) is ignored: the run decides, and kills the workers it no longer needs.
@@ -80,13 +85,20 @@ def main() -> int:
     os.dup2(2, 1)  # anything else printed goes to the log, never into the protocol
     from analyse import runner
 
+    folder = Path(sys.argv[1]).resolve() if len(sys.argv) > 1 else None
+    kernel = _warm_kernel(runner, folder)
     for line in sys.stdin:
         if not line.strip():
             continue
         task = None
         try:
             task = json.loads(line)
-            result = runner.execute_notebook(Path(task["notebook"]), Path(task["output_dir"]), task["parameters"])
+            notebook = Path(task["notebook"])
+            if kernel is not None and not kernel.alive():
+                kernel.shutdown()
+                kernel = _warm_kernel(runner, folder, preload=False)
+            warm = kernel if kernel is not None and notebook.resolve().parent == folder else None
+            result = runner.execute_notebook(notebook, Path(task["output_dir"]), task["parameters"], kernel=warm)
             answer = asdict(result)
         except Exception as error:  # a broken task is a failed notebook, not a dead worker
             thema = Path(str(task.get("notebook", "?"))).stem if isinstance(task, dict) else "?"
@@ -94,7 +106,25 @@ def main() -> int:
                       "message": f"{thema}: {type(error).__name__}: {error}"}
         protocol.write(json.dumps(answer, ensure_ascii=False) + "\n")
         protocol.flush()
+    if kernel is not None:
+        kernel.shutdown()
     return 0
+
+
+def _warm_kernel(runner, folder: Path | None, preload: bool = True):
+    """The worker's kernel in ``folder``, or None (no folder, or it does not start: then each notebook starts
+    its own kernel through papermill, which reports why it cannot)."""
+    if folder is None:
+        return None
+    try:
+        kernel = runner.WarmKernel(folder)
+        if preload:
+            runner.prepare_worker()  # while the kernel starts
+            kernel.preload()
+        return kernel
+    except Exception as error:
+        print(f"warme kernel niet gestart: {type(error).__name__}: {error}", file=sys.stderr)
+        return None
 
 
 if __name__ == "__main__":

@@ -7,11 +7,14 @@
 - :mod:`.html`: ``index.html`` (the offline start page, from ``templates/index.html``).
 
 :func:`export_all` writes them all; every file is written next to its target and moved into place when
-complete (:func:`analyse.data.write_atomic`), so a failing export leaves the previous file intact.
+complete (:func:`analyse.data.write_atomic`), so a failing export leaves the previous file intact. The PDF
+conversion (LibreOffice, seconds) runs while the workbook is written; when the note has
+the same content as the previously published one, that note's PDF is reused instead of converted again.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,30 +32,45 @@ def _write(path: Path, writer, reports: Reports) -> Path:
     return path
 
 
-def export_all(reports_dir: Path, *, echo: Callable[[str], None] | None = None, make_pdf: bool = True) -> list[Path]:
+def export_all(reports_dir: Path, *, echo: Callable[[str], None] | None = None, make_pdf: bool = True,
+               previous: Path | None = None) -> list[Path]:
     """Write tabellen.xlsx, beleidsnota.docx, beleidsnota.pdf (when LibreOffice is there) and index.html into
     ``reports_dir``; return the paths written. :class:`ExportError` when there is nothing to publish.
 
-    What a person running the analysis should know (a theme or table left out, no PDF and how to get one)
-    goes to ``echo`` when given, else to the log as a warning; one Dutch line each.
+    ``previous``: the folder of the previously published reports; its PDF is reused when its Word note has
+    the same content as the new one (:func:`.pdf.same_note`). What a person running the analysis should
+    know (a theme or table left out, no PDF and how to get one) goes to ``echo`` when given, else to the log
+    as a warning; one Dutch line each.
     """
     say = echo or log.warning
     reports = load_reports(Path(reports_dir))
     for note in reports.notes:
         say(note)
     root = reports.root
-    written = [_write(root / WORKBOOK, xlsx.write_workbook, reports),
-               _write(root / NOTE, docx.write_docx, reports)]
+    note = _write(root / NOTE, docx.write_docx, reports)
     target = root / NOTE_PDF
+    conversion = None
+    if make_pdf:
+        old_note, old_pdf = (Path(previous) / NOTE, Path(previous) / NOTE_PDF) if previous else (None, None)
+        if old_pdf is not None and old_pdf.is_file() and pdf.same_note(old_note, note):
+            conversion = pdf.Background(lambda: write_atomic(target, lambda tmp: shutil.copyfile(old_pdf, tmp)))
+        else:
+            conversion = pdf.Background(lambda: write_atomic(target, lambda tmp: pdf.convert(note, tmp)))
     try:
-        if not make_pdf:
-            raise pdf.PdfError("")
-        write_atomic(target, lambda tmp: pdf.convert(root / NOTE, tmp))
-        written.append(target)
-    except pdf.PdfError as error:
-        if target.exists():  # an older PDF would no longer match the note
-            target.unlink()
-        if str(error):
-            say(str(error))
-    written.append(_write(root / INDEX, html.write_index, reports))
+        written = [_write(root / WORKBOOK, xlsx.write_workbook, reports), note]
+        try:
+            if conversion is None:
+                raise pdf.PdfError("")
+            conversion.wait()
+            written.append(target)
+        except pdf.PdfError as error:
+            if target.exists():  # an older PDF would no longer match the note
+                target.unlink()
+            if str(error):
+                say(str(error))
+    except BaseException:
+        if conversion is not None:
+            conversion.cancel()
+        raise
+    written.append(_write(root / INDEX, html.write_index, reports))  # it links the PDF only when there is one
     return written

@@ -14,6 +14,8 @@ import shutil
 import signal
 import subprocess
 import tempfile
+import threading
+import zipfile
 from pathlib import Path
 
 TIMEOUT = 180  # seconds for one conversion
@@ -46,16 +48,72 @@ def uno_python(soffice: str) -> str | None:
     return None
 
 
+_running: set[subprocess.Popen] = set()  # conversions in progress, for :meth:`Background.cancel`
+_running_lock = threading.Lock()
+
+
 def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:
     """Run ``command`` in its own process group; on timeout the whole group (LibreOffice too) is killed."""
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+    with _running_lock:
+        _running.add(process)
     try:
         out, err = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise PdfError(f"Geen PDF van de beleidsnota: LibreOffice was na {timeout:.0f} seconden niet klaar.") from None
+    finally:
+        with _running_lock:
+            _running.discard(process)
     return subprocess.CompletedProcess(command, process.returncode, out, err)
+
+
+class Background:
+    """``write(target)`` in a thread: the conversion runs in LibreOffice's own process while this one writes
+    the other publications. :meth:`wait` returns or raises what ``write`` did; :meth:`cancel` stops it."""
+
+    def __init__(self, write):
+        self.error: BaseException | None = None
+        self._cancelled = False
+
+        def work():
+            try:
+                write()
+            except BaseException as error:  # handed to wait()
+                self.error = error
+
+        self.thread = threading.Thread(target=work, name="pdf", daemon=True)
+        self.thread.start()
+
+    def wait(self) -> None:
+        self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+    def cancel(self) -> None:
+        """Kill LibreOffice (its whole process group) and wait for the thread."""
+        while self.thread.is_alive():
+            with _running_lock:
+                for process in list(_running):
+                    try:
+                        os.killpg(process.pid, signal.SIGKILL)
+                    except (ProcessLookupError, PermissionError):
+                        pass
+            self.thread.join(timeout=0.2)
+
+
+def same_note(first: Path, second: Path) -> bool:
+    """Whether two Word notes have the same content: every member equal except the write time
+    (``docProps/core.xml``). Then the PDF of the one is the PDF of the other."""
+    try:
+        with zipfile.ZipFile(first) as a, zipfile.ZipFile(second) as b:
+            names = sorted(n for n in a.namelist() if n != "docProps/core.xml")
+            if names != sorted(n for n in b.namelist() if n != "docProps/core.xml"):
+                return False
+            return all(a.read(n) == b.read(n) for n in names)
+    except (OSError, zipfile.BadZipFile, KeyError):
+        return False
 
 
 def convert(docx: Path, pdf: Path, *, timeout: float = TIMEOUT, update_contents: bool = True) -> None:

@@ -50,8 +50,11 @@ def main(soffice, source, target, profile):
         for i in range(indexes.getCount()):
             indexes.getByIndex(i).update()
         document.getTextFields().refresh()
+        # The figures are PNGs drawn at 300 dpi for this page width: embedded as they are, not resampled and
+        # recompressed as JPEG (LibreOffice's default): sharper, a smaller file, and seconds faster.
+        options = uno.Any("[]com.sun.star.beans.PropertyValue", (_property("ReduceImageResolution", False),))
         document.storeToURL(uno.systemPathToFileUrl(os.path.abspath(target)),
-                            (_property("FilterName", "writer_pdf_Export"),))
+                            (_property("FilterName", "writer_pdf_Export"), _property("FilterData", options)))
         document.close(True)
         try:
             desktop.terminate()
