@@ -30,9 +30,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow and not e2e"
 
-# the Markdown text versions of the notebooks (notebooks/tekst/) after editing a notebook outside JupyterLab
+# the Markdown text versions of the notebooks (notebooks/tekst/) after editing a notebook outside JupyterLab;
+# always from the .ipynb (not --sync, which follows file times and after a checkout or merge can take an older text)
 notebooks-text: $(STAMP)
-	cd notebooks && ../$(BIN)/jupytext --sync *.ipynb
+	cd notebooks && ../$(BIN)/jupytext --to tekst//md *.ipynb
 
 clean:
 	rm -rf data/processed/*.csv data/processed/*.json reports/* reports/.run-* reports/.old-*
