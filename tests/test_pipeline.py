@@ -49,7 +49,11 @@ def test_demography_outputs_and_key_sentence(full_run):
     overview = pd.read_csv(root / "reports" / "tables" / "demografie" / "overzicht.csv")
     row = overview[(overview["indicator"] == "aandeel_herkomst") & (overview["groep"] == "Migratieachtergrond")
                    & (overview["regio"] == "Maassluis")].iloc[0]
-    assert row["verandering"] == "een stijging van 3,6 procentpunt" and row["waarde_tot"] == pytest.approx(26.9)
+    # 2017 (8.738 of 32.450, municipal budget) to 2022 (3.172 westers + 6.905 niet-westers of 34.148, CBS KWB),
+    # both computed from counts, so shown with one decimal: 26,9% -> 29,5%
+    assert (row["jaar_van"], row["jaar_tot"]) == (2017, 2022)
+    assert row["waarde_tot"] == pytest.approx(10077 / 34148 * 100) and row["decimalen_van"] == 1
+    assert row["verandering"] == "een stijging van 2,6 procentpunt"
 
 
 def test_register_covers_every_statement_and_explains_deviations(full_run):

@@ -138,7 +138,8 @@ def changes(obs: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataF
         record = dict(zip(SERIES_KEY, key))
         record.update(label=first["label"], eenheid=first["eenheid"], reeks=first["reeks"], bron=last["bron"],
                       andere_reeksen=", ".join(others), n_jaren=chosen["jaar"].nunique(),
-                      jaar_van=int(first["jaar"]), waarde_van=first["waarde"], jaar_tot=int(last["jaar"]),
+                      jaar_van=int(first["jaar"]), waarde_van=first["waarde"],
+                      afgeleid_van=bool(first.get("afgeleid", False)), jaar_tot=int(last["jaar"]),
                       waarde_tot=last["waarde"], teller_tot=last["teller"], noemer_tot=last["noemer"],
                       status_tot=last.get("status", ""), afgeleid_tot=bool(last.get("afgeleid", False)),
                       verschil=None, relatief=None, soort=None, opmerking="")
@@ -151,7 +152,7 @@ def changes(obs: pd.DataFrame, grades: dict[str, str] | None = None) -> pd.DataF
             record.update(verschil=moved.absolute, relatief=moved.relative_pct, soort=moved.kind)
         rows.append(record)
     columns = [*SERIES_KEY, "label", "eenheid", "reeks", "bron", "andere_reeksen", "n_jaren", "jaar_van",
-               "waarde_van", "jaar_tot", "waarde_tot", "teller_tot", "noemer_tot", "status_tot", "afgeleid_tot",
+               "waarde_van", "afgeleid_van", "jaar_tot", "waarde_tot", "teller_tot", "noemer_tot", "status_tot", "afgeleid_tot",
                "verschil", "relatief", "soort", "opmerking"]
     return pd.DataFrame(rows, columns=columns)
 

@@ -480,7 +480,7 @@ def describe_change(record: dict) -> str:
     if record.get("opmerking") in ("een_meting", "rang") or not _is_set(record.get("verschil")):
         return MISSING
     moved = change(record["waarde_van"], record["waarde_tot"], record["eenheid"])
-    decimals = max(display_decimals(record["waarde_van"], record["eenheid"]) or 0,
+    decimals = max(display_decimals(record["waarde_van"], record["eenheid"], bool(record.get("afgeleid_van"))) or 0,
                    display_decimals(record["waarde_tot"], record["eenheid"], bool(record.get("afgeleid_tot"))) or 0)
     return format_change(moved, None if moved.kind == "procent" else decimals)
 

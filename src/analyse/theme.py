@@ -168,7 +168,8 @@ class Thema(_Notebook):
             "jaar_van": table["jaar_van"], "waarde_van": table["waarde_van"],
             "jaar_tot": table["jaar_tot"], "waarde_tot": table["waarde_tot"],
             "teller_tot": table["teller_tot"], "noemer_tot": table["noemer_tot"]})
-        frame["decimalen_van"] = [text.display_decimals(v, u) for v, u in zip(table["waarde_van"], table["eenheid"])]
+        frame["decimalen_van"] = [text.display_decimals(v, u, d) for v, u, d in
+                                  zip(table["waarde_van"], table["eenheid"], table["afgeleid_van"])]
         frame["decimalen_tot"] = [text.display_decimals(v, u, d) for v, u, d in
                                   zip(table["waarde_tot"], table["eenheid"], table["afgeleid_tot"])]
         frame["verandering"] = [text.describe_change(r) for r in table.to_dict("records")]
