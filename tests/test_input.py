@@ -432,3 +432,18 @@ def test_a_damaged_workbook_is_one_line(tmp_path):
     problem = only(problems_in(raw))
     assert problem.file.endswith("kapot.xlsx") and "niet te lezen" in problem.expected
     assert "\n" not in problem.expected
+
+
+@pytest.mark.parametrize("text, refused", [
+    ("=HYPERLINK(\"\"http://x\"\",\"\"klik\"\")", True), ("@SUM(A1)", True), ("+31 10 1234567", True),
+    ("-2+3", True), ("=1+2", True), ("-", False), ("-3.5", False), ("Zie H2 - bijlage 1", False),
+])
+def test_a_text_that_a_spreadsheet_would_read_as_a_formula_is_refused(tmp_path, text, refused):
+    """Texts from the data reach the published CSV tables as they are: none may start like a formula."""
+    row = f'{GOOD}"{text}"'
+    raw = raw_with(tmp_path, f"{HEADER}\n{row}\n")
+    if not refused:
+        assert data.load_raw(raw).observations["opmerking"].tolist() == [text]
+        return
+    problem = only(problems_in(raw))
+    assert (problem.row, problem.column) == (2, "opmerking") and "als formule" in problem.expected

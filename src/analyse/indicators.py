@@ -15,6 +15,7 @@ from decimal import Decimal
 import pandas as pd
 
 from analyse import series
+from analyse.schema import NUMBER
 
 SHARE_UNITS = ("procent",)
 SERIES_KEY = series.GROUP_KEY
@@ -24,9 +25,6 @@ SERIES_KEY = series.GROUP_KEY
 SMALL_COUNT = 50
 
 
-NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
-"""A number as the data contract writes it: ASCII digits, a point as decimal sign, optionally an exponent.
-Stricter than Python's ``float``, which also takes 'inf', 'nan', '1_000' and digits of other scripts."""
 _NUMBER = re.compile(NUMBER)
 
 

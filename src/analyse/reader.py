@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from analyse.schema import Problem
+from analyse.schema import NUMBER, Problem
 
 FIELD_LIMIT = 10_000
 """Longest field accepted, in characters; a longer one is nearly always a quote that was never closed."""
@@ -365,6 +365,27 @@ def _header_problems(header: list[str], name: str, problems: list[Problem]) -> b
     return ok
 
 
+_FORMULA_START = ("=", "+", "-", "@")
+"""A spreadsheet reads a cell that starts with one of these as a formula (unless it is a plain number)."""
+_PLAIN_NUMBER = re.compile(NUMBER)
+
+
+def check_formulas(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem],
+                   numeric: tuple[str, ...] = ()) -> None:
+    """No text field starts like a spreadsheet formula: texts from the data reach published CSV tables as they
+    are. ``numeric`` columns are left to the number check (which refuses '-inf' and '=1' on its own)."""
+    for column in frame.columns.difference(list(numeric), sort=False):
+        values = frame[column]
+        suspect = values.str.startswith(_FORMULA_START).to_numpy()
+        for position in np.flatnonzero(suspect):
+            value = values.iloc[position]
+            if len(value) > 1 and not _PLAIN_NUMBER.fullmatch(value):  # a lone '-' is a placeholder, not a formula
+                problems.append(Problem(
+                    name, int(rows[position]), column, value,
+                    f"het veld begint met '{value[0]}' en is geen getal: een spreadsheet leest het als formule. "
+                    "Zet er een woord voor of laat het teken weg."))
+
+
 def check_text(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem], *,
                invisible: bool = True, length: bool = True) -> None:
     """Every text column: no field longer than :data:`FIELD_LIMIT`, no invisible characters.
@@ -480,6 +501,7 @@ def read_table(path: Path, required: tuple[str, ...], problems: list[Problem], a
         return None
     if invisible or length:
         check_text(frame, name, rows, problems, invisible=invisible, length=length)
+    check_formulas(frame, name, rows, problems, numeric)
     if semicolon:
         convert_decimal_commas(frame, name, rows, numeric, problems)
     frame.insert(0, "_rij", rows)

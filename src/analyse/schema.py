@@ -72,6 +72,11 @@ OPTIONAL_CATALOGUE_COLUMNS = {
 }
 
 
+NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
+"""A number as the data contract writes it: ASCII digits, a point as decimal sign, optionally an exponent.
+Stricter than Python's ``float``, which also takes 'inf', 'nan', '1_000' and digits of other scripts."""
+
+
 @dataclass(frozen=True)
 class Problem:
     """One thing wrong with the data, located precisely enough to fix it in a spreadsheet."""
