@@ -8,8 +8,10 @@
 Every approach runs in its own copy of ``data/raw`` and ``notebooks/`` and starts without reports, so
 every figure is drawn each time (a cold run). (a) is the whole command as a user runs it, exports included
 (the PDF too when LibreOffice is there); (b) and (c) do the analysis only (the notebooks' code, the same work
-for all three). Also timed: a warm rerun of (a) (nothing changed, so no figure is redrawn), a single-theme
-rerun, ``analyse validate``, and, on the reports (a) made, the exports alone and the PDF conversion alone.
+for all three). Also timed: a rerun of (a) and of one theme with nothing changed (every theme is current, so
+nothing is executed), the same with ``--opnieuw`` (executed, figures from the cache), one theme with another
+end year (executed, as a researcher reruns it), ``analyse validate``, and, on the reports (a) made, the
+exports alone and the PDF conversion alone.
 
     python benchmarks/run_benchmark.py                 # all themes, 3 repeats
     python benchmarks/run_benchmark.py --quick         # one small theme, 1 repeat
@@ -74,8 +76,8 @@ def clean(project: Path) -> None:
         path.unlink()
 
 
-def run_pipeline(project: Path, themes: list[str], jobs: int) -> float:
-    args = [str(BIN / "analyse"), "run", "--jobs", str(jobs)] + [a for t in themes for a in ("--thema", t)]
+def run_pipeline(project: Path, themes: list[str], jobs: int, *extra: str) -> float:
+    args = [str(BIN / "analyse"), "run", "--jobs", str(jobs), *extra] + [a for t in themes for a in ("--thema", t)]
     return timed(args, project, {"ANALYSE_ROOT": str(project)})
 
 
@@ -115,6 +117,19 @@ def run_exports(project: Path) -> tuple[float, float]:
         raise SystemExit(f"Mislukt: exports\n{done.stderr[-2000:]}")
     without_pdf, pdf_alone = (float(x) for x in done.stdout.split()[-2:])
     return without_pdf, pdf_alone
+
+
+def earlier_end_years(project: Path, thema: str) -> list[str]:
+    """Two end years before the default one for which ``thema`` has Maassluis figures (alternated, so that
+    every repetition changes the parameter)."""
+    import pandas as pd
+
+    observations = pd.read_csv(project / "data" / "processed" / "waarnemingen.csv",
+                               usecols=["indicator", "regio", "jaar"])
+    catalogue = pd.read_csv(project / "data" / "raw" / "indicatoren.csv", usecols=["indicator", "thema"])
+    mine = observations["indicator"].isin(catalogue.loc[catalogue["thema"] == thema, "indicator"])
+    years = sorted(set(observations.loc[mine & (observations["regio"] == "Maassluis"), "jaar"]))
+    return [str(y) for y in years[-3:-1]][::-1]
 
 
 GOALS = {"a_b_hoogstens": 0.35, "a_c_hoogstens": 1.0, "een_thema_herhaling_onder_s": 4.0}
@@ -174,7 +189,8 @@ def main(argv: list[str] | None = None) -> int:
             compile(EXPORTS, "exports", "exec")
             for key, label, _ in measurements:
                 print(f"  {label:<32} {key} in {projects[key[0]]}")
-            print("  daarna: herhaling zonder wijziging, één thema opnieuw, analyse validate, exports, pdf")
+            print("  daarna: exports, pdf, herhaling zonder wijziging (alles en één thema), dezelfde met --opnieuw, "
+                  "één thema met een ander eindjaar, analyse validate")
             print("Niets gemeten (--dry-run).")
             return 0
         results = {}
@@ -185,14 +201,25 @@ def main(argv: list[str] | None = None) -> int:
         exports = [run_exports(projects["a"]) for _ in range(repeat)]
         results["exports_zonder_pdf"] = (statistics.median(e[0] for e in exports), [e[0] for e in exports])
         results["pdf_alleen"] = (statistics.median(e[1] for e in exports), [e[1] for e in exports])
+        a, first = projects["a"], themes[:1]
+        # nothing changed: the run finds every theme current and executes nothing
         results["a_herhaling_zonder_wijziging"] = median_of(repeat, lambda: None,
-                                                            lambda: run_pipeline(projects["a"], themes, args.jobs))
+                                                            lambda: run_pipeline(a, themes, args.jobs))
         results["een_thema_herhaling"] = median_of(repeat, lambda: None,
-                                                   lambda: run_pipeline(projects["a"], themes[:1], args.jobs))
+                                                   lambda: run_pipeline(a, first, args.jobs))
+        # executed although nothing changed (--opnieuw): the figures come from the figure cache
+        results["a_herhaling_opnieuw"] = median_of(repeat, lambda: None,
+                                                   lambda: run_pipeline(a, themes, args.jobs, "--opnieuw"))
+        results["een_thema_opnieuw"] = median_of(repeat, lambda: None,
+                                                 lambda: run_pipeline(a, first, args.jobs, "--opnieuw"))
+        # what a researcher does: one theme with another parameter (a different end year every time)
+        years = iter(earlier_end_years(a, first[0]) * repeat)
+        results["een_thema_andere_parameter"] = median_of(repeat, lambda: None, lambda: run_pipeline(
+            a, first, args.jobs, "--eind-jaar", str(next(years))))
         results["analyse_validate"] = median_of(repeat, lambda: None, lambda: timed(
-            [str(BIN / "analyse"), "validate"], projects["a"], {"ANALYSE_ROOT": str(projects["a"])}))
+            [str(BIN / "analyse"), "validate"], a, {"ANALYSE_ROOT": str(a)}))
         for key in ("exports_zonder_pdf", "pdf_alleen", "a_herhaling_zonder_wijziging", "een_thema_herhaling",
-                    "analyse_validate"):
+                    "a_herhaling_opnieuw", "een_thema_opnieuw", "een_thema_andere_parameter", "analyse_validate"):
             print(f"  {key:<32} mediaan {results[key][0]:6.1f} s  {[round(t, 1) for t in results[key][1]]}",
                   flush=True)
         report = summarise(results, themes, repeat, args.jobs)

@@ -7,7 +7,6 @@ import pandas as pd
 import pytest
 
 from analyse import disclosure, indicators
-from analyse.data import load_raw
 from conftest import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]

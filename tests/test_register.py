@@ -9,7 +9,6 @@ import pytest
 from scipy import stats
 
 from analyse import register
-from analyse.data import load_raw
 from conftest import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]

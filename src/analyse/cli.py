@@ -78,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
                      help="notebookparameter, bijv. -p start_jaar=2012 of -p \"vergelijk_regios=['Schiedam']\"")
     run.add_argument("--jobs", type=_jobs, default=os.cpu_count() or 2, metavar="AANTAL",
                      help="notebooks tegelijk (standaard: cores)")
+    run.add_argument("--opnieuw", action="store_true",
+                     help="voer de notebooks ook uit als niets veranderd is (standaard worden thema's waarvan data, "
+                          "notebook, parameters, instellingen en code gelijk bleven overgenomen)")
 
     sub.add_parser("list", help="toon de thema's en hun parameters")
 
@@ -150,7 +153,8 @@ def _run(root: Path, args: argparse.Namespace) -> int:
     parameters = dict(args.parameter)
     if args.eind_jaar is not None:
         parameters["eind_jaar"] = args.eind_jaar
-    ok = pipeline.run(root, themes=args.thema, parameters=parameters, jobs=args.jobs, echo=_echo)
+    ok = pipeline.run(root, themes=args.thema, parameters=parameters, jobs=args.jobs, again=args.opnieuw,
+                      echo=_echo)
     return 0 if ok else EXIT_FAILED
 
 

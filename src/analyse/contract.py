@@ -200,6 +200,7 @@ class ThemeRun:
     theme: str
     title: str
     parameters: Parameters
+    fingerprint: str = ""  # of everything the theme's outputs were made from (see analyse.freshness)
 
 
 @dataclass(frozen=True)

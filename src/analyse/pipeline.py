@@ -9,7 +9,7 @@ reports of the last complete run exactly as they were.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from datetime import datetime
 from importlib import metadata
@@ -17,8 +17,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import checksum, context, contract, data, publish, runner
+from analyse import checksum, context, contract, data, freshness, publish, runner
 from analyse import parameters as notebook_params
+from analyse import text
 
 # run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/
 COLLECTED = ("trends", "reproductie", "monitor")
@@ -59,15 +60,17 @@ def collect(reports_dir: Path) -> list[contract.TableRecord]:
 
 
 def write_manifest(reports_dir: Path, root: Path, dataset: data.Dataset,
-                   tables: list[contract.TableRecord]) -> Path:
-    """``manifest.json``: when the run was made, on which data, with which settings and parameters."""
+                   tables: list[contract.TableRecord], fingerprints: dict[str, str] | None = None) -> Path:
+    """``manifest.json``: when the run was made, on which data, with which settings and parameters, and per
+    theme the fingerprint of its inputs (:mod:`analyse.freshness`)."""
     years = dataset.observations["jaar"]
     versions = {name: metadata.version(name) for name in ("analyse", "pandas", "statsmodels", "matplotlib")}
     manifest = contract.RunManifest(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         data_checksum=checksum.raw_digest(root / "data" / "raw"), data_years=(int(years.min()), int(years.max())),
         settings=context.load_settings(root),
-        themes=tuple(contract.ThemeRun(s.theme, s.title, s.parameters) for s in _summaries(reports_dir)),
+        themes=tuple(contract.ThemeRun(s.theme, s.title, s.parameters, (fingerprints or {}).get(s.theme, ""))
+                     for s in _summaries(reports_dir)),
         tables=tuple(tables), versions=versions)
     path = reports_dir / contract.MANIFEST_FILE
     data.write_atomic(path, lambda tmp: tmp.write_text(contract.to_json(manifest), encoding="utf-8"))
@@ -149,8 +152,12 @@ NOTHING_PUBLISHED = "er is niets gepubliceerd; de rapporten van de vorige geslaa
 
 
 def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None = None, jobs: int = 2,
-        echo=print) -> bool:
-    """The whole analysis, all or nothing; True when a new complete set of reports was published.
+        again: bool = False, echo=print) -> bool:
+    """The whole analysis, all or nothing; True when the reports are complete and current afterwards.
+
+    Only the themes whose inputs changed since the reports were made are executed (see
+    :mod:`analyse.freshness`); ``again`` executes every selected theme. When nothing changed, nothing is
+    written.
 
     Returns False (after the notebooks' failure messages) when a notebook failed. Raises
     :class:`~analyse.data.AnalyseError` for a refused request (unknown theme or parameter, bad data,
@@ -178,11 +185,18 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
             echo(f"Let op: {publish.describe_stale(lock.stale)}")
         for line in publish.clean_leftovers(reports):
             echo(f"  {line}")
+        with step("vorige rapporten vergelijken"):
+            plan = freshness.plan(root, selected, given, again=again)
+        table = processed / data.PROCESSED_FILE
+        if plan.nothing_to_do and checksum.matches(table, raw):
+            echo(text.nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
+            return True
+        for line in text.taken_over(plan.current, plan.previous_run):
+            echo(line)
         # the workers start their kernels and import the libraries in them while the data is validated
-        with runner.WorkerPool(min(jobs, len(selected)), notebooks) as pool:
+        with runner.WorkerPool(min(jobs, len(plan.run)), notebooks) if plan.run else nullcontext() as pool:
             echo("Data valideren ...")
             raw_before = checksum.raw_digest(raw)
-            table = processed / data.PROCESSED_FILE
             with step("data valideren"):
                 # a table whose checksum record matches data/raw and the code that builds it, as they are now,
                 # is what validating would write again: it is read, not rebuilt
@@ -199,15 +213,18 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
                 defaults = notebook_params.declared(notebooks / f"{thema}.ipynb")
                 merged = {k: v for k, v in {**defaults, **given}.items() if k not in ("data_dir", "output_dir")}
                 context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=reports)
+            if plan.nothing_to_do:  # only data/processed was missing or stale; it is written again now
+                echo(text.nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
+                return True
             run_parameters = {**given, "data_dir": str(root / "data")}
             with publish.Staging(reports) as staging:
-                kept = [t for t in available if t not in selected]
+                kept = [t for t in available if t not in plan.run]
                 with step("vorige rapporten klaarzetten"):
-                    publish.copy_current(reports, staging, keep=kept, cache=selected)
+                    publish.copy_current(reports, staging, keep=kept, cache=list(plan.run))
                     refresh_pages(staging, kept)
-                echo(f"Notebooks uitvoeren ({len(selected)}, {jobs} tegelijk) ...")
-                result = pool.run(staging, selected, run_parameters, echo=echo,
-                                  order=execution_order(dataset, selected))
+                echo(f"Notebooks uitvoeren ({len(plan.run)}, {min(jobs, len(plan.run))} tegelijk) ...")
+                result = pool.run(staging, list(plan.run), run_parameters, echo=echo,
+                                  order=execution_order(dataset, list(plan.run)))
                 pool.close()  # the workers and their kernels are done
                 failed = [r.thema for r in result.results if not r.ok]
                 if failed:
@@ -215,7 +232,8 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
                          f"({time.perf_counter() - started:.0f} s).")
                     return False
                 with step("tabellen verzamelen"):
-                    write_manifest(staging, root, dataset, collect(staging))
+                    fingerprints = {**freshness.recorded(reports)[0], **plan.fingerprints}
+                    write_manifest(staging, root, dataset, collect(staging), fingerprints)
                 echo("Publicatiebestanden maken ...")
                 with step("publicatiebestanden maken"):
                     exports = export.export_all(staging, previous=reports)
@@ -229,6 +247,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
             echo(f"  {(reports / Path(path).relative_to(staging)).relative_to(root)}")
         if publish.pending_signal():
             echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet en is afgemaakt.")
-    echo(f"Klaar: {len(selected)} notebooks, rapporten in {reports.relative_to(root)}/ "
+    executed = text.count_noun(len(plan.run), "notebook", "notebooks")
+    echo(f"Klaar: {executed} uitgevoerd, rapporten in {reports.relative_to(root)}/ "
          f"({time.perf_counter() - started:.0f} s).")
     return True

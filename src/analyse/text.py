@@ -18,6 +18,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
 from numbers import Integral
 
@@ -1382,3 +1383,43 @@ def outside_reports_line(theme: str, region: str, count: int, indicators: list[s
     value = f"[{region!r}]" if '"' not in region and "'" not in region else "[...]"
     return (f"Thema '{theme}', {region}: {rows} in geen rapport met de standaardparameters ({names}); "
             f"toon ze met: analyse run --thema {theme} -p \"vergelijk_regios={value}\".")
+
+
+# ---------------------------------------------------------------------------- dates and run progress
+
+MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+          "november", "december")
+
+
+def format_date(moment: datetime) -> str:
+    """'29 november 2026'."""
+    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _run_moment(created: str) -> str:
+    """'de run van 29 november 2026 om 14:02' for an ISO 8601 time; 'de vorige run' when there is none."""
+    try:
+        moment = datetime.fromisoformat(created)
+    except (TypeError, ValueError):
+        return "de vorige run"
+    return f"de run van {format_date(moment)} om {moment:%H:%M}"
+
+
+def taken_over(themes: tuple[str, ...] | list[str], created: str) -> list[str]:
+    """The progress lines for themes not executed because nothing they are made from changed."""
+    if not themes:
+        return []
+    return [f"Ongewijzigd sinds {_run_moment(created)}, overgenomen: {', '.join(themes)} "
+            "(opnieuw uitvoeren: --opnieuw)."]
+
+
+def nothing_changed(themes: tuple[str, ...] | list[str], created: str, seconds: float) -> str:
+    """The closing line of a run that had nothing to do."""
+    return (f"Niets veranderd sinds {_run_moment(created)} (data, notebooks, parameters, instellingen en code): "
+            f"de rapporten van {', '.join(themes)} zijn actueel en blijven zoals ze zijn ({seconds:.0f} s). "
+            "Toch opnieuw uitvoeren: analyse run --opnieuw.")
+
+
+def count_noun(count: int, singular: str, plural: str) -> str:
+    """'1 notebook', '3 notebooks'."""
+    return f"{count} {singular if count == 1 else plural}"

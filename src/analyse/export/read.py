@@ -25,7 +25,7 @@ import pandas as pd
 from analyse import contract
 from analyse.text import CODE_LABELS, MONITOR_LABELS, REGISTER_LABELS
 from analyse.contract import Column, ContractError, FigureRecord, RunManifest, Source, TableRecord, ThemeSummary
-from analyse.text import MISSING, format_number, published_decimals
+from analyse.text import MISSING, format_date, format_number, published_decimals
 
 log = logging.getLogger("analyse.export")
 
@@ -46,8 +46,6 @@ UNIT_IN_HEADER = {
 """What a column header says about its unit when the whole column has one ('Aandeel (%)')."""
 GRADES = {"primair": "primaire bron", "secundair": "secundaire bron (aangehaald in een andere publicatie)",
           "schatting": "schatting"}
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
 
 
 class ExportError(Exception):
@@ -86,11 +84,6 @@ def png_size(path: Path) -> tuple[int, int] | None:
     if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
         return None
     return struct.unpack(">II", head[16:24])
-
-
-def format_date(moment: datetime) -> str:
-    """'29 november 2026'."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
 
 
 def join_words(items: list[str]) -> str:
