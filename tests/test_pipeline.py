@@ -35,7 +35,7 @@ def test_every_notebook_runs_on_the_shipped_data(full_run):
 
 def test_the_run_says_where_the_reports_are(shipped_run):
     last = shipped_run.stdout.rstrip().splitlines()[-1]
-    assert last.startswith(f"Klaar: {len(runner.NOTEBOOK_ORDER)} notebooks, rapporten in reports/ (")
+    assert last.startswith(f"Klaar: {len(runner.NOTEBOOK_ORDER)} notebooks uitgevoerd, rapporten in reports/ (")
 
 
 def test_demography_outputs_and_key_sentence(full_run):

@@ -217,7 +217,7 @@ def test_first_run_publishes_readable_offline_reports(shipped_run):
     reports, output = shipped_run.reports, shipped_run.output
     assert shipped_run.returncode == 0, output
     themes = sorted(p.stem for p in (shipped_run.root / "notebooks").glob("*.ipynb"))
-    assert f"[1/{len(themes)}]" in output and f"Klaar: {len(themes)} notebooks" in output
+    assert f"[1/{len(themes)}]" in output and f"Klaar: {len(themes)} notebooks uitgevoerd" in output
     assert {"tabellen.xlsx", "beleidsnota.docx", "index.html", "trends.csv", "monitor.csv", "reproductie.csv",
             f"tables/{SMALL_THEME}/overzicht.csv", "notebooks/monitor.html"} <= set(tree_hashes(reports))
     assert not [p.name for p in reports.iterdir() if p.name.startswith(".")]
