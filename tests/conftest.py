@@ -60,6 +60,21 @@ def make_raw(folder: Path, observations: str = OBSERVATIONS) -> Path:
     return folder
 
 
+def problems_in(raw: Path) -> list:
+    """The problems :func:`analyse.data.load_raw` refuses ``raw`` with (it must refuse it)."""
+    from analyse import data
+
+    with pytest.raises(data.DataError) as caught:
+        data.load_raw(raw)
+    return caught.value.problems
+
+
+def only(problems: list):
+    """The one problem in ``problems`` (the test fails naming all of them when there are more)."""
+    assert len(problems) == 1, [str(p) for p in problems]
+    return problems[0]
+
+
 @pytest.fixture
 def raw_dir(tmp_path: Path) -> Path:
     return make_raw(tmp_path / "data" / "raw")

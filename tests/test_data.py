@@ -9,21 +9,13 @@ import pytest
 
 from analyse import data
 from analyse.cli import main
-from conftest import OBSERVATIONS, make_raw
+from conftest import OBSERVATIONS, make_raw, only, problems_in
 
 HEADER = OBSERVATIONS.splitlines()[0]
 
 
 def problems_for(tmp_path: Path, lines: list[str]) -> list[data.Problem]:
-    raw = make_raw(tmp_path / "raw", "\n".join([HEADER, *lines]) + "\n")
-    with pytest.raises(data.DataError) as caught:
-        data.load_raw(raw)
-    return caught.value.problems
-
-
-def only(problems: list[data.Problem]) -> data.Problem:
-    assert len(problems) == 1, [str(p) for p in problems]
-    return problems[0]
+    return problems_in(make_raw(tmp_path / "raw", "\n".join([HEADER, *lines]) + "\n"))
 
 
 def test_valid_data_loads_typed_and_sorted(raw_dir):

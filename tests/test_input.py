@@ -13,7 +13,7 @@ import pytest
 
 from analyse import checksum, data, reader, validate
 from analyse.cli import main
-from conftest import CATALOGUES, OBSERVATIONS, make_raw
+from conftest import CATALOGUES, OBSERVATIONS, make_raw, only, problems_in
 
 HEADER = OBSERVATIONS.splitlines()[0]
 GOOD = "inwoners,Maassluis,totaal,2009,31390,aantal,toets,,,,,"
@@ -23,17 +23,6 @@ SHARE = "aandeel_herkomst,Maassluis,migratieachtergrond,2009,23.3,procent,toets,
 
 def raw_with(tmp_path: Path, text: str) -> Path:
     return make_raw(tmp_path / "raw", text)
-
-
-def problems_in(raw: Path) -> list[data.Problem]:
-    with pytest.raises(data.DataError) as caught:
-        data.load_raw(raw)
-    return caught.value.problems
-
-
-def only(problems: list[data.Problem]) -> data.Problem:
-    assert len(problems) == 1, [str(p) for p in problems]
-    return problems[0]
 
 
 def one_line(problem: data.Problem) -> str:
