@@ -495,6 +495,33 @@ def test_save_figure_takes_the_drawn_result_and_crops_as_tight(tmp_path):
         assert abs(ours.size[0] - tight.size[0]) <= 2 and abs(ours.size[1] - tight.size[1]) <= 2
 
 
+def test_png_is_rgb_and_has_the_pixels_matplotlib_draws(tmp_path):
+    drawn = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    png = plots.save_figure(drawn, tmp_path, "f")["png"]
+    reference = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON).figure
+    bbox = reference.get_tightbbox(reference.canvas.get_renderer()).padded(0.1)
+    reference.savefig(tmp_path / "matplotlib.png", dpi=300, bbox_inches=bbox, facecolor="white")
+    with Image.open(png) as ours, Image.open(tmp_path / "matplotlib.png") as theirs:
+        assert ours.mode == "RGB" and theirs.mode == "RGBA"
+        assert ours.size == theirs.size
+        difference = np.abs(np.asarray(ours, dtype=int) - np.asarray(theirs.convert("RGB"), dtype=int))
+    assert difference.max() == 0
+
+
+def test_saving_draws_the_figure_once_per_format(tmp_path, monkeypatch):
+    """The layout is frozen when the figure is built: a save draws it for the PNG and for the SVG, and
+    not again to lay it out (a layout engine, even matplotlib's placeholder, costs two more draws each)."""
+    from matplotlib.figure import Figure
+
+    drawn = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    assert drawn.figure.get_layout_engine() is None
+    draws = []
+    original = Figure.draw
+    monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
+    plots.save_figure(drawn, tmp_path, "f")
+    assert len(draws) == 2
+
+
 def test_value_colours_keep_readable_contrast():
     data = pd.DataFrame(dict(jaar=[2018], waarde=[26.9]))
     fig, _ = plots.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="migratieachtergrond")

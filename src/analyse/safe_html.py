@@ -20,6 +20,7 @@ headers or images, so tables and figures would appear as escaped markup.
 from __future__ import annotations
 
 import re
+import secrets
 
 import bleach
 import jinja2
@@ -40,6 +41,7 @@ IMAGE_URI = re.compile(r"data:image/(png|jpeg|gif|webp);base64,[A-Za-z0-9+/=\s]*
 # kept as they are in an output (anything else is dropped); text/html is cleaned, text/markdown is cleaned
 # after rendering (OfflineHTMLExporter.markdown2html)
 KEPT_OUTPUT_TYPES = frozenset({"text/plain", "text/html", "text/markdown", "image/png", "image/jpeg"})
+_IMAGE_PAYLOAD = re.compile(r"(data:image/(?:png|jpeg|gif|webp);base64,)([A-Za-z0-9+/=]{64,})")
 _STYLE_BLOCK = re.compile(r"<style\b[^>]*>.*?</style\s*>", re.IGNORECASE | re.DOTALL)
 _CSS = CSSSanitizer(allowed_css_properties=STYLE_PROPERTIES)
 
@@ -67,10 +69,24 @@ def _attribute_allowed(tag: str, name: str, value: str) -> bool:
 def clean(html: str) -> str:
     """HTML from an output or rendered Markdown, reduced to the allow-list; other markup becomes text.
 
-    ``<style>`` blocks (pandas puts one before every table) are removed with their content.
+    ``<style>`` blocks (pandas puts one before every table) are removed with their content. The payload of
+    an embedded image (base64: letters, digits, ``+/=``, which cannot form markup) is set aside while the
+    rest is cleaned and put back after: the cleaner would otherwise read megabytes of figure pixels one
+    character at a time. The stand-in carries a random part, so text in the page cannot forge one.
     """
-    return bleach.clean(_STYLE_BLOCK.sub("", str(html)), tags=TAGS, attributes=_attribute_allowed,
-                        protocols=PROTOCOLS, strip=False, strip_comments=True, css_sanitizer=_CSS)
+    payloads: list[str] = []
+    stand_in = f"afbeelding{secrets.token_hex(8)}n"
+
+    def set_aside(match: re.Match) -> str:
+        payloads.append(match.group(2))
+        return f"{match.group(1)}{stand_in}{len(payloads) - 1}"
+
+    html = _IMAGE_PAYLOAD.sub(set_aside, _STYLE_BLOCK.sub("", str(html)))
+    cleaned = bleach.clean(html, tags=TAGS, attributes=_attribute_allowed, protocols=PROTOCOLS, strip=False,
+                           strip_comments=True, css_sanitizer=_CSS)
+    if not payloads:
+        return cleaned
+    return re.sub(re.escape(stand_in) + r"(\d+)", lambda m: payloads[int(m.group(1))], cleaned)
 
 
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
