@@ -610,6 +610,59 @@ def test_when_updating_the_contents_fails_the_plain_conversion_is_used(tmp_path,
     assert (tmp_path / "uit.pdf").read_bytes() == b"%PDF-1.4 nep"
 
 
+def fake_bridge(tmp_path: Path, monkeypatch) -> Path:
+    """A LibreOffice bridge (the uno_pdf helper) that notes its start, waits for 'ga' and writes a PDF when
+    the note is there; returns the folder where it leaves 'gestart' (its PID) and 'gekregen' (its input)."""
+    fake = tmp_path / "python"
+    fake.write_text(f'#!/bin/sh\necho $$ > {tmp_path}/gestart\nread line\necho "$line" > {tmp_path}/gekregen\n'
+                    '[ "$line" = ga ] && [ -s "$3" ] && printf "%%PDF-1.4 warm" > "$4"\nexit 0\n')
+    fake.chmod(0o755)
+    soffice = tmp_path / "soffice"
+    soffice.write_text("#!/bin/sh\nexit 1\n")
+    soffice.chmod(0o755)
+    monkeypatch.setattr(pdf, "find_soffice", lambda: str(soffice))
+    monkeypatch.setattr(pdf, "uno_python", lambda _: str(fake))
+    return tmp_path
+
+
+def test_libreoffice_is_started_before_the_note_is_written(reports, tmp_path, monkeypatch):
+    bridge = fake_bridge(tmp_path, monkeypatch)
+    write_docx = note.write_docx
+    seen = []
+
+    def slow_note(reports_, target):
+        deadline = time.monotonic() + 10
+        while not (bridge / "gestart").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        seen.append((bridge / "gestart").exists())
+        write_docx(reports_, target)
+
+    monkeypatch.setattr(export.docx, "write_docx", slow_note)
+    paths = export.export_all(reports, echo=lambda _: None)
+    assert seen == [True]
+    assert (reports / "beleidsnota.pdf") in paths
+    assert (reports / "beleidsnota.pdf").read_bytes() == b"%PDF-1.4 warm"
+    assert (bridge / "gekregen").read_text().strip() == "ga"
+
+
+def test_a_failing_note_stops_the_libreoffice_started_for_it(reports, tmp_path, monkeypatch):
+    bridge = fake_bridge(tmp_path, monkeypatch)
+
+    def broken(reports_, target):
+        deadline = time.monotonic() + 10
+        while not (bridge / "gestart").exists() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        raise OSError(28, "No space left on device", str(target))
+
+    monkeypatch.setattr(export.docx, "write_docx", broken)
+    with pytest.raises(OSError):
+        export.export_all(reports, echo=lambda _: None)
+    stat = Path(f"/proc/{int((bridge / 'gestart').read_text())}/stat")
+    assert not stat.exists() or stat.read_text().rsplit(")", 1)[1].split()[0] == "Z", "LibreOffice was stopped"
+    assert not (bridge / "gekregen").exists() or (bridge / "gekregen").read_text().strip() != "ga"
+    assert not pdf._running
+
+
 def test_codes_in_the_note_are_reported(reports, caplog):
     summary = reports / "tables" / "criminaliteit" / "kerncijfers.json"
     summary.write_text(summary.read_text(encoding="utf-8").replace("met woninginbraak", "met niet_westers"),

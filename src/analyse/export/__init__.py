@@ -8,8 +8,9 @@
 
 :func:`export_all` writes them all; every file is written next to its target and moved into place when
 complete (:func:`analyse.data.write_atomic`), so a failing export leaves the previous file intact. The PDF
-conversion (LibreOffice, seconds) runs while the workbook is written; when the note has
-the same content as the previously published one, that note's PDF is reused instead of converted again.
+conversion (LibreOffice, seconds) runs while the workbook is written, and LibreOffice is started while the
+note is; when the note has the same content as the previously published one, that note's PDF is reused
+instead of converted again.
 """
 
 from __future__ import annotations
@@ -47,16 +48,20 @@ def export_all(reports_dir: Path, *, echo: Callable[[str], None] | None = None, 
     for note in reports.notes:
         say(note)
     root = reports.root
-    note = _write(root / NOTE, docx.write_docx, reports)
     target = root / NOTE_PDF
+    # LibreOffice starts now and is ready when the note is written (a second saved); it is stopped unused
+    # when the previous PDF can be reused
+    starting = pdf.Conversion() if make_pdf else None
     conversion = None
-    if make_pdf:
-        old_note, old_pdf = (Path(previous) / NOTE, Path(previous) / NOTE_PDF) if previous else (None, None)
-        if old_pdf is not None and old_pdf.is_file() and pdf.same_note(old_note, note):
-            conversion = pdf.Background(lambda: write_atomic(target, lambda tmp: shutil.copyfile(old_pdf, tmp)))
-        else:
-            conversion = pdf.Background(lambda: write_atomic(target, lambda tmp: pdf.convert(note, tmp)))
     try:
+        note = _write(root / NOTE, docx.write_docx, reports)
+        if starting is not None:
+            old_note, old_pdf = (Path(previous) / NOTE, Path(previous) / NOTE_PDF) if previous else (None, None)
+            if old_pdf is not None and old_pdf.is_file() and pdf.same_note(old_note, note):
+                starting.close()
+                conversion = pdf.Background(lambda: write_atomic(target, lambda tmp: shutil.copyfile(old_pdf, tmp)))
+            else:
+                conversion = pdf.Background(lambda: write_atomic(target, lambda tmp: starting.convert(note, tmp)))
         written = [_write(root / WORKBOOK, xlsx.write_workbook, reports), note]
         try:
             if conversion is None:
@@ -72,5 +77,8 @@ def export_all(reports_dir: Path, *, echo: Callable[[str], None] | None = None, 
         if conversion is not None:
             conversion.cancel()
         raise
+    finally:
+        if starting is not None:
+            starting.close()
     written.append(_write(root / INDEX, html.write_index, reports))  # it links the PDF only when there is one
     return written

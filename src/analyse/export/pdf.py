@@ -48,25 +48,100 @@ def uno_python(soffice: str) -> str | None:
     return None
 
 
-_running: set[subprocess.Popen] = set()  # conversions in progress, for :meth:`Background.cancel`
+_running: set[subprocess.Popen] = set()  # LibreOffice processes in progress, for :meth:`Background.cancel`
 _running_lock = threading.Lock()
 
 
-def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:
-    """Run ``command`` in its own process group; on timeout the whole group (LibreOffice too) is killed."""
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True)
+def _start(command: list[str], stdin=None) -> subprocess.Popen:
+    """Start ``command`` in its own process group (so it, and the LibreOffice it starts, can be killed at once)."""
+    process = subprocess.Popen(command, stdin=stdin, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                               start_new_session=True)
     with _running_lock:
         _running.add(process)
+    return process
+
+
+def _kill(process: subprocess.Popen) -> None:
     try:
-        out, err = process.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
         os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _wait(process: subprocess.Popen, timeout: float, give: bytes | None = None) -> subprocess.CompletedProcess:
+    """Hand ``give`` to ``process`` and wait for it; on timeout its whole process group is killed."""
+    try:
+        out, err = process.communicate(give, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(process)
         process.communicate()
         raise PdfError(f"Geen PDF van de beleidsnota: LibreOffice was na {timeout:.0f} seconden niet klaar.") from None
     finally:
         with _running_lock:
             _running.discard(process)
-    return subprocess.CompletedProcess(command, process.returncode, out, err)
+    return subprocess.CompletedProcess(process.args, process.returncode, out, err)
+
+
+def _run(command: list[str], timeout: float) -> subprocess.CompletedProcess:
+    return _wait(_start(command), timeout)
+
+
+class Conversion:
+    """One conversion of the note, with LibreOffice started before the note is there.
+
+    Made before the Word note is written: LibreOffice (through its Python bridge, :mod:`.uno_pdf`) starts
+    at once and waits; :meth:`convert` gives it the note, so the second it takes to start passes while the
+    note is being written. :meth:`close` stops whatever still runs and removes the staging folder; use it
+    as a context manager. Without the bridge (or with ``update_contents`` False) :meth:`convert` runs
+    ``soffice --convert-to pdf`` as before.
+    """
+
+    def __init__(self, *, timeout: float = TIMEOUT, update_contents: bool = True):
+        self.timeout = timeout
+        self.soffice = find_soffice()
+        self.staging = Path(tempfile.mkdtemp(prefix="analyse-pdf-"))
+        self.source, self.result = self.staging / "beleidsnota.docx", self.staging / "beleidsnota.pdf"
+        self.profile = self.staging / "profiel"
+        self.helper: subprocess.Popen | None = None
+        python = uno_python(self.soffice) if self.soffice is not None and update_contents else None
+        if python is not None:
+            self.helper = _start([python, str(Path(__file__).with_name("uno_pdf.py")), self.soffice,
+                                  str(self.source), str(self.result), str(self.profile)], stdin=subprocess.PIPE)
+
+    def convert(self, docx: Path, pdf: Path) -> None:
+        """Write ``pdf`` from ``docx``; :class:`PdfError` (Dutch) when LibreOffice is missing or fails."""
+        if self.soffice is None:
+            raise PdfError(NO_LIBREOFFICE)
+        shutil.copyfile(docx, self.source)
+        reason: list[str] = []
+        attempts = [] if self.helper is None else [lambda: _wait(self.helper, self.timeout, b"ga\n")]
+        # first choice: contents and page numbers filled in; the plain conversion as fallback
+        attempts.append(lambda: _run([self.soffice, "--headless", "--norestore",
+                                      f"-env:UserInstallation={self.profile.as_uri()}", "--convert-to", "pdf",
+                                      "--outdir", str(self.staging), str(self.source)], self.timeout))
+        for attempt in attempts:
+            done = attempt()
+            if done.returncode == 0 and self.result.is_file() and self.result.stat().st_size > 0:
+                shutil.copyfile(self.result, pdf)
+                return
+            reason = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines() or reason
+        raise PdfError("Geen PDF van de beleidsnota: LibreOffice gaf een fout"
+                       + (f" ({reason[-1]})." if reason else "."))
+
+    def close(self) -> None:
+        if self.helper is not None and self.helper.poll() is None:
+            _kill(self.helper)
+            self.helper.communicate()
+        if self.helper is not None:
+            with _running_lock:
+                _running.discard(self.helper)
+        shutil.rmtree(self.staging, ignore_errors=True)
+
+    def __enter__(self) -> "Conversion":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 class Background:
@@ -118,29 +193,5 @@ def same_note(first: Path, second: Path) -> bool:
 
 def convert(docx: Path, pdf: Path, *, timeout: float = TIMEOUT, update_contents: bool = True) -> None:
     """Write ``pdf`` from ``docx``; :class:`PdfError` (Dutch) when LibreOffice is missing or fails."""
-    soffice = find_soffice()
-    if soffice is None:
-        raise PdfError(NO_LIBREOFFICE)
-    python = uno_python(soffice) if update_contents else None
-    staging = Path(tempfile.mkdtemp(prefix="analyse-pdf-"))
-    try:
-        source = staging / "beleidsnota.docx"
-        shutil.copyfile(docx, source)
-        result = staging / "beleidsnota.pdf"
-        profile = staging / "profiel"
-        commands = [[soffice, "--headless", "--norestore", f"-env:UserInstallation={profile.as_uri()}",
-                     "--convert-to", "pdf", "--outdir", str(staging), str(source)]]
-        if python is not None:  # first choice: contents and page numbers filled in; plain conversion as fallback
-            commands.insert(0, [python, str(Path(__file__).with_name("uno_pdf.py")), soffice, str(source),
-                                str(result), str(profile)])
-        reason: list[str] = []
-        for command in commands:
-            done = _run(command, timeout)
-            if done.returncode == 0 and result.is_file() and result.stat().st_size > 0:
-                shutil.copyfile(result, pdf)
-                return
-            reason = (done.stderr or b"").decode("utf-8", "replace").strip().splitlines() or reason
-        raise PdfError("Geen PDF van de beleidsnota: LibreOffice gaf een fout"
-                       + (f" ({reason[-1]})." if reason else "."))
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    with Conversion(timeout=timeout, update_contents=update_contents) as conversion:
+        conversion.convert(docx, pdf)

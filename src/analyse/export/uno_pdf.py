@@ -2,8 +2,10 @@
 
 Run by LibreOffice's own Python (the one that can ``import uno``), never imported by the analysis:
 ``python3 uno_pdf.py SOFFICE IN.docx OUT.pdf PROFILE_DIR``. It starts a private, headless LibreOffice on a
-pipe, loads the document hidden, updates every index (the contents) and field (page numbers, figure
-numbers), exports the PDF and stops LibreOffice again. Exit code 0 on success, 2 with a message otherwise.
+pipe and waits until the line ``ga`` on its standard input says that IN.docx is there (started before the
+note is written, LibreOffice is ready when it is; end of input instead: it stops). Then it loads the
+document hidden, updates every index (the contents) and field (page numbers, figure numbers), exports the
+PDF and stops LibreOffice again. Exit code 0 on success (or when told nothing), 2 with a message otherwise.
 """
 
 import os
@@ -42,6 +44,8 @@ def main(soffice, source, target, profile):
                     raise RuntimeError("LibreOffice start niet")
                 time.sleep(0.2)
         desktop = remote.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", remote)
+        if sys.stdin.readline().strip() != "ga":  # the run stopped, or the note was not written
+            return
         document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(os.path.abspath(source)), "_blank", 0,
                                                 (_property("Hidden", True),))
         if document is None:

@@ -48,11 +48,23 @@ def _char(c: str, bold: bool) -> int:
     return by_name["M"]
 
 
+@functools.lru_cache(maxsize=65536)
+def _units(text: str, bold: bool) -> int:
+    """Width of ``text`` in font units (1/1000 of the size); a table repeats its texts, and every layout
+    tried measures them again."""
+    return sum(_char(c, bold) for c in text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _widest_word_units(text: str, bold: bool) -> int:
+    return max((_units(w, bold) for w in text.split()), default=0)
+
+
 def text_width(text: str, size: float, bold: bool = False) -> float:
     """Width of ``text`` in cm at ``size`` points."""
-    return sum(_char(c, bold) for c in text) / 1000 * size * CM_PER_POINT
+    return _units(text, bold) / 1000 * size * CM_PER_POINT
 
 
 def longest_word(text: str, size: float, bold: bool = False) -> float:
     """Width in cm of the widest word of ``text`` (words split on spaces and line ends)."""
-    return max((text_width(w, size, bold) for w in text.split()), default=0.0)
+    return _widest_word_units(text, bold) / 1000 * size * CM_PER_POINT
