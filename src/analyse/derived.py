@@ -102,6 +102,12 @@ def sums(obs: pd.DataFrame, groepen: pd.DataFrame) -> list[dict]:
     return new_rows
 
 
+def _positions(frame: pd.DataFrame, key: list[str]) -> dict[tuple, list]:
+    """Key values -> the index labels of ``frame`` with those values, in the frame's order. A key with a
+    missing value is left out, as an equality test leaves it out."""
+    return {values: list(labels) for values, labels in frame.groupby(key, sort=False).groups.items()}
+
+
 def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str],
            groepen: pd.DataFrame | None = None) -> pd.DataFrame:
     """``obs`` (resolved, see :func:`analyse.series.resolve`) plus derived rows; published rows gain counts.
@@ -119,22 +125,23 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str],
         if summed:
             obs = pd.concat([obs, pd.DataFrame(summed, columns=obs.columns)], ignore_index=True)
     live = series.active(obs)
+    # the rows of one indicator, region, group, year (and reeks), looked up instead of searched for per row
+    published_at = _positions(obs, ["indicator", "regio", "groep", "jaar", "reeks"])
     new_rows = []
     for spec in definitions(indicatoren):
         factor = FACTORS[spec["eenheid"]]
         numerators = live[live["indicator"] == spec["teller"]]
         denominators = live[live["indicator"] == spec["noemer"]]
+        denominators_at = _positions(denominators, ["regio", "groep", "jaar"])
         for _, num in numerators.iterrows():
             group = spec["noemer_groep"] or num["groep"]
-            den = _denominator(denominators[(denominators["regio"] == num["regio"])
-                                            & (denominators["groep"] == group)
-                                            & (denominators["jaar"] == num["jaar"])], num, grades)
+            candidates = denominators.loc[denominators_at.get((num["regio"], group, num["jaar"]), [])]
+            den = _denominator(candidates, num, grades)
             if den is None or not den["waarde"] > 0:
                 continue
             value = num["waarde"] / den["waarde"] * factor
-            published = obs[(obs["indicator"] == spec["indicator"]) & (obs["regio"] == num["regio"])
-                            & (obs["groep"] == num["groep"]) & (obs["jaar"] == num["jaar"])
-                            & (obs["reeks"] == num["reeks"])]
+            key = (spec["indicator"], num["regio"], num["groep"], num["jaar"], num["reeks"])
+            published = obs.loc[published_at.get(key, [])]
             how = (f"{format_number(num['waarde'])} / {format_number(den['waarde'])} × {format_number(factor)}"
                    f" (teller uit {num['bron']}, noemer uit {den['bron']})")
             if not published.empty:

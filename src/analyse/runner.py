@@ -165,15 +165,19 @@ class WarmKernel:
         run_sync(self.manager.start_kernel)(cwd=str(cwd), extra_arguments=list(KERNEL_ARGUMENTS))
         self.used = False
         self._pending = None
+        self._client = None
 
-    def _send(self, code: str):
+    def _send(self, code: str, ready: bool = False):
+        """Send ``code`` on a client of its own; ``ready``: first wait until the kernel answers (a kernel that
+        already ran a notebook does; the wait costs 0,2-0,4 s)."""
         from jupyter_client.blocking import BlockingKernelClient
 
         client = BlockingKernelClient()
         client.load_connection_info(self.manager.get_connection_info())
         client.start_channels()
         try:
-            client.wait_for_ready(timeout=60)
+            if ready:
+                client.wait_for_ready(timeout=60)
             return client, client.execute(code, silent=True, store_history=False, allow_stdin=False)
         except BaseException:
             client.stop_channels()
@@ -192,7 +196,7 @@ class WarmKernel:
 
     def preload(self) -> None:
         """Import what the notebooks import; runs in the kernel while the worker waits for a task."""
-        self._pending = self._send(PRELOAD)
+        self._pending = self._send(PRELOAD, ready=True)
 
     def prepare(self) -> None:
         """Before a notebook: the preload done, and a fresh namespace after an earlier notebook."""
@@ -206,10 +210,25 @@ class WarmKernel:
             self._reply(*self._send(RESET))
         self.used = True
 
+    def client(self):
+        """The client every notebook on this kernel runs through: connected, and ready, once (papermill would
+        connect a new one per notebook and wait 0,2-0,4 s for it). Messages of an earlier notebook that are
+        still on its channels are passed over: papermill reads only replies to its own requests."""
+        if self._client is None:
+            client = self.manager.client()
+            client.start_channels()
+            self._sync(client.wait_for_ready)(timeout=60)
+            client.allow_stdin = False
+            self._client = client
+        return self._client
+
     def alive(self) -> bool:
         return bool(self._sync(self.manager.is_alive)())
 
     def shutdown(self) -> None:
+        if self._client is not None:
+            self._client.stop_channels()
+            self._client = None
         try:
             self._sync(self.manager.shutdown_kernel)(now=True)
         except Exception:  # already gone
@@ -245,7 +264,7 @@ def execute_notebook(notebook: Path, output_dir: Path, parameters: dict,
         if kernel is not None:
             _register_warm_engine()
             kernel.prepare()
-            engine = {"engine_name": WARM_ENGINE, "km": kernel.manager}
+            engine = {"engine_name": WARM_ENGINE, "km": kernel.manager, "kc": kernel.client()}
         result = papermill.execute_notebook(
             str(notebook), str(executed), parameters=params, kernel_name=KERNEL_NAME,
             cwd=str(notebook.parent), progress_bar=False, log_output=False, report_mode=False,
@@ -280,15 +299,17 @@ def _register_warm_engine() -> None:
         @classmethod
         def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
                                      stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
+            kept = kwargs.pop("kc", None)  # the kernel's own client (WarmKernel.client), kept for the next one
             kwargs = remove_args(["input_path", "timeout", "startup_timeout", "cwd"], **kwargs)
             client = PapermillNotebookClient(nb_man, **merge_kwargs(
                 kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
                 log=logging.getLogger("papermill"), log_output=log_output, stdout_file=stdout_file,
                 stderr_file=stderr_file))
+            client.kc = kept
             try:
                 return client.execute()
-            finally:  # the kernel stays; this notebook's connection to it does not
-                if client.kc is not None:
+            finally:  # the kernel stays; a connection made for this notebook alone does not
+                if client.kc is not None and client.kc is not kept:
                     client.kc.stop_channels()
 
     papermill_engines.register(WARM_ENGINE, WarmEngine)
