@@ -58,6 +58,7 @@ class Catalogue:
         self.sources = bronnen
         self.reeks_producers = dict(zip(dataset.reeksen["reeks"], dataset.reeksen["producent"]))
         self.reeks_names = dict(zip(dataset.reeksen["reeks"], dataset.reeksen["naam"]))
+        self._origins: dict[tuple[str, str | None], Origin] = {}  # origin() of a bron and reeks, once each
 
     # ------------------------------------------------------------------ labels
 
@@ -101,6 +102,11 @@ class Catalogue:
         A number counts as secondary when it was found with another publisher than its producer, even if
         ``bronnen.csv`` grades the publication as primary for its own numbers.
         """
+        if (bron, reeks) not in self._origins:
+            self._origins[(bron, reeks)] = self._origin(bron, reeks)
+        return self._origins[(bron, reeks)]
+
+    def _origin(self, bron: str, reeks: str | None) -> Origin:
         if bron not in self.sources.index:
             return Origin(bron, bron, "secundair")
         source = self.sources.loc[bron]
@@ -113,12 +119,12 @@ class Catalogue:
     def origins(self, rows: pd.DataFrame) -> list[Origin]:
         """Distinct origins of ``rows`` (denominators of derived rows included), in a stable order."""
         found = {}
-        for row in rows[["bron", "reeks"]].drop_duplicates().itertuples(index=False):
-            origin = self.origin(row.bron, row.reeks)
+        for bron, reeks in dict.fromkeys(zip(rows["bron"].tolist(), rows["reeks"].tolist())):
+            origin = self.origin(bron, reeks)
             found[(origin.producer, origin.publisher)] = origin
         if "noemer_bron" in rows.columns:
-            pairs = rows[["noemer_bron", "noemer_reeks"]].fillna("").drop_duplicates()
-            for bron, reeks in pairs.itertuples(index=False):
+            denominators = zip(rows["noemer_bron"].fillna("").tolist(), rows["noemer_reeks"].fillna("").tolist())
+            for bron, reeks in dict.fromkeys(denominators):
                 if bron:
                     origin = self.origin(bron, reeks)
                     found.setdefault((origin.producer, origin.publisher), origin)

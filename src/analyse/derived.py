@@ -124,7 +124,7 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str],
         summed = sums(obs, groepen)
         if summed:
             obs = pd.concat([obs, pd.DataFrame(summed, columns=obs.columns)], ignore_index=True)
-    live = series.active(obs)
+    live = series.active(obs).copy()  # as it is now: published rows below gain counts in obs, not here
     # the rows of one indicator, region, group, year (and reeks), looked up instead of searched for per row
     published_at = _positions(obs, ["indicator", "regio", "groep", "jaar", "reeks"])
     new_rows = []

@@ -102,7 +102,8 @@ def active(obs: pd.DataFrame) -> pd.DataFrame:
     """The rows that count: not replaced by a newer edition of their reeks."""
     if "vervangen_door" not in obs.columns:
         return obs
-    return obs[obs["vervangen_door"].fillna("") == ""]
+    counts = obs["vervangen_door"].to_numpy(dtype=object, na_value="") == ""
+    return obs if counts.all() else obs[counts]  # most series have no replaced row: no copy then
 
 
 def revisions(obs: pd.DataFrame) -> pd.DataFrame:
