@@ -28,7 +28,7 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not slow and not e2e"
+	$(BIN)/python -m pytest -n auto -m "not slow and not e2e"
 
 # the Markdown text versions of the notebooks (notebooks/tekst/) after editing a notebook outside JupyterLab;
 # always from the .ipynb (not --sync, which follows file times and after a checkout or merge can take an older text)
