@@ -171,10 +171,7 @@ class Background:
         while self.thread.is_alive():
             with _running_lock:
                 for process in list(_running):
-                    try:
-                        os.killpg(process.pid, signal.SIGKILL)
-                    except (ProcessLookupError, PermissionError):
-                        pass
+                    _kill(process)
             self.thread.join(timeout=0.2)
 
 
