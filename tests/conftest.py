@@ -116,7 +116,8 @@ class ShippedRun:
 
     @property
     def reports(self) -> Path:
-        return self.root / "reports"
+        """The reports of the shipped project's municipality (``reports/maassluis/``)."""
+        return self.root / REPORTS
 
 
 def run_analyse(root: Path, *args: str, timeout: float = 900) -> subprocess.CompletedProcess:
@@ -126,10 +127,16 @@ def run_analyse(root: Path, *args: str, timeout: float = 900) -> subprocess.Comp
                           text=True, timeout=timeout)
 
 
+REPORTS = Path("reports") / "maassluis"
+"""Where ``analyse run`` puts the reports of the shipped settings' municipality (``reports/<slug>/``)."""
+
+
 def copy_project(target: Path) -> Path:
-    """A copy of the project's data and notebooks, as a fresh clone has them (no processed table, no reports)."""
+    """A copy of the project's data, notebooks and settings, as a fresh clone has them (no processed table, no
+    reports)."""
     for name in ("data/raw", "notebooks"):
         shutil.copytree(ROOT / name, target / name)
+    shutil.copy2(ROOT / "instellingen.toml", target / "instellingen.toml")
     (target / "data" / "processed").mkdir(exist_ok=True)
     return target
 

@@ -373,8 +373,10 @@ def build_reports(root: Path, *, hostile: bool = False, dpi: int = 40, themes: t
                         encoding="utf-8")
     municipality = "Gemeente Maassluis"
     if settings is None:
-        settings = Settings(municipality, "Team Onderzoek en Statistiek",
-                            "onderzoek@maassluis.nl of 14 010" if not hostile else FORMULA, 10)
+        settings = Settings(region=MAASSLUIS, region_code="GM0556", organisation=municipality,
+                            department="Team Onderzoek en Statistiek",
+                            contact="onderzoek@maassluis.nl of 14 010" if not hostile else FORMULA, small_count=10,
+                            policy_document="Samen naar een gedeelde toekomst. Beleidsvisie Integratie")
     manifest = RunManifest(
         "2026-11-29T14:05:00+01:00", "sha256:3f2a9c0d5e7b", (2009, 2018), settings,
         tuple(ThemeRun(s.theme, s.title, s.parameters) for s in summaries) + (

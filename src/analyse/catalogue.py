@@ -14,7 +14,6 @@ import pandas as pd
 from analyse import areas, contract, text
 from analyse.data import Dataset
 
-EDITOR = "bewerking gemeente Maassluis"
 SHORT_NAMES = {"Centraal Bureau voor de Statistiek": "CBS", "Sociaal en Cultureel Planbureau": "SCP"}
 """Producers readers know by their abbreviation; 'CBS (via Centraal Bureau voor de Statistiek)' says nothing."""
 

@@ -63,13 +63,19 @@ def _jobs(text: str) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="analyse", description="Analyse integratie-indicatoren Maassluis.")
+    parser = _Parser(prog="analyse", description="Analyse van integratie-indicatoren voor een gemeente, naast "
+                                                 "gemeenten van dezelfde grootte.")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, metavar="OPDRACHT",
                                 title="opdrachten")
 
     sub.add_parser("validate", help="controleer data/raw en toon de inhoud per thema, indicator en bron")
 
     run = sub.add_parser("run", help="valideer, schrijf data/processed en voer de notebooks uit naar reports/")
+    run.add_argument("--gemeente", action="append", default=None, metavar="CODE",
+                     help="de gemeente: CBS-code (GM0606) of naam; herhaalbaar voor meer gemeenten tegelijk. "
+                          "Standaard de gemeente uit instellingen.toml")
+    run.add_argument("--alle-gemeenten", action="store_true",
+                     help="alle gemeenten met cijfers in het nieuwste jaar, elk in een eigen map onder reports/")
     run.add_argument("--thema", action="append", default=None, metavar="NAAM",
                      help="alleen dit thema (herhaalbaar); standaard alle")
     run.add_argument("--eind-jaar", type=_year, default=None, metavar="JAAR",
@@ -153,8 +159,10 @@ def _run(root: Path, args: argparse.Namespace) -> int:
     parameters = dict(args.parameter)
     if args.eind_jaar is not None:
         parameters["eind_jaar"] = args.eind_jaar
+    if args.gemeente and args.alle_gemeenten:
+        raise pipeline.data.ParameterError("kies --gemeente of --alle-gemeenten, niet allebei.")
     ok = pipeline.run(root, themes=args.thema, parameters=parameters, jobs=args.jobs, again=args.opnieuw,
-                      echo=_echo)
+                      regions=args.gemeente, every_municipality=args.alle_gemeenten, echo=_echo)
     return 0 if ok else EXIT_FAILED
 
 

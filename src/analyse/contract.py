@@ -25,7 +25,7 @@ from dataclasses import MISSING, asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SUMMARY_FILE = "kerncijfers.json"
 MANIFEST_FILE = "manifest.json"
 
@@ -204,13 +204,26 @@ class ThemeRun:
 
 
 @dataclass(frozen=True)
-class Settings:
-    """The municipality's own settings for the publications (``instellingen.toml`` in the project folder)."""
+class SkippedTheme:
+    """A theme a run did not execute because the region has no data for it (said in the note and the index)."""
 
-    municipality: str = "Gemeente Maassluis"
+    theme: str
+    title: str
+    reason: str  # Dutch, a full sentence: 'Over basisvaardigheden zijn voor Schiedam geen gegevens.'
+    fingerprint: str = ""  # of the inputs the decision was made on (see analyse.freshness)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Whom the reports of one run are about and who publishes them (resolved from ``instellingen.toml``)."""
+
+    region: str = ""  # the municipality (or other region) the reports are about, by name
+    region_code: str = ""  # its CBS code ('GM0556'), '' for a region without one
+    organisation: str = ""  # author and publisher of the publications ('Gemeente Maassluis')
     department: str = ""
     contact: str = ""
     small_count: int = 10  # counts of persons below this are not published as a number
+    policy_document: str = ""  # the region's policy document whose claims and targets are checked ('' = none)
 
 
 @dataclass(frozen=True)
@@ -224,6 +237,7 @@ class RunManifest:
     themes: tuple[ThemeRun, ...]
     tables: tuple[TableRecord, ...] = ()  # run-wide tables: monitor.csv, reproductie.csv, trends.csv
     versions: dict[str, str] = field(default_factory=dict)
+    skipped: tuple[SkippedTheme, ...] = ()  # themes without data for the region
     schema: int = SCHEMA_VERSION
 
 
@@ -257,6 +271,7 @@ _NESTED = {
     "tuple[FigureRecord, ...]": FigureRecord, "tuple[TableRecord, ...]": TableRecord,
     "tuple[KeyFigure, ...]": KeyFigure, "tuple[Benchmark, ...]": Benchmark, "tuple[Source, ...]": Source,
     "tuple[ThemeRun, ...]": ThemeRun, "Parameters": Parameters, "Settings": Settings,
+    "tuple[SkippedTheme, ...]": SkippedTheme,
 }
 
 

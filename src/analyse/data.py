@@ -27,6 +27,17 @@ EMPTY_ALLOWED = ("reeksen.csv", "beweringen.csv")  # catalogues that may hold a 
 ROOT_VARIABLE = "ANALYSE_ROOT"
 
 
+@dataclass(frozen=True)
+class PolicyDocument:
+    """The policy document whose claims (beweringen.csv) and targets (indicatoren.csv) the analysis checks."""
+
+    bron: str
+    title: str
+    publisher: str
+    municipality: str  # CBS code
+    date: str  # as in bronnen.csv ('2019-02')
+
+
 @dataclass
 class Dataset:
     """Validated observations plus the catalogues they refer to."""
@@ -42,6 +53,22 @@ class Dataset:
     warnings: list[Problem] = field(default_factory=list)
     """Findings that do not stop the analysis (one line each, like a problem): ``analyse validate`` prints
     them under 'Waarschuwingen:'. Any check may append here; see :func:`load_raw`."""
+
+    @property
+    def policy_document(self) -> PolicyDocument | None:
+        """The municipality's policy document that beweringen.csv and the targets come from, if any."""
+        marked = self.bronnen[self.bronnen["beleidsdocument_van"].fillna("") != ""]
+        if marked.empty:
+            return None
+        row = marked.iloc[0]
+        return PolicyDocument(row["bron"], row["naam"], row["uitgever"], row["beleidsdocument_van"],
+                              str(row.get("datum", "") or ""))
+
+    def has_policy_document(self, region: str) -> bool:
+        """True when ``region`` is the municipality of the policy document (its register and monitor apply)."""
+        document = self.policy_document
+        codes = dict(zip(self.regios["regio"], self.regios["code"]))
+        return document is not None and codes.get(region) == document.municipality
 
     @property
     def grades(self) -> dict[str, str]:
@@ -155,6 +182,7 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     validate.reeksen(cat["reeksen.csv"], problems)
     validate.groups(cat["groepen.csv"], problems)
     validate.regions(cat["regios.csv"], problems)
+    validate.policy_documents(cat["bronnen.csv"], cat["regios.csv"], problems)
 
     frames = []
     files = observation_files(raw_dir)

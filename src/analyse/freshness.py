@@ -14,7 +14,7 @@ from __future__ import annotations
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
@@ -48,13 +48,15 @@ def theme_fingerprint(environment: str, notebook: Path, parameters: dict) -> str
     return digest.hexdigest()
 
 
-def recorded(reports: Path) -> tuple[dict[str, str], str]:
-    """The fingerprints in the current ``manifest.json`` and when that run was made ({} when there is none)."""
+def recorded(reports: Path) -> tuple[dict[str, str], str, dict[str, contract.SkippedTheme]]:
+    """The fingerprints in the current ``manifest.json``, when that run was made, and the themes it skipped
+    ({}, "", {} when there is none)."""
     try:
         manifest = contract.read_manifest(Path(reports) / contract.MANIFEST_FILE)
     except contract.ContractError:
-        return {}, ""
-    return {run.theme: run.fingerprint for run in manifest.themes if run.fingerprint}, manifest.created
+        return {}, "", {}
+    return ({run.theme: run.fingerprint for run in manifest.themes if run.fingerprint}, manifest.created,
+            {s.theme: s for s in manifest.skipped if s.fingerprint})
 
 
 def outputs_present(reports: Path, thema: str) -> bool:
@@ -76,24 +78,31 @@ class Plan:
     """What a run does with the selected themes."""
 
     run: tuple[str, ...]  # executed now
-    current: tuple[str, ...]  # taken over: same fingerprint, all outputs present
+    current: tuple[str, ...]  # taken over: same fingerprint, all outputs present (or skipped for lack of data)
     fingerprints: dict[str, str]  # of every selected theme, as it is now
     previous_run: str  # when the current reports were made (ISO 8601), "" when there are none
+    skipped: dict[str, contract.SkippedTheme] = field(default_factory=dict)  # current themes skipped last time
 
     @property
     def nothing_to_do(self) -> bool:
         return not self.run
 
 
-def plan(root: Path, themes: list[str], parameters: dict, *, again: bool = False) -> Plan:
-    """Split ``themes`` into those to execute and those whose reports are current (none with ``again``)."""
+def plan(root: Path, themes: list[str], parameters: dict, *, again: bool = False,
+         reports: Path | None = None) -> Plan:
+    """Split ``themes`` into those to execute and those whose reports are current (none with ``again``).
+
+    ``reports``: the folder of the region's reports (default ``reports/`` of the project). A theme that the
+    previous run skipped for lack of data, on the same fingerprint, is current too: it would be skipped again.
+    """
     root = Path(root)
-    reports = root / "reports"
+    reports = Path(reports) if reports is not None else root / "reports"
     environment = environment_digest(root)
     now = {t: theme_fingerprint(environment, root / "notebooks" / f"{t}.ipynb", parameters) for t in themes}
-    before, created = recorded(reports)
+    before, created, skipped = recorded(reports)
     exports = all((reports / name).is_file() for name in EXPORTS)
     current = [] if again or not exports else [
-        t for t in themes if before.get(t) == now[t] and outputs_present(reports, t)]
+        t for t in themes if (before.get(t) == now[t] and outputs_present(reports, t))
+        or (t in skipped and skipped[t].fingerprint == now[t])]
     return Plan(run=tuple(t for t in themes if t not in current), current=tuple(current), fingerprints=now,
-                previous_run=created)
+                previous_run=created, skipped={t: skipped[t] for t in current if t in skipped})

@@ -28,6 +28,8 @@ from analyse.data import ParameterError
 
 # set by `analyse run` itself, never from the command line
 RUN_MANAGED = ("data_dir", "output_dir")
+# parameters whose default None means 'from instellingen.toml': the kind of value they take otherwise
+NAMED_KINDS: dict[str, object] = {"regio": "", "vergelijk_regios": []}
 
 
 class _NoLiteral:
@@ -88,6 +90,10 @@ def _is_year(value: object) -> bool:
 
 def _kind(name: str, default: object) -> tuple[str, object]:
     """(Dutch description of the expected value, check function) for a parameter with this default."""
+    if name in NAMED_KINDS and default is None:  # None: from the settings; else of the kind of the name
+        default = NAMED_KINDS[name]
+        description, fits = _kind(name, default)
+        return f"{description}, of None (uit instellingen.toml)", lambda v: v is None or fits(v)
     if name.endswith("_jaar"):
         return f"een jaartal als geheel getal (bijv. {name}=2018) of None", _is_year
     if isinstance(default, bool):

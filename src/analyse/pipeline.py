@@ -9,8 +9,8 @@ reports of the last complete run exactly as they were.
 from __future__ import annotations
 
 import time
-from contextlib import contextmanager, nullcontext
-from dataclasses import replace
+from contextlib import contextmanager
+from dataclasses import dataclass, replace
 from datetime import datetime
 from importlib import metadata
 from pathlib import Path
@@ -60,18 +60,23 @@ def collect(reports_dir: Path) -> list[contract.TableRecord]:
 
 
 def write_manifest(reports_dir: Path, root: Path, dataset: data.Dataset,
-                   tables: list[contract.TableRecord], fingerprints: dict[str, str] | None = None) -> Path:
-    """``manifest.json``: when the run was made, on which data, with which settings and parameters, and per
-    theme the fingerprint of its inputs (:mod:`analyse.freshness`)."""
+                   tables: list[contract.TableRecord], fingerprints: dict[str, str] | None = None, *,
+                   region: str, skipped: tuple[contract.SkippedTheme, ...] = ()) -> Path:
+    """``manifest.json``: when the run was made, on which data, about which region, by whom (the settings),
+    with which parameters, per theme the fingerprint of its inputs (:mod:`analyse.freshness`), and the themes
+    skipped for lack of data."""
     years = dataset.observations["jaar"]
     versions = {name: metadata.version(name) for name in ("analyse", "pandas", "statsmodels", "matplotlib")}
+    settings = context.publication_settings(context.load_settings(root), region,
+                                            context.region_code(dataset.regios, region),
+                                            context.document_title(dataset, region))
     manifest = contract.RunManifest(
         created=datetime.now().astimezone().isoformat(timespec="seconds"),
         data_checksum=checksum.raw_digest(root / "data" / "raw"), data_years=(int(years.min()), int(years.max())),
-        settings=context.load_settings(root),
+        settings=settings,
         themes=tuple(contract.ThemeRun(s.theme, s.title, s.parameters, (fingerprints or {}).get(s.theme, ""))
                      for s in _summaries(reports_dir)),
-        tables=tuple(tables), versions=versions)
+        tables=tuple(tables), versions=versions, skipped=tuple(skipped))
     path = reports_dir / contract.MANIFEST_FILE
     data.write_atomic(path, lambda tmp: tmp.write_text(contract.to_json(manifest), encoding="utf-8"))
     return path
@@ -151,21 +156,52 @@ def describe_os_error(error: OSError) -> str:
 NOTHING_PUBLISHED = "er is niets gepubliceerd; de rapporten van de vorige geslaagde run staan er nog"
 
 
+def report_folder(reports: Path, region: str, code: str) -> Path:
+    """``reports/<slug>/``: the folder of one region's reports (see :func:`analyse.text.slug`)."""
+    return Path(reports) / text.slug(region, code)
+
+
+def _municipalities(dataset: data.Dataset, settings: context.ProjectSettings, wanted: list[str] | None,
+                    every: bool, given: dict) -> list[str]:
+    """The regions a run is about, by name: ``wanted`` (codes or names), every municipality with data in the
+    newest year (``every``), the ``regio`` parameter, or else the municipality of the settings."""
+    if every:
+        return context.current_municipalities(dataset)
+    if wanted:
+        return list(dict.fromkeys(context.region_name(dataset.regios, w) for w in wanted))
+    if given.get("regio") is not None:
+        return [context.region_name(dataset.regios, given["regio"], "regio")]
+    return [context.default_region(dataset, settings)]
+
+
+@dataclass
+class RegionOutcome:
+    """What a run did for one region: 'gepubliceerd', 'ongewijzigd', 'mislukt' or 'geweigerd', and why."""
+
+    region: str
+    status: str
+    executed: int = 0
+    skipped: tuple[contract.SkippedTheme, ...] = ()
+    reason: str = ""
+
+
 def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None = None, jobs: int = 2,
-        again: bool = False, echo=print) -> bool:
-    """The whole analysis, all or nothing; True when the reports are complete and current afterwards.
+        again: bool = False, regions: list[str] | None = None, every_municipality: bool = False,
+        echo=print) -> bool:
+    """The whole analysis for one region or a batch of them, each all or nothing; True when every region's
+    reports are complete and current afterwards.
 
-    Only the themes whose inputs changed since the reports were made are executed (see
-    :mod:`analyse.freshness`); ``again`` executes every selected theme. When nothing changed, nothing is
-    written.
+    ``regions``: municipalities by CBS code or name (default: the ``regio`` parameter, else the municipality of
+    ``instellingen.toml``); ``every_municipality``: every municipality with data in the newest year. Each region
+    gets ``reports/<slug>/``; the data are validated once and the workers' warm kernels serve every region.
+    Per region only the themes whose inputs changed since its reports were made are executed (see
+    :mod:`analyse.freshness`; ``again`` executes every selected theme); a theme without data for the region is
+    skipped and said so. A region that fails keeps its previous reports and the batch goes on with the next.
 
-    Returns False (after the notebooks' failure messages) when a notebook failed. Raises
-    :class:`~analyse.data.AnalyseError` for a refused request (unknown theme or parameter, bad data,
-    another run busy) or a failed step, and :class:`KeyboardInterrupt` (:class:`analyse.publish.Interrupted`)
-    for Ctrl+C or SIGTERM; in every one of these cases nothing new is published.
+    Raises :class:`~analyse.data.AnalyseError` for a refused request (unknown theme, parameter or region, bad
+    data, another run busy), :class:`KeyboardInterrupt` (:class:`analyse.publish.Interrupted`) for Ctrl+C or
+    SIGTERM: regions published before that stay published, the one in progress is not published.
     """
-    from analyse import export
-
     started = time.perf_counter()
     raw, processed = root / "data" / "raw", root / "data" / "processed"
     reports, notebooks = root / "reports", root / "notebooks"
@@ -177,77 +213,166 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     if unknown:
         raise data.ParameterError(f"onbekend thema: {', '.join(unknown)}; beschikbaar: {', '.join(available)}.")
     given = notebook_params.check_notebooks(dict(parameters or {}),
-                                                {t: notebooks / f"{t}.ipynb" for t in selected})
+                                            {t: notebooks / f"{t}.ipynb" for t in selected})
+    if (regions or every_municipality) and given.get("regio") is not None:
+        raise data.ParameterError("geef de gemeente met --gemeente of met -p regio=..., niet allebei.")
+    settings = context.load_settings(root)
 
     command = " ".join(["analyse run", *(f"--thema {t}" for t in themes or [])])
     with publish.stop_on_signals(), publish.RunLock(reports, command) as lock:
         if lock.stale:
             echo(f"Let op: {publish.describe_stale(lock.stale)}")
-        for line in publish.clean_leftovers(reports):
-            echo(f"  {line}")
-        with step("vorige rapporten vergelijken"):
-            plan = freshness.plan(root, selected, given, again=again)
         table = processed / data.PROCESSED_FILE
-        if plan.nothing_to_do and checksum.matches(table, raw):
-            echo(text.nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
+        batch = bool(every_municipality or (regions and len(regions) > 1))
+        quick = None if batch else _unchanged(root, selected, given, regions, settings, again, table, raw)
+        if quick is not None:  # one region, nothing changed: no validation, no kernel, nothing written
+            echo(text.nothing_changed(quick.current, quick.previous_run, time.perf_counter() - started))
             return True
-        for line in text.taken_over(plan.current, plan.previous_run):
-            echo(line)
-        # the workers start their kernels and import the libraries in them while the data is validated
-        with runner.WorkerPool(min(jobs, len(plan.run)), notebooks) if plan.run else nullcontext() as pool:
-            echo("Data valideren ...")
+        with runner.WorkerPool(jobs, notebooks) as pool:
             raw_before = checksum.raw_digest(raw)
-            with step("data valideren"):
-                # a table whose checksum record matches data/raw and the code that builds it, as they are now,
-                # is what validating would write again: it is read, not rebuilt
-                unchanged = checksum.matches(table, raw)
-                dataset = data.load(root / "data") if unchanged else data.build_processed(raw, processed)
-            if unchanged:
-                echo(f"  {len(dataset.observations)} waarnemingen in orde; data/raw is niet veranderd sinds "
-                     f"{table.relative_to(root)} werd geschreven")
-            else:
-                echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar {table.relative_to(root)}")
-            for warning in dataset.warnings:  # only when validated now: a reused table was checked before
-                echo(f"  Let op: {warning}")
-            for thema in selected:  # the same check the notebook makes, before any notebook runs
-                defaults = notebook_params.declared(notebooks / f"{thema}.ipynb")
-                merged = {k: v for k, v in {**defaults, **given}.items() if k not in ("data_dir", "output_dir")}
-                context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=reports)
-            if plan.nothing_to_do:  # only data/processed was missing or stale; it is written again now
-                echo(text.nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
-                return True
-            run_parameters = {**given, "data_dir": str(root / "data")}
-            with publish.Staging(reports) as staging:
-                kept = [t for t in available if t not in plan.run]
-                with step("vorige rapporten klaarzetten"):
-                    publish.copy_current(reports, staging, keep=kept, cache=list(plan.run))
-                    refresh_pages(staging, kept)
-                echo(f"Notebooks uitvoeren ({len(plan.run)}, {min(jobs, len(plan.run))} tegelijk) ...")
-                result = pool.run(staging, list(plan.run), run_parameters, echo=echo,
-                                  order=execution_order(dataset, list(plan.run)))
-                pool.close()  # the workers and their kernels are done
+            dataset = _validated(root, table, echo)
+            names = _municipalities(dataset, settings, regions, every_municipality, given)
+            if not batch:  # a parameter the notebooks would refuse: refused now, before any notebook runs
+                for thema in selected:
+                    try:
+                        _resolve(root, dataset, thema, {**given, "regio": names[0]})
+                    except context.NoThemeData:
+                        pass
+            outcomes = []
+            for number, region in enumerate(names, start=1):
+                if batch:
+                    echo(f"== {region} ({number}/{len(names)}) ==")
+                outcomes.append(_run_region(root, dataset, pool, region, selected, available, given, again,
+                                            raw_before, echo))
+            pool.close()
+        if batch or len(names) > 1:
+            for line in text.batch_summary(outcomes, time.perf_counter() - started):
+                echo(line)
+        with step("overzicht van de gemeenten"):
+            from analyse.export import html
+
+            html.write_overview(reports)
+    if publish.pending_signal():
+        echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet en is afgemaakt.")
+    if not batch and outcomes[0].status in ("gepubliceerd", "ongewijzigd"):
+        folder = report_folder(reports, names[0], context.region_code(dataset.regios, names[0]))
+        executed = text.count_noun(outcomes[0].executed, "notebook", "notebooks")
+        echo(f"Klaar: {executed} uitgevoerd, rapporten in {folder.relative_to(root)}/ "
+             f"({time.perf_counter() - started:.0f} s).")
+    if not batch and outcomes[0].status == "geweigerd":
+        raise data.ParameterError(outcomes[0].reason)
+    return all(o.status in ("gepubliceerd", "ongewijzigd") for o in outcomes)
+
+
+def _unchanged(root: Path, selected: list[str], given: dict, regions: list[str] | None,
+               settings: context.ProjectSettings, again: bool, table: Path, raw: Path) -> freshness.Plan | None:
+    """The plan of a one-region run when nothing changed since its reports were made (else None).
+
+    Decided without validating: the region is found in ``regios.csv`` by code or name, and the processed table
+    must still belong to data/raw."""
+    if again or not checksum.matches(table, raw):
+        return None
+    wanted = (regions or [None])[0] or given.get("regio") or settings.municipality
+    regios_file = raw / "regios.csv"
+    try:
+        regios = pd.read_csv(regios_file, dtype=str, keep_default_na=False)
+        region = context.region_name(regios, wanted)
+    except (OSError, ValueError, KeyError, data.AnalyseError):
+        return None
+    folder = report_folder(root / "reports", region, context.region_code(regios, region))
+    plan = freshness.plan(root, selected, {**given, "regio": region}, reports=folder)
+    return plan if plan.nothing_to_do else None
+
+
+def _validated(root: Path, table: Path, echo) -> data.Dataset:
+    """The dataset, validated now or read from data/processed when that still belongs to data/raw."""
+    raw, processed = root / "data" / "raw", root / "data" / "processed"
+    echo("Data valideren ...")
+    with step("data valideren"):
+        # a table whose checksum record matches data/raw and the code that builds it, as they are now, is what
+        # validating would write again: it is read, not rebuilt
+        unchanged = checksum.matches(table, raw)
+        dataset = data.load(root / "data") if unchanged else data.build_processed(raw, processed)
+    if unchanged:
+        echo(f"  {len(dataset.observations)} waarnemingen in orde; data/raw is niet veranderd sinds "
+             f"{table.relative_to(root)} werd geschreven")
+    else:
+        echo(f"  {len(dataset.observations)} waarnemingen in orde; geschreven naar {table.relative_to(root)}")
+    for warning in dataset.warnings:  # only when validated now: a reused table was checked before
+        echo(f"  Let op: {warning}")
+    return dataset
+
+
+def _resolve(root: Path, dataset: data.Dataset, thema: str, parameters: dict) -> context.ThemeContext:
+    """The check a notebook makes at its first cell, made here with its declared defaults and ``parameters``."""
+    defaults = notebook_params.declared(root / "notebooks" / f"{thema}.ipynb")
+    merged = {k: v for k, v in {**defaults, **parameters}.items() if k not in ("data_dir", "output_dir")}
+    return context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=root / "reports")
+
+
+def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: list[str], available: list[str],
+                given: dict, again: bool, raw_before: str, echo) -> RegionOutcome:
+    """Everything for one region, all or nothing (see :func:`run`); failures are returned, Ctrl+C raised."""
+    from analyse import export
+
+    folder = report_folder(root / "reports", region, context.region_code(dataset.regios, region))
+    parameters = {**given, "regio": region}
+    for line in publish.clean_leftovers(folder):
+        echo(f"  {line}")
+    try:
+        with step("vorige rapporten vergelijken"):
+            plan = freshness.plan(root, selected, parameters, again=again, reports=folder)
+        skipped = dict(plan.skipped)
+        for thema in plan.run:
+            try:
+                _resolve(root, dataset, thema, parameters)
+            except context.NoThemeData as missing:
+                skipped[thema] = contract.SkippedTheme(thema, context.TITLES.get(thema, thema),
+                                                       text.upper_first(str(missing)), plan.fingerprints[thema])
+            except data.ParameterError as refused:
+                return RegionOutcome(region, "geweigerd", reason=str(refused))
+        if set(skipped) == set(selected):
+            return RegionOutcome(region, "geweigerd", skipped=tuple(skipped.values()),
+                                 reason=" ".join(s.reason for s in skipped.values()) + " Er is niets uitgevoerd.")
+        to_run = [t for t in plan.run if t not in skipped]
+        for line in text.taken_over([t for t in plan.current if t not in skipped], plan.previous_run):
+            echo(line)
+        for thema in selected:
+            if thema in skipped:
+                echo(f"  Overgeslagen: {thema}. {skipped[thema].reason}")
+        if not to_run and not set(skipped) - set(plan.skipped):  # only themes skipped before, skipped again
+            echo(text.nothing_changed(plan.current, plan.previous_run, 0))
+            return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+        run_parameters = {**parameters, "data_dir": str(root / "data")}
+        with publish.Staging(folder) as staging:
+            kept = [t for t in available if t not in plan.run and t not in skipped]
+            with step("vorige rapporten klaarzetten"):
+                publish.copy_current(folder, staging, keep=kept, cache=to_run)
+                refresh_pages(staging, kept)
+            if to_run:
+                echo(f"Notebooks uitvoeren ({len(to_run)}, {min(len(pool.workers), len(to_run))} tegelijk) ...")
+                result = pool.run(staging, to_run, run_parameters, echo=echo,
+                                  order=execution_order(dataset, to_run))
                 failed = [r.thema for r in result.results if not r.ok]
                 if failed:
-                    echo(f"Mislukt: {', '.join(failed)}; {NOTHING_PUBLISHED} "
-                         f"({time.perf_counter() - started:.0f} s).")
-                    return False
-                with step("tabellen verzamelen"):
-                    fingerprints = {**freshness.recorded(reports)[0], **plan.fingerprints}
-                    write_manifest(staging, root, dataset, collect(staging), fingerprints)
-                echo("Publicatiebestanden maken ...")
-                with step("publicatiebestanden maken"):
-                    exports = export.export_all(staging, previous=reports)
-                if checksum.raw_digest(raw) != raw_before:
-                    raise StepError("stap 'publiceren' overgeslagen: data/raw is tijdens de run gewijzigd, dus de "
-                                    f"rapporten horen niet bij één versie van de data; {NOTHING_PUBLISHED}. "
-                                    "Start opnieuw.")
-                with step("publiceren"):
-                    publish.publish(staging, reports)
+                    echo(f"Mislukt: {', '.join(failed)}; {NOTHING_PUBLISHED}.")
+                    return RegionOutcome(region, "mislukt", reason=f"notebook {', '.join(failed)} mislukt")
+            with step("tabellen verzamelen"):
+                fingerprints = {**freshness.recorded(folder)[0], **plan.fingerprints}
+                fingerprints = {t: f for t, f in fingerprints.items() if t not in skipped}
+                write_manifest(staging, root, dataset, collect(staging), fingerprints, skipped=tuple(skipped.values()),
+                               region=region)
+            echo("Publicatiebestanden maken ...")
+            with step("publicatiebestanden maken"):
+                exports = export.export_all(staging, previous=folder)
+            if checksum.raw_digest(root / "data" / "raw") != raw_before:
+                raise StepError("stap 'publiceren' overgeslagen: data/raw is tijdens de run gewijzigd, dus de "
+                                f"rapporten horen niet bij één versie van de data; {NOTHING_PUBLISHED}. Start opnieuw.")
+            with step("publiceren"):
+                publish.publish(staging, folder)
         for path in exports:
-            echo(f"  {(reports / Path(path).relative_to(staging)).relative_to(root)}")
-        if publish.pending_signal():
-            echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet en is afgemaakt.")
-    executed = text.count_noun(len(plan.run), "notebook", "notebooks")
-    echo(f"Klaar: {executed} uitgevoerd, rapporten in {reports.relative_to(root)}/ "
-         f"({time.perf_counter() - started:.0f} s).")
-    return True
+            echo(f"  {(folder / Path(path).relative_to(staging)).relative_to(root)}")
+        return RegionOutcome(region, "gepubliceerd", executed=len(to_run), skipped=tuple(skipped.values()))
+    except StepError as error:
+        echo(f"Mislukt voor {region}: {error}")
+        return RegionOutcome(region, "mislukt", reason=str(error))

@@ -28,7 +28,7 @@ AREA_THEME = "gebied"
 no notebook; it decides which municipalities are comparable (:mod:`analyse.peers`)."""
 INDICATOR_THEMES = (*THEMES, AREA_THEME)
 MONITOR = "monitor"
-MONITOR_TITLE = "Doelenmonitor hoofdstuk 4"
+MONITOR_TITLE = "Doelenmonitor"
 DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")
 TARGET_TYPES = ("niveau", "afname", "toename", "minimaal_gelijk")
 CALCULATIONS = ("waarde", "verandering_procent", "verschil", "aandeel", "per_1000", "richting", "hoogste",
@@ -67,7 +67,7 @@ OPTIONAL_CATALOGUE_COLUMNS = {
     "indicatoren.csv": ("personen", "doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving",
                         "doel_marge", "basis_waarde", "basis_jaar", "basis_periode", "afgeleid_teller",
                         "afgeleid_noemer", "afgeleid_noemer_groep", "toelichting"),
-    "bronnen.csv": ("datum", "adres", "licentie"),
+    "bronnen.csv": ("datum", "adres", "licentie", "beleidsdocument_van"),
     "reeksen.csv": ("tabel", "opmerking"),
     "regios.csv": ("ligt_in", "opmerking"),
     "groepen.csv": ("indeling", "som_van", "opmerking"),

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -336,6 +337,57 @@ def title(label: str, *parts: str) -> str:
 UNKNOWN_PRODUCER = "onbekend"
 
 
+def upper_first(phrase: str) -> str:
+    return phrase[:1].upper() + phrase[1:]
+
+
+def slug(name: str, code: str = "") -> str:
+    """The folder name of a region's reports: 'maassluis', 'sudwest-fryslan', 's-hertogenbosch', 'bergen-nh'.
+
+    Only lowercase ASCII letters, digits and hyphens (a name from the data never becomes a path with other
+    characters); the CBS code when nothing is left of the name."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii").lower()
+    cleaned = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")
+    return cleaned or re.sub(r"[^a-z0-9]+", "-", code.lower()).strip("-") or "regio"
+
+
+def batch_summary(outcomes, seconds: float) -> list[str]:
+    """The closing lines of a batch: how many regions were published, unchanged, refused or failed, and why."""
+    counts = {status: [o for o in outcomes if o.status == status]
+              for status in ("gepubliceerd", "ongewijzigd", "geweigerd", "mislukt")}
+    lines = [f"Samenvatting ({len(outcomes)} gemeenten, {format_number(seconds, 0)} s): "
+             + ", ".join(f"{len(found)} {status}" for status, found in counts.items() if found) + "."]
+    skipped: dict[str, int] = {}
+    for outcome in outcomes:
+        for theme in outcome.skipped:
+            skipped[theme.title] = skipped.get(theme.title, 0) + 1
+    if skipped:
+        lines.append("  Overgeslagen thema's (geen gegevens): "
+                     + "; ".join(f"{title} bij {count_noun(n, 'gemeente', 'gemeenten')}"
+                                 for title, n in sorted(skipped.items())) + ".")
+    for outcome in counts["geweigerd"] + counts["mislukt"]:
+        lines.append(f"  {outcome.region}: {outcome.status}. {outcome.reason}")
+    return lines
+
+
+def editor_line(organisation: str) -> str:
+    """'bewerking gemeente Schiedam' for 'Gemeente Schiedam'; 'bewerking Onderzoeksbureau X' otherwise."""
+    if organisation.startswith("Gemeente "):
+        organisation = "gemeente " + organisation.removeprefix("Gemeente ")
+    return f"bewerking {organisation}"
+
+
+def no_policy_document(region: str) -> str:
+    return (f"Voor {region} staat geen beleidsdocument in de data: de controle van de beweringen uit een "
+            "beleidsdocument hoort alleen bij de rapporten van de gemeente van dat document.")
+
+
+def document_source(document) -> str:
+    """'Bron: Gemeente Maassluis, Samen naar een gedeelde toekomst (2019)': the policy document as a source."""
+    year = str(document.date)[:4]
+    return f"Bron: {document.publisher}, {document.title}" + (f" ({year})" if year else "")
+
+
 def source_line(origins, editor: str | None = None) -> str:
     """'Bron: CBS (ook via Gemeente Maassluis); RADAR (via de beleidsvisie); bewerking gemeente Maassluis'.
 
@@ -470,11 +522,11 @@ def key_message(finding: Finding) -> str:
     return " ".join(sentences)
 
 
-def theme_intro(title: str, producers: list[str]) -> str:
-    """A two-sentence introduction for a theme chapter: what it covers and who produced the numbers."""
-    who = _join(producers) if producers else "de gemeente Maassluis"
-    return (f"Dit hoofdstuk geeft de cijfers over {title.lower()} voor Maassluis, waar mogelijk naast de "
-            f"vergelijkingsgemeenten en Nederland. De cijfers komen van {who}.")
+def theme_intro(title: str, producers: list[str], region: str, comparisons: list[str]) -> str:
+    """A two-sentence introduction for a theme chapter: what it covers, for whom, and who produced the numbers."""
+    beside = f", waar mogelijk naast {_join(comparisons)}" if comparisons else ""
+    who = f" De cijfers komen van {_join(producers)}." if producers else ""
+    return f"Dit hoofdstuk geeft de cijfers over {title.lower()} voor {region}{beside}.{who}"
 
 
 def describe_change(record: dict) -> str:

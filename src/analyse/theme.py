@@ -24,7 +24,7 @@ from analyse.theme_figures import Figures
 class _Notebook:
     """What every notebook shares: parameters resolved once, the data, the catalogue and the writer."""
 
-    def __init__(self, thema: str, *, regio: str, vergelijk_regios, start_jaar, eind_jaar, niveau: str,
+    def __init__(self, thema: str, *, regio: str | None, vergelijk_regios, start_jaar, eind_jaar, niveau: str,
                  data_dir, output_dir):
         root = data.project_root() if data_dir is None or output_dir is None else None
         self.dataset = data.load(data_dir if data_dir is not None else root / "data")
@@ -51,7 +51,7 @@ class _Notebook:
                 for key, rows in series.active(self.obs).groupby(series.KEY, sort=True)}
 
     def _source(self, rows: pd.DataFrame) -> str:
-        return text.source_line([(o.producer, o.publisher) for o in self.cat.origins(rows)], catalogue.EDITOR)
+        return text.source_line([(o.producer, o.publisher) for o in self.cat.origins(rows)], self.context.editor)
 
     def kop(self) -> presenter.HTMLBlock:
         """The line under the notebook's title: region, window, comparison and where the outputs go."""
@@ -85,6 +85,13 @@ class _Notebook:
         self.out.warning(tekst)
         return presenter.paragraph(tekst, bold_lead="Let op.")
 
+    def waarschuw_bij(self, indicator: str, tekst: str) -> presenter.HTMLBlock | None:
+        """:meth:`waarschuw`, only when the window has figures of ``indicator`` for the region or a comparison
+        region (a caveat about a series that this run does not show is not said)."""
+        if indicators.select(self.obs, indicator=indicator).empty:
+            return None
+        return self.waarschuw(tekst)
+
     def zin(self, tekst: str) -> str:
         """A key message written in the notebook, for what the data cannot phrase by itself."""
         return self.out.message(tekst)
@@ -95,7 +102,7 @@ class _Notebook:
     def _intro(self) -> str:
         names = sorted({o.producer for o in self.cat.origins(series.active(self.obs))
                         if not o.producer.startswith(text.UNKNOWN_PRODUCER)})
-        return text.theme_intro(self.context.title, names)
+        return text.theme_intro(self.context.title, names, self.context.region, list(self.context.comparison_regions))
 
     def opslaan(self) -> presenter.HTMLBlock:
         """Write ``kerncijfers.json`` (the theme summary) and say what was saved."""
@@ -118,7 +125,7 @@ def catalogue_writer(ctx: context.ThemeContext):
 class Thema(_Notebook):
     """The analysis of one chapter-2 theme for one region and window (see the module docstring)."""
 
-    def __init__(self, thema: str, *, regio: str = "Maassluis", vergelijk_regios: list[str] | None = None,
+    def __init__(self, thema: str, *, regio: str | None = None, vergelijk_regios: list[str] | None = None,
                  start_jaar: int | None = None, eind_jaar: int | None = None, niveau: str = "gemeente",
                  data_dir=None, output_dir=None):
         if thema not in THEMES:
@@ -175,7 +182,7 @@ class Thema(_Notebook):
         frame["verandering"] = [text.describe_change(r) for r in table.to_dict("records")]
         frame["bron"] = [self._source(self.obs[(self.obs["reeks"] == r.reeks) & (self.obs["indicator"] == r.indicator)
                                                & (self.obs["regio"] == r.regio) & (self.obs["groep"] == r.groep)])
-                         .removeprefix("Bron: ").removesuffix(f"; {catalogue.EDITOR}")
+                         .removeprefix("Bron: ").removesuffix(f"; {self.context.editor}")
                          for r in table.itertuples()]
         columns = (contract.Column("label", "Indicator"), contract.Column("regio", "Regio"),
                    contract.Column("groep", "Groep", "label"), contract.Column("jaar_van", "Van (jaar)", "year"),
@@ -226,7 +233,10 @@ class Thema(_Notebook):
         return presenter.table(table, columns)
 
     def register(self):
-        """Recompute every statement of this theme in the reproduction register."""
+        """Recompute every statement of this theme in the reproduction register (only in the reports of the
+        municipality whose policy document the claims come from)."""
+        if not self.dataset.has_policy_document(self.context.region):
+            return presenter.paragraph(text.no_policy_document(self.context.region), italic=True)
         claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.context.theme]
         names = self.cat.names()
         table = register.reproduce(claims, self.dataset.observations, self.grades, names=names)
@@ -240,7 +250,7 @@ class Thema(_Notebook):
                    contract.Column("status", "Status", "label"), contract.Column("bewijs", "Bewijs", "label"),
                    contract.Column("toelichting", "Toelichting"))
         self.out.table("reproductie", table, title=f"{self.context.title}: reproductie van de beweringen in "
-                       "hoofdstuk 2", source="Bron: Beleidsvisie Integratie Maassluis (2019); " + catalogue.EDITOR,
+                       "hoofdstuk 2", source=f"{text.document_source(self.dataset.policy_document)}; {self.context.editor}",
                        columns=columns)
         return presenter.table(table, columns)
 
@@ -362,7 +372,7 @@ class Thema(_Notebook):
 class Doelenmonitor(_Notebook):
     """The chapter-4 targets: baseline, latest measurement of one reeks, projection and verdict."""
 
-    def __init__(self, *, regio: str = "Maassluis", vergelijk_regios: list[str] | None = None,
+    def __init__(self, *, regio: str | None = None, vergelijk_regios: list[str] | None = None,
                  start_jaar: int | None = None, eind_jaar: int | None = None, data_dir=None, output_dir=None):
         super().__init__(MONITOR, regio=regio, vergelijk_regios=vergelijk_regios, start_jaar=start_jaar,
                          eind_jaar=eind_jaar, niveau="gemeente", data_dir=data_dir, output_dir=output_dir)
@@ -400,8 +410,8 @@ class Doelenmonitor(_Notebook):
             notes += [n for n in result.notes if n not in notes]
         rules = tuple(f"{text.MONITOR_LABELS[v]}: {rule}" for v, rule in text.MONITOR_RULES.items())
         self.out.table("monitor", table, title=f"Doelenmonitor hoofdstuk 4, {self.context.region}, metingen tot "
-                       f"en met {self.context.end_year}", source="Bron: Beleidsvisie Integratie Maassluis (2019) en "
-                       f"de metingen in de data; {catalogue.EDITOR}", columns=columns, key=True, in_note=True,
+                       f"en met {self.context.end_year}", source=f"{text.document_source(self.dataset.policy_document)} "
+                       f"en de metingen in de data; {self.context.editor}", columns=columns, key=True, in_note=True,
                        suppressed=tuple(cells), notes=(*notes, *rules))
         return presenter.table(table, columns, tuple(cells))
 

@@ -63,7 +63,7 @@ class Areas(ThemePart):
                                           & self.theme_obs["indicator"].isin([indicator, "inwoners"])
                                           & (self.theme_obs["jaar"] == jaar)])
         if not parts:
-            return presenter.paragraph(f"Geen cijfers per wijk voor {ctx.region}.", italic=True)
+            return [presenter.paragraph(f"Voor {ctx.region} zijn er geen cijfers per wijk in de data.", italic=True)]
         counts = pd.concat(parts, ignore_index=True)
         table = profile.profile(counts, municipal=pd.DataFrame(municipal))
         rows = pd.concat(sources, ignore_index=True)
@@ -152,7 +152,8 @@ class Areas(ThemePart):
         ctx = self.context
         jaar = jaar or self._area_year("aantal_herkomst", groep, "buurt")
         if jaar is None:
-            return presenter.paragraph(f"Geen cijfers per buurt voor {self.cat.group(groep)}.", italic=True)
+            return [presenter.paragraph(f"Voor {ctx.region} zijn er geen cijfers per buurt over "
+                                        f"{text.lower_first(self.cat.group(groep))} in de data.", italic=True)]
         counts = areas.area_counts(self.theme_obs, self.dataset.regios, region=ctx.region, level="buurt",
                                    jaar=jaar, indicator="aantal_herkomst", groep=groep)
         counts = counts.rename(columns={"count": "group", "base": "total"})

@@ -159,6 +159,19 @@ def sources(bronnen: pd.DataFrame, problems: list[Problem]) -> None:
             _problem(problems, row, "datum", "verwacht een datum als JJJJ, JJJJ-MM of JJJJ-MM-DD.")
 
 
+def policy_documents(bronnen: pd.DataFrame, regios: pd.DataFrame, problems: list[Problem]) -> None:
+    """``beleidsdocument_van``: the CBS code of the municipality whose policy document the bron is (its claims
+    are in beweringen.csv, its targets in indicatoren.csv); one document at most."""
+    municipal = set(regios.loc[regios["niveau"] == "gemeente", "code"])
+    marked = bronnen[bronnen["beleidsdocument_van"] != ""]
+    for _, row in marked.iterrows():
+        if row["beleidsdocument_van"] not in municipal:
+            _problem(problems, row, "beleidsdocument_van", "verwacht leeg of de CBS-code van een gemeente uit regios.csv.")
+    for _, row in marked.iloc[1:].iterrows():
+        _problem(problems, row, "beleidsdocument_van", "al een andere bron is het beleidsdocument waar beweringen.csv "
+                 "en de doelen in indicatoren.csv bij horen; er kan er één zijn.")
+
+
 def reeksen(frame: pd.DataFrame, problems: list[Problem]) -> None:
     known = set(frame["reeks"])
     previous = dict(zip(frame["reeks"], frame["vervolg_van"]))
@@ -308,6 +321,10 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
     classifications(obs, cat["groepen.csv"], problems)
 
 
+SMALL_JUMP_BASE = 10
+"""A count jumping from or to fewer than this is not flagged: small counts vary that much by chance."""
+
+
 def plausibility(obs: pd.DataFrame, warnings: list[Problem]) -> None:
     """A warning for a value more than :data:`JUMP` times above or below the previous year of its series.
 
@@ -329,7 +346,9 @@ def plausibility(obs: pd.DataFrame, warnings: list[Problem]) -> None:
     first[1:] = (codes[1:] != codes[:-1]) | (years[1:] != years[:-1])
     codes, years, values, positions = codes[first], years[first], values[first], positions[first]
     ratio = values[1:] / values[:-1]
-    jumps = np.flatnonzero((codes[1:] == codes[:-1]) & ((ratio > JUMP) | (ratio < 1 / JUMP)))
+    counts = (obs["eenheid"].to_numpy()[positions] == "aantal")
+    small = counts[1:] & (np.minimum(values[1:], values[:-1]) < SMALL_JUMP_BASE)  # 1 -> 11: chance, not a typo
+    jumps = np.flatnonzero((codes[1:] == codes[:-1]) & ((ratio > JUMP) | (ratio < 1 / JUMP)) & ~small)
     if not jumps.size:
         return
     files, rows, shown = obs["_bestand"].to_numpy(), obs["_rij"].to_numpy(), obs["waarde"].to_numpy()

@@ -409,7 +409,7 @@ class Note:
         subtitle.paragraph_format.space_after = Pt(60)
         settings = r.settings
         who = doc.add_paragraph()
-        who.add_run(settings.municipality).bold = True
+        who.add_run(settings.organisation).bold = True
         if settings.department:
             who.add_run().add_break()
             who.add_run(settings.department)
@@ -420,7 +420,7 @@ class Note:
         r, doc, settings = self.reports, self.doc, self.reports.settings
         self.new_page()
         doc.add_paragraph("Colofon", style="Tussenkop")
-        _paragraph(doc, ", ".join(p for p in (settings.municipality, settings.department) if p), bold_lead="Uitgave: ")
+        _paragraph(doc, ", ".join(p for p in (settings.organisation, settings.department) if p), bold_lead="Uitgave: ")
         _paragraph(doc, f"{r.run_date}. De cijfers gaan over {r.years}.", bold_lead="Datum van de analyse: ")
         if settings.contact:
             _paragraph(doc, settings.contact, bold_lead="Vragen en reacties: ")
@@ -707,7 +707,7 @@ class Note:
         created = r.created.astimezone(timezone.utc).replace(tzinfo=None)
         core.title = r.title
         core.subject = r.subtitle
-        core.author = core.last_modified_by = r.settings.municipality
+        core.author = core.last_modified_by = r.settings.organisation
         core.created = core.modified = created
         core.language = LANGUAGE
         core.comments = ""

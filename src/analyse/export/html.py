@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
 
 from analyse.text import REGISTER_STATUSES
-from analyse.text import format_number
+from analyse import contract
+from analyse.data import write_atomic
+from analyse.text import format_date, format_number
 from analyse.export.read import (
     Reports, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
 )
@@ -114,3 +117,49 @@ def render(reports: Reports) -> str:
 
 def write_index(reports: Reports, path: Path) -> None:
     path.write_text(render(reports), encoding="utf-8")
+
+
+# --------------------------------------------------------------------------- the overview of all regions
+
+OVERVIEW = "index.html"
+"""``reports/index.html``: one line per region with reports in ``reports/<slug>/``."""
+
+
+@dataclass(frozen=True)
+class RegionLink:
+    name: str
+    code: str
+    href: str
+    made: str
+    downloads: tuple[tuple[str, str], ...]
+    skipped: tuple[str, ...]
+
+
+def region_links(reports_dir: Path) -> list[RegionLink]:
+    """Every region folder with a readable manifest, in the order of the region names."""
+    links = []
+    for folder in sorted(p for p in Path(reports_dir).iterdir() if p.is_dir() and not p.name.startswith(".")):
+        href = relative_href(f"{folder.name}/index.html")
+        if href is None or not (folder / "index.html").is_file():
+            continue
+        try:
+            manifest = contract.read_manifest(folder / contract.MANIFEST_FILE)
+        except contract.ContractError:
+            continue
+        downloads = tuple((quote(f"{folder.name}/{name}"), label) for name, label in DOWNLOADS
+                          if (folder / name).is_file())
+        links.append(RegionLink(manifest.settings.region, manifest.settings.region_code, href,
+                                format_date(datetime.fromisoformat(manifest.created)), downloads,
+                                tuple(s.title for s in manifest.skipped)))
+    return sorted(links, key=lambda link: link.name.casefold())
+
+
+def write_overview(reports_dir: Path) -> Path | None:
+    """Write ``reports/index.html`` listing the regions with reports (atomically); None when there are none."""
+    links = region_links(reports_dir)
+    if not links:
+        return None
+    page = _ENVIRONMENT.get_template("overview.html").render(regions=links)
+    path = Path(reports_dir) / OVERVIEW
+    write_atomic(path, lambda tmp: tmp.write_text(page, encoding="utf-8"))
+    return path

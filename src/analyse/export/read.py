@@ -356,7 +356,8 @@ def load_reports(reports_dir: Path) -> Reports:
     labels = {**CODE_LABELS, **titles}
     run_records = {t.name: t for t in manifest.tables}
     run_csvs = {t.csv for t in manifest.tables}
-    notes: list[str] = []
+    notes: list[str] = [skipped.reason for skipped in manifest.skipped]
+    without_document = not manifest.settings.policy_document
     themes = []
     for run in manifest.themes:
         path = root / "tables" / run.theme / contract.SUMMARY_FILE
@@ -380,7 +381,7 @@ def load_reports(reports_dir: Path) -> Reports:
                                   (contract.TRENDS_TABLE, "trends", "De trendtabel")):
         record = run_records.get(name)
         if record is None:
-            if name != contract.TRENDS_TABLE:
+            if name != contract.TRENDS_TABLE and not without_document:  # else: no document to check, no targets
                 notes.append(f"{what} is niet opgenomen: deze run heeft er geen gemaakt.")
             continue
         try:

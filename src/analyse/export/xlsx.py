@@ -182,7 +182,7 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
     row += 1
     put(sheet, row, 1, reports.subtitle).font = Font(name=FONT, size=12)
     row += 2
-    line("Uitgave", ", ".join(p for p in (settings.municipality, settings.department) if p))
+    line("Uitgave", ", ".join(p for p in (settings.organisation, settings.department) if p))
     line("Datum van de analyse", reports.run_date)
     line("Gegevens over", reports.years)
     if settings.contact:
@@ -265,7 +265,7 @@ def write_workbook(reports: Reports, path: Path) -> None:
     readme.sheet_properties.pageSetUpPr.fitToPage = True
     created = reports.created.astimezone(timezone.utc).replace(tzinfo=None)
     properties = book.properties
-    properties.creator = properties.lastModifiedBy = reports.settings.municipality
+    properties.creator = properties.lastModifiedBy = reports.settings.organisation
     properties.title = f"{reports.title}: tabellen"
     properties.subject = reports.subtitle
     properties.language = "nl-NL"
