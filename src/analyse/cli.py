@@ -89,11 +89,16 @@ def _parser() -> argparse.ArgumentParser:
 
     fetch = sub.add_parser("fetch", help="haal cijfers op bij een externe bron")
     fetch_sub = fetch.add_subparsers(dest="source", required=True, parser_class=_Parser)
-    cbs = fetch_sub.add_parser("cbs", help="CBS open data (StatLine) via cbsodata")
-    cbs.add_argument("--tabel", required=True,
-                     help="CBS-tabelnummer: 37713 (tot en met 2022) of 85458NED (vanaf 2022)")
-    cbs.add_argument("--regio", action="append", required=True,
-                     help="regiocode uit regios.csv, bijv. GM0556 of WK055601 (herhaalbaar)")
+    cbs = fetch_sub.add_parser("cbs", help="CBS open data (StatLine) met een mapping per tabel")
+    cbs.add_argument("--tabel", required=True, help="CBS-tabelnummer met een mapping in src/analyse/cbs_mappings, "
+                                                    "bijv. 85458NED of 47018NED")
+    where = cbs.add_mutually_exclusive_group(required=True)
+    where.add_argument("--regio", action="append", metavar="CODE",
+                       help="regiocode uit regios.csv, bijv. GM0556 of WK055601 (herhaalbaar)")
+    where.add_argument("--alle-gemeenten", action="store_true",
+                       help="alle gemeenten in de tabel; ontbreken er in regios.csv, dan worden de regels getoond")
+    cbs.add_argument("--met-wijken", action="store_true",
+                     help="ook de wijken en buurten van de gevraagde gemeenten (als de tabel ze heeft)")
     cbs.add_argument("--jaren", default=None, help="bijv. 2019-2023")
     return parser
 
@@ -178,7 +183,9 @@ def _lab(root: Path, jupyter_args: list[str]) -> int:
 def _fetch(root: Path, args: argparse.Namespace) -> int:
     from analyse import cbs
 
-    result = cbs.fetch_cbs(args.tabel, args.regio, cbs.parse_jaren(args.jaren) if args.jaren else None,
+    request = cbs.Request(codes=tuple(args.regio or ()), all_municipalities=args.alle_gemeenten,
+                          with_areas=args.met_wijken)
+    result = cbs.fetch_cbs(args.tabel, request, cbs.parse_jaren(args.jaren) if args.jaren else None,
                            root / "data" / "raw")
     print(result.summary())
     return 0
