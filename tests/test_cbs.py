@@ -521,3 +521,23 @@ def test_parse_jaren(text, expected):
 def test_parse_jaren_rejects_bad_input(text):
     with pytest.raises(cbs_mapping.FetchError, match="Ongeldige jaren .*gebruik de vorm 2019-2023"):
         cbs.parse_jaren(text)
+
+
+def test_a_key_with_a_quote_stays_inside_its_odata_literal(raw_dir):
+    content = fixture("47018NED")
+    content["WijkenEnBuurten"][1]["Key"] = "GM0556' or 1 eq 1 or 'x"
+    fake = FakeCbs("47018NED", content)
+    with pytest.raises(cbs_mapping.FetchError):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=fake)
+    assert not fake.data_queries()   # refused: the code is not GM0556 once stripped
+
+
+def test_quotes_are_doubled_in_the_filter():
+    assert cbs._quoted("a'b") == "a''b"
+
+
+def test_a_fetch_with_more_cells_than_the_bound_is_refused(raw_dir, monkeypatch):
+    monkeypatch.setattr(cbs, "MAX_TOTAL_ROWS", 10)
+    with pytest.raises(cbs_mapping.FetchError, match="meer dan 10 cellen voor deze vraag"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED"))
+    assert not (raw_dir / "politie_47018ned.csv").exists()

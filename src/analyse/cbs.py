@@ -51,6 +51,7 @@ STATLINE_URL = {"opendata": "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{
 LICENCE = "CC BY 4.0"
 MAX_REQUEST_ROWS = 9000        # CBS refuses a query of more than 10.000 rows: ask in parts below that
 MAX_REGIONS_PER_REQUEST = 100  # keeps the address of one request short
+MAX_TOTAL_ROWS = 1_000_000     # cells in one fetch, over all its requests
 
 
 # --------------------------------------------------------------------------- arguments
@@ -153,10 +154,13 @@ def fetch_cbs(tabel: str, request: Request, jaren: tuple[int, int] | None, raw_d
         selection = {mapping.region_dimension: [key for key, _ in regions[start:start + step]], **others}
         if periods:
             selection[mapping.period_dimension] = list(periods)
-        filters = " and ".join("(" + " or ".join(f"{dim} eq '{key}'" for key in keys) + ")"
+        filters = " and ".join("(" + " or ".join(f"{dim} eq '{_quoted(key)}'" for key in keys) + ")"
                                for dim, keys in selection.items())
         queries.append({"$filter": filters, "$select": select})
         records += client.rows(mapping.catalogue, tabel, "TypedDataSet", queries[-1])
+        if len(records) > MAX_TOTAL_ROWS:
+            raise FetchError(f"Tabel {tabel}: meer dan {MAX_TOTAL_ROWS} cellen voor deze vraag; vraag minder regio's "
+                             f"of jaren tegelijk (--jaren); niets geschreven.")
 
     retrieved = datetime.now(timezone.utc).replace(microsecond=0)
     names = {key: name for key, name in regions}
@@ -181,6 +185,11 @@ def fetch_cbs(tabel: str, request: Request, jaren: tuple[int, int] | None, raw_d
     return FetchResult(table=tabel, raw_path=raw_path, csv_path=csv_path, rows=len(rows), added=added,
                        changed=changed, unchanged=unchanged, kept=kept, skipped=skipped, changes=changes,
                        not_fetched=not_fetched)
+
+
+def _quoted(key: str) -> str:
+    """A key inside an OData string literal: a quote is doubled, so a key can never end the literal."""
+    return key.replace("'", "''")
 
 
 def _dimension(client: ODataClient, mapping: Mapping, dim: str) -> list[dict]:
