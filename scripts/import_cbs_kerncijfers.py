@@ -1,17 +1,23 @@
 #!/usr/bin/env python3
 """Import the shared CBS key figures into data/raw, reproducibly. Run by hand, never by the pipeline.
 
-    .venv/bin/python scripts/import_cbs_kerncijfers.py [--shared PAD/cbs_kerncijfers_2012_2024.csv] [--check]
+    .venv/bin/python scripts/import_cbs_kerncijfers.py [--shared PAD/cbs_kerncijfers_2012_2024.csv]
+        [--gemeenten PAD/cbs_gemeenten_2012_2023.csv] [--check]
 
-Reads ``../shared/data/cbs_kerncijfers_2012_2024.csv`` (see its README: values produced by CBS and the Politie,
-found in public repositories that republish CBS tables) and writes one observation file per bron (one CBS
-table edition) into ``data/raw``, plus the rows of those bronnen in ``bronnen.csv``. Every shared row is either
-mapped onto an indicator, region, group, unit and reeks (:data:`MAPPING`), or left out with a reason
-(:data:`LEFT_OUT_COLUMNS`, or a duplicate of a value already imported). ``tests/test_cbs_import.py`` checks
-the written files against the shared file and this plan.
+Reads ``../shared/data/cbs_kerncijfers_2012_2024.csv`` (Maassluis, its wijken and buurten, three neighbours and
+Nederland) and ``../shared/data/cbs_gemeenten_2012_2023.csv`` (every municipality; see the README next to them:
+values produced by CBS and the Politie, found in public repositories that republish CBS tables) and writes one
+observation file per bron (one CBS table edition) into ``data/raw``, plus the rows of those bronnen in
+``bronnen.csv``. Every shared row is either mapped onto an indicator, region, group, unit and reeks
+(:data:`MAPPING`), or left out with a reason (:data:`LEFT_OUT_COLUMNS`, or a duplicate of a value already
+imported). A value found in both files is imported once, from the file with the direct CBS table. The two
+files give the same CBS tables, so the rows of one municipality form one series whichever file they came from.
+``tests/test_cbs_import.py`` checks the written files against the shared files and this plan.
 
 The regions, groups, indicators and reeksen the mapping uses are maintained by hand in the catalogues (they
-carry judgements: names, definitions, findings); this script only checks that they exist. Output is sorted
+carry judgements: names, definitions, findings); this script only checks that they exist. The one exception
+is the municipalities of the all-municipality file: a municipal code without a row in ``regios.csv`` gets one
+(the CBS name, level gemeente, and the years the code has figures), after the hand-kept rows. Output is sorted
 and deterministic: running it twice changes nothing. ``--check`` writes nothing and fails when a file in
 data/raw differs from what the import would write.
 """
@@ -29,6 +35,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 SHARED = ROOT.parent / "shared" / "data" / "cbs_kerncijfers_2012_2024.csv"
+SHARED_MUNICIPALITIES = ROOT.parent / "shared" / "data" / "cbs_gemeenten_2012_2023.csv"
 
 COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "reeks", "periode", "status",
            "vindplaats", "opmerking"]
@@ -47,6 +54,10 @@ KWB2024_CSV = "85984NED Kerncijfers wijken en buurten 2024 (StatLine CSV export)
 KWB2024_HERKOMST = "85984NED Kerncijfers wijken en buurten 2024 (StatLine CSV export; file has names only, codes matched by name+population to geslachten file)"
 INKOMEN = "CBS StatLine 'Inkomen van huishoudens; regio' export (table id not in file; 2024* = voorlopig)"
 KWB2018_EXAMPLE = "84286NED Kerncijfers wijken en buurten 2018 (tabelvoorbeeld op cbs.nl)"
+MUNICIPALITIES = "alle gemeenten, editie {editie} (PDOK wijkenbuurten en 47018NED via een publieke repository)"
+"""The all-municipality file has no table column: its ``editie`` names the table (see its README)."""
+MUNICIPALITY_EDITIONS = {"kwb2012": 2012, "kwb2017": 2017, "kwb2018": 2018, "kwb2019": 2019, "kwb2022": 2022,
+                         "kwb2023": 2023, "politie_47018ned": "47018NED"}
 
 KWB_TABLES = {2012: "70904NED", 2017: "83765NED", 2018: "84286NED", 2019: "84583NED", 2022: "85318NED",
               2023: "85618NED", 2024: "85984NED"}
@@ -78,6 +89,8 @@ TABLES = {
     MIGR: (2022, 5), MIGR_OTHER: (2022, 5),
     KWB2024_CSV: (2024, 1), KWB2024_HERKOMST: (2024, 2), KWB2024_JSON: (2024, 4),
     INKOMEN: (None, 9), KWB2018_EXAMPLE: (2018, 9),
+    # the all-municipality file: the same tables, after the file with the direct tables for the four municipalities
+    **{MUNICIPALITIES.format(editie=e): (key, 6) for e, key in MUNICIPALITY_EDITIONS.items()},
 }
 
 # ------------------------------------------------------------------ what each column becomes
@@ -130,17 +143,23 @@ PDOK_COLUMNS = {
                                   "Veld heet in de kaartdienst 'huishoudens met een laag inkomen'; de waarde is het aandeel in de landelijk 40% laagste inkomens."),
     "pct_rond_sociaal_min": Target("huishoudens_rond_sociaal_minimum", "totaal", "procent", "cbs_kwb_inkomen",
                                    "Huishoudens onder of rond het sociaal minimum (hele procenten)."),
+    "stedelijkheid": Target("stedelijkheid", "totaal", "klasse", "cbs_stedelijkheid",
+                            "Mate van stedelijkheid op 1 januari (1 zeer sterk stedelijk tot 5 niet stedelijk), naar de "
+                            "omgevingsadressendichtheid."),
     "pct_herkomst_nl": Target("aandeel_herkomst", "herkomst_nederland", "procent", "cbs_bevolking_herkomstland", HERK_PCT),
     "pct_herkomst_europa": Target("aandeel_herkomst", "herkomst_europa", "procent", "cbs_bevolking_herkomstland", HERK_PCT),
     "pct_herkomst_buiten_europa": Target("aandeel_herkomst", "herkomst_buiten_europa", "procent",
                                          "cbs_bevolking_herkomstland", HERK_PCT),
 }
+CRIME_COLUMNS = {"cr_totaal_misdrijven": _crime("totaal"), "cr_inbraak_woning": _crime("woninginbraak"),
+                 "cr_vernieling": _crime("vernieling"), "cr_mishandeling": _crime("mishandeling"),
+                 "cr_bedreiging": _crime("bedreiging"), "cr_straatroof": _crime("straatroof"),
+                 "cr_winkeldiefstal": _crime("winkeldiefstal"), "cr_diefstal_fietsen": _crime("fietsendiefstal")}
 MAPPING: dict[str, dict[str, Target]] = {
     **{PDOK.format(jaar=j): PDOK_COLUMNS for j in (2012, 2017, 2018, 2019, 2022, 2023, 2024)},
-    CRIME: {"cr_totaal_misdrijven": _crime("totaal"), "cr_inbraak_woning": _crime("woninginbraak"),
-            "cr_vernieling": _crime("vernieling"), "cr_mishandeling": _crime("mishandeling"),
-            "cr_bedreiging": _crime("bedreiging"), "cr_straatroof": _crime("straatroof"),
-            "cr_winkeldiefstal": _crime("winkeldiefstal"), "cr_diefstal_fietsen": _crime("fietsendiefstal")},
+    CRIME: CRIME_COLUMNS,
+    **{MUNICIPALITIES.format(editie=e): CRIME_COLUMNS if e == "politie_47018ned" else PDOK_COLUMNS
+       for e in MUNICIPALITY_EDITIONS},
     KWB2019: {"population": _pop("totaal"), "men": _pop("man"), "women": _pop("vrouw"),
               "b_00_14": _age("leeftijd_0_14", False), "b_15_24": _age("leeftijd_15_24", False),
               "b_25_44": _age("leeftijd_25_44", False), "b_45_64": _age("leeftijd_45_64", False),
@@ -177,7 +196,8 @@ REASONS = {
     "afstand": f"afstand tot voorzieningen: {NOT_H2}",
     "voertuigen": f"motorvoertuigen: {NOT_H2}",
     "bedrijven": f"bedrijfsvestigingen: {NOT_H2}",
-    "geografie": f"oppervlakte, dichtheid en stedelijkheid: geografische kenmerken, {NOT_H2}",
+    "geografie": (f"oppervlakte en dichtheid: geografische kenmerken, {NOT_H2} (de mate van stedelijkheid is wel "
+                  "overgenomen: die bepaalt met het inwonertal welke gemeenten vergelijkbaar zijn)"),
     "huishoudenssamenstelling": ("huishoudensgrootte en -samenstelling: geen indicator van hoofdstuk 2 (het aantal "
                                  "huishoudens is wel overgenomen)"),
     "burgerlijke_staat": f"burgerlijke staat: {NOT_H2}",
@@ -211,7 +231,7 @@ _COLUMN_REASON = {
                              "afstand_treinstation", "afstand_bibliotheek", "afstand_oprit")},
     **{c: "voertuigen" for c in ("personenautos", "motorfietsen", "auto_per_huishouden", "auto_per_km2")},
     "bedrijfsvestigingen": "bedrijven",
-    **{c: "geografie" for c in ("bevolkingsdichtheid", "omgevingsadressendichtheid", "stedelijkheid", "opp_land",
+    **{c: "geografie" for c in ("bevolkingsdichtheid", "omgevingsadressendichtheid", "opp_land",
                                "opp_water", "Bevolkingsdichtheid_34", "OppervlakteLand_123", "OppervlakteTotaal_122",
                                "OppervlakteWater_124")},
     **{c: "huishoudenssamenstelling" for c in ("gem_huishouden_grootte", "pct_eenpersoonshhd", "pct_hhd_zonder_kind",
@@ -257,7 +277,64 @@ def read_shared(path: Path) -> list[dict]:
         rows = list(csv.DictReader(handle))
     for number, row in enumerate(rows, start=2):
         row["_rij"] = number
+        row["_bestand"] = path.name
     return rows
+
+
+def read_municipalities(path: Path) -> list[dict]:
+    """The all-municipality file in the shape of the key-figure file: its ``editie`` becomes the table."""
+    rows = read_shared(path)
+    for row in rows:
+        editie = row.pop("editie")
+        if editie not in MUNICIPALITY_EDITIONS:
+            raise SystemExit(f"import gestopt: {path.name} rij {row['_rij']}: onbekende editie {editie!r}")
+        row["cbs_tabel"] = MUNICIPALITIES.format(editie=editie)
+        row["vindplaats"] = f"{path.name}, editie {editie}"
+    return rows
+
+
+def municipality_regions(rows: list[dict], raw: Path = RAW) -> str:
+    """``regios.csv`` with a row for every municipal code in ``rows`` that it lacks (after the hand-kept rows).
+
+    The name is the CBS name; the remark gives the years with figures, and says when the code has no figures
+    in the newest edition (the municipality was merged into another, under a new or an existing code). A name
+    that another region already carries under another code stops the import.
+    """
+    with open(raw / "regios.csv", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        fields, kept = reader.fieldnames, list(reader)
+    known_codes = {r["code"] for r in kept if r["code"]}
+    taken = {r["regio"]: r["code"] for r in kept}
+    names, years = {}, defaultdict(set)
+    for row in rows:
+        code = row["regio_code"]
+        if not code.startswith("GM") or code in known_codes:
+            continue
+        names[code] = row["regio_naam"].strip()
+        if not row["cbs_tabel"].endswith(MUNICIPALITIES.format(editie="politie_47018ned")):
+            years[code].add(int(row["jaar"].rstrip("*")))
+    newest = max(y for ys in years.values() for y in ys) if years else None
+    added, problems = [], []
+    for code in sorted(names):
+        name = names[code]
+        if name in taken and taken[name] != code:
+            problems.append(f"{code} heet {name!r}, een naam die regios.csv al gebruikt voor {taken[name] or 'een regio zonder code'}")
+            continue
+        span = sorted(years[code])
+        remark = f"CBS-gemeentecode; Kerncijfers wijken en buurten {', '.join(str(y) for y in span)}"
+        if span and span[-1] != newest:
+            remark += (f". Na {span[-1]} opgegaan in een andere gemeente: een gemeente die daaruit ontstond, is een "
+                       "nieuwe reeks")
+        added.append({"regio": name, "code": code, "niveau": "gemeente", "ligt_in": "", "label": name,
+                      "opmerking": remark + "."})
+        taken[name] = code
+    if problems:
+        raise SystemExit("import gestopt:\n  " + "\n  ".join(problems))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=fields, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(kept + [{k: r.get(k, "") for k in fields} for r in added])
+    return out.getvalue()
 
 
 def region_names(raw: Path = RAW) -> dict[str, str]:
@@ -327,7 +404,7 @@ def plan(shared: list[dict], codes: dict[str, str]) -> tuple[dict[str, list[dict
         files[kept["bron"]].append(kept)
     for rows in files.values():
         rows.sort(key=lambda r: (r["indicator"], r["regio"], r["groep"], int(r["jaar"])))
-    left_out.sort(key=lambda item: item[0]["_rij"])
+    left_out.sort(key=lambda item: (item[0].get("_bestand", ""), item[0]["_rij"]))
     return dict(files), left_out
 
 
@@ -370,26 +447,49 @@ def check_catalogues(files: dict[str, list[dict]], raw: Path = RAW) -> list[str]
     return sorted(missing)
 
 
-def outputs(shared_path: Path, raw: Path = RAW) -> tuple[dict[Path, str], list[tuple[dict, str]]]:
-    """Every file the import writes, with its content, and the rows left out."""
-    files, left_out = plan(read_shared(shared_path), region_names(raw))
+def shared_rows(shared_path: Path, municipalities_path: Path | None) -> list[dict]:
+    """The rows of both shared files (the all-municipality file only when given)."""
+    rows = read_shared(shared_path)
+    return rows + (read_municipalities(municipalities_path) if municipalities_path is not None else [])
+
+
+def outputs(shared_path: Path, raw: Path = RAW, municipalities_path: Path | None = None
+            ) -> tuple[dict[Path, str], list[tuple[dict, str]]]:
+    """Every file the import writes, with its content, and the rows left out.
+
+    ``regios.csv`` is written first in memory (the municipalities it lacks), so the plan can name every region.
+    """
+    rows = shared_rows(shared_path, municipalities_path)
+    regions = municipality_regions(rows, raw)
+    with open(raw / "regios.csv", encoding="utf-8", newline="") as handle:
+        current = handle.read()
+    codes = {r["code"]: r["regio"] for r in csv.DictReader(io.StringIO(regions)) if r["code"]}
+    for alias, code in REGION_ALIASES.items():
+        if code in codes:
+            codes[alias] = codes[code]
+    files, left_out = plan(rows, codes)
     missing = check_catalogues(files, raw)
     if missing:
         raise SystemExit("import gestopt; voeg eerst toe aan de catalogi: " + ", ".join(missing))
     written = {raw / f"{bron}.csv": render(rows) for bron, rows in sorted(files.items())}
     written[raw / "bronnen.csv"] = updated_bronnen(raw, bron_rows(set(files)))
+    if regions != current:
+        written[raw / "regios.csv"] = regions
     return written, left_out
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--shared", type=Path, default=SHARED, help="pad naar cbs_kerncijfers_2012_2024.csv")
+    parser.add_argument("--gemeenten", type=Path, default=SHARED_MUNICIPALITIES,
+                        help="pad naar cbs_gemeenten_2012_2023.csv (alle gemeenten)")
     parser.add_argument("--check", action="store_true", help="niets schrijven; meld verschillen met data/raw")
     args = parser.parse_args(argv)
-    if not args.shared.exists():
-        print(f"gedeelde lijst niet gevonden: {args.shared} (geef --shared)", file=sys.stderr)
-        return 2
-    written, left_out = outputs(args.shared)
+    for path, option in ((args.shared, "--shared"), (args.gemeenten, "--gemeenten")):
+        if not path.exists():
+            print(f"gedeelde lijst niet gevonden: {path} (geef {option})", file=sys.stderr)
+            return 2
+    written, left_out = outputs(args.shared, RAW, args.gemeenten)
     differ = [p for p, text in written.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     if args.check:
         for path in differ:
@@ -397,8 +497,9 @@ def main(argv: list[str] | None = None) -> int:
         return 1 if differ else 0
     for path in differ:
         path.write_text(written[path], encoding="utf-8")
-    imported = sum(text.count("\n") - 1 for p, text in written.items() if p.name != "bronnen.csv")
-    print(f"{imported} rijen overgenomen in {len(written) - 1} bestanden, {len(left_out)} weggelaten; "
+    observations = {p: text for p, text in written.items() if p.name not in ("bronnen.csv", "regios.csv")}
+    imported = sum(text.count("\n") - 1 for text in observations.values())
+    print(f"{imported} rijen overgenomen in {len(observations)} bestanden, {len(left_out)} weggelaten; "
           f"{len(differ)} bestand(en) bijgewerkt.")
     counts: dict[str, int] = defaultdict(int)
     for _, reason in left_out:

@@ -1,9 +1,10 @@
-"""The imported CBS key figures (data/raw/cbs_kwb_*.csv, politie_47018ned.csv) trace back to the shared file.
+"""The imported CBS key figures (data/raw/cbs_kwb_*.csv, politie_47018ned.csv) trace back to the shared files.
 
-The shared file ``cbs_kerncijfers_2012_2024.csv`` lives next to the project (``../shared/data``). Every imported
-row must match one shared row on table, column, region code, year and value; every shared row is imported or
-left out with a reason; and the files in data/raw are exactly what ``scripts/import_cbs_kerncijfers.py``
-writes, so the import can be re-run without surprises.
+The shared files ``cbs_kerncijfers_2012_2024.csv`` and ``cbs_gemeenten_2012_2023.csv`` (every municipality) live
+next to the project (``../shared/data``). Every imported row must match one shared row on table, column, region
+code, year and value; every shared row is imported or left out with a reason; and the files in data/raw
+(observations, bronnen.csv, the municipalities in regios.csv) are exactly what
+``scripts/import_cbs_kerncijfers.py`` writes, so the import can be re-run without surprises.
 """
 
 from __future__ import annotations
@@ -19,17 +20,19 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 RAW = ROOT / "data" / "raw"
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "data" / "cbs_kerncijfers_2012_2024.csv"
+MUNICIPALITIES = SHARED.with_name("cbs_gemeenten_2012_2023.csv")
 SCRIPT = ROOT / "scripts" / "import_cbs_kerncijfers.py"
 KEY = ["indicator", "regio", "groep", "jaar", "bron", "reeks"]
 
 # How many shared rows are left out, per reason code of the script (REASONS there says why in words).
 # A change here means the import changed what it takes: look at the rows before updating these numbers.
 LEFT_OUT_COUNTS = {
-    "wonen": 142, "misdrijf_overig": 96, "geografie": 81, "afstand": 80, "duplicaat": 75, "energie": 40,
-    "huishoudenssamenstelling": 40, "voertuigen": 40, "inkomensniveau": 32, "indelingscode": 29,
-    "burgerlijke_staat": 26, "bedrijven": 24, "drugs_drank": 24, "opleiding": 12, "inkomen_2024": 10,
-    "geboorte_sterfte": 8, "werkenden": 8, "zorg": 8, "tabelvoorbeeld": 5, "hoog_inkomen": 4,
+    "misdrijf_overig": 8060, "geografie": 2301, "drugs_drank": 2015, "inkomensniveau": 1906, "opleiding": 1047,
+    "duplicaat": 507, "wonen": 142, "afstand": 80, "energie": 40, "huishoudenssamenstelling": 40, "voertuigen": 40,
+    "indelingscode": 29, "burgerlijke_staat": 26, "bedrijven": 24, "inkomen_2024": 10, "geboorte_sterfte": 8,
+    "werkenden": 8, "zorg": 8, "tabelvoorbeeld": 5, "hoog_inkomen": 4,
 }
+SHARED_ROWS = 1804 + 53157  # the two shared files, as their READMEs count them
 
 
 @pytest.fixture(scope="module")
@@ -42,11 +45,11 @@ def script():
 
 
 @pytest.fixture(scope="module")
-def shared() -> list[dict]:
-    if not SHARED.exists():
-        pytest.skip(f"gedeelde CBS-kerncijfers ontbreken ({SHARED})")
-    with open(SHARED, encoding="utf-8", newline="") as handle:
-        return list(csv.DictReader(handle))
+def shared(script) -> list[dict]:
+    for path in (SHARED, MUNICIPALITIES):
+        if not path.exists():
+            pytest.skip(f"gedeelde CBS-kerncijfers ontbreken ({path})")
+    return script.shared_rows(SHARED, MUNICIPALITIES)
 
 
 @pytest.fixture(scope="module")
@@ -95,15 +98,15 @@ def test_every_imported_row_is_one_shared_cbs_value(script, shared, imported):
 
 
 def test_every_shared_row_is_imported_or_left_out_with_a_reason(script, shared, imported):
-    _, left_out = script.plan(script.read_shared(SHARED), script.region_names(RAW))
-    assert len(imported) + len(left_out) == len(shared) == 1804
+    _, left_out = script.plan(shared, script.region_names(RAW))
+    assert len(imported) + len(left_out) == len(shared) == SHARED_ROWS
     counts = Counter(reason for _, reason in left_out)
     assert dict(counts) == LEFT_OUT_COUNTS
     assert all(script.REASONS[reason].strip() for reason in counts)
 
 
 def test_the_files_are_what_the_import_writes(script, shared):
-    written, _ = script.outputs(SHARED, RAW)
+    written, _ = script.outputs(SHARED, RAW, MUNICIPALITIES)
     stale = [p.name for p, text in written.items() if not p.exists() or p.read_text(encoding="utf-8") != text]
     assert not stale, f"opnieuw importeren zou deze bestanden veranderen: {stale}"
 
@@ -148,3 +151,25 @@ def test_a_value_that_differs_between_two_finds_stops_the_import(script):
 def test_nederland_appears_under_both_cbs_codes(script):
     codes = script.region_names(RAW)
     assert codes["NL00"] == codes["NL01"] == "Nederland"
+
+
+def test_every_municipality_of_the_shared_file_is_a_region_with_its_cbs_name(shared):
+    with open(RAW / "regios.csv", encoding="utf-8", newline="") as handle:
+        by_code = {r["code"]: r for r in csv.DictReader(handle) if r["code"]}
+    municipal = {(r["regio_code"], r["regio_naam"]) for r in shared if r["_bestand"] == MUNICIPALITIES.name}
+    assert len({code for code, _ in municipal}) == 440  # every code of 2012-2023: 416 in 2012, 24 created since
+    assert all(by_code[code]["niveau"] == "gemeente" for code, _ in municipal)
+    renamed = {code: (name, by_code[code]["regio"]) for code, name in municipal if by_code[code]["regio"] != name}
+    assert renamed == {}  # the four hand-kept municipalities carry the CBS name too
+    # a code without figures in the newest edition went into another municipality: said so
+    assert "opgegaan in een andere gemeente" in by_code["GM0585"]["opmerking"]  # Binnenmaas (Hoeksche Waard, 2019)
+    assert "opgegaan" not in by_code["GM1963"]["opmerking"]  # Hoeksche Waard itself
+
+
+def test_a_municipality_whose_name_another_region_carries_stops_the_import(script, tmp_path):
+    (tmp_path / "regios.csv").write_text("regio,code,niveau,ligt_in,label,opmerking\n"
+                                         "Delft,,wijk,,Delft (een wijk zonder code),\n", encoding="utf-8")
+    row = {"cbs_tabel": script.MUNICIPALITIES.format(editie="kwb2023"), "kolom": "aantal_inwoners",
+           "regio_code": "GM0503", "regio_naam": "Delft", "jaar": "2023", "waarde": "104000", "_rij": 2}
+    with pytest.raises(SystemExit, match="GM0503 heet 'Delft'"):
+        script.municipality_regions([row], tmp_path)

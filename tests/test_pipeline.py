@@ -115,9 +115,9 @@ def test_publication_files_exist_and_open(full_run):
 def test_unknown_region_and_missing_year_are_refused_with_what_exists(shipped_copy, monkeypatch, capsys):
     root = shipped_copy
     monkeypatch.setenv("ANALYSE_ROOT", str(root))
-    assert main(["run", "--thema", "demografie", "-p", "regio=Delft"]) == 2
+    assert main(["run", "--thema", "demografie", "-p", "regio=Atlantis"]) == 2
     err = capsys.readouterr().err
-    assert "regio 'Delft' komt niet voor" in err and "Maassluis" in err
+    assert "regio 'Atlantis' komt niet voor" in err and "Maassluis" in err
     assert main(["run", "--thema", "demografie", "--eind-jaar", "2030"]) == 2
     err = capsys.readouterr().err
     assert "eind_jaar 2030 staat niet in de data voor Maassluis" in err and "2018" in err

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyse import areas, contract, data, series
-from analyse.schema import MONITOR, MONITOR_TITLE, THEMES, ParameterError
+from analyse.schema import AREA_THEME, MONITOR, MONITOR_TITLE, THEMES, ParameterError
 
 INTERACTIVE_DIR = Path("reports") / "interactief"
 SETTINGS_FILE = "instellingen.toml"
@@ -171,22 +171,28 @@ def _span(years: list[int]) -> str:
 
 
 def outside_reports(dataset: data.Dataset, defaults: dict[str, dict]) -> list[tuple[str, str, int, list[str]]]:
-    """Rows that no notebook shows with its default parameters: (theme, region, number of rows, indicators).
+    """Rows that no report shows: (theme, region, number of rows, indicators).
 
-    ``defaults`` maps each theme to its notebook's default parameters (``regio``, ``vergelijk_regios``). A row
-    is shown when its region is the theme's region, one of its comparison regions, or a wijk or buurt of the
-    region (the wijk sections and ``niveau='wijk'``); everything else only sits in ``data/raw``.
+    ``defaults`` maps each theme to its notebook's default parameters (``vergelijk_regios``). Every municipality
+    can be the subject of a run (``analyse run --gemeente``) and is a peer of the municipalities of its size, so
+    its rows and those of its wijken and buurten are always shown somewhere; so are the area characteristics
+    that choose the peers. Rows of other regions (a country, a COROP area, a police unit) are shown only as a
+    comparison region of a notebook; everything else only sits in ``data/raw``.
     """
     obs = series.active(dataset.observations)
+    regios = dataset.regios
+    municipalities = set(regios.loc[regios["niveau"] == "gemeente", "regio"])
+    reachable = municipalities | {part for m in municipalities for level in ("wijk", "buurt")
+                                  for part in areas.within(regios, m, level)}
     found = []
     for theme, rows in obs.groupby("thema", sort=True):
+        if theme == AREA_THEME:
+            continue
         parameters = defaults.get(theme)
         if parameters is None:
             found.append((theme, "", len(rows), sorted(rows["indicator"].unique())))
             continue
-        region = parameters.get("regio") or "Maassluis"
-        shown = {region, *(parameters.get("vergelijk_regios") or []),
-                 *areas.within(dataset.regios, region, "wijk"), *areas.within(dataset.regios, region, "buurt")}
+        shown = reachable | set(parameters.get("vergelijk_regios") or [])
         for regio, part in rows[~rows["regio"].isin(shown)].groupby("regio", sort=True):
             found.append((theme, regio, len(part), sorted(part["indicator"].unique())))
     return found

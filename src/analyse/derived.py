@@ -39,15 +39,18 @@ def definitions(indicatoren: pd.DataFrame) -> list[dict]:
             for _, r in rows.iterrows()]
 
 
-def _denominator(candidates: pd.DataFrame, numerator: pd.Series, grades: dict[str, str]) -> pd.Series | None:
-    if candidates.empty:
+def _denominator(candidates: list[dict], numerator: dict, grades: dict[str, str]) -> dict | None:
+    """The denominator row for ``numerator`` among ``candidates`` (rows of one region, group and year)."""
+    if not candidates:
         return None
     for column in ("reeks", "bron"):
-        same = candidates[candidates[column] == numerator[column]]
-        if not same.empty:
-            return same.iloc[0]
-    chosen = series.choose(candidates, grades)
-    return chosen.iloc[-1] if not chosen.empty else None
+        for candidate in candidates:
+            if candidate[column] == numerator[column]:
+                return candidate
+    if len(candidates) == 1:
+        return candidates[0]
+    chosen = series.choose(pd.DataFrame(candidates), grades)
+    return chosen.iloc[-1].to_dict() if not chosen.empty else None
 
 
 def _reproduces(published: float, computed: float) -> bool:
@@ -128,24 +131,26 @@ def derive(obs: pd.DataFrame, indicatoren: pd.DataFrame, grades: dict[str, str],
     # the rows of one indicator, region, group, year (and reeks), looked up instead of searched for per row
     published_at = _positions(obs, ["indicator", "regio", "groep", "jaar", "reeks"])
     new_rows = []
+    used = [c for c in ("regio", "groep", "jaar", "reeks", "bron", "waarde", "status", "periode", "vindplaats",
+                        "bestand", "rij", "regio_code") if c in live.columns]  # plain records of these: fast
     for spec in definitions(indicatoren):
         factor = FACTORS[spec["eenheid"]]
-        numerators = live[live["indicator"] == spec["teller"]]
-        denominators = live[live["indicator"] == spec["noemer"]]
-        denominators_at = _positions(denominators, ["regio", "groep", "jaar"])
-        for _, num in numerators.iterrows():
+        numerators = live.loc[live["indicator"] == spec["teller"], used].to_dict("records")
+        denominators_at: dict[tuple, list[dict]] = {}  # (regio, groep, jaar) -> rows, in table order
+        for den in live.loc[live["indicator"] == spec["noemer"], used].to_dict("records"):
+            denominators_at.setdefault((den["regio"], den["groep"], den["jaar"]), []).append(den)
+        for num in numerators:
             group = spec["noemer_groep"] or num["groep"]
-            candidates = denominators.loc[denominators_at.get((num["regio"], group, num["jaar"]), [])]
-            den = _denominator(candidates, num, grades)
+            den = _denominator(denominators_at.get((num["regio"], group, num["jaar"]), []), num, grades)
             if den is None or not den["waarde"] > 0:
                 continue
             value = num["waarde"] / den["waarde"] * factor
             key = (spec["indicator"], num["regio"], num["groep"], num["jaar"], num["reeks"])
-            published = obs.loc[published_at.get(key, [])]
             how = (f"{format_number(num['waarde'])} / {format_number(den['waarde'])} × {format_number(factor)}"
                    f" (teller uit {num['bron']}, noemer uit {den['bron']})")
-            if not published.empty:
-                for index, row in published.iterrows():
+            if key in published_at:
+                for index in published_at[key]:
+                    row = obs.loc[index]
                     if pd.isna(row["teller"]) and pd.isna(row["noemer"]) and _reproduces(row["waarde"], value):
                         obs.loc[index, ["teller", "noemer"]] = [num["waarde"], den["waarde"]]
                         obs.loc[index, ["noemer_bron", "noemer_reeks"]] = [den["bron"], den["reeks"]]

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 UNITS = (
     "aantal", "procent", "per_100", "per_1000", "per_10000", "rapportcijfer", "index", "score", "rang",
-    "euro", "jaren",
+    "euro", "jaren", "klasse",
 )
 COUNT_LIKE_UNITS = ("aantal", "per_100", "per_1000", "per_10000", "euro")
 # the chapter-2 themes, in report order, with their titles; a new theme is one line here plus its notebook
@@ -23,6 +23,10 @@ THEMES = {
     "discriminatie": "Discriminatie",
     "criminaliteit": "Criminaliteit en delinquentie",
 }
+AREA_THEME = "gebied"
+"""``indicatoren.csv`` ``thema`` of a characteristic of an area (the degree of urbanisation): no chapter-2 theme and
+no notebook; it decides which municipalities are comparable (:mod:`analyse.peers`)."""
+INDICATOR_THEMES = (*THEMES, AREA_THEME)
 MONITOR = "monitor"
 MONITOR_TITLE = "Doelenmonitor hoofdstuk 4"
 DIRECTIONS = ("hoger_beter", "lager_beter", "neutraal")

@@ -43,6 +43,7 @@ _VALUE_AFFIX: dict[str, tuple[str, str]] = {
     "rang": ("", ""),
     "euro": ("€ ", ""),
     "jaren": ("", " jaar"),
+    "klasse": ("klasse ", ""),
 }
 EENHEDEN = tuple(_VALUE_AFFIX)
 """Units understood by :func:`format_value`."""

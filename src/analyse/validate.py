@@ -15,7 +15,8 @@ import pandas as pd
 from analyse import series
 from analyse.indicators import number
 from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_LIKE_UNITS, DIRECTIONS, GRADES,
-                            INDELINGEN, PERSON_FLAGS, STATUSES, TARGET_TYPES, THEMES, UNITS, Problem)
+                            INDELINGEN, INDICATOR_THEMES, PERSON_FLAGS, STATUSES, TARGET_TYPES, THEMES, UNITS,
+                            Problem)
 
 DERIVED_UNITS = ("procent", "per_100", "per_1000", "per_10000")
 WORD_CALCULATIONS = ("richting", "hoogste", "laagste")
@@ -116,7 +117,7 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
     known = set(ind["indicator"])
     units = dict(zip(ind["indicator"], ind["eenheid"]))
     for _, row in ind.iterrows():
-        for column, allowed in (("eenheid", UNITS), ("richting", DIRECTIONS), ("thema", THEMES)):
+        for column, allowed in (("eenheid", UNITS), ("richting", DIRECTIONS), ("thema", INDICATOR_THEMES)):
             if row[column] not in allowed:
                 _problem(problems, row, column, f"verwacht een van: {', '.join(allowed)}.")
         doel_type = row.get("doel_type", "")
