@@ -92,7 +92,8 @@ class FetchResult:
     kept: int          # rows of the file before that this fetch did not cover, left as they were
     skipped: int       # CBS cells without a value (secret or unknown): not written
     changes: tuple[str, ...]      # one line per changed key: old -> new value
-    not_fetched: tuple[str, ...]  # one line per mapped series whose key is not confirmed
+    not_fetched: tuple[str, ...]  # indicator/groep of every mapped series whose key is not confirmed
+    mapping_file: str = ""
 
     def summary(self) -> str:
         lines = [f"CBS-tabel {self.table}: {self.rows} waarneming(en) opgehaald, gecontroleerd en samengevoegd in "
@@ -102,7 +103,9 @@ class FetchResult:
         lines += [f"  gewijzigd: {change}" for change in self.changes]
         if self.skipped:
             lines.append(f"  {self.skipped} cel(len) zonder waarde bij CBS overgeslagen.")
-        lines += [f"  niet opgehaald: {line}" for line in self.not_fetched]
+        if self.not_fetched:
+            lines.append(f"  niet opgehaald, want de CBS-sleutel is niet bevestigd (zie unconfirmed in "
+                         f"{self.mapping_file}): {', '.join(self.not_fetched)}.")
         lines.append(f"  Ruwe respons bewaard in {_display(self.raw_path)}.")
         return "\n".join(lines)
 
@@ -126,11 +129,11 @@ def fetch_cbs(tabel: str, request: Request, jaren: tuple[int, int] | None, raw_d
     raw_dir = Path(raw_dir)
     mapping = load_mapping(tabel)
     wanted = mapping.confirmed()
-    not_fetched = tuple(f"{s.indicator}/{s.groep} (kolom {s.shown()}): sleutel niet bevestigd: {s.unconfirmed}"
-                        for s in mapping.series if s.unconfirmed)
+    not_fetched = tuple(f"{s.indicator}/{s.groep}" for s in mapping.series if s.unconfirmed)
     if not wanted:
+        reason = mapping.series[0].unconfirmed
         raise FetchError(f"Tabel {tabel}: geen enkele sleutel in {mapping.file} is bevestigd in openbare "
-                         f"CBS-metadata, dus er wordt niets opgehaald ({not_fetched[0].split(': ', 1)[1]}).")
+                         f"CBS-metadata, dus er wordt niets opgehaald ({reason}).")
     catalogue = _read_regios(raw_dir)
     if not request.all_municipalities:
         _known_codes(raw_dir, catalogue, request.codes)
@@ -184,7 +187,7 @@ def fetch_cbs(tabel: str, request: Request, jaren: tuple[int, int] | None, raw_d
     added, changed, unchanged, kept, changes = counts
     return FetchResult(table=tabel, raw_path=raw_path, csv_path=csv_path, rows=len(rows), added=added,
                        changed=changed, unchanged=unchanged, kept=kept, skipped=skipped, changes=changes,
-                       not_fetched=not_fetched)
+                       not_fetched=not_fetched, mapping_file=mapping.file)
 
 
 def _quoted(key: str) -> str:
@@ -444,13 +447,19 @@ def _bron_known(raw_dir: Path, mapping: Mapping) -> None:
             if any((row.get("bron") or "").strip() == mapping.bron for row in csv.DictReader(handle)):
                 return
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="").writerow([
-        mapping.bron, f"CBS StatLine {mapping.table}: {mapping.title}", "Centraal Bureau voor de Statistiek (CBS)",
-        datetime.now(timezone.utc).date().isoformat(), STATLINE_URL[mapping.catalogue].format(tabel=mapping.table),
-        LICENCE, "CBS", "primair"])
+    csv.writer(buffer, lineterminator="").writerow(bron_row(mapping)[column] for column in BRONNEN_COLUMNS)
     raise FetchError(f"Bron {mapping.bron} ontbreekt in {_display(path)}; niets opgehaald. Voeg deze regel toe "
                      f"onder de kopregel {','.join(BRONNEN_COLUMNS)} (en vul producent en licentie aan als de "
                      f"tabel van derden is): {buffer.getvalue()}")
+
+
+def bron_row(mapping: Mapping) -> dict[str, str]:
+    """The row of the mapping's bron in bronnen.csv: as the mapping gives it, or made from the table."""
+    made = {"bron": mapping.bron, "naam": f"CBS StatLine {mapping.table}: {mapping.title}",
+            "uitgever": "Centraal Bureau voor de Statistiek (CBS)", "datum": datetime.now(timezone.utc).date().isoformat(),
+            "adres": STATLINE_URL[mapping.catalogue].format(tabel=mapping.table), "licentie": LICENCE,
+            "producent": "CBS", "soort": "primair"}
+    return {**made, **mapping.bron_row} if mapping.bron_row else made
 
 
 def _merge(path: Path, new_rows: list[dict[str, str]]):
@@ -521,42 +530,53 @@ def _csv_text(header: list[str], rows: list[dict[str, str]]) -> str:
     return buffer.getvalue()
 
 
-def _validate(raw_dir: Path, name: str, text: str, merged: list[dict[str, str]], cells: dict[tuple, str],
-              table: str) -> None:
-    """Check the merged file with the project's own validation (as ``analyse validate`` would, next to the
-    other files in data/raw) before anything is written; FetchError naming the table, the CBS cell and the
-    value for every problem in the fetched file."""
+def problems_before_writing(raw_dir: Path, replaced: dict[str, str]) -> list:
+    """The problems the project's validation (``analyse validate``) finds in the files ``replaced`` (name ->
+    new text) when they stand next to the other files of ``raw_dir``; nothing in ``raw_dir`` is written.
+
+    Problems in the other files were there before and are not returned (``analyse validate`` names them).
+    """
     with tempfile.TemporaryDirectory(prefix="analyse-fetch-") as folder:
         trial = Path(folder)
         for path in raw_dir.iterdir():
-            if path.name != name and path.is_file() and path.suffix.lower() in (".csv", ".xlsx"):
+            if path.name not in replaced and path.is_file() and path.suffix.lower() in (".csv", ".xlsx"):
                 try:
                     os.symlink(path.resolve(), trial / path.name)
                 except OSError:
                     shutil.copyfile(path, trial / path.name)
-        (trial / name).write_text(text, encoding="utf-8")
+        for name, text in replaced.items():
+            (trial / name).write_text(text, encoding="utf-8")
         try:
             data.load_raw(trial)
         except DataError as error:
-            own = [p for p in error.problems if Path(p.file).name == name]
+            own = [p for p in error.problems if Path(p.file).name in replaced]
             if not own and any(p.row is None and "catalogus" in p.expected for p in error.problems):
-                raise FetchError(f"Tabel {table}: de opgehaalde rijen zijn niet te controleren, want een catalogus "
-                                 f"in {_display(raw_dir)} ontbreekt of is onleesbaar; niets geschreven.") from None
-            if not own:
-                return   # problems elsewhere in data/raw were there before this fetch: analyse validate names them
-            lines = [f"Tabel {table}: {len(own)} opgehaalde waarde(n) geweigerd door de controle van de data; niets "
-                     f"geschreven:"]
-            for problem in own[:50]:
-                row = merged[problem.row - 2] if problem.row and 2 <= problem.row < len(merged) + 2 else None
-                where = ""
-                if row is not None:
-                    key = tuple((row.get(c) or "").strip() for c in KEY)
-                    where = (f"CBS {cells[key]}, " if key in cells else "") + " / ".join(
-                        (row.get(c) or "").strip() for c in SHOWN_KEY) + ": "
-                lines.append(f"  - {where}kolom {problem.column}, waarde '{problem.value}': {problem.expected}")
-            if len(own) > 50:
-                lines.append(f"  ... en nog {len(own) - 50}")
-            raise FetchError("\n".join(lines)) from None
+                raise FetchError(f"De opgehaalde rijen zijn niet te controleren, want een catalogus in "
+                                 f"{_display(raw_dir)} ontbreekt of is onleesbaar; niets geschreven.") from None
+            return own
+    return []
+
+
+def _validate(raw_dir: Path, name: str, text: str, merged: list[dict[str, str]], cells: dict[tuple, str],
+              table: str) -> None:
+    """FetchError naming the table, the CBS cell and the value for every problem the validation finds in the
+    merged file; nothing is written."""
+    own = problems_before_writing(raw_dir, {name: text})
+    if not own:
+        return
+    lines = [f"Tabel {table}: {len(own)} opgehaalde waarde(n) geweigerd door de controle van de data; niets "
+             f"geschreven:"]
+    for problem in own[:50]:
+        row = merged[problem.row - 2] if problem.row and 2 <= problem.row < len(merged) + 2 else None
+        where = ""
+        if row is not None:
+            key = tuple((row.get(c) or "").strip() for c in KEY)
+            where = (f"CBS {cells[key]}, " if key in cells else "") + " / ".join(
+                (row.get(c) or "").strip() for c in SHOWN_KEY) + ": "
+        lines.append(f"  - {where}kolom {problem.column}, waarde '{problem.value}': {problem.expected}")
+    if len(own) > 50:
+        lines.append(f"  ... en nog {len(own) - 50}")
+    raise FetchError("\n".join(lines))
 
 
 def _free_path(folder: Path, stem: str) -> Path:

@@ -55,12 +55,24 @@ class Series:
     unconfirmed: str = ""       # why the key could not be confirmed: then never fetched
     column_title: str = ""      # 'Group / Title' of the column in DataProperties, when the key is not known
     period_label: str | None = None
+    republished: tuple[str, ...] = ()   # the field names republishers give this measure (analyse fetch cbs --bestand)
+    note: str = ""              # the remark written with a republished value; {kolom} is the field name
 
     def label(self, number: int) -> str:
         return f"[[series]] {number} ({self.indicator}/{self.groep})"
 
     def shown(self) -> str:
         return self.column or f"'{self.column_title}'"
+
+
+@dataclass(frozen=True)
+class Republication:
+    """Where the table was found republished: the table label of a shared file, and its priority."""
+
+    label: str
+    priority: int           # the lowest wins when two republications give the same observation
+    seen: str
+    left_out: str = ""      # a reason code (cbs_mappings/_weggelaten.toml) when none of its values is taken
 
 
 @dataclass(frozen=True)
@@ -82,6 +94,8 @@ class Mapping:
     fixed: dict[str, Key]
     series: tuple[Series, ...]
     dimensions: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    bron_row: dict[str, str] = field(default_factory=dict)   # this bron's row in bronnen.csv, where known
+    republished_in: tuple[Republication, ...] = ()
 
     def confirmed(self) -> tuple[Series, ...]:
         return tuple(s for s in self.series if not s.unconfirmed)
@@ -212,7 +226,7 @@ def load_mapping(tabel: str) -> Mapping:
 
 def available() -> list[str]:
     """The tables that have a mapping."""
-    return sorted(path.stem for path in MAPPING_FOLDER.glob("*.toml"))
+    return sorted(path.stem for path in MAPPING_FOLDER.glob("*.toml") if not path.name.startswith("_"))
 
 
 def _key(value) -> Key:
@@ -233,7 +247,7 @@ def _from_spec(tabel: str, file: str, spec: dict) -> Mapping:
             column=s.get("column", ""), where={dim: _key(k) for dim, k in s.get("where", {}).items()},
             indicator=s["indicator"], groep=s["groep"], eenheid=s["eenheid"], reeks=s.get("reeks", default_reeks),
             seen=s.get("seen", ""), unconfirmed=s.get("unconfirmed", ""), column_title=s.get("column_title", ""),
-            period_label=s.get("period_label")))
+            period_label=s.get("period_label"), republished=tuple(s.get("republished", ())), note=s.get("note", "")))
     return Mapping(
         table=tabel, file=file, title=spec["title"], catalogue=spec.get("catalogue", "opendata"),
         region_dimension=spec["region_dimension"], period_dimension=period_dimension,
@@ -242,7 +256,10 @@ def _from_spec(tabel: str, file: str, spec: dict) -> Mapping:
         seen=spec["seen"], fixed={dim: _key(k) for dim, k in spec.get("fixed", {}).items()},
         series=tuple(series),
         dimensions={name: (options,) if isinstance(options, str) else tuple(options)
-                    for name, options in spec.get("dimensions", {}).items()})
+                    for name, options in spec.get("dimensions", {}).items()},
+        bron_row={str(k): str(v) for k, v in spec.get("bron_row", {}).items()},
+        republished_in=tuple(Republication(label=r["label"], priority=int(r["priority"]), seen=r["seen"],
+                                           left_out=r.get("left_out", "")) for r in spec.get("republished_in", ())))
 
 
 def _check(mapping: Mapping) -> None:
@@ -272,8 +289,11 @@ def _check(mapping: Mapping) -> None:
         if not isinstance(series.reeks, str) or not re.fullmatch(r"[a-z0-9_]+", series.reeks):
             raise FetchError(f"{file}: {label} heeft geen geldige reeks; geef reeks = \"...\" (kleine letters, "
                              f"cijfers en _) bij de series of bovenaan voor de hele tabel.")
-        if bool(series.column) == bool(series.column_title):
-            raise FetchError(f"{file}: {label} geeft column (de CBS-sleutel) of column_title (de titel), precies één.")
+        if series.column and series.column_title or not (series.column or series.column_title or series.unconfirmed):
+            raise FetchError(f"{file}: {label} geeft column (de CBS-sleutel) of column_title (de titel), precies één "
+                             f"(geen van beide alleen met unconfirmed).")
+        if series.republished and not series.note.strip():
+            raise FetchError(f"{file}: {label} noemt velden van herpublicaties (republished) zonder note.")
         if not series.unconfirmed and not series.seen.strip():
             raise FetchError(f"{file}: {label} zegt niet waar de sleutel gezien is (seen); of zet unconfirmed = "
                              f"\"reden\" als hij niet te bevestigen is.")
@@ -298,6 +318,16 @@ def _check(mapping: Mapping) -> None:
         if loose:
             raise FetchError(f"{file}: {series.label(number)} legt dimensie {', '.join(loose)} niet vast (andere "
                              f"series wel); zet die in where of in [fixed], anders vallen CBS-cellen samen.")
+    fields: dict[str, int] = {}
+    for number, series in enumerate(mapping.series, 1):
+        for name in series.republished:
+            if name in fields:
+                raise FetchError(f"{file}: veld '{name}' staat bij [[series]] {fields[name]} en {number}; een veld "
+                                 f"van een herpublicatie hoort bij één reeks.")
+            fields[name] = number
+    labels = [r.label for r in mapping.republished_in]
+    if len(set(labels)) != len(labels):
+        raise FetchError(f"{file}: een label staat twee keer in [[republished_in]].")
     seen: dict[tuple[str, str, str], int] = {}
     for number, series in enumerate(mapping.series, 1):
         target = (series.indicator, series.groep, series.reeks)
