@@ -287,7 +287,7 @@ def import_files(paths: list[Path], raw: Path) -> ImportResult:
     raw = Path(raw)
     written, result = outputs(paths, raw)
     changed = tuple(p for p, text in written.items() if not p.exists() or p.read_text(encoding="utf-8") != text)
-    problems = cbs.problems_before_writing(raw, {p.name: written[p] for p in changed})
+    problems = cbs.problems_before_writing(raw, {p.name: written[p] for p in changed}) if changed else []
     if problems:
         lines = [f"De gedeelde CBS-cijfers geven {len(problems)} waarde(n) die de controle van de data weigert; niets "
                  f"geschreven:"] + [f"  - {problem}" for problem in problems[:50]]
