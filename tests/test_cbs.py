@@ -1,345 +1,534 @@
-"""Offline tests of ``analyse fetch cbs`` with a fake cbsodata client (see tests/fixtures/cbs/README.md)."""
+"""Offline tests of ``analyse fetch cbs`` on constructed CBS tables (tests/fixtures/cbs, see its README).
+
+One test per mapping fetches the constructed table with the mapping's real keys and checks the rows; the
+others check regions, periods, metadata surprises, validation before writing, and merging.
+"""
 
 from __future__ import annotations
 
-import copy
 import csv
 import json
 import tomllib
-from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-import cbsodata
 import pytest
-import requests
 
-from analyse import cbs
+from analyse import cbs, cbs_mapping
 from analyse.schema import UNITS
+from cbs_fake import REPO_RAW, FakeCbs, fixture, make_raw_dir
 
-FIXTURES = Path(__file__).parent / "fixtures" / "cbs"
-MAPPINGS = Path(cbs.__file__).with_name("cbs_mappings")
-REPO_RAW = Path(__file__).parents[1] / "data" / "raw"
-COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron", "reeks", "status", "periode",
-           "teller", "noemer", "vindplaats", "opmerking"]
-OLD_COLUMNS = [c for c in COLUMNS if c not in ("reeks", "status")]   # files written before data contract v2
-# herkomstland groups (data contract v2) that groepen.csv does not list yet; the lead adds them at the merge
-REEKS_37713 = {"inwoners": "cbs_bevolking", "aantal_herkomst": "cbs_bevolking_migratieachtergrond"}
-VINDPLAATS = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/37713/table"
-BRONNEN = ("bron,naam,uitgever,datum,adres,licentie\n"
-           f"cbs_statline_37713,CBS StatLine 37713,Centraal Bureau voor de Statistiek,,{VINDPLAATS},CC BY 4.0\n")
-REGIOS = ("regio,code,niveau,label,opmerking\n"
-          "Maassluis,GM0556,gemeente,Maassluis,\n"
-          "Groot-Rijnmond,CR29,corop,Groot-Rijnmond (COROP),\n"
-          "Politie-eenheid Rotterdam,,politie-eenheid,Politie-eenheid Rotterdam,\n")
-
-
-class FakeCbs:
-    """Stands in for the cbsodata module: serves the constructed fixture and records the calls.
-
-    Like the CBS server it honours the filter: a record is returned only when, for every dimension named in
-    the filter, the record's key (recovered from its title through the metadata) is one of the keys asked for.
-    """
-
-    def __init__(self, records=None, metadata=None, error=None, fail_on="get_meta", table="37713"):
-        self.records = records if records is not None else _fixture(f"{table}_records.json")
-        self.metadata = metadata if metadata is not None else _fixture(f"{table}_metadata.json")
-        self.error, self.fail_on = error, fail_on
-        self.calls = []
-
-    def get_meta(self, table_id, name):
-        self.calls.append(("get_meta", table_id, name))
-        if self.error is not None and self.fail_on == "get_meta":
-            raise self.error
-        if name not in self.metadata:
-            raise requests.HTTPError(f"Downloading table '{table_id}' failed. 404 Client Error: Not Found")
-        return copy.deepcopy(self.metadata[name])
-
-    def get_data(self, table_id, filters=None, select=None):
-        self.calls.append(("get_data", table_id, filters, select))
-        if self.error is not None and self.fail_on == "get_data":
-            raise self.error
-        return [copy.deepcopy(r) for r in self.records if self._asked_for(r, filters)]
-
-    def _asked_for(self, record, filters):
-        for dim, value in record.items():
-            if dim == "DataProperties" or dim not in self.metadata or f"{dim} eq " not in filters:
-                continue   # a topic, or a dimension the filter leaves open
-            keys = [e["Key"] for e in self.metadata[dim] if e["Title"] == value] or [value]
-            if not any(f"{dim} eq '{key}'" in filters for key in keys):
-                return False
-        return True
-
-
-def _fixture(name):
-    return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
+MAPPINGS = Path(cbs_mapping.__file__).with_name("cbs_mappings")
+GM = cbs.Request(codes=("GM0556",))
 
 
 @pytest.fixture
 def raw_dir(tmp_path):
-    raw = tmp_path / "raw"
-    raw.mkdir()
-    (raw / "regios.csv").write_text(REGIOS, encoding="utf-8")
-    (raw / "bronnen.csv").write_text(BRONNEN, encoding="utf-8")
-    return raw
+    return make_raw_dir(tmp_path / "raw")
 
 
-def _read_csv(path):
+def _read(path: Path) -> list[dict[str, str]]:
     with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        assert reader.fieldnames == COLUMNS
-        return list(reader)
+        return list(csv.DictReader(handle))
 
 
-def _snapshot(folder):
+def _snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
 
 
-def _row(indicator, groep, jaar, waarde, opmerking="", *, status=""):
-    return {"indicator": indicator, "regio": "Maassluis", "groep": groep, "jaar": str(jaar), "waarde": str(waarde),
-            "eenheid": "aantal", "bron": "cbs_statline_37713", "reeks": REEKS_37713[indicator], "status": status,
-            "periode": f"1 januari {jaar}", "teller": "", "noemer": "", "vindplaats": VINDPLAATS,
-            "opmerking": opmerking}
+def _values(rows, **where) -> dict[tuple, str]:
+    return {(r["indicator"], r["groep"], r["jaar"]): r["waarde"] for r in rows
+            if all(r[k] == v for k, v in where.items())}
 
 
-# --------------------------------------------------------------------------- mapping
-
-def test_mapping_produces_expected_rows(raw_dir):
-    fake = FakeCbs()
-    before = datetime.now(timezone.utc).date()
-    result = cbs.fetch_cbs("37713", ["GM0556"], (2009, 2018), raw_dir, client=fake)
-
-    rows = _read_csv(raw_dir / "cbs_37713.csv")
-    day = rows[0]["opmerking"].rsplit("opgehaald op ", 1)[1][:10]
-    assert day in {before.isoformat(), (before + timedelta(days=1)).isoformat()}
-    totaal = f"CBS 37713: Bevolking, Totaal; opgehaald op {day} (UTC)."
-    assert rows == [
-        _row("aantal_herkomst", "nederlands", 2017, 23712,
-             f"CBS 37713: Bevolking, Nederlandse achtergrond; opgehaald op {day} (UTC)."),
-        _row("inwoners", "totaal", 2009, 31390, totaal),
-        _row("inwoners", "totaal", 2017, 32450, totaal),
-        _row("inwoners", "totaal", 2018, 32518, totaal),
-    ]
-    assert (result.rows, result.added, result.changed, result.unchanged, result.kept) == (4, 4, 0, 0, 0)
-    assert result.bron_message is None
-    assert "nieuw: 4, gewijzigd: 0, ongewijzigd: 0" in result.summary()
+def _repo_values(file: str, regio: str = "Maassluis") -> dict[tuple, str]:
+    return _values(_read(REPO_RAW / file), regio=regio)
 
 
-def test_query_uses_exact_padded_keys(raw_dir):
-    fake = FakeCbs()
-    cbs.fetch_cbs("37713", ["gm0556"], (2017, 2018), raw_dir, client=fake)
+# --------------------------------------------------------------------------- one test per mapping
 
-    (_, table_id, filters, select), = [c for c in fake.calls if c[0] == "get_data"]
-    assert table_id == "37713"
-    assert set(filters.split(" and ")) == {
-        "(RegioS eq 'GM0556  ')",
-        "(Perioden eq '2017JJ00' or Perioden eq '2018JJ00')",
-        "(Geslacht eq 'T001038')",
-        "(Leeftijd eq '10000  ')",
-        "(Migratieachtergrond eq 'T001040' or Migratieachtergrond eq '1012600' or "
-        "Migratieachtergrond eq '2012655' or Migratieachtergrond eq '2012657')",
-    }
-    assert sorted(select) == sorted(["RegioS", "Perioden", "Geslacht", "Leeftijd", "Migratieachtergrond",
-                                     "Bevolking_1"])
+def test_every_mapping_uses_catalogue_codes_and_says_where_each_key_was_seen():
+    def column(name, key):
+        return {row[key] for row in _read(REPO_RAW / name)}
 
-
-def test_cells_without_value_are_skipped_not_filled(raw_dir):
-    records = _fixture("37713_records.json")
-    # CBS returns None for a secret or unknown cell: constructed here to exercise that path.
-    records.append({**records[1], "Migratieachtergrond": "Westerse migratieachtergrond", "Bevolking_1": None})
-    result = cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(records=records))
-
-    assert result.skipped == 1
-    assert "westers" not in {row["groep"] for row in _read_csv(raw_dir / "cbs_37713.csv")}
-    assert "1 cel(len) zonder waarde" in result.summary()
+    indicators, groups, reeksen = column("indicatoren.csv", "indicator"), column("groepen.csv", "groep"), \
+        column("reeksen.csv", "reeks")
+    units = {row["indicator"]: row["eenheid"] for row in _read(REPO_RAW / "indicatoren.csv")}
+    tables = cbs_mapping.available()
+    assert set(tables) >= {"37713", "47018NED", "70904NED", "83765NED", "84286NED", "84583NED", "85318NED",
+                           "85458NED", "85618NED", "85984NED", "83747NED"}
+    for table in tables:
+        mapping = cbs_mapping.load_mapping(table)
+        assert mapping.seen.strip(), table
+        for series in mapping.series:
+            assert series.indicator in indicators and series.groep in groups and series.reeks in reeksen, (table, series)
+            assert series.eenheid == units[series.indicator] and series.eenheid in UNITS, (table, series)
+            assert bool(series.seen.strip()) != bool(series.unconfirmed.strip()), (table, series)
 
 
-def test_every_mapping_uses_known_groups_and_units():
-    with (REPO_RAW / "groepen.csv").open(encoding="utf-8") as handle:
-        groepen = {row["groep"] for row in csv.DictReader(handle)}
-    files = sorted(MAPPINGS.glob("*.toml"))
-    assert {path.stem for path in files} >= {"37713", "85458NED"}
-    for path in files:
-        spec = tomllib.loads(path.read_text(encoding="utf-8"))
-        for series in spec["series"]:
-            assert series["groep"] in groepen, (path.name, series)
-            assert series["eenheid"] in UNITS, (path.name, series)
-        assert all(series.reeks for series in cbs.load_mapping(path.stem).series)
+@pytest.mark.parametrize("table, file", [("84286NED", "cbs_kwb_2018.csv"), ("84583NED", "cbs_kwb_2019.csv"),
+                                         ("85318NED", "cbs_kwb_2022.csv"), ("85984NED", "cbs_kwb_2024.csv"),
+                                         ("47018NED", "politie_47018ned.csv")])
+def test_fetched_rows_continue_the_series_already_in_data_raw(tmp_path, table, file):
+    """Fetched into a copy of the project's data/raw, every row replaces the imported row of the same
+    indicator, region, group, year, bron and reeks with the same value: the series continue, nothing doubles."""
+    raw = make_raw_dir(tmp_path / "raw", full=True)
+    before = _read(raw / file)
+    result = cbs.fetch_cbs(table, GM, None, raw, client=FakeCbs(table))
+
+    after = _read(raw / file)
+    assert (result.added, result.changed) == (0, 0)
+    assert result.unchanged == result.rows > 0
+    assert len(after) == len(before)
+    assert _values(after) == _values(before)
+    assert list(after[0]) == list(before[0])   # the file keeps its own columns
 
 
-def test_origin_classifications_never_share_a_reeks():
-    """A reeks holds groups of one CBS classification: migratieachtergrond (37713) or herkomstland (85458NED,
-    codes herkomst_*); only the total is the same statistic in both tables."""
-    groups: dict[str, set[str]] = {}
-    for path in sorted(MAPPINGS.glob("*.toml")):
-        for series in cbs.load_mapping(path.stem).series:
-            groups.setdefault(series.reeks, set()).add(series.groep)
-    assert groups["cbs_bevolking"] == {"totaal"}
-    for reeks, members in groups.items():
-        origin = members - {"totaal"}
-        assert all(g.startswith("herkomst_") for g in origin) or not any(g.startswith("herkomst_") for g in origin), \
-            (reeks, members)
-    assert groups["cbs_bevolking_herkomstland"] == {
-        "herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa", "herkomst_marokko", "herkomst_turkije",
-        "herkomst_suriname", "herkomst_nederlandse_cariben", "herkomst_indonesie"}
-    assert groups["cbs_bevolking_migratieachtergrond"] == {"nederlands", "westers", "niet_westers"}
+def test_47018_police_table_on_the_third_party_catalogue(raw_dir):
+    fake = FakeCbs("47018NED")
+    result = cbs.fetch_cbs("47018NED", GM, (2023, 2023), raw_dir, client=fake)
+
+    rows = _read(raw_dir / "politie_47018ned.csv")
+    expected = {k: v for k, v in _repo_values("politie_47018ned.csv").items() if k[2] == "2023"}
+    assert _values(rows) == expected and len(rows) == 8 == result.rows
+    assert {(r["bron"], r["reeks"], r["periode"], r["eenheid"]) for r in rows} == {
+        ("politie_47018ned", "politie_47018", "2023", "aantal")}
+    (query,) = fake.data_queries()
+    parts = query["$filter"].split(" and ")
+    assert "(WijkenEnBuurten eq 'GM0556    ')" in parts and "(Perioden eq '2023JJ00')" in parts
+    assert "SoortMisdrijf eq '0.0.0 '" in query["$filter"] and "SoortMisdrijf eq '2.5.2 '" in query["$filter"]
+    assert "1.2.2" not in query["$filter"]
+    assert query["$select"].split(",") == ["WijkenEnBuurten", "Perioden", "SoortMisdrijf", "GeregistreerdeMisdrijven_1"]
+    assert rows[0]["vindplaats"] == "https://dataderden.cbs.nl/ODataApi/odata/47018NED"
 
 
-# --------------------------------------------------------------------------- raw response
-
-def test_raw_response_saved_with_metadata(raw_dir):
-    fake = FakeCbs()
-    start = datetime.now(timezone.utc).replace(microsecond=0)
-    result = cbs.fetch_cbs("37713", ["GM0556"], (2009, 2018), raw_dir, client=fake)
-    end = datetime.now(timezone.utc)
-
-    saved = json.loads(result.raw_path.read_text(encoding="utf-8"))
-    retrieved = datetime.fromisoformat(saved["retrieved_at"].replace("Z", "+00:00"))
-    assert saved["retrieved_at"].endswith("Z") and start <= retrieved <= end
-    assert result.raw_path == raw_dir / "cbs" / f"37713_{retrieved.date().isoformat()}.json"
-    (_, _, filters, select), = [c for c in fake.calls if c[0] == "get_data"]
-    assert saved["table"] == "37713" and saved["mapping"] == "src/analyse/cbs_mappings/37713.toml"
-    assert saved["query"] == {"call": "cbsodata.get_data", "filters": filters, "select": select}
-    assert saved["cbsodata_version"] == cbsodata.__version__
-    assert saved["records"] == _fixture("37713_records.json")
-    assert {e["Key"] for e in saved["metadata"]["RegioS"]} == {"GM0556  "}
+def test_47018_uses_the_dataderden_catalogue_address():
+    client = cbs.ODataClient()
+    assert client.url("dataderden", "47018NED", "TypedDataSet").startswith(
+        "https://dataderden.cbs.nl/ODataApi/odata/47018NED/TypedDataSet?$format=json")
+    assert cbs_mapping.load_mapping("47018NED").catalogue == "dataderden"
 
 
-def test_second_fetch_on_a_day_keeps_the_first_raw_response(raw_dir):
-    first = cbs.fetch_cbs("37713", ["GM0556"], (2009, 2017), raw_dir, client=FakeCbs())
-    kept = first.raw_path.read_bytes()
-    second = cbs.fetch_cbs("37713", ["GM0556"], (2018, 2018), raw_dir, client=FakeCbs())
-
-    assert second.raw_path != first.raw_path and first.raw_path.read_bytes() == kept
-    assert second.raw_path.parent == first.raw_path.parent
-    assert [r["Perioden"] for r in json.loads(second.raw_path.read_text(encoding="utf-8"))["records"]] == ["2018"]
-
-
-# --------------------------------------------------------------------------- merging
-
-def test_merge_replaces_keeps_and_reports(raw_dir):
-    target = raw_dir / "cbs_37713.csv"
-    old_2009 = _row("inwoners", "totaal", 2009, 31390, "CBS 37713: Bevolking, Totaal; opgehaald op 2019-03-01.")
-    old_2018 = _row("inwoners", "totaal", 2018, 32518, "CBS 37713: Bevolking, Totaal; opgehaald op 2019-03-01.")
-    # Placeholder, not a figure: it only has to differ from the value the fetch brings for 2017.
-    old_2017 = _row("inwoners", "totaal", 2017, 1, "testwaarde")
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows([old_2018, old_2009, old_2017])
-    (raw_dir / "beleidsvisie.csv").write_text("indicator,regio\ninwoners,Maassluis\n", encoding="utf-8")
-    others = {k: v for k, v in _snapshot(raw_dir).items() if k != "cbs_37713.csv"}
-
-    result = cbs.fetch_cbs("37713", ["GM0556"], (2017, 2018), raw_dir, client=FakeCbs())
-
-    assert (result.rows, result.added, result.changed, result.unchanged, result.kept) == (3, 1, 1, 1, 1)
-    assert result.changes == ("inwoners / Maassluis / totaal / 2017 / cbs_bevolking: 1 -> 32450",)
-    rows = _read_csv(target)
-    assert [(r["indicator"], r["groep"], r["jaar"], r["waarde"]) for r in rows] == [
-        ("aantal_herkomst", "nederlands", "2017", "23712"),
-        ("inwoners", "totaal", "2009", "31390"),
-        ("inwoners", "totaal", "2017", "32450"),
-        ("inwoners", "totaal", "2018", "32518"),
-    ]
-    assert rows[1] == old_2009
-    after = _snapshot(raw_dir)
-    assert {k: v for k, v in after.items() if k in others} == others
-    assert set(after) - set(others) == {"cbs_37713.csv", result.raw_path.relative_to(raw_dir).as_posix()}
-    assert "nieuw: 1, gewijzigd: 1, ongewijzigd: 1, behouden uit het bestaande bestand: 1" in result.summary()
+def test_84583_kwb_2019(raw_dir):
+    fake = FakeCbs("84583NED")
+    cbs.fetch_cbs("84583NED", GM, None, raw_dir, client=fake)
+    rows = _read(raw_dir / "cbs_kwb_2019.csv")
+    repo = _repo_values("cbs_kwb_2019.csv")
+    assert _values(rows) == {k: v for k, v in repo.items() if k[0] in ("inwoners", "aantal_leeftijd")}
+    assert {(r["bron"], r["periode"]) for r in rows} == {("cbs_kwb_2019", "1 januari 2019")}
+    (query,) = fake.data_queries()
+    assert query["$filter"] == "(WijkenEnBuurten eq 'GM0556    ')"   # an edition: no period dimension
 
 
-def test_existing_file_with_other_columns_is_left_alone(raw_dir):
-    target = raw_dir / "cbs_37713.csv"
-    target.write_text("indicator,regio,waarde\ninwoners,Maassluis,32518\n", encoding="utf-8")
-    with pytest.raises(cbs.FetchError, match="andere kolommen"):
-        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs())
-    assert target.read_text(encoding="utf-8") == "indicator,regio,waarde\ninwoners,Maassluis,32518\n"
+def test_84286_kwb_2018_skips_empty_cells(raw_dir):
+    result = cbs.fetch_cbs("84286NED", GM, None, raw_dir, client=FakeCbs("84286NED"))
+    rows = _read(raw_dir / "cbs_kwb_2018.csv")
+    repo = _repo_values("cbs_kwb_2018.csv")
+    assert _values(rows) == {k: v for k, v in repo.items() if k[0] in ("inwoners", "huishoudens")}
+    assert result.skipped == 5 and "5 cel(len) zonder waarde bij CBS overgeslagen" in result.summary()
 
 
-def test_missing_bron_gives_line_to_add_without_writing_bronnen(raw_dir):
-    (raw_dir / "bronnen.csv").write_text("bron,naam,uitgever,datum,adres,licentie\n", encoding="utf-8")
-    result = cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs())
-
-    assert (raw_dir / "bronnen.csv").read_text(encoding="utf-8") == "bron,naam,uitgever,datum,adres,licentie\n"
-    assert "cbs_statline_37713" in result.bron_message and "ontbreekt" in result.bron_message
-    assert "\n" not in result.bron_message
-    header, line = result.bron_message.split("voeg deze regel toe onder de kopregel ", 1)[1].split(": ", 1)
-    assert header == "bron,naam,uitgever,datum,adres,licentie,producent,soort"
-    fields = next(csv.reader([line]))
-    assert len(fields) == 8
-    assert fields[0] == "cbs_statline_37713"
-    assert fields[1] == "CBS StatLine 37713: Bevolking; leeftijd, herkomstgroepering, geslacht en regio, 1 januari"
-    assert fields[4:] == [VINDPLAATS, "CC BY 4.0", "CBS", "primair"]
-    assert result.bron_message in result.summary()
+def test_85318_kwb_2022_fetches_only_confirmed_keys(raw_dir):
+    result = cbs.fetch_cbs("85318NED", GM, None, raw_dir, client=FakeCbs("85318NED"))
+    rows = _read(raw_dir / "cbs_kwb_2022.csv")
+    assert {(i, g) for i, g, _ in _values(rows)} == {("inwoners", "totaal")} | {
+        ("aantal_herkomst", g) for g in ("westers", "niet_westers", "marokkaans", "antilliaans", "surinaams", "turks",
+                                         "overig_niet_westers")}
+    assert all(_repo_values("cbs_kwb_2022.csv")[k] == v for k, v in _values(rows).items())
+    assert {"inwoners/man", "inwoners/vrouw"} <= set(result.not_fetched)
+    assert ("niet opgehaald, want de CBS-sleutel is niet bevestigd (zie unconfirmed in "
+            "src/analyse/cbs_mappings/85318NED.toml): inwoners/man, inwoners/vrouw") in result.summary()
 
 
-# --------------------------------------------------------------------------- errors
+def test_85984_kwb_2024_with_wijken_and_buurten(raw_dir):
+    fake = FakeCbs("85984NED")
+    request = cbs.Request(codes=("GM0556",), with_areas=True)
+    result = cbs.fetch_cbs("85984NED", request, (2024, 2024), raw_dir, client=fake)
 
-@pytest.mark.parametrize("error", [requests.exceptions.ConnectionError("Max retries exceeded\nwith url"),
-                                   requests.exceptions.Timeout("read timed out")])
-@pytest.mark.parametrize("fail_on", ["get_meta", "get_data"])
-def test_unreachable_cbs_is_a_clear_fetch_error(raw_dir, error, fail_on):
+    rows = _read(raw_dir / "cbs_kwb_2024.csv")
+    regions = {r["regio"] for r in rows}
+    catalogue = {r["regio"]: r["code"] for r in _read(REPO_RAW / "regios.csv")}
+    assert {catalogue[name][:2] for name in regions} == {"GM", "WK", "BU"}
+    assert len(regions) == 28 and result.rows == 308
+    for name in ("Maassluis", "Sluispolder", "Binnenstad"):
+        assert _values(rows, regio=name) == {k: v for k, v in _repo_values("cbs_kwb_2024.csv", name).items()
+                                             if k[0] in ("inwoners", "aantal_leeftijd", "aantal_herkomst")}
+    # the herkomst columns are named by their title; the fetch found their keys in the metadata
+    assert "Herkomst_0" in fake.data_queries()[0]["$select"]
+
+
+def test_37713_sex_is_a_column_and_columns_are_found_by_title(raw_dir):
+    fake = FakeCbs("37713")
+    cbs.fetch_cbs("37713", GM, None, raw_dir, client=fake)
+    rows = _read(raw_dir / "cbs_37713.csv")
+    kwb = {**_repo_values("cbs_kwb_2018.csv"), **_repo_values("cbs_kwb_2019.csv"), **_repo_values("cbs_kwb_2022.csv")}
+    values = _values(rows)
+    assert values == {k: kwb[k] for k in values}
+    assert set(values) == {("inwoners", g, j) for g in ("totaal", "man", "vrouw") for j in ("2018", "2019")} | {
+        ("aantal_herkomst", "westers", "2022"), ("aantal_herkomst", "niet_westers", "2022")}
+    (query,) = fake.data_queries()
+    assert "Geslacht" not in query["$filter"] and "(Leeftijd eq '10000  ')" in query["$filter"].split(" and ")
+    assert set(query["$select"].split(",")) >= {"TotaleBevolking_1", "Mannen_2", "Vrouwen_3"}
+    assert "MannenEnVrouwen_4" not in query["$select"]   # 'Mannen en vrouwen' of another group
+    assert {r["reeks"] for r in rows if r["indicator"] == "aantal_herkomst"} == {"cbs_bevolking_migratieachtergrond"}
+
+
+def test_37713_under_its_newer_dimension_name(raw_dir):
+    content = fixture("37713")
+    for prop in content["DataProperties"]:
+        if prop["Key"] == "Herkomstgroepering":
+            prop["Key"] = "Migratieachtergrond"
+    content["Migratieachtergrond"] = content.pop("Herkomstgroepering")
+    for record in content["TypedDataSet"]:
+        record["Migratieachtergrond"] = record.pop("Herkomstgroepering")
+    fake = FakeCbs("37713", content)
+    result = cbs.fetch_cbs("37713", GM, None, raw_dir, client=fake)
+    assert result.rows == 8 and "Migratieachtergrond eq 'T001040'" in fake.data_queries()[0]["$filter"]
+
+
+def test_85458_herkomstland_with_provisional_year(raw_dir):
+    result = cbs.fetch_cbs("85458NED", GM, None, raw_dir, client=FakeCbs("85458NED"))
+    rows = _read(raw_dir / "cbs_85458NED.csv")
+    repo = _repo_values("cbs_kwb_2024.csv")
+    assert _values(rows) == {k: repo[k] for k in _values(rows)} and len(rows) == 4
+    assert {r["status"] for r in rows} == {"voorlopig"}
+    assert all("voorlopig cijfer (CBS-periode 2024*)" in r["opmerking"] for r in rows)
+    assert result.skipped == 5   # the five countries: no value in the constructed table
+
+
+def test_83747_bijstand_per_gemeente_keys_by_title(raw_dir):
+    fake = FakeCbs("83747NED")
+    cbs.fetch_cbs("83747NED", cbs.Request(codes=("NL01",)), None, raw_dir, client=fake)
+    rows = _read(raw_dir / "cbs_83747NED.csv")
+    assert _values(rows) == {("bijstand_personen", "leeftijd_15_plus", "2016"): "513980",
+                             ("bijstand_per_1000", "leeftijd_15_plus", "2016"): "36"}
+    assert {(r["regio"], r["reeks"], r["periode"]) for r in rows} == {
+        ("Nederland", "cbs_bijstand", "CBS-tabel gemeenten 2016")}
+    (query,) = fake.data_queries()
+    assert "(Leeftijd eq '52052   ')" in query["$filter"].split(" and ")   # '15 jaar of ouder', found by title
+
+
+@pytest.mark.parametrize("table", ["70904NED", "83765NED", "85618NED"])
+def test_a_mapping_without_confirmed_keys_refuses_before_asking_cbs(raw_dir, table):
+    fake = FakeCbs(table, content={})
     before = _snapshot(raw_dir)
-    with pytest.raises(cbs.FetchError) as caught:
-        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(error=error, fail_on=fail_on))
-    message = str(caught.value)
-    assert message.startswith("CBS open data is niet bereikbaar") and "\n" not in message
+    with pytest.raises(cbs_mapping.FetchError, match=f"Tabel {table}: geen enkele sleutel .* is bevestigd"):
+        cbs.fetch_cbs(table, GM, None, raw_dir, client=fake)
+    assert fake.calls == [] and _snapshot(raw_dir) == before
+
+
+# --------------------------------------------------------------------------- regions
+
+def test_unknown_region_code_is_named_and_nothing_asked(raw_dir):
+    fake = FakeCbs("47018NED")
+    with pytest.raises(cbs_mapping.FetchError, match=r"Onbekende regiocode GM9999: niet gevonden in kolom code"):
+        cbs.fetch_cbs("47018NED", cbs.Request(codes=("GM0556", "GM9999")), None, raw_dir, client=fake)
+    assert fake.calls == []
+
+
+@pytest.mark.parametrize("code", ["WK5561", "GM556", "BU055601", "Maassluis"])
+def test_region_code_of_the_wrong_form(raw_dir, code):
+    with pytest.raises(cbs_mapping.FetchError, match=f"Ongeldige regiocode {code.upper()}: gebruik de CBS-code"):
+        cbs.fetch_cbs("47018NED", cbs.Request(codes=(code,)), None, raw_dir, client=FakeCbs("47018NED"))
+
+
+def test_several_regions_in_one_request(raw_dir):
+    fake = FakeCbs("47018NED")
+    cbs.fetch_cbs("47018NED", cbs.Request(codes=("GM0556", "GM0606", "NL01")), (2022, 2022), raw_dir, client=fake)
+    (query,) = fake.data_queries()
+    assert ("(WijkenEnBuurten eq 'GM0556    ' or WijkenEnBuurten eq 'GM0606    ' or WijkenEnBuurten eq 'NL00      ')"
+            in query["$filter"])   # NL01 in regios.csv is NL00 in this table
+
+
+def test_all_municipalities_lists_the_catalogue_rows_to_add(raw_dir):
+    regios = (raw_dir / "regios.csv").read_text(encoding="utf-8").splitlines(keepends=True)
+    (raw_dir / "regios.csv").write_text("".join(line for line in regios if ",GM0050," not in line), encoding="utf-8")
+    content = fixture("47018NED")
+    content["WijkenEnBuurten"].append({"Key": "GM0050    ", "Title": "Zeewolde"})
+    before = _snapshot(raw_dir)
+    fake = FakeCbs("47018NED", content)
+    with pytest.raises(cbs_mapping.FetchError) as caught:
+        cbs.fetch_cbs("47018NED", cbs.Request(all_municipalities=True), None, raw_dir, client=fake)
+    lines = str(caught.value).split("\n")
+    assert lines[0].startswith("1 regio('s) uit tabel 47018NED staan niet in") and "niets opgehaald" in lines[0]
+    assert lines[1:] == ["Zeewolde,GM0050,gemeente,,Zeewolde,CBS-gemeente; naam zoals in tabel 47018NED."]
+    assert not fake.data_queries() and _snapshot(raw_dir) == before
+
+
+def test_all_municipalities_fetches_every_municipality_the_catalogue_knows(raw_dir):
+    fake = FakeCbs("47018NED")
+    result = cbs.fetch_cbs("47018NED", cbs.Request(all_municipalities=True), (2022, 2022), raw_dir, client=fake)
+    (query,) = fake.data_queries()
+    assert "GM0556" in query["$filter"] and "GM0606" in query["$filter"] and "NL00" not in query["$filter"]
+    assert result.rows == 8   # the constructed table has values for Maassluis only
+
+
+def test_wijken_missing_from_regios_are_refused_with_rows_naming_their_parent(raw_dir):
+    content = fixture("85984NED")
+    content["WijkenEnBuurten"] += [{"Key": "WK055609  ", "Title": "Wijk 09 Nieuw"},
+                                   {"Key": "BU05560901", "Title": "Nieuwbuurt"}]
+    with pytest.raises(cbs_mapping.FetchError) as caught:
+        cbs.fetch_cbs("85984NED", cbs.Request(codes=("GM0556",), with_areas=True), None, raw_dir,
+                      client=FakeCbs("85984NED", content))
+    assert str(caught.value).split("\n")[1:] == [
+        "Wijk 09 Nieuw,WK055609,wijk,Maassluis,Wijk 09 Nieuw,CBS-wijk; naam zoals in tabel 85984NED.",
+        "Nieuwbuurt,BU05560901,buurt,Wijk 09 Nieuw,Nieuwbuurt,CBS-buurt; naam zoals in tabel 85984NED."]
+
+
+def test_region_absent_from_the_table(raw_dir):
+    with pytest.raises(cbs_mapping.FetchError, match="Regiocode GM0622 komt niet voor in tabel 47018NED"):
+        cbs.fetch_cbs("47018NED", cbs.Request(codes=("GM0622",)), None, raw_dir, client=FakeCbs("47018NED"))
+
+
+def test_many_regions_are_asked_in_parts_below_the_cbs_row_limit(raw_dir, monkeypatch):
+    monkeypatch.setattr(cbs, "MAX_REQUEST_ROWS", 16)   # 8 offences x 2 years = 16 cells per region
+    fake = FakeCbs("47018NED")
+    cbs.fetch_cbs("47018NED", cbs.Request(codes=("GM0556", "GM0606")), None, raw_dir, client=fake)
+    assert [q["$filter"].count("WijkenEnBuurten eq") for q in fake.data_queries()] == [1, 1]
+
+
+# --------------------------------------------------------------------------- validation before writing
+
+@pytest.mark.parametrize("bad, message", [
+    (float("nan"), "nan"), (float("inf"), "inf"), (-5, "-5"), (12.5, "12.5"), ("12", None)])
+def test_values_the_validation_refuses_are_never_written(raw_dir, bad, message):
+    content = fixture("47018NED")
+    content["TypedDataSet"][0]["GeregistreerdeMisdrijven_1"] = bad
+    before = _snapshot(raw_dir)
+    result = None
+    try:
+        result = cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
+    except cbs_mapping.FetchError as error:
+        text = str(error)
+        assert text.startswith("Tabel 47018NED: 1 opgehaalde waarde(n) geweigerd door de controle van de data; niets")
+        assert "CBS kolom GeregistreerdeMisdrijven_1, regio GM0556, periode 2022JJ00" in text
+        assert f"waarde '{message}'" in text and "kolom waarde" in text
+        assert _snapshot(raw_dir) == before
+    else:
+        assert message is None and result.rows == 16   # '12' as text is the number 12
+
+
+def test_a_period_of_1800_is_refused_by_the_validation(raw_dir):
+    content = fixture("47018NED")
+    content["Perioden"].append({"Key": "1800JJ00", "Title": "1800"})
+    content["TypedDataSet"][0]["Perioden"] = "1800JJ00"
+    before = _snapshot(raw_dir)
+    with pytest.raises(cbs_mapping.FetchError, match=r"(?s)geweigerd.*periode 1800JJ00.*kolom jaar, waarde '1800'"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
     assert _snapshot(raw_dir) == before
 
 
-def test_http_error_is_a_fetch_error(raw_dir):
-    error = requests.exceptions.HTTPError("Downloading table '37713' failed. 404 Client Error")
-    with pytest.raises(cbs.FetchError, match="CBS gaf een fout voor tabel 37713"):
-        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(error=error))
+def test_control_characters_in_a_cbs_title_are_refused(raw_dir):
+    content = fixture("47018NED")
+    content["DataProperties"][3]["Title"] = "Geregistreerde\x07misdrijven"
+    with pytest.raises(cbs_mapping.FetchError, match=r"(?s)geweigerd.*kolom opmerking"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
+    assert not (raw_dir / "politie_47018ned.csv").exists()
 
 
-def test_table_without_mapping(raw_dir):
-    fake = FakeCbs()
-    with pytest.raises(cbs.FetchError) as caught:
-        cbs.fetch_cbs("99999", ["GM0556"], None, raw_dir, client=fake)
-    assert str(caught.value) == "Geen mapping voor tabel 99999; voeg src/analyse/cbs_mappings/99999.toml toe."
+def test_missing_bron_is_refused_with_the_line_to_add(raw_dir):
+    rows = [r for r in _read(raw_dir / "bronnen.csv") if r["bron"] != "cbs_statline_85458NED"]
+    with (raw_dir / "bronnen.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+    fake = FakeCbs("85458NED")
+    with pytest.raises(cbs_mapping.FetchError) as caught:
+        cbs.fetch_cbs("85458NED", GM, None, raw_dir, client=fake)
+    message = str(caught.value)
+    assert message.startswith("Bron cbs_statline_85458NED ontbreekt in") and "\n" not in message
+    line = next(csv.reader([message.split("): ", 1)[1]]))
+    assert line[0] == "cbs_statline_85458NED" and line[-2:] == ["CBS", "primair"]
     assert fake.calls == []
 
 
-def test_table_id_cannot_escape_the_mapping_folder(raw_dir):
-    with pytest.raises(cbs.FetchError, match="Ongeldig tabelnummer"):
-        cbs.fetch_cbs("../37713", ["GM0556"], None, raw_dir, client=FakeCbs())
+# --------------------------------------------------------------------------- unexpected metadata
+
+def test_a_period_key_that_is_not_a_year_is_a_clear_error(raw_dir):
+    content = fixture("47018NED")
+    content["Perioden"].append({"Key": "20X3JJ00", "Title": "2023"})
+    with pytest.raises(cbs_mapping.FetchError, match="periodesleutel '20X3JJ00' is geen jaar.*onverwachte CBS-metadata"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
 
 
-def test_unknown_region_code(raw_dir):
-    fake = FakeCbs()
-    expected = r"Onbekende regiocode GM9999: niet gevonden in kolom code van .*regios\.csv"
-    with pytest.raises(cbs.FetchError, match=expected):
-        cbs.fetch_cbs("37713", ["GM0556", "GM9999"], None, raw_dir, client=fake)
-    assert fake.calls == []
+@pytest.mark.parametrize("title", [None, "", "   "])
+def test_a_measure_without_a_title_is_a_clear_error(raw_dir, title):
+    content = fixture("47018NED")
+    content["DataProperties"][3]["Title"] = title
+    with pytest.raises(cbs_mapping.FetchError, match="kolom GeregistreerdeMisdrijven_1 heeft geen titel"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
 
 
-def test_region_code_absent_from_table(raw_dir):
-    # CR29 is in regios.csv but not among the regions of the constructed 37713 metadata.
-    with pytest.raises(cbs.FetchError, match="Regiocode CR29 komt niet voor in tabel 37713"):
-        cbs.fetch_cbs("37713", ["CR29"], None, raw_dir, client=FakeCbs())
+def test_a_dimension_key_without_a_title_is_a_clear_error(raw_dir):
+    content = fixture("47018NED")
+    del content["SoortMisdrijf"][0]["Title"]
+    with pytest.raises(cbs_mapping.FetchError, match="sleutel '0.0.0' heeft geen titel"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
 
 
-def test_mapping_column_absent_from_table(raw_dir):
-    metadata = _fixture("37713_metadata.json")
-    metadata["DataProperties"] = [p for p in metadata["DataProperties"] if p["Key"] != "Bevolking_1"]
-    with pytest.raises(cbs.FetchError, match=r"kent Bevolking_1 niet; controleer .*37713\.toml"):
-        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(metadata=metadata))
-    assert not (raw_dir / "cbs_37713.csv").exists()
+def test_a_column_with_another_unit_is_refused(raw_dir):
+    content = fixture("84583NED")
+    for prop in content["DataProperties"]:
+        if prop["Key"] == "k_0Tot15Jaar_8":
+            prop["Unit"] = "%"
+    with pytest.raises(cbs_mapping.FetchError, match="kolom k_0Tot15Jaar_8: CBS geeft de eenheid '%'.*aantal"):
+        cbs.fetch_cbs("84583NED", GM, None, raw_dir, client=FakeCbs("84583NED", content))
 
 
-def test_mapping_key_absent_from_table(raw_dir):
-    metadata = _fixture("37713_metadata.json")
-    metadata["Migratieachtergrond"] = [e for e in metadata["Migratieachtergrond"] if e["Key"] != "2012657"]
-    with pytest.raises(cbs.FetchError, match="kent 2012657 niet in dimensie Migratieachtergrond"):
-        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(metadata=metadata))
+def test_a_column_title_found_twice_is_refused(raw_dir):
+    content = fixture("37713")
+    content["DataProperties"].append({"ID": 99, "ParentID": 4, "Type": "Topic", "Key": "Mannen_9", "Title": "Mannen",
+                                      "Unit": "aantal"})
+    with pytest.raises(cbs_mapping.FetchError, match=r"heeft 2 kolommen \(Mannen_2, Mannen_9\) met de titel"):
+        cbs.fetch_cbs("37713", GM, None, raw_dir, client=FakeCbs("37713", content))
+
+
+def test_a_key_the_table_lacks_is_refused_naming_the_mapping(raw_dir):
+    content = fixture("47018NED")
+    content["SoortMisdrijf"] = [e for e in content["SoortMisdrijf"] if e["Key"] != "2.5.2 "]
+    with pytest.raises(cbs_mapping.FetchError) as caught:
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
+    assert str(caught.value) == ("Tabel 47018NED kent 2.5.2 niet in dimensie SoortMisdrijf; controleer "
+                                 "src/analyse/cbs_mappings/47018NED.toml tegen de metadata van die dimensie; "
+                                 "niets geschreven.")
+
+
+def test_a_dimension_the_mapping_leaves_open_is_refused(raw_dir):
+    content = fixture("84583NED")
+    content["DataProperties"].append({"ID": 98, "Type": "Dimension", "Key": "Geslacht", "Title": "Geslacht"})
+    with pytest.raises(cbs_mapping.FetchError, match="heeft dimensie Geslacht, die .* niet vastlegt"):
+        cbs.fetch_cbs("84583NED", GM, None, raw_dir, client=FakeCbs("84583NED", content))
+
+
+def test_a_cell_outside_the_request_is_refused(raw_dir):
+    class Careless(FakeCbs):
+        def rows(self, catalogue, table, name, query=None):
+            if name == "TypedDataSet":
+                return [dict(r) for r in self.content["TypedDataSet"]] + [
+                    {**self.content["TypedDataSet"][0], "SoortMisdrijf": "1.2.2 "}]
+            return super().rows(catalogue, table, name, query)
+
+    with pytest.raises(cbs_mapping.FetchError, match="onverwachte waarde '1.2.2 ' in dimensie SoortMisdrijf"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=Careless("47018NED"))
+    assert not (raw_dir / "cbs").exists()
 
 
 def test_years_without_data(raw_dir):
-    with pytest.raises(cbs.FetchError, match="geen perioden van soort JJ00 voor 2030-2031"):
-        cbs.fetch_cbs("37713", ["GM0556"], (2030, 2031), raw_dir, client=FakeCbs())
+    with pytest.raises(cbs_mapping.FetchError, match="geen perioden van soort JJ00 voor 2030-2031"):
+        cbs.fetch_cbs("47018NED", GM, (2030, 2031), raw_dir, client=FakeCbs("47018NED"))
+    with pytest.raises(cbs_mapping.FetchError, match="Tabel 84583NED is de editie 2019; die valt buiten 2020-2021"):
+        cbs.fetch_cbs("84583NED", GM, (2020, 2021), raw_dir, client=FakeCbs("84583NED"))
 
 
-# --------------------------------------------------------------------------- parse_jaren
+# --------------------------------------------------------------------------- merging and the raw response
+
+def test_merge_replaces_keeps_and_reports_a_changed_value(raw_dir):
+    cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED"))
+    path = raw_dir / "politie_47018ned.csv"
+    rows = _read(path)
+    kept = {**rows[0], "regio": "Schiedam", "waarde": "500"}
+    rows.append(kept)
+    content = fixture("47018NED")
+    old = content["TypedDataSet"][1]["GeregistreerdeMisdrijven_1"]
+    content["TypedDataSet"][1]["GeregistreerdeMisdrijven_1"] = old + 1   # a revision by CBS
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+
+    result = cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED", content))
+    assert (result.added, result.changed, result.unchanged, result.kept) == (0, 1, 15, 1)
+    assert result.changes == (f"misdrijven_woninginbraak / Maassluis / totaal / 2022 / politie_47018: {old} -> {old + 1}",)
+    assert kept in _read(path)
+
+
+def test_raw_response_is_kept_next_to_an_earlier_one(raw_dir):
+    first = cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED"))
+    second = cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED"))
+    assert first.raw_path != second.raw_path and first.raw_path.exists()
+    saved = json.loads(second.raw_path.read_text(encoding="utf-8"))
+    assert saved["table"] == "47018NED" and saved["catalogue"] == "dataderden"
+    assert len(saved["records"]) == 16 and saved["requests"][0].startswith("fake://dataderden/47018NED/TypedDataSet")
+    assert {e["Key"] for e in saved["metadata"]["WijkenEnBuurten"]} == {"GM0556    "}
+
+
+def test_an_observation_file_without_the_needed_columns_is_left_alone(raw_dir):
+    path = raw_dir / "politie_47018ned.csv"
+    path.write_text("indicator,regio,waarde\nmisdrijven_totaal,Maassluis,1\n", encoding="utf-8")
+    with pytest.raises(cbs_mapping.FetchError, match="heeft niet de kolommen van een waarnemingenbestand"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED"))
+    assert path.read_text(encoding="utf-8") == "indicator,regio,waarde\nmisdrijven_totaal,Maassluis,1\n"
+
+
+# --------------------------------------------------------------------------- mapping files
+
+MINIMAL = '''
+title = "Test"
+region_dimension = "RegioS"
+period_dimension = "Perioden"
+period_label = "1 januari {jaar}"
+seen = "test"
+'''
+
+
+def _own_mapping(tmp_path, monkeypatch, table, text):
+    folder = tmp_path / "mappings"
+    folder.mkdir(exist_ok=True)
+    (folder / f"{table}.toml").write_text(text, encoding="utf-8")
+    monkeypatch.setattr(cbs_mapping, "MAPPING_FOLDER", folder)
+
+
+SERIES = 'indicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\nreeks = "r"\n'
+
+
+@pytest.mark.parametrize("body, message", [
+    ('[[series]]\ncolumn = "Bevolking_1"\n' + SERIES, r"zegt niet waar de sleutel gezien is \(seen\)"),
+    ('[[series]]\n' + SERIES + 'seen = "x"\n', r"geeft column \(de CBS-sleutel\) of column_title"),
+    ('[[series]]\ncolumn = "A_1"\ncolumn_title = "A"\n' + SERIES + 'seen = "x"\n', r"precies één"),
+    ('catalogue = "elders"\n[[series]]\ncolumn = "A_1"\n' + SERIES + 'seen = "x"\n', "catalogue 'elders' is onbekend"),
+    ('year = 2020\n[[series]]\ncolumn = "A_1"\n' + SERIES + 'seen = "x"\n', "niet allebei"),
+    ('[fixed]\nLeeftijd = 10000\n[[series]]\ncolumn = "A_1"\n' + SERIES + 'seen = "x"\n', "verkeerde soort"),
+    ('[[series]]\ncolumn = "A_1"\nwhere = { RegioS = "GM0556" }\n' + SERIES + 'seen = "x"\n',
+     "RegioS is de regio- of periodedimensie"),
+    ('reeks = "r"\n[[series]]\ncolumn = "A_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\nseen = "x"\n'
+     '[[series]]\ncolumn = "A_2"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\nseen = "x"\n',
+     r"\[\[series\]\] 1 en 2 leveren allebei inwoners/totaal in reeks r"),
+    ('[[series]]\ncolumn = "A_1"\n' + SERIES + 'seen = "x"\nrepublished = ["veld"]\n',
+     "noemt velden van herpublicaties \\(republished\\) zonder note"),
+    ('[[series]]\ncolumn = "A_1"\n' + SERIES + 'seen = "x"\nrepublished = ["veld"]\nnote = "n"\n'
+     '[[series]]\ncolumn = "A_2"\nindicator = "inwoners"\ngroep = "man"\neenheid = "aantal"\nreeks = "r"\n'
+     'seen = "x"\nrepublished = ["veld"]\nnote = "n"\n',
+     "veld 'veld' staat bij \\[\\[series\\]\\] 1 en 2"),
+])
+def test_a_mapping_that_is_incomplete_or_ambiguous_is_refused_on_load(tmp_path, monkeypatch, body, message):
+    _own_mapping(tmp_path, monkeypatch, "12345", MINIMAL + body)
+    with pytest.raises(cbs_mapping.FetchError, match=message):
+        cbs_mapping.load_mapping("12345")
+
+
+def test_an_unconfirmed_series_needs_no_column(tmp_path, monkeypatch):
+    _own_mapping(tmp_path, monkeypatch, "12345", MINIMAL + '[[series]]\n' + SERIES + 'unconfirmed = "onbekend"\n'
+                 'republished = ["veld"]\nnote = "n"\n')
+    (series,) = cbs_mapping.load_mapping("12345").series
+    assert (series.column, series.unconfirmed, series.republished) == ("", "onbekend", ("veld",))
+
+
+def test_table_without_mapping_and_a_table_id_that_is_a_path():
+    with pytest.raises(cbs_mapping.FetchError, match=r"Geen mapping voor tabel 99999; voeg .*99999.toml toe \(er zijn "
+                                                     r"mappings voor: 37713, 47018NED"):
+        cbs_mapping.load_mapping("99999")
+    with pytest.raises(cbs_mapping.FetchError, match="Ongeldig tabelnummer"):
+        cbs_mapping.load_mapping("../37713")
+
+
+def test_mapping_files_are_valid_toml_with_a_title():
+    tables = [path for path in MAPPINGS.glob("*.toml") if not path.name.startswith("_")]
+    assert sorted(path.stem for path in tables) == cbs_mapping.available()
+    for path in tables:
+        assert tomllib.loads(path.read_text(encoding="utf-8"))["title"]
+    assert "_weggelaten" not in cbs_mapping.available()
+
+
+# --------------------------------------------------------------------------- arguments
 
 @pytest.mark.parametrize("text, expected", [("2019-2023", (2019, 2023)), (" 2019 - 2023 ", (2019, 2023)),
                                             ("2018", (2018, 2018))])
@@ -347,342 +536,27 @@ def test_parse_jaren(text, expected):
     assert cbs.parse_jaren(text) == expected
 
 
-@pytest.mark.parametrize("text", ["", "abc", "19-23", "2019-", "2019-2023-2024", "2019/2023"])
+@pytest.mark.parametrize("text", ["", "abc", "19-23", "2019-", "2019/2023"])
 def test_parse_jaren_rejects_bad_input(text):
-    with pytest.raises(cbs.FetchError, match="Ongeldige jaren .*gebruik de vorm 2019-2023"):
+    with pytest.raises(cbs_mapping.FetchError, match="Ongeldige jaren .*gebruik de vorm 2019-2023"):
         cbs.parse_jaren(text)
 
 
-def test_parse_jaren_rejects_reversed_range():
-    with pytest.raises(cbs.FetchError, match="beginjaar 2023 ligt na het eindjaar 2019"):
-        cbs.parse_jaren("2023-2019")
+def test_a_key_with_a_quote_stays_inside_its_odata_literal(raw_dir):
+    content = fixture("47018NED")
+    content["WijkenEnBuurten"][1]["Key"] = "GM0556' or 1 eq 1 or 'x"
+    fake = FakeCbs("47018NED", content)
+    with pytest.raises(cbs_mapping.FetchError):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=fake)
+    assert not fake.data_queries()   # refused: the code is not GM0556 once stripped
 
 
-# --------------------------------------------------------------------------- the real cbsodata client
-
-def _serve_over_http(monkeypatch, table, records=None):
-    """Serve the constructed fixture of ``table`` to the real cbsodata through a fake HTTP layer (no network).
-
-    The server side serves keys (``'GM0556  '``, ``'2018JJ00'``); cbsodata turns them into titles. Returns the
-    list of (metadata name, query) requested.
-    """
-    metadata = _fixture(f"{table}_metadata.json")
-    to_key = {dim: {e["Title"]: e["Key"] for e in entries} for dim, entries in metadata.items()
-              if dim != "DataProperties"}
-    served = [{dim: to_key[dim][value] if dim in to_key else value for dim, value in record.items()}
-              for record in (records if records is not None else _fixture(f"{table}_records.json"))]
-    tables = {**metadata, "TypedDataSet": served, "UntypedDataSet": [], "TableInfos": []}
-    requested = []
-
-    def send(session, prepared, **kwargs):
-        url = requests.utils.urlparse(prepared.url)
-        name = url.path.rstrip("/").rsplit("/", 1)[1]
-        requested.append((name, requests.utils.unquote(url.query)))
-        value = [{"name": n, "url": n} for n in tables] if name == table else tables[name]
-        response = requests.Response()
-        response.status_code, response._content = 200, json.dumps({"value": value}).encode()
-        return response
-
-    monkeypatch.setattr(requests.Session, "send", send)
-    return requested
+def test_quotes_are_doubled_in_the_filter():
+    assert cbs._quoted("a'b") == "a''b"
 
 
-def test_default_client_is_cbsodata_and_keys_are_recovered_from_titles(raw_dir, monkeypatch):
-    """The observation rows must come out the same as with the fake client."""
-    requested = _serve_over_http(monkeypatch, "37713")
-    cbs.fetch_cbs("37713", ["GM0556"], (2009, 2018), raw_dir)
-
-    data_query = next(query for name, query in requested if name == "TypedDataSet")
-    assert "$filter=(RegioS eq 'GM0556  ')" in data_query.replace("+", " ")
-    rows = _read_csv(raw_dir / "cbs_37713.csv")
-    assert [(r["indicator"], r["regio"], r["groep"], r["jaar"], r["waarde"]) for r in rows] == [
-        ("aantal_herkomst", "Maassluis", "nederlands", "2017", "23712"),
-        ("inwoners", "Maassluis", "totaal", "2009", "31390"),
-        ("inwoners", "Maassluis", "totaal", "2017", "32450"),
-        ("inwoners", "Maassluis", "totaal", "2018", "32518"),
-    ]
-
-
-def test_default_client_recovers_a_provisional_period_of_85458(raw_dir, monkeypatch):
-    """cbsodata gives the provisional period as its title '2024*'; the row is 2024 with status voorlopig."""
-    records = [r for r in _fixture("85458NED_records.json") if r["Geboorteland"] == "Totaal"]
-    _serve_over_http(monkeypatch, "85458NED", records)
-    cbs.fetch_cbs("85458NED", ["GM0556"], (2022, 2024), raw_dir)
-
-    rows = _read_csv(raw_dir / "cbs_85458NED.csv")
-    assert len(rows) == 27
-    totals = {r["jaar"]: (r["waarde"], r["status"]) for r in rows if r["indicator"] == "inwoners"}
-    assert totals == {"2022": ("1000", ""), "2023": ("1010", ""), "2024": ("1020", "voorlopig")}
-
-
-def test_cell_outside_the_request_is_refused_and_nothing_written(raw_dir, monkeypatch):
-    """This fake server ignores the filter and also serves cells by place of birth: they cannot be mapped
-    back to a requested key, so the fetch refuses before writing the raw response or the csv."""
-    _serve_over_http(monkeypatch, "85458NED")
-    before = _snapshot(raw_dir)
-    with pytest.raises(cbs.FetchError, match="onverwachte waarde 'Nederland' in dimensie Geboorteland"):
-        cbs.fetch_cbs("85458NED", ["GM0556"], (2022, 2024), raw_dir)
-    assert _snapshot(raw_dir) == before and not (raw_dir / "cbs").exists()
-
-
-# --------------------------------------------------------------------------- 85458NED (herkomstland, from 2022)
-
-VINDPLAATS_85458 = "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/85458NED/table"
-HERKOMST = ["herkomst_nederland", "herkomst_europa", "herkomst_buiten_europa", "herkomst_marokko",
-            "herkomst_turkije", "herkomst_suriname", "herkomst_nederlandse_cariben", "herkomst_indonesie"]
-
-
-def _fake_85458(**kwargs):
-    return FakeCbs(table="85458NED", **kwargs)
-
-
-def test_85458_mapping_produces_rows_with_reeks_and_provisional_status(raw_dir):
-    fake = _fake_85458()
-    result = cbs.fetch_cbs("85458NED", ["GM0556"], (2022, 2024), raw_dir, client=fake)
-
-    rows = _read_csv(raw_dir / "cbs_85458NED.csv")
-    assert (result.rows, result.added, result.skipped) == (27, 27, 0)
-    by_key = {(r["indicator"], r["groep"], r["jaar"]): r for r in rows}
-    assert len(by_key) == 27
-    assert {g for (i, g, _) in by_key if i == "aantal_herkomst"} == set(HERKOMST)
-    # constructed placeholder values from tests/fixtures/cbs/85458NED_records.json, not CBS figures
-    assert [by_key[("inwoners", "totaal", str(j))]["waarde"] for j in (2022, 2023, 2024)] == ["1000", "1010", "1020"]
-    assert by_key[("aantal_herkomst", "herkomst_europa", "2023")]["waarde"] == "102"
-    assert by_key[("aantal_herkomst", "herkomst_indonesie", "2022")]["waarde"] == "10"
-    for (indicator, groep, jaar), row in by_key.items():
-        assert row["reeks"] == ("cbs_bevolking" if indicator == "inwoners" else "cbs_bevolking_herkomstland")
-        assert row["status"] == ("voorlopig" if jaar == "2024" else "")
-        assert (row["bron"], row["regio"], row["eenheid"]) == ("cbs_statline_85458NED", "Maassluis", "aantal")
-        assert row["periode"] == f"1 januari {jaar}" and row["vindplaats"] == VINDPLAATS_85458
-        assert ("voorlopig cijfer (CBS-periode 2024*)" in row["opmerking"]) == (jaar == "2024")
-    assert by_key[("aantal_herkomst", "herkomst_europa", "2022")]["opmerking"].startswith(
-        "CBS 85458NED: Bevolking, Europa (exclusief Nederland); opgehaald op ")
-
-    (_, _, filters, select), = [c for c in fake.calls if c[0] == "get_data"]
-    assert "(Geboorteland eq 'T001638')" in filters.split(" and ")
-    assert "(Perioden eq '2022JJ00' or Perioden eq '2023JJ00' or Perioden eq '2024JJ00')" in filters
-    assert sorted(select) == sorted(["RegioS", "Perioden", "Geslacht", "Leeftijd", "Geboorteland", "Herkomstland",
-                                     "Bevolking_1"])
-    assert "Bron cbs_statline_85458NED ontbreekt" in result.summary()
-
-
-def test_provisional_figure_made_final_is_reported_as_a_change(raw_dir):
-    cbs.fetch_cbs("85458NED", ["GM0556"], (2024, 2024), raw_dir, client=_fake_85458())
-    metadata = _fixture("85458NED_metadata.json")
-    metadata["Perioden"] = [{**e, "Title": e["Title"].rstrip("*")} for e in metadata["Perioden"]]
-    records = [{**r, "Perioden": r["Perioden"].rstrip("*")} for r in _fixture("85458NED_records.json")]
-    result = cbs.fetch_cbs("85458NED", ["GM0556"], (2024, 2024), raw_dir,
-                           client=_fake_85458(metadata=metadata, records=records))
-
-    assert (result.rows, result.added, result.changed, result.unchanged) == (9, 0, 9, 0)
-    assert "inwoners / Maassluis / totaal / 2024 / cbs_bevolking: 1020 (voorlopig) -> 1020" in result.changes
-    assert {row["status"] for row in _read_csv(raw_dir / "cbs_85458NED.csv")} == {""}
-
-
-def test_85458_missing_key_is_refused_naming_table_dimension_key_and_mapping(raw_dir):
-    metadata = _fixture("85458NED_metadata.json")
-    metadata["Herkomstland"] = [e for e in metadata["Herkomstland"] if e["Key"] != "H008632"]
-    fake = _fake_85458(metadata=metadata)
-    before = _snapshot(raw_dir)
-    with pytest.raises(cbs.FetchError) as caught:
-        cbs.fetch_cbs("85458NED", ["GM0556"], None, raw_dir, client=fake)
-    assert str(caught.value) == (
-        "Tabel 85458NED kent H008632 niet in dimensie Herkomstland; controleer "
-        "src/analyse/cbs_mappings/85458NED.toml tegen cbsodata.get_meta('85458NED', 'Herkomstland'); "
-        "niets geschreven.")
-    assert _snapshot(raw_dir) == before
-    assert not [c for c in fake.calls if c[0] == "get_data"]
-
-
-def _own_mapping(tmp_path, monkeypatch, tabel, text):
-    folder = tmp_path / "mappings"
-    folder.mkdir(exist_ok=True)
-    (folder / f"{tabel}.toml").write_text(text, encoding="utf-8")
-    monkeypatch.setattr(cbs, "MAPPING_FOLDER", folder)
-    return folder / f"{tabel}.toml"
-
-
-def test_table_dimension_left_open_by_the_mapping_is_refused(raw_dir, tmp_path, monkeypatch):
-    """Without Geboorteland fixed, every place of birth would give a cell for the same observation."""
-    text = (MAPPINGS / "85458NED.toml").read_text(encoding="utf-8").replace('Geboorteland = "T001638"\n', "")
-    path = _own_mapping(tmp_path, monkeypatch, "85458NED", text)
-    fake = _fake_85458()
-    before = _snapshot(raw_dir)
-    with pytest.raises(cbs.FetchError) as caught:
-        cbs.fetch_cbs("85458NED", ["GM0556"], None, raw_dir, client=fake)
-    assert str(caught.value) == (
-        f"Tabel 85458NED heeft dimensie Geboorteland, die {path} niet vastlegt; zet die in [fixed] (meestal het "
-        f"totaal), anders vallen CBS-cellen samen.")
-    assert _snapshot(raw_dir) == before
-    assert not [c for c in fake.calls if c[0] == "get_data"]
-
-
-MINIMAL = '''
-title = "Test"
-region_dimension = "RegioS"
-period_dimension = "Perioden"
-period_kind = "JJ00"
-period_label = "1 januari {jaar}"
-'''
-
-
-@pytest.mark.parametrize("body, message", [
-    ('[fixed]\nGeslacht = "T001038"\n'
-     '[[series]]\ncolumn = "Bevolking_1"\nwhere = { Herkomstland = "T001040" }\nindicator = "inwoners"\n'
-     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n'
-     '[[series]]\ncolumn = "Bevolking_1"\nindicator = "aantal_herkomst"\ngroep = "herkomst_europa"\n'
-     'eenheid = "aantal"\nreeks = "r"\n',
-     r"\[\[series\]\] 2 \(aantal_herkomst/herkomst_europa\) legt dimensie Herkomstland niet vast \(andere series "
-     r"wel\); zet die in where of in \[fixed\], anders vallen CBS-cellen samen\."),
-    ('[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n',
-     r"\[\[series\]\] 1 \(inwoners/totaal\) heeft geen geldige reeks"),
-    ('[fixed]\nGeslacht = "T001038"\n'
-     '[[series]]\ncolumn = "Bevolking_1"\nwhere = { Geslacht = "3000" }\nindicator = "inwoners"\n'
-     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n',
-     r"zet Geslacht in where, terwijl \[fixed\] die dimensie al vastlegt"),
-    ('[[series]]\ncolumn = "Bevolking_1"\nwhere = { RegioS = "GM0556" }\nindicator = "inwoners"\n'
-     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n',
-     r"RegioS is de regio- of periodedimensie"),
-    ('reeks = "r"\n'
-     '[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n'
-     '[[series]]\ncolumn = "Bevolking_2"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n',
-     r"\[\[series\]\] 1 en 2 leveren allebei inwoners/totaal in reeks r"),
-    ('[fixed]\nLeeftijd = 10000\n'
-     '[[series]]\ncolumn = "Bevolking_1"\nindicator = "inwoners"\ngroep = "totaal"\neenheid = "aantal"\n'
-     'reeks = "r"\n',
-     r"sleutel 10000 van dimensie Leeftijd moet tekst zijn"),
-    ('[dimensions]\nHerkomst = ["Migratieachtergrond", "Herkomstgroepering"]\n'
-     '[[series]]\ncolumn = "Bevolking_1"\nwhere = { Migratieachtergrond = "T001040" }\nindicator = "inwoners"\n'
-     'groep = "totaal"\neenheid = "aantal"\nreeks = "r"\n',
-     r"\[dimensions\] noemt Herkomst, maar"),
-])
-def test_mapping_that_could_let_cells_collide_is_refused_on_load(raw_dir, tmp_path, monkeypatch, body, message):
-    _own_mapping(tmp_path, monkeypatch, "12345", MINIMAL + body)
-    fake = FakeCbs()
-    with pytest.raises(cbs.FetchError, match=message):
-        cbs.fetch_cbs("12345", ["GM0556"], None, raw_dir, client=fake)
-    assert fake.calls == []
-
-
-def test_table_level_reeks_is_the_default(tmp_path, monkeypatch):
-    _own_mapping(tmp_path, monkeypatch, "12345", MINIMAL + (
-        'reeks = "standaard"\n'
-        '[[series]]\ncolumn = "Bevolking_1"\nwhere = { H = "1" }\nindicator = "inwoners"\ngroep = "totaal"\n'
-        'eenheid = "aantal"\nreeks = "eigen"\n'
-        '[[series]]\ncolumn = "Bevolking_1"\nwhere = { H = "2" }\nindicator = "aantal_herkomst"\n'
-        'groep = "herkomst_europa"\neenheid = "aantal"\n'))
-    assert [s.reeks for s in cbs.load_mapping("12345").series] == ["eigen", "standaard"]
-
-
-# --------------------------------------------------------------------------- dimension alternatives (37713)
-
-def _as_herkomstgroepering(metadata, records):
-    """The 37713 fixture as CBS's older metadata named it: dimension Herkomstgroepering."""
-    metadata = copy.deepcopy(metadata)
-    for prop in metadata["DataProperties"]:
-        if prop["Key"] == "Migratieachtergrond":
-            prop["Key"] = prop["Title"] = "Herkomstgroepering"
-    metadata["Herkomstgroepering"] = metadata.pop("Migratieachtergrond")
-    records = [{("Herkomstgroepering" if k == "Migratieachtergrond" else k): v for k, v in r.items()}
-               for r in records]
-    return metadata, records
-
-
-def test_37713_with_older_dimension_name_herkomstgroepering(raw_dir):
-    metadata, records = _as_herkomstgroepering(_fixture("37713_metadata.json"), _fixture("37713_records.json"))
-    fake = FakeCbs(metadata=metadata, records=records)
-    cbs.fetch_cbs("37713", ["GM0556"], (2009, 2018), raw_dir, client=fake)
-
-    (_, _, filters, select), = [c for c in fake.calls if c[0] == "get_data"]
-    assert ("(Herkomstgroepering eq 'T001040' or Herkomstgroepering eq '1012600' or "
-            "Herkomstgroepering eq '2012655' or Herkomstgroepering eq '2012657')") in filters
-    assert "Migratieachtergrond" not in filters and "Herkomstgroepering" in select
-    rows = _read_csv(raw_dir / "cbs_37713.csv")
-    assert [(r["indicator"], r["groep"], r["jaar"], r["waarde"], r["reeks"]) for r in rows] == [
-        ("aantal_herkomst", "nederlands", "2017", "23712", "cbs_bevolking_migratieachtergrond"),
-        ("inwoners", "totaal", "2009", "31390", "cbs_bevolking"),
-        ("inwoners", "totaal", "2017", "32450", "cbs_bevolking"),
-        ("inwoners", "totaal", "2018", "32518", "cbs_bevolking"),
-    ]
-
-
-def test_37713_without_either_dimension_name_is_refused(raw_dir):
-    metadata = _fixture("37713_metadata.json")
-    metadata["DataProperties"] = [p for p in metadata["DataProperties"] if p["Key"] != "Migratieachtergrond"]
-    before = _snapshot(raw_dir)
-    with pytest.raises(cbs.FetchError) as caught:
-        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(metadata=metadata))
-    assert str(caught.value) == (
-        "Tabel 37713 kent geen dimensie Migratieachtergrond of Herkomstgroepering; controleer "
-        "src/analyse/cbs_mappings/37713.toml tegen cbsodata.get_meta('37713', 'DataProperties').")
-    assert _snapshot(raw_dir) == before
-
-
-def test_37713_with_both_dimension_names_is_refused(raw_dir):
-    metadata = _fixture("37713_metadata.json")
-    metadata["DataProperties"].append({"Type": "Dimension", "Key": "Herkomstgroepering", "Title": "Herkomst"})
-    with pytest.raises(cbs.FetchError, match="kent zowel dimensie Migratieachtergrond als Herkomstgroepering"):
-        cbs.fetch_cbs("37713", ["GM0556"], None, raw_dir, client=FakeCbs(metadata=metadata))
-
-
-# --------------------------------------------------------------------------- old observation file
-
-def test_old_format_file_is_merged_by_adding_reeks_and_status(raw_dir):
-    target = raw_dir / "cbs_37713.csv"
-    old = [_row("inwoners", "totaal", 2009, 31390, "opgehaald op 2019-03-01."),
-           _row("inwoners", "totaal", 2017, 32450, "opgehaald op 2019-03-01."),
-           # a group this mapping does not produce keeps an empty reeks (the bron is its reeks)
-           {**_row("aantal_herkomst", "nederlands", 2016, 1, "testwaarde"), "groep": "migratieachtergrond"}]
-    with target.open("w", encoding="utf-8", newline="") as handle:
-        writer = csv.DictWriter(handle, fieldnames=OLD_COLUMNS, lineterminator="\n", extrasaction="ignore")
-        writer.writeheader()
-        writer.writerows(old)
-
-    result = cbs.fetch_cbs("37713", ["GM0556"], (2017, 2018), raw_dir, client=FakeCbs())
-
-    assert (result.rows, result.added, result.changed, result.unchanged, result.kept) == (3, 2, 0, 1, 2)
-    assert result.upgraded == 3
-    assert ("Bestaand bestand had nog geen kolommen reeks en status: toegevoegd aan 3 rij(en), reeks volgens "
-            "src/analyse/cbs_mappings/37713.toml.") in result.summary()
-    rows = _read_csv(target)   # checks the new column set
-    assert [(r["indicator"], r["groep"], r["jaar"], r["reeks"], r["status"]) for r in rows] == [
-        ("aantal_herkomst", "migratieachtergrond", "2016", "", ""),
-        ("aantal_herkomst", "nederlands", "2017", "cbs_bevolking_migratieachtergrond", ""),
-        ("inwoners", "totaal", "2009", "cbs_bevolking", ""),
-        ("inwoners", "totaal", "2017", "cbs_bevolking", ""),
-        ("inwoners", "totaal", "2018", "cbs_bevolking", ""),
-    ]
-    assert rows[2]["opmerking"] == "opgehaald op 2019-03-01."
-
-
-# --------------------------------------------------------------------------- region codes
-
-def test_wijk_code_listed_in_regios_is_fetched(raw_dir):
-    with (raw_dir / "regios.csv").open("a", encoding="utf-8") as handle:
-        handle.write("Sluispolder,WK055601,wijk,Sluispolder (Maassluis),\n")
-    metadata = _fixture("85458NED_metadata.json")
-    metadata["RegioS"].append({"Key": "WK055601", "Title": "Wijk 01"})
-    records = [{**r, "RegioS": "Wijk 01"} for r in _fixture("85458NED_records.json") if r["Perioden"] == "2022"]
-    fake = _fake_85458(metadata=metadata, records=records)
-    result = cbs.fetch_cbs("85458NED", ["wk055601"], (2022, 2022), raw_dir, client=fake)
-
-    assert result.rows == 9
-    assert {r["regio"] for r in _read_csv(raw_dir / "cbs_85458NED.csv")} == {"Sluispolder"}
-    (_, _, filters, _), = [c for c in fake.calls if c[0] == "get_data"]
-    assert "(RegioS eq 'WK055601')" in filters
-
-
-@pytest.mark.parametrize("code", ["WK5561", "GM556", "BU055601", "Maassluis", "0556"])
-def test_region_code_of_the_wrong_form(raw_dir, code):
-    fake = FakeCbs()
-    with pytest.raises(cbs.FetchError) as caught:
-        cbs.fetch_cbs("37713", [code], None, raw_dir, client=fake)
-    message = str(caught.value)
-    assert message.startswith(f"Ongeldige regiocode {code.upper()}: gebruik de CBS-code, GM + 4 cijfers")
-    assert "WK055601" in message and "\n" not in message
-    assert fake.calls == []
-
-
-def test_wijk_code_missing_from_regios_points_to_regios(raw_dir):
-    with pytest.raises(cbs.FetchError, match=r"Onbekende regiocode WK055601: .*regios\.csv; voeg de regio daar toe"):
-        cbs.fetch_cbs("85458NED", ["WK055601"], None, raw_dir, client=_fake_85458())
+def test_a_fetch_with_more_cells_than_the_bound_is_refused(raw_dir, monkeypatch):
+    monkeypatch.setattr(cbs, "MAX_TOTAL_ROWS", 10)
+    with pytest.raises(cbs_mapping.FetchError, match="meer dan 10 cellen voor deze vraag"):
+        cbs.fetch_cbs("47018NED", GM, None, raw_dir, client=FakeCbs("47018NED"))
+    assert not (raw_dir / "politie_47018ned.csv").exists()
