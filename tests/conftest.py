@@ -14,10 +14,12 @@ Test tiers (README, "Voor ontwikkelaars"):
 from __future__ import annotations
 
 import copy
+import io
 import os
 import shutil
 import subprocess
 import sys
+import types
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,11 +54,19 @@ OBSERVATIONS = (
 )
 
 
+TEST_SETTINGS = 'gemeente = "Maassluis"\n'
+"""The settings of a constructed project: its municipality (the one the fixture's data are about)."""
+
+
 def make_raw(folder: Path, observations: str = OBSERVATIONS) -> Path:
+    """A constructed data/raw; in a folder ``<project>/data/raw`` also the project's instellingen.toml."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in CATALOGUES.items():
         (folder / name).write_text(content, encoding="utf-8")
     (folder / "toets.csv").write_text(observations, encoding="utf-8")
+    settings = folder.parent.parent / "instellingen.toml"
+    if folder.name == "raw" and folder.parent.name == "data" and not settings.exists():
+        settings.write_text(TEST_SETTINGS, encoding="utf-8")
     return folder
 
 
@@ -198,7 +208,7 @@ def _fast_tier_starts_no_kernel(request, monkeypatch):
         busy = False
 
         def __init__(self, *args, **kwargs):
-            pass
+            self.process = types.SimpleNamespace(stdin=io.StringIO())  # closed when the pool closes gracefully
 
         submit = refused
 

@@ -19,7 +19,7 @@ import pytest
 
 from analyse import data
 from analyse.cli import main
-from conftest import ROOT, copy_project, copy_shipped_run
+from conftest import REPORTS, ROOT, copy_project, copy_shipped_run
 
 GOOD_THEME = "basisvaardigheden"
 HEADER = "indicator,regio,groep,jaar,waarde,eenheid,bron,periode,teller,noemer,vindplaats,opmerking"
@@ -52,8 +52,8 @@ def good_run(tmp_path_factory) -> dict:
     copy_project(root / "ongerept")
     for name in (f"tables/{GOOD_THEME}/kerncijfers.json", f"figures/{GOOD_THEME}/overzicht.png",
                  f"notebooks/{GOOD_THEME}.html", "trends.csv", "index.html", "tabellen.xlsx", "beleidsnota.docx"):
-        (root / "reports" / name).parent.mkdir(parents=True, exist_ok=True)
-        (root / "reports" / name).write_text(f"vorige run: {name}\n", encoding="utf-8")
+        (root / REPORTS / name).parent.mkdir(parents=True, exist_ok=True)
+        (root / REPORTS / name).write_text(f"vorige run: {name}\n", encoding="utf-8")
     return {"root": root, "reports": tree_hashes(root / "reports")}
 
 
@@ -227,4 +227,4 @@ def test_failing_notebook_names_theme_cell_and_error_and_keeps_reports(shipped_r
     assert "MISLUKT" in message and "rapporten van de vorige geslaagde run" in message
     assert tree_hashes(root / "data" / "raw") == raw_before
     assert tree_hashes(root / "reports") == reports_before, "the reports of the last good run are untouched"
-    assert not list((root / "reports").glob(".run-*")), "staging folder left behind"
+    assert not list((root / REPORTS).glob(".run-*")), "staging folder left behind"

@@ -21,7 +21,7 @@ import zipfile
 import nbformat
 import pytest
 
-from conftest import copy_shipped_run, run_analyse
+from conftest import REPORTS, copy_shipped_run, run_analyse
 
 THEMES = ["basisvaardigheden", "monitor"]  # the cheapest theme, and the monitor that fits every series
 # what differs between any two runs: the random id pandas' Styler gives a table, and object addresses in a repr
@@ -35,10 +35,10 @@ pytestmark = pytest.mark.e2e
 def two_runs(shipped_run, tmp_path_factory):
     root = copy_shipped_run(shipped_run, tmp_path_factory.mktemp("elders") / "tweede")
     for thema in THEMES:
-        shutil.rmtree(root / "reports" / "figures" / thema)  # no cache: drawn again
+        shutil.rmtree(root / REPORTS / "figures" / thema)  # no cache: drawn again
     done = run_analyse(root, "run", *(a for t in THEMES for a in ("--thema", t)), "--jobs", "2")
     assert done.returncode == 0, done.stdout + done.stderr
-    return [shipped_run.reports, root / "reports"]
+    return [shipped_run.reports, root / REPORTS]
 
 
 def compared_files(reports) -> list[str]:

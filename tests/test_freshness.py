@@ -11,7 +11,7 @@ import nbformat
 import pytest
 
 from analyse import contract, freshness
-from conftest import copy_shipped_run, make_raw, run_analyse
+from conftest import REPORTS, copy_shipped_run, make_raw, run_analyse
 from reports_fixture import build_reports
 
 THEMES = ["demografie", "arbeid_inkomen", "criminaliteit"]
@@ -118,14 +118,14 @@ def _hashes(folder: Path) -> dict[str, str]:
 @pytest.mark.e2e
 def test_a_rerun_executes_only_what_changed(shipped_run, tmp_path):
     root = copy_shipped_run(shipped_run, tmp_path / "project")
-    before = _hashes(root / "reports")
+    before = _hashes(root / REPORTS)
 
     start = time.perf_counter()
     done = run_analyse(root, "run")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Niets veranderd sinds de run van" in done.stdout and "--opnieuw" in done.stdout, done.stdout
     assert time.perf_counter() - start < 15, "no kernel started, no notebook executed"
-    assert _hashes(root / "reports") == before
+    assert _hashes(root / REPORTS) == before
 
     path = root / "notebooks" / "basisvaardigheden.ipynb"
     notebook = nbformat.read(path, as_version=4)
@@ -135,12 +135,12 @@ def test_a_rerun_executes_only_what_changed(shipped_run, tmp_path):
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Notebooks uitvoeren (1, 1 tegelijk)" in done.stdout, done.stdout
     assert "overgenomen: demografie" in done.stdout and "Klaar: 1 notebook uitgevoerd" in done.stdout
-    after = _hashes(root / "reports")
+    after = _hashes(root / REPORTS)
     for thema in ("demografie", "criminaliteit", "monitor"):
         same = {k: v for k, v in before.items() if k.startswith((f"tables/{thema}/", f"figures/{thema}/"))}
         assert same and {k: after[k] for k in same} == same
-    executed = nbformat.read(root / "reports" / "notebooks" / "basisvaardigheden.ipynb", as_version=4)
+    executed = nbformat.read(root / REPORTS / "notebooks" / "basisvaardigheden.ipynb", as_version=4)
     assert executed.cells[-1].source == "Een toegevoegde alinea."
-    manifest = contract.read_manifest(root / "reports" / contract.MANIFEST_FILE)
+    manifest = contract.read_manifest(root / REPORTS / contract.MANIFEST_FILE)
     assert all(run.fingerprint for run in manifest.themes)
     assert "Niets veranderd" in run_analyse(root, "run").stdout, "and now it is current again"

@@ -21,7 +21,7 @@ import pytest
 from analyse import contract, data
 from analyse.cli import main
 from analyse.schema import OPTIONAL, REQUIRED
-from conftest import ROOT, load_shipped
+from conftest import REPORTS, ROOT, load_shipped
 
 COLUMNS = [*REQUIRED, *OPTIONAL]
 BUDGET = "gemeente_maassluis_begroting_2023"
@@ -69,7 +69,7 @@ def new_edition(tmp_path_factory):
         patch.setenv("ANALYSE_ROOT", str(root))
         assert main(["validate"]) == 0
         assert main(["run", "--thema", "demografie", "--jobs", "1"]) == 0
-    return root / "reports"
+    return root / REPORTS
 
 
 @pytest.mark.e2e

@@ -10,6 +10,7 @@ import pytest
 
 from analyse import data, runner
 from analyse.cli import main
+from conftest import REPORTS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,8 +26,8 @@ def test_every_notebook_runs_on_the_shipped_data(full_run):
     themes = runner.available_notebooks(ROOT / "notebooks")
     assert themes == list(runner.NOTEBOOK_ORDER)
     for thema in themes:
-        assert (root / "reports" / "notebooks" / f"{thema}.ipynb").exists()
-        html = (root / "reports" / "notebooks" / f"{thema}.html").read_text(encoding="utf-8")
+        assert (root / REPORTS / "notebooks" / f"{thema}.ipynb").exists()
+        html = (root / REPORTS / "notebooks" / f"{thema}.html").read_text(encoding="utf-8")
         assert "data:image/png" in html, f"{thema}: figures are shown in the HTML report"
         assert "from analyse" not in html, f"{thema}: code cells are left out of the HTML report"
     progress = [line for line in lines if line.startswith("[")]
@@ -35,18 +36,18 @@ def test_every_notebook_runs_on_the_shipped_data(full_run):
 
 def test_the_run_says_where_the_reports_are(shipped_run):
     last = shipped_run.stdout.rstrip().splitlines()[-1]
-    assert last.startswith(f"Klaar: {len(runner.NOTEBOOK_ORDER)} notebooks uitgevoerd, rapporten in reports/ (")
+    assert last.startswith(f"Klaar: {len(runner.NOTEBOOK_ORDER)} notebooks uitgevoerd, rapporten in reports/maassluis/ (")
 
 
 def test_demography_outputs_and_key_sentence(full_run):
     root, _, _ = full_run
-    figures = root / "reports" / "figures" / "demografie"
+    figures = root / REPORTS / "figures" / "demografie"
     pngs = sorted(figures.glob("*.png"))
     assert pngs and all(p.with_suffix(".svg").exists() for p in pngs)
-    key = json.loads((root / "reports" / "tables" / "demografie" / "kerncijfers.json").read_text(encoding="utf-8"))
+    key = json.loads((root / REPORTS / "tables" / "demografie" / "kerncijfers.json").read_text(encoding="utf-8"))
     population = [m for m in key["messages"] if m.startswith("In 2024 heeft Maassluis 35.832 inwoners")]
     assert population and "meer dan in 2009 (31.390)" in population[0]
-    overview = pd.read_csv(root / "reports" / "tables" / "demografie" / "overzicht.csv")
+    overview = pd.read_csv(root / REPORTS / "tables" / "demografie" / "overzicht.csv")
     row = overview[(overview["indicator"] == "aandeel_herkomst") & (overview["groep"] == "Migratieachtergrond")
                    & (overview["regio"] == "Maassluis")].iloc[0]
     # 2017 (8.738 of 32.450, municipal budget) to 2022 (3.172 westers + 6.905 niet-westers of 34.148, CBS KWB),
@@ -58,7 +59,7 @@ def test_demography_outputs_and_key_sentence(full_run):
 
 def test_register_covers_every_statement_and_explains_deviations(full_run):
     root, _, _ = full_run
-    register = pd.read_csv(root / "reports" / "reproductie.csv", keep_default_na=False)
+    register = pd.read_csv(root / REPORTS / "reproductie.csv", keep_default_na=False)
     claims = pd.read_csv(root / "data" / "raw" / "beweringen.csv", keep_default_na=False)
     assert list(register.columns) == ["id", "thema", "citaat", "verwacht", "berekend", "status", "bewijs", "bronnen",
                                       "toelichting", "herberekend"]
@@ -73,7 +74,7 @@ def test_register_covers_every_statement_and_explains_deviations(full_run):
 
 def test_monitor_covers_every_target_with_a_verdict(full_run):
     root, _, _ = full_run
-    monitor = pd.read_csv(root / "reports" / "monitor.csv", keep_default_na=False)
+    monitor = pd.read_csv(root / REPORTS / "monitor.csv", keep_default_na=False)
     catalogue = data.load_raw(root / "data" / "raw").indicatoren
     targets = catalogue[catalogue["doel_type"] != ""]
     expected = sum(max(1, len([g for g in t.split(";") if g])) for t in targets["doel_groep"])
@@ -85,7 +86,7 @@ def test_monitor_covers_every_target_with_a_verdict(full_run):
 
 def test_trend_table_refuses_short_series_with_a_reason(full_run):
     root, _, _ = full_run
-    trends = pd.read_csv(root / "reports" / "trends.csv", keep_default_na=False)
+    trends = pd.read_csv(root / REPORTS / "trends.csv", keep_default_na=False)
     refused = trends[trends["methode"] == "geen"]
     fitted = trends[trends["methode"] != "geen"]
     assert not refused.empty and (refused["reden"].str.len() > 0).all()
@@ -97,7 +98,7 @@ def test_publication_files_exist_and_open(full_run):
     from openpyxl import load_workbook
 
     root, _, _ = full_run
-    reports = root / "reports"
+    reports = root / REPORTS
     workbook = load_workbook(reports / "tabellen.xlsx")
     assert "Doelenmonitor" in workbook.sheetnames and "Reproductieregister" in workbook.sheetnames
     document = Document(reports / "beleidsnota.docx")
@@ -117,13 +118,16 @@ def test_unknown_region_and_missing_year_are_refused_with_what_exists(shipped_co
     monkeypatch.setenv("ANALYSE_ROOT", str(root))
     assert main(["run", "--thema", "demografie", "-p", "regio=Atlantis"]) == 2
     err = capsys.readouterr().err
-    assert "regio 'Atlantis' komt niet voor" in err and "Maassluis" in err
+    assert "regio 'Atlantis' staat niet in data/raw/regios.csv" in err
+    assert main(["run", "--thema", "demografie", "--gemeente", "Maasluis"]) == 2
+    assert "bedoelt u 'Maassluis'?" in capsys.readouterr().err
     assert main(["run", "--thema", "demografie", "--eind-jaar", "2030"]) == 2
     err = capsys.readouterr().err
     assert "eind_jaar 2030 staat niet in de data voor Maassluis" in err and "2018" in err
     assert main(["run", "--thema", "basisvaardigheden", "--eind-jaar", "2010"]) == 2
     err = capsys.readouterr().err
-    assert "thema basisvaardigheden heeft voor Maassluis geen gegevens" in err and "2017" in err
+    assert "Over basisvaardigheden, nieuwkomers zijn voor Maassluis geen gegevens in het venster" in err and "2017" in err
+    assert "Er is niets uitgevoerd." in err
     assert main(["run", "--thema", "sport"]) == 2
     assert "onbekend thema: sport" in capsys.readouterr().err
     assert not (root / "reports").exists() or not any((root / "reports").iterdir()), "nothing was run"
@@ -139,7 +143,7 @@ def test_list_shows_themes_and_parameters(monkeypatch, capsys):
 
 def test_crime_rates_get_poisson_trends_on_at_least_six_years(full_run):
     root, _, _ = full_run
-    trends = pd.read_csv(root / "reports" / "trends.csv", keep_default_na=False)
+    trends = pd.read_csv(root / REPORTS / "trends.csv", keep_default_na=False)
     rates = trends[trends["indicator"].str.match(r"misdrijven_.*_per_1000") & (trends["regio"] == "Maassluis")]
     assert len(rates) >= 5 and (rates["methode"] == "poisson").all()
     assert (rates["n_jaren"].astype(int) >= 6).all()
@@ -152,7 +156,7 @@ def test_the_wijk_section_and_the_segregation_index_reach_the_tables_and_the_not
     from docx import Document
 
     root, _, _ = full_run
-    tables = root / "reports" / "tables" / "demografie"
+    tables = root / REPORTS / "tables" / "demografie"
     segregation = pd.read_csv(tables / "segregatie.csv")
     # D over the 19 buurten of Maassluis, 2022 (CBS KWB): 191548/836715, computed by hand in test_segregation.py
     assert segregation["buurten"].tolist() == [19] and segregation["d"].iloc[0] == pytest.approx(0.2289286, abs=1e-6)
@@ -161,7 +165,7 @@ def test_the_wijk_section_and_the_segregation_index_reach_the_tables_and_the_not
     assert any("½ × Σ" in note for note in record["notes"]), "the formula is given with the table"
     wijken = pd.read_csv(tables / "wijken.csv")
     assert len(wijken) == 9 and wijken["wijk"].iloc[-1] == "Maassluis (gemeente)"
-    note = Document(root / "reports" / "beleidsnota.docx")
+    note = Document(root / REPORTS / "beleidsnota.docx")
     content = "\n".join([p.text for p in note.paragraphs]
                         + [c.text for t in note.tables for r in t.rows for c in r.cells])
     assert "Wijken van Maassluis" in content and "Ongelijkheidsindex D" in content
@@ -171,7 +175,7 @@ def test_no_count_of_fewer_than_ten_persons_is_a_plain_number_in_the_workbook(fu
     from openpyxl import load_workbook
 
     root, _, _ = full_run
-    book = load_workbook(root / "reports" / "tabellen.xlsx")
+    book = load_workbook(root / REPORTS / "tabellen.xlsx")
     found = []
     for sheet in book.worksheets[1:]:
         header = [c.value for c in sheet[1]]

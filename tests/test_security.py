@@ -27,7 +27,7 @@ import pandas as pd
 import pytest
 
 from analyse import pipeline, publish
-from conftest import copy_shipped_run
+from conftest import REPORTS, copy_shipped_run
 
 SMALL_THEME = "basisvaardigheden"
 # a value of SMALL_THEME that its overview table shows (as 250.0); the slow tests change it to 251
@@ -69,7 +69,7 @@ def assert_one_line_error(code: int, output: str, *fragments: str) -> None:
 @pytest.fixture
 def project(shipped_copy: Path) -> Path:
     """A project copy with a (pretend) complete set of reports from an earlier run."""
-    reports = shipped_copy / "reports"
+    reports = shipped_copy / REPORTS
     for name in ("tables/demografie/overzicht.csv", "notebooks/demografie.html", "trends.csv", "index.html"):
         (reports / name).parent.mkdir(parents=True, exist_ok=True)
         (reports / name).write_text(f"vorige run: {name}\n", encoding="utf-8")
@@ -82,7 +82,7 @@ def unchanged(project: Path):
     yield
     assert tree_hashes(project / "data" / "raw") == raw, "data/raw was changed"
     assert tree_hashes(project / "reports") == reports, "the last complete reports were changed"
-    assert not [p.name for p in (project / "reports").iterdir() if p.name.startswith(".")]
+    assert not [p.name for p in (project / REPORTS).iterdir() if p.name.startswith(".")]
 
 
 @pytest.mark.slow
@@ -155,18 +155,21 @@ def test_a_busy_project_is_refused_naming_the_other_run(project, unchanged):
 
 @pytest.mark.slow
 def test_a_stale_lock_and_leftovers_are_taken_over_and_cleaned(project):
-    reports = project / "reports"
+    reports = project / REPORTS
     before = tree_hashes(reports)
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
-    (reports / ".lock").write_text(json.dumps({"pid": dead.pid, "host": "vm", "gestart": "2026-01-01T12:00:00"}))
+    (project / "reports" / ".lock").write_text(
+        json.dumps({"pid": dead.pid, "host": "vm", "gestart": "2026-01-01T12:00:00"}))
     (reports / ".run-20260101-120000-1-x" / "tables").mkdir(parents=True)
     (reports / ".old-20260101-120000-1-x").mkdir()
+    (project / "reports" / ".run-20251231-120000-1-y").mkdir()  # the flat layout of earlier versions
     (project / "data" / "raw" / "kapot.csv").write_text("indicator\n", encoding="utf-8")  # stops after the lock
     code, output = analyse(project, "run", "--thema", "werkvloer")
     assert code != 0 and "Traceback" not in output
     assert f"een eerdere run (PID {dead.pid} op vm, gestart 2026-01-01 12:00:00) is niet afgerond" in output
-    assert ".run-20260101-120000-1-x opgeruimd" in output and "kapot.csv" in output
+    assert ".run-20260101-120000-1-x opgeruimd" in output and ".run-20251231-120000-1-y opgeruimd" in output
+    assert "kapot.csv" in output
     assert tree_hashes(reports) == before and sorted(p.name for p in reports.iterdir()) == [
         "index.html", "notebooks", "tables", "trends.csv"]
 
@@ -200,7 +203,7 @@ def wait_for_kernel(process: subprocess.Popen, root: Path, timeout: float = 120)
         assert process.poll() is None, process.stdout.read()
         family = psutil.Process(process.pid).children(recursive=True)
         kernel = any("ipykernel" in " ".join(p.cmdline()) for p in family if p.is_running())
-        if kernel and list((root / "reports").glob(".run-*/notebooks")):
+        if kernel and list((root / REPORTS).glob(".run-*/notebooks")):
             time.sleep(1.0)
             return psutil.Process(process.pid).children(recursive=True)
         time.sleep(0.2)
@@ -260,28 +263,30 @@ def test_kill_9_leaves_no_process_that_publishes(small_project):
     time.sleep(1)  # a worker that survived would publish now
     assert tree_hashes(root / "reports", skip_hidden=True) == small_project["complete"]
     assert json.loads((root / "reports" / ".lock").read_text(encoding="utf-8"))["pid"] == run.pid
-    assert list((root / "reports").glob(".run-*")), "the killed run's staging folder is left for the next run"
+    assert list((root / REPORTS).glob(".run-*")), "the killed run's staging folder is left for the next run"
 
 
 @pytest.mark.e2e
 def test_next_run_takes_over_cleans_up_and_publishes_a_complete_set(small_project):
     """After Ctrl+C and kill -9: a run of one theme; the other theme's outputs come along unchanged."""
     root = small_project["root"]
-    reports = root / "reports"
+    reports = root / REPORTS
     code, output = analyse(root, "run", "--thema", SMALL_THEME)
     assert code == 0, output
     assert "het slot is overgenomen" in output and "opgeruimd" in output
-    assert not [p.name for p in reports.iterdir() if p.name.startswith(".")], "no lock, .run-* or .old-* left"
-    now = tree_hashes(reports)
+    assert not [p.name for p in reports.iterdir() if p.name.startswith(".")], "no .run-* or .old-* left"
+    assert not [p.name for p in reports.parent.iterdir() if p.name.startswith(".")], "no lock left"
+    now = tree_hashes(reports.parent)
     overview = pd.read_csv(reports / "tables" / SMALL_THEME / "overzicht.csv")
     assert overview.loc[overview["indicator"] == "inburgeringsplichtigen", "waarde_tot"].tolist() == [251.0]
-    monitor = {k for k in small_project["complete"] if "monitor" in Path(k).parts or k.startswith("notebooks/monitor")}
+    monitor = {k for k in small_project["complete"]
+               if "monitor" in Path(k).parts or k.startswith(f"{REPORTS.name}/notebooks/monitor")}
     assert monitor and {k: now[k] for k in monitor} == {k: small_project["complete"][k] for k in monitor}
     assert set(now) == set(small_project["complete"]), "the same complete set of files"
     trends = (reports / "trends.csv").read_text(encoding="utf-8")
     assert trends.count("\n") > 1 and (reports / "monitor.csv").read_bytes() == (
         reports / "tables" / "monitor" / "monitor.csv").read_bytes()
-    assert (reports / "interactief" / "klad.txt").read_text(encoding="utf-8") == "van JupyterLab\n"
+    assert (reports.parent / "interactief" / "klad.txt").read_text(encoding="utf-8") == "van JupyterLab\n"
     small_project["complete"] = now
 
 
@@ -306,5 +311,5 @@ def test_a_failing_export_leaves_the_reports_byte_identical(small_project, monke
                           "beleidsnota.docx", "er is niets gepubliceerd")
     assert "[1/1]" in output and "klaar" in output, "the notebook itself succeeded"
     assert tree_hashes(root / "reports") == before
-    assert not [p.name for p in (root / "reports").iterdir() if p.name.startswith(".")]
-    assert publish.clean_leftovers(root / "reports") == []
+    assert not [p.name for p in (root / REPORTS).iterdir() if p.name.startswith(".")]
+    assert publish.clean_leftovers(root / REPORTS) == []

@@ -29,6 +29,7 @@ def build(tmp_path, observations: str = OBSERVATIONS + EXTRA, reeksen: str = "",
 
 
 def open_theme(tmp_path, **parameters) -> Thema:
+    parameters.setdefault("vergelijk_regios", [])  # None would be the settings' comparisons (Nederland)
     return Thema("demografie", data_dir=tmp_path / "data", output_dir=tmp_path / "reports", **parameters)
 
 
@@ -103,8 +104,10 @@ def test_titles_and_group_words():
 
 
 def test_unknown_region_and_a_year_without_data_are_refused(tmp_path, theme):
-    with pytest.raises(data.ParameterError, match="regio 'Delft' komt niet voor"):
+    with pytest.raises(data.ParameterError, match=r"regio 'Delft' staat niet in data/raw/regios.csv"):
         open_theme(tmp_path, regio="Delft")
+    with pytest.raises(data.ParameterError, match=r"regio 'Maasluis' .*; bedoelt u 'Maassluis'\?"):
+        open_theme(tmp_path, regio="Maasluis")  # a typo gets the name it probably meant
     with pytest.raises(data.ParameterError, match=r"eind_jaar 2030 staat niet in de data voor Maassluis; "
                                                   r"jaren met gegevens: 2009, 2013, 2018"):
         open_theme(tmp_path, eind_jaar=2030)

@@ -301,8 +301,9 @@ def resolve(theme: str, dataset: data.Dataset, *, regio: str | None = None, verg
     start = start if start is not None else int(in_scope["jaar"].min())
     inside = own_theme[(own_theme["jaar"] >= start) & (own_theme["jaar"] <= end)]
     if inside.empty:
+        window = f"{start}-{end}" if start <= end else f"tot en met {end}"
         raise NoThemeData(
-            f"over {text.lower_first(title)} zijn voor {regio} geen gegevens in het venster {start}-{end}; jaren met "
+            f"over {text.lower_first(title)} zijn voor {regio} geen gegevens in het venster {window}; jaren met "
             f"gegevens voor dit thema: {_span(sorted(own_theme['jaar'].unique()))}.")
     return ThemeContext(
         theme=theme, region=regio, comparison_regions=comparisons, start_year=start, end_year=end, level=niveau,
@@ -313,11 +314,10 @@ def resolve(theme: str, dataset: data.Dataset, *, regio: str | None = None, verg
 
 
 def _root_of(data_dir) -> Path | None:
-    """The project folder above ``data_dir`` when it is one (``analyse run`` passes the project's data/)."""
+    """The folder holding ``data_dir``: where instellingen.toml lies next to data/ (None without a data_dir)."""
     if data_dir is None:
         return None
-    folder = Path(data_dir).resolve().parent
-    return folder if data.is_project_root(folder) else None
+    return Path(data_dir).resolve().parent
 
 
 def _span(years: list[int]) -> str:

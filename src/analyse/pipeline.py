@@ -222,6 +222,8 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     with publish.stop_on_signals(), publish.RunLock(reports, command) as lock:
         if lock.stale:
             echo(f"Let op: {publish.describe_stale(lock.stale)}")
+        for line in publish.clean_leftovers(reports):  # the flat layout of earlier versions, the overview's .tmp
+            echo(f"  {line}")
         table = processed / data.PROCESSED_FILE
         batch = bool(every_municipality or (regions and len(regions) > 1))
         quick = None if batch else _unchanged(root, selected, given, regions, settings, again, table, raw)
@@ -243,7 +245,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
                 if batch:
                     echo(f"== {region} ({number}/{len(names)}) ==")
                 outcomes.append(_run_region(root, dataset, pool, region, selected, available, given, again,
-                                            raw_before, echo))
+                                            raw_before, echo, batch=batch))
             pool.close()
         if batch or len(names) > 1:
             for line in text.batch_summary(outcomes, time.perf_counter() - started):
@@ -311,8 +313,9 @@ def _resolve(root: Path, dataset: data.Dataset, thema: str, parameters: dict) ->
 
 
 def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: list[str], available: list[str],
-                given: dict, again: bool, raw_before: str, echo) -> RegionOutcome:
-    """Everything for one region, all or nothing (see :func:`run`); failures are returned, Ctrl+C raised."""
+                given: dict, again: bool, raw_before: str, echo, batch: bool = False) -> RegionOutcome:
+    """Everything for one region, all or nothing (see :func:`run`). In a batch a failed step is returned, so
+    the next region can run; alone it is raised (one line, and the run ends with an error). Ctrl+C is raised."""
     from analyse import export
 
     folder = report_folder(root / "reports", region, context.region_code(dataset.regios, region))
@@ -374,5 +377,7 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
             echo(f"  {(folder / Path(path).relative_to(staging)).relative_to(root)}")
         return RegionOutcome(region, "gepubliceerd", executed=len(to_run), skipped=tuple(skipped.values()))
     except StepError as error:
+        if not batch:
+            raise
         echo(f"Mislukt voor {region}: {error}")
         return RegionOutcome(region, "mislukt", reason=str(error))
