@@ -107,6 +107,33 @@ def test_ctrl_c_cancels_the_queue_and_kills_workers_and_kernels(tmp_path):
 
 
 @pytest.mark.e2e
+def test_a_warm_kernel_runs_notebook_after_notebook_on_one_kernel_and_one_client(tmp_path):
+    """The warm engine (papermill's engine API, nbclient given the kernel's own client): every notebook runs
+    in the same kernel process through the one client connected at the start, in a fresh namespace, and the
+    kernel is still running afterwards. A papermill or nbclient upgrade that starts a kernel or connects a
+    client per notebook fails here."""
+    runner.ensure_kernel()
+    notebook = write_notebook(tmp_path / "nb" / "demografie.ipynb", (
+        "import os\nfrom pathlib import Path\n"
+        "Path(output_dir, 'kernel.txt').write_text(f\"{os.getpid()} {'eerder' in dir()}\")\neerder = 1"))
+    kernel = runner.WarmKernel(notebook.parent)
+    connect = kernel.manager.client
+    connections = []
+    kernel.manager.client = lambda *args, **kwargs: connections.append(1) or connect(*args, **kwargs)
+    try:
+        seen = []
+        for run in ("a", "b", "c"):
+            result = runner.execute_notebook(notebook, tmp_path / run, {}, kernel=kernel)
+            assert result.ok, result.message
+            seen.append((tmp_path / run / "kernel.txt").read_text())
+        assert kernel.alive()
+    finally:
+        kernel.shutdown()
+    assert len(set(seen)) == 1 and seen[0].endswith(" False"), f"one kernel, a fresh namespace each time: {seen}"
+    assert len(connections) == 1, f"one client for all three notebooks, not {len(connections)}"
+
+
+@pytest.mark.e2e
 def test_notebooks_run_in_parallel_and_report_in_order(tmp_path):
     for name in ("onderwijs", "demografie"):
         write_notebook(tmp_path / "nb" / f"{name}.ipynb", "x = 1")

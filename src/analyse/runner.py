@@ -18,6 +18,7 @@ whose parent disappears (``kill -9`` of ``analyse run``) kills its kernel and ex
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -260,18 +261,17 @@ def execute_notebook(notebook: Path, output_dir: Path, parameters: dict,
     executed.parent.mkdir(parents=True, exist_ok=True)
     params = {**parameters, "output_dir": str(output_dir)}
     try:
-        engine = {}
+        engine = {"extra_arguments": list(KERNEL_ARGUMENTS)}  # papermill's own engine: a kernel of its own
         if kernel is not None:
             _register_warm_engine()
             kernel.prepare()
-            engine = {"engine_name": WARM_ENGINE, "km": kernel.manager, "kc": kernel.client()}
+            engine = {"engine_name": WARM_ENGINE, "kernel": kernel}
         result = papermill.execute_notebook(
             str(notebook), str(executed), parameters=params, kernel_name=KERNEL_NAME,
             cwd=str(notebook.parent), progress_bar=False, log_output=False, report_mode=False,
             # written once when it ends (also when a cell fails), not after every cell: a notebook with its
             # figures is megabytes, and the copy in staging is only read when the run is complete
-            request_save_on_cell_execute=False,
-            extra_arguments=list(KERNEL_ARGUMENTS), **engine,
+            request_save_on_cell_execute=False, **engine,
         )
     except Exception as error:  # papermill raises PapermillExecutionError and kernel errors
         return NotebookResult(thema, False, time.perf_counter() - start, _failure_message(thema, error))
@@ -286,31 +286,34 @@ def execute_notebook(notebook: Path, output_dir: Path, parameters: dict,
 WARM_ENGINE = "analyse-warm"
 
 
+@functools.cache
 def _register_warm_engine() -> None:
-    """A papermill engine that runs a notebook on a kernel it is given (``km``) and leaves it running."""
+    """Register (once per process) the papermill engine that runs a notebook on a :class:`WarmKernel`.
+
+    papermill's own engine starts a kernel for each notebook and shuts it down after. This one is handed the
+    worker's kernel (``kernel=``), runs the notebook on that kernel's manager and client, and leaves both
+    running for the next notebook. It uses papermill's documented extension API only: an
+    :class:`~papermill.engines.Engine` subclass registered with ``papermill_engines.register``, the execution
+    manager papermill hands every engine, and papermill's nbclient wrapper
+    (:class:`~papermill.clientwrap.PapermillNotebookClient`, which records cell times and stops at the first
+    error). nbclient connects a client only when it has none (``kc``): given the kernel's own, it connects
+    none and, as it does not own the kernel, leaves kernel and client running (tests/test_runner.py checks
+    one kernel and one client for notebook after notebook).
+    """
     from papermill.clientwrap import PapermillNotebookClient
-    from papermill.engines import NBClientEngine, papermill_engines
-    from papermill.utils import merge_kwargs, remove_args
+    from papermill.engines import Engine, papermill_engines
 
-    if WARM_ENGINE in papermill_engines._engines:
-        return
-
-    class WarmEngine(NBClientEngine):
+    class WarmEngine(Engine):
+        # the keywords papermill passes every engine, by name: one it adds in an upgrade fails loudly here
         @classmethod
-        def execute_managed_notebook(cls, nb_man, kernel_name, log_output=False, stdout_file=None,
-                                     stderr_file=None, start_timeout=60, execution_timeout=None, **kwargs):
-            kept = kwargs.pop("kc", None)  # the kernel's own client (WarmKernel.client), kept for the next one
-            kwargs = remove_args(["input_path", "timeout", "startup_timeout", "cwd"], **kwargs)
-            client = PapermillNotebookClient(nb_man, **merge_kwargs(
-                kwargs, timeout=execution_timeout, startup_timeout=start_timeout, kernel_name=kernel_name,
-                log=logging.getLogger("papermill"), log_output=log_output, stdout_file=stdout_file,
-                stderr_file=stderr_file))
-            client.kc = kept
-            try:
-                return client.execute()
-            finally:  # the kernel stays; a connection made for this notebook alone does not
-                if client.kc is not None and client.kc is not kept:
-                    client.kc.stop_channels()
+        def execute_managed_notebook(cls, nb_man, kernel_name, kernel, input_path=None, log_output=False,
+                                     stdout_file=None, stderr_file=None, start_timeout=60, execution_timeout=None):
+            client = PapermillNotebookClient(
+                nb_man, km=kernel.manager, kernel_name=kernel_name, timeout=execution_timeout,
+                startup_timeout=start_timeout, log=logging.getLogger("papermill"), log_output=log_output,
+                stdout_file=stdout_file, stderr_file=stderr_file)
+            client.kc = kernel.client()
+            return client.execute()
 
     papermill_engines.register(WARM_ENGINE, WarmEngine)
 
