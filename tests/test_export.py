@@ -21,7 +21,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm
 
 from analyse import export
-from analyse.text import REGISTER_LABELS
+from analyse.text.label_texts import REGISTER_LABELS
 from analyse.export import docx as note
 from analyse.export import html as page
 from analyse.export import pdf, read, widths, xlsx

@@ -19,7 +19,8 @@ import pandas as pd
 
 from analyse import checksum, context, contract, data, freshness, publish, runner
 from analyse import parameters as notebook_params
-from analyse import text
+from analyse.text.notation import count_noun
+from analyse.text.progress import nothing_changed, taken_over
 
 # run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/
 COLLECTED = ("trends", "reproductie", "monitor")
@@ -189,9 +190,9 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
             plan = freshness.plan(root, selected, given, again=again)
         table = processed / data.PROCESSED_FILE
         if plan.nothing_to_do and checksum.matches(table, raw):
-            echo(text.nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
+            echo(nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
             return True
-        for line in text.taken_over(plan.current, plan.previous_run):
+        for line in taken_over(plan.current, plan.previous_run):
             echo(line)
         # the workers start their kernels and import the libraries in them while the data is validated
         with runner.WorkerPool(min(jobs, len(plan.run)), notebooks) if plan.run else nullcontext() as pool:
@@ -214,7 +215,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
                 merged = {k: v for k, v in {**defaults, **given}.items() if k not in ("data_dir", "output_dir")}
                 context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=reports)
             if plan.nothing_to_do:  # only data/processed was missing or stale; it is written again now
-                echo(text.nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
+                echo(nothing_changed(plan.current, plan.previous_run, time.perf_counter() - started))
                 return True
             run_parameters = {**given, "data_dir": str(root / "data")}
             with publish.Staging(reports) as staging:
@@ -247,7 +248,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
             echo(f"  {(reports / Path(path).relative_to(staging)).relative_to(root)}")
         if publish.pending_signal():
             echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet en is afgemaakt.")
-    executed = text.count_noun(len(plan.run), "notebook", "notebooks")
+    executed = count_noun(len(plan.run), "notebook", "notebooks")
     echo(f"Klaar: {executed} uitgevoerd, rapporten in {reports.relative_to(root)}/ "
          f"({time.perf_counter() - started:.0f} s).")
     return True

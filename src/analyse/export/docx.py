@@ -30,12 +30,12 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from analyse import contract
-from analyse.text import REGISTER_LABELS, REGISTER_STATUSES
 from analyse.export import widths
 from analyse.export.read import (
     Reports, Table, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
 )
-from analyse.text import format_difference, format_number, format_value
+from analyse.text.label_texts import REGISTER_LABELS, REGISTER_STATUSES
+from analyse.text.notation import format_difference, format_number, format_value
 
 FONT = "Arial"
 LANGUAGE = "nl-NL"

@@ -15,8 +15,8 @@ from urllib.parse import quote
 
 import jinja2
 
-from analyse.text import REGISTER_STATUSES
-from analyse.text import format_number
+from analyse.text.label_texts import REGISTER_STATUSES
+from analyse.text.notation import format_number
 from analyse.export.read import (
     Reports, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
 )

@@ -23,9 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import contract
-from analyse.text import CODE_LABELS, MONITOR_LABELS, REGISTER_LABELS
 from analyse.contract import Column, ContractError, FigureRecord, RunManifest, Source, TableRecord, ThemeSummary
-from analyse.text import MISSING, format_date, format_number, published_decimals
+from analyse.text.label_texts import CODE_LABELS, MONITOR_LABELS, REGISTER_LABELS
+from analyse.text.notation import MISSING, format_date, format_number, published_decimals
 
 log = logging.getLogger("analyse.export")
 
