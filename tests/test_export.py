@@ -20,7 +20,7 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from analyse import export
+from analyse import contract, export
 from analyse.text.label_texts import REGISTER_LABELS
 from analyse.export import docx as note
 from analyse.export import html as page
@@ -473,6 +473,21 @@ def test_index_is_an_offline_dutch_page_with_themes_figures_and_downloads(built)
             "tabellen.xlsx"} <= set(hrefs)
     assert "beleidsnota.pdf" not in hrefs  # no PDF made in this run
     assert "Rotterdam en Nederland" in text and "overgenomen: 2" in text and "niet gecontroleerd" in text
+
+
+def test_a_window_of_one_year_reads_as_that_year_on_the_page_and_in_the_note(reports):
+    summary = reports / "tables" / "demografie" / contract.SUMMARY_FILE
+    text = summary.read_text(encoding="utf-8")
+    assert '"start_year": 2009' in text
+    summary.write_text(text.replace('"start_year": 2009', '"start_year": 2018'), encoding="utf-8")
+    loaded = read.load_reports(reports)
+    demografie = next(t for t in loaded.themes if t.code == "demografie")
+    parsed = _Page()
+    parsed.feed(page.render(loaded))
+    cards = " ".join(" ".join(parsed.text).split())
+    assert "Maassluis, vergeleken met Rotterdam en Nederland, 2018" in cards
+    assert "2018–2018" not in cards and "2018-2018" not in cards
+    assert note.Note(loaded).comparison(demografie).endswith("Periode: 2018.")
 
 
 def _luminance(colour: str) -> float:

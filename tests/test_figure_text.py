@@ -4,7 +4,7 @@ notation of analyse.text.notation that alt texts use."""
 import pytest
 
 from analyse.text.figure_texts import alt_sentence, figure_guidance
-from analyse.text.notation import join_words, value_text, year_range, years_text
+from analyse.text.notation import EN_DASH, join_words, value_text, year_range, years_text
 
 
 def test_guidance_for_a_tile_says_what_the_number_is_and_whether_there_is_a_benchmark():
@@ -48,9 +48,10 @@ def test_guidance_for_a_ranking_table():
 
 def test_alt_text_helpers():
     assert join_words(["a"]) == "a" and join_words(["a", "b", "c"]) == "a, b en c"
-    assert join_words([]) == ""
+    assert join_words([]) == "" and join_words(["a", "", "b"]) == "a en b"  # an empty item is left out
     assert years_text([2017, 2016, 2016]) == "2016 en 2017"
     assert year_range(2009, 2018) == "2009-2018" and year_range(2018, 2018) == "2018"
+    assert year_range(2009, 2018, dash=EN_DASH) == "2009–2018" and year_range(2018, 2018, dash=EN_DASH) == "2018"
     assert value_text(26.9, "procent") == "26,9%" and value_text(32518.0, "aantal") == "32.518"
     assert alt_sentence("Lijn van x, 2009-2018", ["van 1 naar 2"], ["2018 is voorlopig"]) == (
         "Lijn van x, 2009-2018: van 1 naar 2; 2018 is voorlopig.")

@@ -19,6 +19,7 @@ from pathlib import Path
 
 from analyse import areas, contract, data, series
 from analyse.schema import MONITOR, MONITOR_TITLE, THEMES, ParameterError
+from analyse.text.notation import year_range
 
 INTERACTIVE_DIR = Path("reports") / "interactief"
 SETTINGS_FILE = "instellingen.toml"
@@ -51,9 +52,7 @@ class ThemeContext:
     @property
     def window(self) -> str:
         """'2009-2024', or one year."""
-        if self.start_year == self.end_year:
-            return str(self.end_year)
-        return f"{self.start_year}-{self.end_year}"
+        return year_range(self.start_year, self.end_year)
 
     def shown_path(self, path: Path) -> str:
         """``path`` relative to the project folder where it lies inside it (for messages)."""

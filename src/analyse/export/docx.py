@@ -32,10 +32,10 @@ from docx.shared import Cm, Pt, RGBColor
 from analyse import contract
 from analyse.export import widths
 from analyse.export.read import (
-    Reports, Table, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
+    Reports, Table, Theme, log, png_size, register_counts, source_line, verdict_counts,
 )
 from analyse.text.label_texts import REGISTER_LABELS, REGISTER_STATUSES
-from analyse.text.notation import format_difference, format_number, format_value
+from analyse.text.notation import EN_DASH, format_difference, format_number, format_value, join_words, year_range
 
 FONT = "Arial"
 LANGUAGE = "nl-NL"
@@ -527,8 +527,7 @@ class Note:
 
     def comparison(self, theme: Theme) -> str:
         params = theme.summary.parameters
-        period = f"{params.start_year}–{params.end_year}" if params.start_year != params.end_year else str(
-            params.start_year)
+        period = year_range(params.start_year, params.end_year, dash=EN_DASH)
         regions = list(params.comparison_regions)
         if regions:
             return f"Gebied: {params.region}, vergeleken met {join_words(regions)}. Periode: {period}."

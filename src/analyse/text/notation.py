@@ -27,6 +27,8 @@ import pandas as pd
 
 MISSING = "–"
 """Shown instead of a number when there is no value ("geen gegevens")."""
+EN_DASH = "–"
+"""The dash of a year range in the publications (Word note, workbook, index page): '2009–2018'."""
 
 
 # (prefix, suffix) around the formatted number, per unit of the data contract (+ procentpunt).
@@ -193,8 +195,8 @@ def format_measure(value, eenheid: str, *, derived: bool = False, status: str = 
 
 
 def join_words(items) -> str:
-    """``["a"]`` -> ``"a"``, ``["a", "b", "c"]`` -> ``"a, b en c"``; empty gives ``""``."""
-    items = [str(i) for i in items]
+    """``["a"]`` -> ``"a"``, ``["a", "b", "c"]`` -> ``"a, b en c"``; empty items are left out, none gives ``""``."""
+    items = [str(i) for i in items if i != ""]
     if not items:
         return ""
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " en " + items[-1]
@@ -205,10 +207,11 @@ def years_text(years) -> str:
     return join_words(str(int(y)) for y in sorted(set(int(y) for y in years)))
 
 
-def year_range(first, last) -> str:
-    """``2009, 2018`` -> ``"2009-2018"``; one year -> ``"2018"``."""
+def year_range(first, last, dash: str = "-") -> str:
+    """``2009, 2018`` -> ``"2009-2018"``; one year -> ``"2018"``. The publications pass :data:`EN_DASH`
+    (``"2009–2018"``); notebooks, figures and tables use the hyphen."""
     first, last = int(first), int(last)
-    return str(first) if first == last else f"{first}-{last}"
+    return str(first) if first == last else f"{first}{dash}{last}"
 
 
 def value_text(x, eenheid: str) -> str:
