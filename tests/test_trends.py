@@ -1,4 +1,4 @@
-"""Tests for analyse.trends.
+"""Tests for analyse.trends, analyse.trend_models and analyse.group_gaps.
 
 Two kinds of checks:
 
@@ -24,14 +24,8 @@ from scipy import stats
 
 from analyse.text.trend_texts import (add_trend_texts, gap_reason, projection_caveats, projection_reason, sentence_gap,
                                       trend_caveats, trend_reason)
-from analyse.trends import (
-    CAVEATS,
-    REASONS,
-    compare_groups,
-    fit_trend,
-    fit_trends,
-    project,
-)
+from analyse.group_gaps import compare_groups
+from analyse.trends import CAVEATS, REASONS, fit_trend, fit_trends, project
 
 # Every scenario here must run without any warning from the code under test.
 pytestmark = pytest.mark.filterwarnings("error")

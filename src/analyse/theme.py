@@ -13,8 +13,8 @@ import functools
 
 import pandas as pd
 
-from analyse import (catalogue, context, contract, data, disclosure, indicators, monitor, presenter, register, series,
-                     theme_figures, trends)
+from analyse import (catalogue, context, contract, data, disclosure, group_gaps, indicators, monitor, presenter, register,
+                     series, theme_figures, trends)
 from analyse.schema import MONITOR, THEMES
 from analyse.text.claim_texts import unrounded
 from analyse.text.disclosure_texts import small_group_warnings
@@ -299,7 +299,7 @@ class Thema(_Notebook):
         rows = indicators.select(self.theme_obs, indicator=indicator, regio=where, end=self.context.end_year)
         a = series.choose(rows[rows["groep"] == groep_a], self.grades)
         b = series.choose(rows[rows["groep"] == groep_b], self.grades)
-        gap = trends.compare_groups(a, b)
+        gap = group_gaps.compare_groups(a, b)
         labels = (lower_first(self.cat.group(groep_a)), lower_first(self.cat.group(groep_b)))
         subject = onderwerp or lower_first(self.cat.label(indicator))
         sentence = sentence_gap(gap, f"Het verschil in {subject} tussen {labels[0]} en {labels[1]} ({where})",
