@@ -15,14 +15,14 @@ Reasons and caveats are the codes of :mod:`analyse.trends`.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from analyse.trend_models import (DW_NIVEAU, durbin_watson, linear_fit, prepare_reeks, rounding_variance,
                                   series_decimals, t_quantile, two_sided_p)
-from analyse.trends import MAX_JAREN_INDICATIEF, MIN_JAREN, joined
+from analyse.trends import MAX_JAREN_INDICATIEF, MIN_JAREN, as_record
 
 RATIO_EENHEDEN = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000", "euro", "jaren"})
 """Units with a natural zero: a ratio of two values means something (relative group gaps)."""
@@ -81,11 +81,8 @@ class GapResult:
     verschillen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GAP_KOLOMMEN), repr=False)
 
     def to_record(self) -> dict:
-        """One row of a tidy table (without ``verschillen``)."""
-        record = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "verschillen"}
-        record["reason_years"] = joined(self.reason_years)
-        record["caveats"] = joined(self.caveats)
-        return record
+        """One row of a tidy table (without ``verschillen``; see :func:`analyse.trends.as_record`)."""
+        return as_record(self, leave_out=("verschillen",))
 
 
 def _direction(values: np.ndarray, lower: float, upper: float) -> str:

@@ -88,8 +88,13 @@ def _empty_fitted() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "jaar" else "float64") for c in FITTED_KOLOMMEN})
 
 
-def joined(values) -> str | None:
-    return ";".join(str(v) for v in values) or None
+def as_record(result, *, leave_out: tuple[str, ...] = ()) -> dict:
+    """One row of a tidy table from a result dataclass: every field but ``leave_out``; ``reason_years`` and
+    ``caveats`` joined with ';' (None when empty)."""
+    record = {f.name: getattr(result, f.name) for f in fields(result) if f.name not in leave_out}
+    for name in ("reason_years", "caveats"):
+        record[name] = ";".join(str(v) for v in record[name]) or None
+    return record
 
 
 @dataclass
@@ -142,12 +147,8 @@ class TrendResult:
     _model: Model | None = field(default=None, repr=False, compare=False)
 
     def to_record(self) -> dict:
-        """One row of the tidy trend table (without ``fitted``); ``reason_years`` and
-        ``caveats`` are joined with ';' (None when empty)."""
-        record = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in ("fitted", "_model")}
-        record["reason_years"] = joined(self.reason_years)
-        record["caveats"] = joined(self.caveats)
-        return record
+        """One row of the tidy trend table (without ``fitted``; see :func:`as_record`)."""
+        return as_record(self, leave_out=("fitted", "_model"))
 
 
 def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendResult:
@@ -299,10 +300,7 @@ class Projection:
     durbin_watson: float = math.nan
 
     def to_record(self) -> dict:
-        record = {f.name: getattr(self, f.name) for f in fields(self)}
-        record["reason_years"] = joined(self.reason_years)
-        record["caveats"] = joined(self.caveats)
-        return record
+        return as_record(self)
 
 
 def project(

@@ -117,15 +117,18 @@ def trend_reason(record) -> str | None:
     return _reason_text(record_of(record))
 
 
+def _statistic(name: str, value) -> str:
+    """' (Durbin-Watson 0,85)' after a caveat, when the statistic is known."""
+    return f" ({name} {format_number(value, 2)})" if is_set(value) else ""
+
+
 def _caveat_text(code: str, r: dict) -> str | None:
     if code == "indicatief":
         n = as_int(r.get("n_jaren"))
         return (f"Slechts {n} meetpunten: " if n else "Weinig meetpunten: ") + "de trend en het interval zijn indicatief."
     if code == "autocorrelatie":
-        dw = r.get("durbin_watson")
-        if not is_set(dw):
-            dw = r.get("relatief_durbin_watson")
-        stat = f" (Durbin-Watson {format_number(dw, 2)})" if is_set(dw) else ""
+        dw = r.get("durbin_watson") if is_set(r.get("durbin_watson")) else r.get("relatief_durbin_watson")
+        stat = _statistic("Durbin-Watson", dw)
         return (f"Opeenvolgende jaren wijken in dezelfde richting af van de trendlijn{stat}; "
                 "het interval is daardoor waarschijnlijk te smal.")
     if code == "afronding_vloer":
@@ -144,8 +147,7 @@ def _caveat_text(code: str, r: dict) -> str | None:
     if code == "n_alleen_bij_aandeel":
         return "De steekproefomvang is alleen bij een percentage te gebruiken en is hier niet gebruikt."
     if code == "overdispersie":
-        phi = r.get("dispersie")
-        stat = f" (spreidingsfactor {format_number(phi, 2)})" if is_set(phi) else ""
+        stat = _statistic("spreidingsfactor", r.get("dispersie"))
         return (f"De cijfers schommelen meer dan toeval bij deze aantallen verklaart{stat}; "
                 "de intervallen zijn daarvoor verbreed.")
     if code == "waarden_ontbreken":
