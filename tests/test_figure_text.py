@@ -21,7 +21,7 @@ def test_guidance_for_a_hundred_percent_bar_and_small_multiples():
     assert bar == ("De balk is het geheel (100%); elk deel is het aandeel van één groep, met het percentage erbij. "
                    "Het laatste deel is berekend als de rest tot 100%.")
     panels = figure_guidance("kleine_veelvouden", per="groep", eenheid="procent", benchmark="de Nederlandse "
-                                  "achtergrond", trends=5, breuk=True, schattingen=("voorlopig",))
+                             "achtergrond", trends=5, breuk=True, schattingen=("voorlopig",))
     assert panels.startswith("Elk paneel is één groep, op dezelfde as")
     for part in ("de grijze lijn in elk paneel is de Nederlandse achtergrond", "95%-interval",
                  "breuk in de reeks", "een half gevulde stip is een voorlopig cijfer"):
@@ -30,7 +30,7 @@ def test_guidance_for_a_hundred_percent_bar_and_small_multiples():
 
 def test_guidance_for_a_line_with_a_break_and_estimates():
     line = figure_guidance("lijn", per="regio", eenheid="per_10000", series=1, breuk=True,
-                                schattingen=("schatting", "voorlopig"))
+                           schattingen=("schatting", "voorlopig"))
     assert line.startswith("Elke stip is een meting;")
     assert "De stippellijn 'breuk in de reeks' markeert een nieuwe definitie" in line
     assert "een open stip is een schatting, geen meting en een half gevulde stip is een voorlopig cijfer" in line

@@ -454,8 +454,8 @@ def test_small_multiples_one_panel_per_group_with_the_benchmark_in_each():
     data = _series(groups=groups, years=range(2008, 2018))
     bench = _series(groups=("nederlands",), years=range(2008, 2018)).assign(waarde=1.0)
     fig, alt = small_multiples.small_multiples_figure(data, labels={"turks": "Turkse achtergrond"}, title="t",
-                                            eenheid="procent", bron=BRON,
-                                            benchmark=bench, benchmark_label="Nederlandse achtergrond")
+                                                      eenheid="procent", bron=BRON,
+                                                      benchmark=bench, benchmark_label="Nederlandse achtergrond")
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert len(panels) == len(groups)
     assert len({ax.get_ylim() for ax in panels}) == 1 and panels[0].get_ylim()[0] == 0  # one shared axis
@@ -544,18 +544,18 @@ def test_draw_follows_the_plan():
     assert "32.518" in _texts(drawn.figure) and drawn.alt.startswith("Kerncijfer")
     man = pd.DataFrame(dict(regio="Maassluis", groep=["man"], jaar=[2017], waarde=[75.0]))
     drawn = dispatch.draw(figures.choose(man, unit="procent", per="groep"), man, per="groep", title="t",
-                       eenheid="procent", bron=BRON, labels={"man": "Man", "vrouw": "Vrouw"})
+                          eenheid="procent", bron=BRON, labels={"man": "Man", "vrouw": "Vrouw"})
     assert drawn.alt.startswith("Balk van 100%")
     halt = _halt_with_break().assign(groep="totaal")
     fitted = halt.assign(gefit=halt.waarde, ondergrens=halt.waarde - 1, bovengrens=halt.waarde + 1)
     nl = halt.assign(regio="Nederland", waarde=halt.waarde + 40)
     plan = figures.choose(halt, unit="per_10000", per="regio", has_benchmark=True)
     drawn = dispatch.draw(plan, halt, per="regio", title="t", eenheid="per_10000", bron=BRON, benchmarks=nl,
-                       trend=fitted[fitted.reeks == "oud"])
+                          trend=fitted[fitted.reeks == "oud"])
     assert set(_legend_texts(drawn.figure)) >= {"Maassluis", "Nederland", "Trend met 95%-interval"}
     with pytest.raises(ValueError, match="tabel"):
         dispatch.draw(figures.choose(man.assign(waarde=1), unit="rang", per="groep"), man, per="groep", title="t",
-                   eenheid="rang", bron=BRON)
+                      eenheid="rang", bron=BRON)
 
 
 def test_draw_names_the_benchmark_of_a_tile_by_region_or_by_group():
@@ -565,7 +565,7 @@ def test_draw_names_the_benchmark_of_a_tile_by_region_or_by_group():
     plan = figures.choose(own, unit="per_1000", per="groep", has_benchmark=True)
     labels = {"nederlands": "Nederlandse achtergrond"}
     drawn = dispatch.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=reference,
-                       labels=labels)
+                          labels=labels)
     assert "Nederlandse achtergrond: 8 per 1.000 (2017)" in _texts(drawn.figure)
     national = reference.assign(regio="Nederland", groep="niet_westers", waarde=30.0)
     drawn = dispatch.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national)

@@ -355,8 +355,8 @@ def test_sentence_gap_convergent_only_when_both_scales_agree():
         "groeien naar elkaar toe (2008-2017, 10 jaar met gegevens; verschil 0,80 procentpunt per jaar (95%-interval 0,60 tot "
         "1,00); odds ratio -4,2% per jaar (95%-interval -6,0 tot -2,5)).")
     mixed = sentence_gap(_gap(richting_relatief="groter", verdict="absoluut_kleiner_relatief_groter",
-                                   verhouding_verandering=2.0, verhouding_ondergrens=0.5,
-                                   verhouding_bovengrens=3.5), "Het verschil")
+                              verhouding_verandering=2.0, verhouding_ondergrens=0.5,
+                              verhouding_bovengrens=3.5), "Het verschil")
     assert mixed.startswith("Het verschil wordt absoluut kleiner, maar relatief wordt het groter; of de groepen "
                             "naar elkaar toe groeien hangt dus af van de maatstaf (")
     assert "groeien naar elkaar toe" not in mixed

@@ -509,7 +509,7 @@ def test_reason_and_caveat_codes_are_documented_and_have_dutch_text():
         assert trend_reason({"reason": code, "reason_years": "2016", "reason_detail": "alles_0"})
     for code in CAVEATS:
         assert trend_caveats({"caveats": code, "n_jaren": 3, "jaar": 2020, "laatste_jaar": 2017,
-                                   "noemer": 1000, "noemer_jaar": 2017, "decimalen": 1, "n_ontbrekend": 1})
+                              "noemer": 1000, "noemer_jaar": 2017, "decimalen": 1, "n_ontbrekend": 1})
 
 
 def test_teller_noemer_that_do_not_reproduce_the_value_fall_back_to_ols():

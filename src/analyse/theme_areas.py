@@ -183,8 +183,8 @@ class Areas(ThemePart):
                        f"{jaar}", source=self._source(rows), columns=columns, in_note=True,
                        notes=(dissimilarity_formula(),))
         self.out.message(sentence_dissimilarity(d.value, d.expected_random, d.n_areas, group_label, ctx.region,
-                                                 jaar))
+                                                jaar))
         explanation = segregation_explanation(d, exposure_result=x, group_label=html.escape(group_label),
-                                               region=html.escape(ctx.region), jaar=jaar,
-                                               source=html.escape(self._source(rows).removeprefix("Bron: ")))
+                                              region=html.escape(ctx.region), jaar=jaar,
+                                              source=html.escape(self._source(rows).removeprefix("Bron: ")))
         return [Markdown(explanation), presenter.table(frame, columns)]

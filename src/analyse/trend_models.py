@@ -230,7 +230,7 @@ def linear_fit(x, y, *, weights=None, floor: float = 0.0) -> Linear:
     bound = floor if weights is None else 1.0
     scale = max(estimate, bound)
     return Linear(params, scale * inverse, residuals, Xw, float(yw @ yw), estimate, scale,
-                   weights is None and estimate < floor)
+                  weights is None and estimate < floor)
 
 
 def _dw_p_value(dw: float, whitened_design: np.ndarray) -> float:

@@ -196,8 +196,8 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
         if dw_p < DW_NIVEAU:
             caveats.append("autocorrelatie")
         model = Model(kind, fit.params, fit.cov, df, centre, fit.scale, factor, max(years), weights=weights,
-                       last_variance=float(variances[-1]) if weights == "marges" else None,
-                       last_n=float(rows["n"].iloc[-1]) if weights == "n" else None, floor=floor)
+                      last_variance=float(variances[-1]) if weights == "marges" else None,
+                      last_n=float(rows["n"].iloc[-1]) if weights == "n" else None, floor=floor)
         slope = float(fit.params[1])
         se = float(np.sqrt(fit.cov[1, 1]))
         stats_fields.update(decimalen=decimals, gewichten=weights, durbin_watson=dw, dw_p_waarde=dw_p)
@@ -214,7 +214,7 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
         if phi > 1:
             caveats.append("overdispersie")
         model = Model(kind, params, scale * cov, df, centre, scale, factor, max(years),
-                       last_noemer=float(rows["noemer"].iloc[-1]))
+                      last_noemer=float(rows["noemer"].iloc[-1]))
         slope, se = average_marginal_effect(model, rows)
         stats_fields.update(dispersie=phi, schaal=scale)
         if kind == "poisson":

@@ -104,7 +104,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     ax.set_axisbelow(True)
     show_legend = hue is not None or len(handles) > 1
     decorate(fig, ax, title=title, bron=bron, handles=handles if show_legend else None,
-              legend_labels=legend_labels)
+             legend_labels=legend_labels)
     alt = describe_series(data, x=x, y=y, hue=hue, labels=labels, eenheid=eenheid, title=title,
                           subject=subject, doel=doel, trends=trend_drawn)
     return fig, alt

@@ -84,7 +84,7 @@ def connected_pieces(part: pd.DataFrame, x: str, y: str) -> tuple[list[Piece], l
 
 
 def draw_pieces(ax, pieces: list[Piece], *, colour: str, marker: str, markersize: float = 5,
-                 linewidth: float = 1.8, zorder: float = 3) -> set[str]:
+                linewidth: float = 1.8, zorder: float = 3) -> set[str]:
     """Draw connected pieces: one line per piece with filled markers on final values, and open or
     half-filled markers on estimates. Returns the statuses drawn."""
     statuses = set()

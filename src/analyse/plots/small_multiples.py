@@ -77,10 +77,10 @@ def small_multiples_figure(data: pd.DataFrame, *, facet: str = "groep", x: str =
         part = subset_of(data, facet, key)
         if bench_pieces:
             draw_pieces(ax, bench_pieces, colour=BENCHMARK_COLOUR, marker="o", markersize=3, linewidth=1.2,
-                         zorder=2)
+                        zorder=2)
         pieces, breaks = connected_pieces(part, x, y)
         statuses |= draw_pieces(ax, pieces, colour=colours[key], marker=marker_for(key), markersize=4.5,
-                                 linewidth=1.8)
+                                linewidth=1.8)
         for piece in pieces:
             years.update(piece.xs)
             values.extend(piece.ys)

@@ -96,7 +96,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
         line = wrap(f"Eerder: {'; '.join(items)}", 44)
         left.append((line, FONT, "normal", TEXT_COLOUR, "normal", 12 * (line.count("\n") + 1)))
     right_lines = [line for line, _ in _benchmark_lines(benchmarks, key=benchmark_key, year=year, x=x, y=y,
-                                                         eenheid=eenheid, labels=labels)]
+                                                        eenheid=eenheid, labels=labels)]
     if doel is not None:
         right_lines.append(f"Doel {doel[0]}: {format_value(doel[1], eenheid)}")
     if not right_lines and missing_benchmark:
