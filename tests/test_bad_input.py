@@ -17,7 +17,7 @@ import nbformat
 import pandas as pd
 import pytest
 
-from analyse import data
+from analyse import checksum
 from analyse.cli import main
 from conftest import REPORTS, ROOT, copy_project, copy_shipped_run
 
@@ -85,7 +85,7 @@ def shipped_row(file: str, **key: str) -> tuple[int, dict]:
 def maassluis_years() -> list[int]:
     """Years with any observation for Maassluis, read straight from the shipped CSV files."""
     years = set()
-    for path in data.observation_files(ROOT / "data" / "raw"):
+    for path in checksum.observation_files(ROOT / "data" / "raw"):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         years |= {int(y) for y in frame.loc[frame["regio"] == "Maassluis", "jaar"]}
     return sorted(years)

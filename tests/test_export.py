@@ -20,11 +20,11 @@ import pytest
 from docx.oxml.ns import qn
 from docx.shared import Cm
 
-from analyse import export
-from analyse.text import REGISTER_LABELS
+from analyse import contract, export
+from analyse.text.label_texts import REGISTER_LABELS
 from analyse.export import docx as note
 from analyse.export import html as page
-from analyse.export import pdf, read, widths, xlsx
+from analyse.export import docx_tables, pdf, read, widths, xlsx
 from reports_fixture import COMMAND, DOLLARS, FORMULA, SCRIPT, build_reports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -424,7 +424,7 @@ def test_note_table_columns_never_break_a_word(built):
                 if not runs:
                     continue
                 size = runs[0].font.size.pt
-                room = cell.width.cm - 2 * note.CELL_MARGIN
+                room = cell.width.cm - 2 * docx_tables.CELL_MARGIN
                 assert widths.longest_word(cell.text, size, bold=r == 0) <= room + 1e-6, cell.text
     assert _section_of_tables(document)[-5:] == [False, True, False, True, False]  # the wide tables turn
     headers = [c.text for t in document.tables for c in t.rows[0].cells]
@@ -432,13 +432,13 @@ def test_note_table_columns_never_break_a_word(built):
 
 
 def test_layout_goes_smaller_then_landscape_before_breaking_words():
-    narrow = note.layout(["Jaar", "Regio"], [["2018", "Maassluis"]], [True, False])
+    narrow = docx_tables.layout(["Jaar", "Regio"], [["2018", "Maassluis"]], [True, False])
     assert not narrow.landscape and narrow.size == 9
     headers = ["Wijk"] + ["Arbeidsongeschiktheidsuitkeringen"] * 5
-    wide = note.layout(headers, [["Centrum"] + ["1.310"] * 5], [False] + [True] * 5)
+    wide = docx_tables.layout(headers, [["Centrum"] + ["1.310"] * 5], [False] + [True] * 5)
     assert wide.landscape and sum(wide.widths) <= 24.7 + 1e-9
-    assert min(wide.widths[1:]) >= widths.text_width(headers[1], wide.size, bold=True) + 2 * note.CELL_MARGIN
-    text = note.layout(["Bewering"], [["lang " * 80]], [False])
+    assert min(wide.widths[1:]) >= widths.text_width(headers[1], wide.size, bold=True) + 2 * docx_tables.CELL_MARGIN
+    text = docx_tables.layout(["Bewering"], [["lang " * 80]], [False])
     assert sum(text.widths) == pytest.approx(16.0)  # wrapping text gets the whole line
 
 
@@ -473,6 +473,21 @@ def test_index_is_an_offline_dutch_page_with_themes_figures_and_downloads(built)
             "tabellen.xlsx"} <= set(hrefs)
     assert "beleidsnota.pdf" not in hrefs  # no PDF made in this run
     assert "Rotterdam en Nederland" in text and "overgenomen: 2" in text and "niet gecontroleerd" in text
+
+
+def test_a_window_of_one_year_reads_as_that_year_on_the_page_and_in_the_note(reports):
+    summary = reports / "tables" / "demografie" / contract.SUMMARY_FILE
+    text = summary.read_text(encoding="utf-8")
+    assert '"start_year": 2009' in text
+    summary.write_text(text.replace('"start_year": 2009', '"start_year": 2018'), encoding="utf-8")
+    loaded = read.load_reports(reports)
+    demografie = next(t for t in loaded.themes if t.code == "demografie")
+    parsed = _Page()
+    parsed.feed(page.render(loaded))
+    cards = " ".join(" ".join(parsed.text).split())
+    assert "Maassluis, vergeleken met Rotterdam en Nederland, 2018" in cards
+    assert "2018–2018" not in cards and "2018-2018" not in cards
+    assert note.Note(loaded).comparison(demografie).endswith("Periode: 2018.")
 
 
 def _luminance(colour: str) -> float:

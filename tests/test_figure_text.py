@@ -1,25 +1,27 @@
-"""Tests for the figure texts at the end of analyse.text: guidance for the new figure kinds, alt-text helpers."""
+"""Tests for analyse.text.figure_texts (guidance for every figure kind, alt sentences) and the list and year
+notation of analyse.text.notation that alt texts use."""
 
 import pytest
 
-from analyse import text
+from analyse.text.figure_texts import alt_sentence, figure_guidance
+from analyse.text.notation import EN_DASH, join_words, value_text, year_range, years_text
 
 
 def test_guidance_for_a_tile_says_what_the_number_is_and_whether_there_is_a_benchmark():
-    with_benchmark = text.figure_guidance("tegel", per="regio", eenheid="procent", benchmark="Nederland")
+    with_benchmark = figure_guidance("tegel", per="regio", eenheid="procent", benchmark="Nederland")
     assert with_benchmark == ("Het grote getal is het laatste cijfer, met jaar en bron; voor een lijn zijn er te "
                               "weinig metingen. Rechts staan vergelijkingscijfers, elk met hun eigen jaar.")
-    estimate = text.figure_guidance("tegel", per="groep", eenheid="aantal", schattingen=("schatting",))
+    estimate = figure_guidance("tegel", per="groep", eenheid="aantal", schattingen=("schatting",))
     assert "er is geen vergelijkingscijfer" in estimate.lower()
     assert "'ca.' betekent een schatting of verwachting, geen meting" in estimate
 
 
 def test_guidance_for_a_hundred_percent_bar_and_small_multiples():
-    bar = text.figure_guidance("gestapeld", per="groep", eenheid="procent", rest=True)
+    bar = figure_guidance("gestapeld", per="groep", eenheid="procent", rest=True)
     assert bar == ("De balk is het geheel (100%); elk deel is het aandeel van één groep, met het percentage erbij. "
                    "Het laatste deel is berekend als de rest tot 100%.")
-    panels = text.figure_guidance("kleine_veelvouden", per="groep", eenheid="procent", benchmark="de Nederlandse "
-                                  "achtergrond", trends=5, breuk=True, schattingen=("voorlopig",))
+    panels = figure_guidance("kleine_veelvouden", per="groep", eenheid="procent", benchmark="de Nederlandse "
+                             "achtergrond", trends=5, breuk=True, schattingen=("voorlopig",))
     assert panels.startswith("Elk paneel is één groep, op dezelfde as")
     for part in ("de grijze lijn in elk paneel is de Nederlandse achtergrond", "95%-interval",
                  "breuk in de reeks", "een half gevulde stip is een voorlopig cijfer"):
@@ -27,29 +29,30 @@ def test_guidance_for_a_hundred_percent_bar_and_small_multiples():
 
 
 def test_guidance_for_a_line_with_a_break_and_estimates():
-    line = text.figure_guidance("lijn", per="regio", eenheid="per_10000", series=1, breuk=True,
-                                schattingen=("schatting", "voorlopig"))
+    line = figure_guidance("lijn", per="regio", eenheid="per_10000", series=1, breuk=True,
+                           schattingen=("schatting", "voorlopig"))
     assert line.startswith("Elke stip is een meting;")
     assert "De stippellijn 'breuk in de reeks' markeert een nieuwe definitie" in line
     assert "een open stip is een schatting, geen meting en een half gevulde stip is een voorlopig cijfer" in line
     # unchanged for the old kinds without the new arguments
-    assert text.figure_guidance("staaf", per="groep", eenheid="aantal", jaar=2018) == (
+    assert figure_guidance("staaf", per="groep", eenheid="aantal", jaar=2018) == (
         "Elke staaf is de waarde van één groep in 2018; het getal staat erbij.")
 
 
 def test_guidance_for_a_ranking_table():
-    table = text.figure_guidance("rangorde", per="groep", eenheid="rang")
+    table = figure_guidance("rangorde", per="groep", eenheid="rang")
     assert table.startswith("Een rangorde met 1 bovenaan") and "gedeeld" in table
     with pytest.raises(ValueError, match="taart"):
-        text.guidance_new_kind("taart", per="groep", eenheid="procent")
+        figure_guidance("taart", per="groep", eenheid="procent")
 
 
 def test_alt_text_helpers():
-    assert text.join_words(["a"]) == "a" and text.join_words(["a", "b", "c"]) == "a, b en c"
-    assert text.join_words([]) == ""
-    assert text.years_text([2017, 2016, 2016]) == "2016 en 2017"
-    assert text.span_text(2009, 2018) == "2009-2018" and text.span_text(2018, 2018) == "2018"
-    assert text.value_text(26.9, "procent") == "26,9%" and text.value_text(32518.0, "aantal") == "32.518"
-    assert text.alt_sentence("Lijn van x, 2009-2018", ["van 1 naar 2"], ["2018 is voorlopig"]) == (
+    assert join_words(["a"]) == "a" and join_words(["a", "b", "c"]) == "a, b en c"
+    assert join_words([]) == "" and join_words(["a", "", "b"]) == "a en b"  # an empty item is left out
+    assert years_text([2017, 2016, 2016]) == "2016 en 2017"
+    assert year_range(2009, 2018) == "2009-2018" and year_range(2018, 2018) == "2018"
+    assert year_range(2009, 2018, dash=EN_DASH) == "2009–2018" and year_range(2018, 2018, dash=EN_DASH) == "2018"
+    assert value_text(26.9, "procent") == "26,9%" and value_text(32518.0, "aantal") == "32.518"
+    assert alt_sentence("Lijn van x, 2009-2018", ["van 1 naar 2"], ["2018 is voorlopig"]) == (
         "Lijn van x, 2009-2018: van 1 naar 2; 2018 is voorlopig.")
-    assert text.alt_sentence("Kop") == "Kop."
+    assert alt_sentence("Kop") == "Kop."

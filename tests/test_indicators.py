@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from analyse import disclosure, indicators
+from analyse.text import disclosure_texts
 from conftest import load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -111,7 +112,7 @@ def test_small_group_warnings_never_print_fewer_than_10_persons():
     labels = {"personeel": "Medewerkers van de gemeente", "stagiaires": "Stagiaires", "vve": "VVE-deelname",
               "tevreden": "Tevreden inwoners"}
     groups = {"leeftijd_tot_29": "tot 29 jaar", "opleiding_hbo": "hbo", "totaal": "totaal"}
-    warnings = indicators.small_group_warnings(SMALL, labels, groups, {"personeel", "stagiaires"})
+    warnings = disclosure_texts.small_group_warnings(SMALL, labels, groups, {"personeel", "stagiaires"})
     assert warnings == [
         "Het cijfer voor medewerkers van de gemeente (tot 29 jaar, Maassluis) rust op weinig waarnemingen "
         "(teller: minder dan 10): verschillen tussen jaren of groepen kunnen toeval zijn.",
@@ -135,7 +136,7 @@ def test_small_groups_fire_on_the_shipped_data():
         assert found[("stagiaires_gemeente", f"opleiding_{level}", 2017)] == (count, "aantal")
     labels = dict(zip(dataset.indicatoren["indicator"], dataset.indicatoren["label"]))
     groups = dict(zip(dataset.groepen["groep"], dataset.groepen["label"]))
-    warnings = indicators.small_group_warnings(dataset.observations, labels, groups, persons)
+    warnings = disclosure_texts.small_group_warnings(dataset.observations, labels, groups, persons)
     assert len(warnings) >= 5
     assert any("medewerkers" in w and "teller: minder dan 10" in w for w in warnings)
 

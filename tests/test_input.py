@@ -93,7 +93,7 @@ def test_a_column_named_twice_is_refused(tmp_path):
 def test_dangling_link_is_named_not_skipped(tmp_path):
     raw = make_raw(tmp_path / "raw")
     os.symlink(tmp_path / "elders" / "weg.csv", raw / "weg.csv")
-    assert raw / "weg.csv" in data.observation_files(raw)
+    assert raw / "weg.csv" in checksum.observation_files(raw)
     problem = only(problems_in(raw))
     assert problem.file.endswith("weg.csv") and "symlink" in problem.expected and "bestaat niet" in problem.expected
     assert checksum.raw_manifest(raw)["weg.csv"].startswith("onleesbaar")  # the run's checksum does not crash

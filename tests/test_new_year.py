@@ -18,7 +18,7 @@ import docx
 import pandas as pd
 import pytest
 
-from analyse import contract, data
+from analyse import checksum, contract, data
 from analyse.cli import main
 from analyse.schema import OPTIONAL, REQUIRED
 from conftest import REPORTS, ROOT, load_shipped
@@ -43,7 +43,7 @@ def budget_file() -> str:
 
 def drop_later_maassluis_population(raw) -> None:
     """The state of the data before the 2023 budget: no Maassluis population figures after 2018."""
-    for path in data.observation_files(raw):
+    for path in checksum.observation_files(raw):
         frame = pd.read_csv(path, dtype=str, keep_default_na=False)
         later = frame["indicator"].isin(LATER) & (frame["regio"] == "Maassluis") & (frame["jaar"].astype(int) > 2018)
         if later.any():

@@ -15,7 +15,8 @@ from matplotlib.colors import to_hex
 from matplotlib.text import Text
 from PIL import Image
 
-from analyse import plots
+from analyse import figures
+from analyse.plots import bars, dispatch, lines, saving, small_multiples, stacked, style, tiles
 
 BRON = "Bron: CBS; bewerking gemeente Maassluis"
 LABELS = {"nederlands": "Nederlandse achtergrond", "niet_westers": "Niet-westerse migratieachtergrond"}
@@ -42,29 +43,29 @@ def _drawn_texts(fig) -> list[Text]:
 
 
 def test_fixed_colour_per_group_in_every_figure():
-    line, _ = plots.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
-    bars, _ = plots.bar_figure(
+    line, _ = lines.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    bar, _ = bars.bar_figure(
         data=pd.DataFrame(dict(regio=["Maassluis", "Maassluis"], groep=["niet_westers", "nederlands"],
                                waarde=[3.0, 4.0])),
         category="regio", hue="groep", labels=LABELS, title="t", eenheid="procent", bron=BRON)
-    in_line, in_bars = _legend_colours(line), _legend_colours(bars)
+    in_line, in_bars = _legend_colours(line), _legend_colours(bar)
     label = LABELS["niet_westers"]
     # Same colour although the group is second in one figure and first in the other.
-    assert in_line[label] == in_bars[label] == plots.STYLES["niet_westers"][0].lower()
+    assert in_line[label] == in_bars[label] == style.STYLES["niet_westers"][0].lower()
     assert in_line[LABELS["nederlands"]] != in_line[label]
 
 
 def test_fallback_colour_is_deterministic_across_processes():
-    code = "from analyse.plots import colour_for, marker_for; print(colour_for('onbekende_groep'), marker_for('onbekende_groep'))"
+    code = "from analyse.plots.style import colour_for, marker_for; print(colour_for('onbekende_groep'), marker_for('onbekende_groep'))"
     env = dict(os.environ, PYTHONHASHSEED="12345",
-               PYTHONPATH=os.pathsep.join([str(Path(plots.__file__).parents[1]), os.environ.get("PYTHONPATH", "")]))
+               PYTHONPATH=os.pathsep.join([str(Path(style.__file__).parents[2]), os.environ.get("PYTHONPATH", "")]))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == [plots.colour_for("onbekende_groep"), plots.marker_for("onbekende_groep")]
+    assert out.stdout.split() == [style.colour_for("onbekende_groep"), style.marker_for("onbekende_groep")]
 
 
 def test_tick_labels_use_decimal_comma():
     data = pd.DataFrame(dict(jaar=[2014, 2015, 2016, 2017, 2018], waarde=[0.5, 1.0, 1.5, 2.0, 2.5]))
-    fig, _ = plots.series_figure(data=data, hue=None, title="t", eenheid="score", bron=BRON)
+    fig, _ = lines.series_figure(data=data, hue=None, title="t", eenheid="score", bron=BRON)
     fig.canvas.draw()
     ax = fig.axes[0]
     ticks = [(t.get_position()[1], t.get_text()) for t in ax.get_yticklabels() if t.get_text()]
@@ -79,11 +80,11 @@ def test_tick_labels_use_decimal_comma():
 
 
 def test_percentage_axis_and_thousands():
-    procent, _ = plots.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    procent, _ = lines.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
     procent.canvas.draw()
     assert all(t.get_text().endswith("%") for t in procent.axes[0].get_yticklabels() if t.get_text())
     data = pd.DataFrame(dict(jaar=[2009, 2018], waarde=[31390, 32518]))
-    counts, _ = plots.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
+    counts, _ = lines.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
     counts.canvas.draw()
     labels = [t.get_text() for t in counts.axes[0].get_yticklabels() if t.get_text()]
     assert "30.000" in labels and all(re.fullmatch(r"0|\d{1,2}\.\d{3}", text) for text in labels), labels
@@ -96,7 +97,7 @@ def _break_marks(ax) -> int:
 def test_shares_start_at_zero_so_a_tenth_of_a_point_looks_small():
     data = pd.DataFrame(dict(regio=["Nederland", "Nederland", "Maassluis"], jaar=[2016, 2017, 2017],
                              waarde=[1.70, 1.80, 1.73]))
-    fig, _ = plots.series_figure(data=data, hue="regio", title="t", eenheid="procent", bron=BRON)
+    fig, _ = lines.series_figure(data=data, hue="regio", title="t", eenheid="procent", bron=BRON)
     ax = fig.axes[0]
     bottom, top = ax.get_ylim()
     assert bottom == 0 and 1.80 < top < 2.0  # the 0,1 point rise is a twentieth of the height
@@ -105,7 +106,7 @@ def test_shares_start_at_zero_so_a_tenth_of_a_point_looks_small():
 
 def test_scores_keep_a_minimum_span_and_show_an_axis_break():
     data = pd.DataFrame(dict(jaar=[2016, 2017], waarde=[534.9, 535.6]))
-    fig, _ = plots.series_figure(data=data, hue=None, title="t", eenheid="score", bron=BRON)
+    fig, _ = lines.series_figure(data=data, hue=None, title="t", eenheid="score", bron=BRON)
     ax = fig.axes[0]
     bottom, top = ax.get_ylim()
     assert top - bottom >= 0.1 * 535.6  # not 534,9 to 535,6 over the full height
@@ -115,7 +116,7 @@ def test_scores_keep_a_minimum_span_and_show_an_axis_break():
 
 def test_every_year_of_a_short_span_gets_a_tick():
     data = pd.DataFrame(dict(jaar=[2009, 2012, 2018], waarde=[1.0, 2.0, 3.0]))
-    fig, _ = plots.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
+    fig, _ = lines.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
     fig.canvas.draw()
     years = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert years == [str(y) for y in range(2009, 2019)]
@@ -129,15 +130,15 @@ def _legend_texts(fig) -> list[str]:
 def test_legend_follows_the_lines_from_top_to_bottom():
     data = pd.DataFrame(dict(groep=["a", "a", "b", "b", "c"], jaar=[2016, 2017, 2016, 2017, 2016],
                              waarde=[5.0, 1.0, 2.0, 3.0, 9.0]))  # last values: a 1, b 3, c 9
-    fig, _ = plots.series_figure(data=data, title="t", eenheid="aantal", bron=BRON)
+    fig, _ = lines.series_figure(data=data, title="t", eenheid="aantal", bron=BRON)
     assert _legend_texts(fig) == ["c", "b", "a"]
 
 
 def test_many_trend_series_get_lines_but_no_bands():
-    groups = [f"groep_{i}" for i in range(plots.MAX_TREND_BANDS + 1)]
+    groups = [f"groep_{i}" for i in range(figures.MAX_TREND_BANDS + 1)]
     data = _series(groups=groups, years=range(2012, 2019))  # enough points for a trend
     trend = data.assign(gefit=data.waarde, ondergrens=data.waarde - 1.0, bovengrens=data.waarde + 1.0)
-    fig, _ = plots.series_figure(data=data, title="t", eenheid="procent", bron=BRON, trend=trend)
+    fig, _ = lines.series_figure(data=data, title="t", eenheid="procent", bron=BRON, trend=trend)
     ax = fig.axes[0]
     assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert sum(line.get_linestyle() == "--" for line in ax.get_lines()) == len(groups)
@@ -148,7 +149,7 @@ def test_long_legend_labels_wrap_into_two_columns():
     long = "Tweede generatie, beide ouders in buitenland geboren"
     groups = [f"g{i}" for i in range(9)]
     labels = {g: f"Groep nummer {i}" for i, g in enumerate(groups)} | {"g0": long}
-    fig, _ = plots.series_figure(data=_series(groups=groups), labels=labels, title="t", eenheid="procent",
+    fig, _ = lines.series_figure(data=_series(groups=groups), labels=labels, title="t", eenheid="procent",
                               bron=BRON)
     legend = next(ax.get_legend() for ax in fig.axes if ax.get_legend() is not None)
     assert legend._ncols == 2
@@ -160,7 +161,7 @@ def test_long_legend_labels_wrap_into_two_columns():
 
 
 def test_title_source_line_and_font_sizes():
-    fig, _ = plots.series_figure(data=_series(), labels=LABELS, title="Aandeel werkenden", eenheid="procent",
+    fig, _ = lines.series_figure(data=_series(), labels=LABELS, title="Aandeel werkenden", eenheid="procent",
                               bron=BRON, doel=(2021, 90))
     assert fig.get_figwidth() == pytest.approx(6.3)
     texts = _drawn_texts(fig)
@@ -174,7 +175,7 @@ def test_title_source_line_and_font_sizes():
 def test_trend_band_and_line():
     data = _series(groups=("niet_westers",), years=range(2010, 2019))
     trend = data.assign(gefit=data.waarde, ondergrens=data.waarde - 1.0, bovengrens=data.waarde + 2.0)
-    fig, _ = plots.series_figure(data=data, labels=LABELS, title="t", eenheid="procent", bron=BRON, trend=trend)
+    fig, _ = lines.series_figure(data=data, labels=LABELS, title="t", eenheid="procent", bron=BRON, trend=trend)
     ax = fig.axes[0]
     bands = [c for c in ax.collections if isinstance(c, PolyCollection)]
     assert len(bands) == 1
@@ -193,11 +194,11 @@ def test_trend_band_and_line():
 ])
 def test_gaps_are_not_connected(years, values, pieces):
     data = pd.DataFrame(dict(jaar=years, waarde=values))
-    fig, _ = plots.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
-    lines = fig.axes[0].get_lines()
-    assert len(lines) == pieces
-    assert all(line.get_marker() not in (None, "None", "") for line in lines)
-    drawn = sorted(x for line in lines for x in line.get_xdata())
+    fig, _ = lines.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
+    drawn_lines = fig.axes[0].get_lines()
+    assert len(drawn_lines) == pieces
+    assert all(line.get_marker() not in (None, "None", "") for line in drawn_lines)
+    drawn = sorted(x for line in drawn_lines for x in line.get_xdata())
     measured = sorted(y for y, v in zip(years, values) if not np.isnan(v))
     assert drawn == measured
 
@@ -205,13 +206,13 @@ def test_gaps_are_not_connected(years, values, pieces):
 def test_two_values_in_one_year_are_refused():
     data = pd.DataFrame(dict(jaar=[2018, 2018], waarde=[1.0, 2.0]))
     with pytest.raises(ValueError):
-        plots.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
+        lines.series_figure(data=data, hue=None, title="t", eenheid="aantal", bron=BRON)
 
 
 def test_bar_annotations_in_dutch_notation():
     data = pd.DataFrame(dict(regio=["Maassluis", "Rotterdam", "Nederland", "Schiedam"],
                              waarde=[26.9, 50.3, 22.0, np.nan]))
-    fig, _ = plots.bar_figure(data=data, category="regio", title="t", eenheid="procent", bron=BRON)
+    fig, _ = bars.bar_figure(data=data, category="regio", title="t", eenheid="procent", bron=BRON)
     strings = [t.get_text() for t in _drawn_texts(fig)]
     # one decimal on every bar because some values are not whole: 22 -> "22,0%"
     for expected in ("26,9%", "50,3%", "22,0%", "geen gegevens", BRON):
@@ -223,17 +224,17 @@ def test_bar_annotations_in_dutch_notation():
 
 def test_rank_figure_orders_by_rank():
     data = pd.DataFrame(dict(grond=["Leeftijd", "Herkomst of kleur", "Handicap"], waarde=[2, 1, 3]))
-    fig, _ = plots.rank_figure(data=data, category="grond", title="t", bron=BRON)
+    fig, _ = bars.rank_figure(data=data, category="grond", title="t", bron=BRON)
     ax = fig.axes[0]
     labels = sorted((t.get_position()[1], t.get_text()) for t in ax.texts if not t.get_text().isdigit())
     assert [text for _, text in labels] == ["Herkomst of kleur", "Leeftijd", "Handicap"]
     with pytest.raises(ValueError):
-        plots.rank_figure(data=data.assign(waarde=[1.5, 1, 2]), category="grond", title="t", bron=BRON)
+        bars.rank_figure(data=data.assign(waarde=[1.5, 1, 2]), category="grond", title="t", bron=BRON)
 
 
 def test_save_figure_png_300_dpi_and_svg(tmp_path):
-    fig, _ = plots.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
-    paths = plots.save_figure(fig, tmp_path / "figures" / "demografie", "inwoners")
+    fig, _ = lines.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    paths = saving.save_figure(fig, tmp_path / "figures" / "demografie", "inwoners")
     assert paths == {"png": tmp_path / "figures/demografie/inwoners.png",
                      "svg": tmp_path / "figures/demografie/inwoners.svg"}
     with Image.open(paths["png"]) as image:
@@ -244,11 +245,11 @@ def test_save_figure_png_300_dpi_and_svg(tmp_path):
 
 
 def test_svg_is_reproducible(tmp_path):
-    fig, _ = plots.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
-    first = plots.save_figure(fig, tmp_path / "a", "f")["svg"].read_bytes()
-    second = plots.save_figure(fig, tmp_path / "b", "f")["svg"].read_bytes()
-    rebuilt, _ = plots.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
-    third = plots.save_figure(rebuilt, tmp_path / "c", "f")["svg"].read_bytes()
+    fig, _ = lines.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    first = saving.save_figure(fig, tmp_path / "a", "f")["svg"].read_bytes()
+    second = saving.save_figure(fig, tmp_path / "b", "f")["svg"].read_bytes()
+    rebuilt, _ = lines.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    third = saving.save_figure(rebuilt, tmp_path / "c", "f")["svg"].read_bytes()
     assert first == second == third
     assert b"<dc:date>" not in first
 
@@ -256,11 +257,11 @@ def test_svg_is_reproducible(tmp_path):
 def test_keys_in_one_figure_never_share_a_colour():
     ages = [f"leeftijd_{a}" for a in ("0_14", "15_29", "30_44", "45_59", "60_74", "75_plus")]
     keys = ["niet_westers", *ages, "Maassluis", "nederlands"]  # Maassluis and nederlands are both blue
-    colours = plots.colours_for(keys)
+    colours = style.colours_for(keys)
     assert len(set(colours.values())) == len(keys)
-    assert colours["niet_westers"] == plots.STYLES["niet_westers"][0]
-    assert colours["Maassluis"] == plots.STYLES["Maassluis"][0]  # the first of the two keeps its colour
-    assert colours["nederlands"] != plots.STYLES["nederlands"][0]
+    assert colours["niet_westers"] == style.STYLES["niet_westers"][0]
+    assert colours["Maassluis"] == style.STYLES["Maassluis"][0]  # the first of the two keeps its colour
+    assert colours["nederlands"] != style.STYLES["nederlands"][0]
 
 
 # --------------------------------------------------------------------------- series model: reeks, status, trends
@@ -278,7 +279,7 @@ def _halt_with_break(**extra):
 
 
 def test_a_definition_break_is_drawn_as_two_parts_with_a_labelled_mark():
-    fig, alt = plots.series_figure(_halt_with_break(), hue="regio", title="t", eenheid="per_10000", bron=BRON)
+    fig, alt = lines.series_figure(_halt_with_break(), hue="regio", title="t", eenheid="per_10000", bron=BRON)
     ax = fig.axes[0]
     parts = sorted((min(line.get_xdata()), max(line.get_xdata())) for line in _data_lines(ax))
     assert parts == [(2009, 2015), (2016, 2018)]  # never joined across 2015-2016
@@ -291,13 +292,13 @@ def test_a_definition_break_is_drawn_as_two_parts_with_a_labelled_mark():
 def test_rows_without_a_reeks_column_break_where_the_bron_changes():
     data = pd.DataFrame(dict(jaar=[2014, 2015, 2016, 2017], waarde=[1.0, 2.0, 3.0, 4.0],
                              bron=["a", "a", "b", "b"]))
-    fig, _ = plots.series_figure(data, hue=None, title="t", eenheid="aantal", bron=BRON)
+    fig, _ = lines.series_figure(data, hue=None, title="t", eenheid="aantal", bron=BRON)
     assert len(_data_lines(fig.axes[0])) == 2
 
 
 def test_estimates_get_open_and_half_filled_markers_with_legend_entries():
     data = _halt_with_break(status=[""] * 8 + ["voorlopig", "schatting"])
-    fig, alt = plots.series_figure(data, hue="regio", title="t", eenheid="per_10000", bron=BRON)
+    fig, alt = lines.series_figure(data, hue="regio", title="t", eenheid="per_10000", bron=BRON)
     ax = fig.axes[0]
     marker_only = [line for line in ax.get_lines() if line.get_linestyle() == "None"]
     open_ = [line for line in marker_only if to_hex(line.get_markerfacecolor()) == "#ffffff"]
@@ -316,7 +317,7 @@ def test_a_trend_is_drawn_only_over_its_own_reeks_and_from_five_points():
     trend = data[data.reeks == "oud"].assign(gefit=lambda d: d.waarde, ondergrens=lambda d: d.waarde - 5,
                                              bovengrens=lambda d: d.waarde + 5)
     trend = pd.concat([trend, trend.tail(1).assign(jaar=2020)])  # a fitted value beyond its reeks
-    fig, alt = plots.series_figure(data, hue="regio", title="t", eenheid="per_10000", bron=BRON, trend=trend)
+    fig, alt = lines.series_figure(data, hue="regio", title="t", eenheid="per_10000", bron=BRON, trend=trend)
     ax = fig.axes[0]
     dashed = [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert len(dashed) == 1 and (min(dashed[0].get_xdata()), max(dashed[0].get_xdata())) == (2009, 2015)
@@ -326,7 +327,7 @@ def test_a_trend_is_drawn_only_over_its_own_reeks_and_from_five_points():
     # three points (Halt 2014-2016): no dashed line and no band, whatever the trend table holds
     three = data[data.jaar.between(2014, 2016) & (data.reeks == "oud")]
     fitted = three.assign(gefit=three.waarde, ondergrens=three.waarde - 60, bovengrens=three.waarde + 60)
-    fig, _ = plots.series_figure(three, hue="regio", title="t", eenheid="per_10000", bron=BRON, trend=fitted)
+    fig, _ = lines.series_figure(three, hue="regio", title="t", eenheid="per_10000", bron=BRON, trend=fitted)
     ax = fig.axes[0]
     assert not [line for line in ax.get_lines() if line.get_linestyle() == "--"]
     assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
@@ -339,28 +340,28 @@ def test_a_trend_fitted_across_a_break_is_refused():
     trend = data.assign(gefit=data.waarde, ondergrens=data.waarde - 1, bovengrens=data.waarde + 1,
                         bron="één_bron").drop(columns="reeks")
     with pytest.raises(ValueError, match="breuk"):
-        plots.series_figure(data, hue="regio", title="t", eenheid="per_10000", bron=BRON, trend=trend)
+        lines.series_figure(data, hue="regio", title="t", eenheid="per_10000", bron=BRON, trend=trend)
 
 
 def test_two_measurements_nine_years_apart_are_not_joined():
     data = pd.DataFrame(dict(jaar=[2009, 2018], waarde=[31390, 32518]))
-    fig, alt = plots.series_figure(data, hue=None, title="Inwoners, Maassluis, 2009-2018", eenheid="aantal",
+    fig, alt = lines.series_figure(data, hue=None, title="Inwoners, Maassluis, 2009-2018", eenheid="aantal",
                                    bron=BRON, subject="het aantal inwoners van Maassluis")
     assert sorted(len(line.get_xdata()) for line in fig.axes[0].get_lines()) == [1, 1]
     assert alt == "Lijn van het aantal inwoners van Maassluis, 2009-2018: van 31.390 naar 32.518."
     consecutive = pd.DataFrame(dict(jaar=[2017, 2018], waarde=[32450, 32518]))
-    fig, _ = plots.series_figure(consecutive, hue=None, title="t", eenheid="aantal", bron=BRON)
+    fig, _ = lines.series_figure(consecutive, hue=None, title="t", eenheid="aantal", bron=BRON)
     assert [len(line.get_xdata()) for line in fig.axes[0].get_lines()] == [2]
 
 
 def test_report_marks_keep_two_points_of_axis_and_stay_within_the_scale():
     data = pd.DataFrame(dict(jaar=[2016, 2017, 2018], waarde=[6.8, 7.0, 6.9]))
-    fig, alt = plots.series_figure(data, hue=None, title="t", eenheid="rapportcijfer", bron=BRON)
+    fig, alt = lines.series_figure(data, hue=None, title="t", eenheid="rapportcijfer", bron=BRON)
     bottom, top = fig.axes[0].get_ylim()
     assert top - bottom >= 2.0 and 1.0 <= bottom and top <= 10.0
     assert (7.0 - 6.8) / (top - bottom) <= 0.1  # the 0,2 difference is at most a tenth of the height
     high = pd.DataFrame(dict(jaar=[2016, 2017, 2018], waarde=[9.6, 9.9, 9.8]))
-    fig, _ = plots.series_figure(high, hue=None, title="t", eenheid="rapportcijfer", bron=BRON)
+    fig, _ = lines.series_figure(high, hue=None, title="t", eenheid="rapportcijfer", bron=BRON)
     assert fig.axes[0].get_ylim()[1] <= 10.05
     assert alt.endswith("van 6,8 naar 6,9.")
 
@@ -370,7 +371,7 @@ def test_report_marks_keep_two_points_of_axis_and_stay_within_the_scale():
 def test_dollar_signs_are_not_mathtext(tmp_path):
     label = "Turks $x^2$"
     data = _series(groups=("turks", "marokkaans"))
-    drawn = plots.series_figure(data, labels={"turks": label}, title="Kosten in $ en $x$", eenheid="procent",
+    drawn = lines.series_figure(data, labels={"turks": label}, title="Kosten in $ en $x$", eenheid="procent",
                                 bron="Bron: $CBS$")
     fig = drawn.figure
     texts = _drawn_texts(fig)
@@ -382,17 +383,17 @@ def test_dollar_signs_are_not_mathtext(tmp_path):
     plain = Text(0, 0, label, fontsize=legend_text.get_fontsize(), parse_math=False, figure=fig)
     renderer = fig.canvas.get_renderer()
     assert legend_text.get_window_extent(renderer).width == pytest.approx(plain.get_window_extent(renderer).width)
-    paths = plots.save_figure(drawn, tmp_path, "f")
+    paths = saving.save_figure(drawn, tmp_path, "f")
     assert "Turks $x^2$" in paths["svg"].read_text(encoding="utf-8")  # the glyph comment keeps the text
 
 
 def test_a_script_label_is_drawn_as_plain_text(tmp_path):
     label = "<script>alert('x')</script>"
     data = pd.DataFrame(dict(groep=["a", "b"], waarde=[1.0, 2.0]))
-    drawn = plots.bar_figure(data, category="groep", labels={"a": label}, title="t", eenheid="aantal", bron=BRON)
+    drawn = bars.bar_figure(data, category="groep", labels={"a": label}, title="t", eenheid="aantal", bron=BRON)
     assert label in [t.get_text() for t in _drawn_texts(drawn.figure)]
     assert label in drawn.alt  # the alt text is data: every export escapes it
-    svg = plots.save_figure(drawn, tmp_path, "f")["svg"].read_text(encoding="utf-8")
+    svg = saving.save_figure(drawn, tmp_path, "f")["svg"].read_text(encoding="utf-8")
     assert "<script" not in svg and "&lt;script&gt;" in svg
 
 
@@ -405,7 +406,7 @@ def _texts(fig) -> list[str]:
 def test_tile_shows_value_year_earlier_value_and_benchmark():
     data = pd.DataFrame(dict(regio="Maassluis", jaar=[2009, 2018], waarde=[31390, 32518]))
     bench = pd.DataFrame(dict(regio=["Nederland", "Nederland"], jaar=[2017, 2018], waarde=[8.0, 8.1]))
-    fig, alt = plots.tile_figure(data, title="Inwoners", label="inwoners van Maassluis", eenheid="aantal",
+    fig, alt = tiles.tile_figure(data, title="Inwoners", label="inwoners van Maassluis", eenheid="aantal",
                                  bron=BRON, benchmarks=bench)
     texts = _texts(fig)
     for expected in ("32.518", "inwoners van Maassluis", "2018", "Eerder: 31.390 (2009)", "Ter vergelijking",
@@ -415,62 +416,62 @@ def test_tile_shows_value_year_earlier_value_and_benchmark():
     assert alt == ("Kerncijfer van inwoners: 32.518 inwoners van Maassluis in 2018; eerder 31.390 in 2009; "
                    "ter vergelijking Nederland: 8,1 (2018).")
     big = next(t for t in _drawn_texts(fig) if t.get_text() == "32.518")
-    assert big.get_fontsize() == plots.TILE_VALUE_SIZE
+    assert big.get_fontsize() == tiles.TILE_VALUE_SIZE
 
 
 def test_tile_marks_an_estimate_and_a_missing_benchmark():
     data = pd.DataFrame(dict(jaar=[2018], waarde=[250], status=["schatting"]))
-    fig, alt = plots.tile_figure(data, title="Inburgeringsplichtigen", label="inwoners met inburgeringsplicht",
+    fig, alt = tiles.tile_figure(data, title="Inburgeringsplichtigen", label="inwoners met inburgeringsplicht",
                                  eenheid="aantal", bron=BRON, missing_benchmark=True)
     texts = _texts(fig)
     assert "ca. 250" in texts and "schatting, geen meting" in texts
     assert "Geen vergelijkingscijfer beschikbaar" in texts
     assert "ca. 250" in alt and "een schatting, geen meting" in alt
     rate = pd.DataFrame(dict(jaar=[2017], waarde=[18]))
-    fig, _ = plots.tile_figure(rate, title="t", label="inwoners, niet-westers", eenheid="per_1000", bron=BRON)
+    fig, _ = tiles.tile_figure(rate, title="t", label="inwoners, niet-westers", eenheid="per_1000", bron=BRON)
     assert "18" in _texts(fig) and "per 1.000 inwoners, niet-westers" in _texts(fig)
 
 
 def test_one_hundred_percent_bar_adds_the_complement_and_fills_the_bar():
     man = pd.DataFrame(dict(groep=["man"], waarde=[75.0]))
-    fig, alt = plots.stacked_share_figure(man, labels={"man": "Man", "vrouw": "Vrouw"}, title="t", bron=BRON)
+    fig, alt = stacked.stacked_share_figure(man, labels={"man": "Man", "vrouw": "Vrouw"}, title="t", bron=BRON)
     ax = fig.axes[0]
     widths = [p.get_width() for p in ax.patches if p.get_width() > 0]
     assert widths == [75.0, 25.0] and ax.get_xlim() == (0, 100)
-    assert to_hex(ax.patches[1].get_facecolor()) == plots.STYLES["vrouw"][0].lower()
+    assert to_hex(ax.patches[1].get_facecolor()) == style.STYLES["vrouw"][0].lower()
     assert {"Man: 75%", "Vrouw (rest tot 100%): 25%"} <= set(_legend_texts(fig))
     assert "75%" in _texts(fig) and "25%" in _texts(fig)  # inside the segments
     assert alt == "Balk van 100% voor t: Man 75% en Vrouw 25% (rest tot 100%)."
     rounded = pd.DataFrame(dict(groep=["nederlands", "niet_westers", "westers"], waarde=[75.0, 17.0, 7.0]))
-    fig, _ = plots.stacked_share_figure(rounded, title="t", bron=BRON)
+    fig, _ = stacked.stacked_share_figure(rounded, title="t", bron=BRON)
     assert sum(p.get_width() for p in fig.axes[0].patches) == pytest.approx(100)  # 99 published, bar full
     with pytest.raises(ValueError, match="meer dan 100%"):
-        plots.stacked_share_figure(rounded.assign(waarde=[75.0, 17.0, 20.0]), title="t", bron=BRON)
+        stacked.stacked_share_figure(rounded.assign(waarde=[75.0, 17.0, 20.0]), title="t", bron=BRON)
 
 
 def test_small_multiples_one_panel_per_group_with_the_benchmark_in_each():
     groups = ["turks", "marokkaans", "surinaams", "antilliaans", "overig_niet_westers"]
     data = _series(groups=groups, years=range(2008, 2018))
     bench = _series(groups=("nederlands",), years=range(2008, 2018)).assign(waarde=1.0)
-    fig, alt = plots.small_multiples_figure(data, labels={"turks": "Turkse achtergrond"}, title="t",
-                                            eenheid="procent", bron=BRON,
-                                            benchmark=bench, benchmark_label="Nederlandse achtergrond")
+    fig, alt = small_multiples.small_multiples_figure(data, labels={"turks": "Turkse achtergrond"}, title="t",
+                                                      eenheid="procent", bron=BRON,
+                                                      benchmark=bench, benchmark_label="Nederlandse achtergrond")
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
     assert len(panels) == len(groups)
     assert len({ax.get_ylim() for ax in panels}) == 1 and panels[0].get_ylim()[0] == 0  # one shared axis
     for ax, group in zip(panels, groups):
         colours = {to_hex(line.get_color()) for line in ax.get_lines()}
-        assert colours == {plots.BENCHMARK_COLOUR.lower(), plots.colour_for(group).lower()}
+        assert colours == {style.BENCHMARK_COLOUR.lower(), style.colour_for(group).lower()}
     assert "Nederlandse achtergrond" in _legend_texts(fig)
-    assert fig.get_figwidth() == pytest.approx(plots.WIDTH)
+    assert fig.get_figwidth() == pytest.approx(style.WIDTH)
     assert alt.startswith("Kleine figuren van t, één per groep, 2008-2017: Turkse achtergrond")
     assert "in elk paneel ter vergelijking Nederlandse achtergrond (grijs)" in alt
 
 
 def test_small_multiples_do_not_use_pyplot():
-    code = ("import pandas as pd, sys; from analyse import plots; "
+    code = ("import pandas as pd, sys; from analyse.plots import small_multiples; "
             "d = pd.DataFrame(dict(groep=['a']*3+['b']*3, jaar=[1,2,3]*2, waarde=[1.,2,3,4,5,6])); "
-            "plots.small_multiples_figure(d, title='t', eenheid='aantal', bron='b'); "
+            "small_multiples.small_multiples_figure(d, title='t', eenheid='aantal', bron='b'); "
             "print('matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
@@ -478,27 +479,27 @@ def test_small_multiples_do_not_use_pyplot():
 
 def test_describe_functions_give_the_alt_without_drawing():
     data = _halt_with_break(status=[""] * 9 + ["schatting"])
-    drawn = plots.series_figure(data, hue="regio", title="Halt, 2009-2018", eenheid="per_10000", bron=BRON)
-    assert plots.describe_series(data, hue="regio", title="Halt, 2009-2018", eenheid="per_10000") == drawn.alt
-    bars = pd.DataFrame(dict(regio=["Maassluis", "Nederland"], jaar=2018, waarde=[7.1, 6.3]))
-    drawn = plots.bar_figure(bars, category="regio", title="Rapportcijfer, 2018", eenheid="rapportcijfer", bron=BRON)
+    drawn = lines.series_figure(data, hue="regio", title="Halt, 2009-2018", eenheid="per_10000", bron=BRON)
+    assert lines.describe_series(data, hue="regio", title="Halt, 2009-2018", eenheid="per_10000") == drawn.alt
+    marks = pd.DataFrame(dict(regio=["Maassluis", "Nederland"], jaar=2018, waarde=[7.1, 6.3]))
+    drawn = bars.bar_figure(marks, category="regio", title="Rapportcijfer, 2018", eenheid="rapportcijfer", bron=BRON)
     assert drawn.alt == "Staafdiagram van rapportcijfer, 2018: Maassluis 7,1; Nederland 6,3."
-    assert plots.describe_bars(bars, category="regio", title="Rapportcijfer, 2018", eenheid="rapportcijfer") == drawn.alt
+    assert bars.describe_bars(marks, category="regio", title="Rapportcijfer, 2018", eenheid="rapportcijfer") == drawn.alt
 
 
 def test_save_figure_takes_the_drawn_result_and_crops_as_tight(tmp_path):
-    drawn = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
-    paths = plots.save_figure(drawn, tmp_path, "f")
-    reference = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON).figure
+    drawn = lines.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    paths = saving.save_figure(drawn, tmp_path, "f")
+    reference = lines.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON).figure
     reference.savefig(tmp_path / "tight.png", dpi=300, bbox_inches="tight", facecolor="white")
     with Image.open(paths["png"]) as ours, Image.open(tmp_path / "tight.png") as tight:
         assert abs(ours.size[0] - tight.size[0]) <= 2 and abs(ours.size[1] - tight.size[1]) <= 2
 
 
 def test_png_is_rgb_and_has_the_pixels_matplotlib_draws(tmp_path):
-    drawn = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
-    png = plots.save_figure(drawn, tmp_path, "f")["png"]
-    reference = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON).figure
+    drawn = lines.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    png = saving.save_figure(drawn, tmp_path, "f")["png"]
+    reference = lines.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON).figure
     bbox = reference.get_tightbbox(reference.canvas.get_renderer()).padded(0.1)
     reference.savefig(tmp_path / "matplotlib.png", dpi=300, bbox_inches=bbox, facecolor="white")
     with Image.open(png) as ours, Image.open(tmp_path / "matplotlib.png") as theirs:
@@ -513,49 +514,48 @@ def test_saving_draws_the_figure_once_per_format(tmp_path, monkeypatch):
     not again to lay it out (a layout engine, even matplotlib's placeholder, costs two more draws each)."""
     from matplotlib.figure import Figure
 
-    drawn = plots.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
+    drawn = lines.series_figure(_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
     assert drawn.figure.get_layout_engine() is None
     draws = []
     original = Figure.draw
     monkeypatch.setattr(Figure, "draw", lambda self, renderer: draws.append(1) or original(self, renderer))
-    plots.save_figure(drawn, tmp_path, "f")
+    saving.save_figure(drawn, tmp_path, "f")
     assert len(draws) == 2
 
 
 def test_value_colours_keep_readable_contrast():
     data = pd.DataFrame(dict(jaar=[2018], waarde=[26.9]))
-    fig, _ = plots.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="migratieachtergrond")
+    fig, _ = tiles.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="migratieachtergrond")
     big = next(t for t in _drawn_texts(fig) if t.get_text() == "26,9%")
     assert to_hex(big.get_color()) == "#000000"  # the orange of the group is too light for text on white
-    fig, _ = plots.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="Maassluis")
+    fig, _ = tiles.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="Maassluis")
     big = next(t for t in _drawn_texts(fig) if t.get_text() == "26,9%")
-    assert to_hex(big.get_color()) == plots.STYLES["Maassluis"][0].lower()
+    assert to_hex(big.get_color()) == style.STYLES["Maassluis"][0].lower()
     shares = pd.DataFrame(dict(groep=["nederlands", "niet_westers", "westers"], waarde=[75.0, 17.0, 8.0]))
-    fig, _ = plots.stacked_share_figure(shares, title="t", bron=BRON)
+    fig, _ = stacked.stacked_share_figure(shares, title="t", bron=BRON)
     inside = {t.get_text(): to_hex(t.get_color()) for t in fig.axes[0].texts}
     assert inside["75%"] == "#ffffff" and inside["17%"] == "#000000"  # white on blue, black on vermilion
 
 
 def test_draw_follows_the_plan():
-    from analyse import figures
     two = pd.DataFrame(dict(regio="Maassluis", groep="totaal", jaar=[2009, 2018], waarde=[31390, 32518]))
     plan = figures.choose(two, unit="aantal", per="regio")
-    drawn = plots.draw(plan, two, per="regio", title="Inwoners", eenheid="aantal", bron=BRON, label="inwoners")
+    drawn = dispatch.draw(plan, two, per="regio", title="Inwoners", eenheid="aantal", bron=BRON, label="inwoners")
     assert "32.518" in _texts(drawn.figure) and drawn.alt.startswith("Kerncijfer")
     man = pd.DataFrame(dict(regio="Maassluis", groep=["man"], jaar=[2017], waarde=[75.0]))
-    drawn = plots.draw(figures.choose(man, unit="procent", per="groep"), man, per="groep", title="t",
-                       eenheid="procent", bron=BRON, labels={"man": "Man", "vrouw": "Vrouw"})
+    drawn = dispatch.draw(figures.choose(man, unit="procent", per="groep"), man, per="groep", title="t",
+                          eenheid="procent", bron=BRON, labels={"man": "Man", "vrouw": "Vrouw"})
     assert drawn.alt.startswith("Balk van 100%")
     halt = _halt_with_break().assign(groep="totaal")
     fitted = halt.assign(gefit=halt.waarde, ondergrens=halt.waarde - 1, bovengrens=halt.waarde + 1)
     nl = halt.assign(regio="Nederland", waarde=halt.waarde + 40)
     plan = figures.choose(halt, unit="per_10000", per="regio", has_benchmark=True)
-    drawn = plots.draw(plan, halt, per="regio", title="t", eenheid="per_10000", bron=BRON, benchmarks=nl,
-                       trend=fitted[fitted.reeks == "oud"])
+    drawn = dispatch.draw(plan, halt, per="regio", title="t", eenheid="per_10000", bron=BRON, benchmarks=nl,
+                          trend=fitted[fitted.reeks == "oud"])
     assert set(_legend_texts(drawn.figure)) >= {"Maassluis", "Nederland", "Trend met 95%-interval"}
     with pytest.raises(ValueError, match="tabel"):
-        plots.draw(figures.choose(man.assign(waarde=1), unit="rang", per="groep"), man, per="groep", title="t",
-                   eenheid="rang", bron=BRON)
+        dispatch.draw(figures.choose(man.assign(waarde=1), unit="rang", per="groep"), man, per="groep", title="t",
+                      eenheid="rang", bron=BRON)
 
 
 def test_draw_names_the_benchmark_of_a_tile_by_region_or_by_group():
@@ -564,11 +564,11 @@ def test_draw_names_the_benchmark_of_a_tile_by_region_or_by_group():
     reference = pd.DataFrame(dict(regio="Maassluis", groep="nederlands", jaar=[2017], waarde=[8.0]))
     plan = figures.choose(own, unit="per_1000", per="groep", has_benchmark=True)
     labels = {"nederlands": "Nederlandse achtergrond"}
-    drawn = plots.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=reference,
-                       labels=labels)
+    drawn = dispatch.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=reference,
+                          labels=labels)
     assert "Nederlandse achtergrond: 8 per 1.000 (2017)" in _texts(drawn.figure)
     national = reference.assign(regio="Nederland", groep="niet_westers", waarde=30.0)
-    drawn = plots.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national)
+    drawn = dispatch.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national)
     assert "Nederland: 30 per 1.000 (2017)" in _texts(drawn.figure)
-    drawn = plots.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national.iloc[0:0])
+    drawn = dispatch.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national.iloc[0:0])
     assert "Geen vergelijkingscijfer beschikbaar" in _texts(drawn.figure)

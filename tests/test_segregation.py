@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analyse import areas, segregation
+from analyse.text import area_texts
 from analyse.segregation import LeftOut
 
 
@@ -212,9 +213,9 @@ def test_exposure_maassluis_buurten_2022():
 # --------------------------------------------------------------------------- reader text
 
 def test_explanation_without_numbers():
-    text = segregation.explanation()
+    text = area_texts.segregation_explanation()
     assert "het aandeel van de groep dat zou moeten verhuizen voor een gelijke spreiding" in text
-    assert segregation.FORMULA in text and "$" not in text  # plain text: the pages work without MathJax
+    assert area_texts.FORMULA in text and "$" not in text  # plain text: the pages work without MathJax
     assert "Kleine buurten" in text and "willekeurig" in text
     assert "'van factor 19 naar 13'" in text and "nooit getalsmatig mee vergeleken" in text
     assert "reproductieregister" in text
@@ -223,7 +224,7 @@ def test_explanation_without_numbers():
 
 def test_explanation_with_numbers():
     result = segregation.dissimilarity(kwb_2022())
-    text = segregation.explanation(result, exposure_result=segregation.exposure(kwb_2022()), jaar=2022)
+    text = area_texts.segregation_explanation(result, exposure_result=segregation.exposure(kwb_2022()), jaar=2022)
     assert "In 2022 is *D* over 19 buurten van Maassluis 0,23 (22,9%)" in text
     assert "gemiddeld 2,1%" in text
     assert "ligt daarboven" in text
@@ -235,7 +236,7 @@ def test_explanation_with_numbers():
             if number >= 100:
                 assert f" {number} " not in text
     left = segregation.dissimilarity(counts(("X", 10, 40), ("Y", 30, 60), ("Z", ".", 20)), simulations=200)
-    text = segregation.explanation(left, area_label="wijken")
+    text = area_texts.segregation_explanation(left, area_label="wijken")
     assert "Niet meegeteld (niets bijgeschat): Z (aantal ontbreekt of is geheim)." in text
     assert "valt binnen wat door toeval" in text or "ligt daarboven" in text
     assert "elke wijk" in text and "buurt" not in text.replace("Buurtmonitor", "").replace("wijken en buurten", "")

@@ -7,10 +7,12 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from analyse import text
 from analyse.indicators import Change, change
-from analyse.text import (format_change, format_difference, format_number,
-                          format_value, sentence_change, sentence_comparison, sentence_trend)
+from analyse.text.figure_texts import figure_guidance
+from analyse.text.messages import format_change, sentence_change, sentence_comparison
+from analyse.text.notation import format_difference, format_number, format_value
+from analyse.text.trend_texts import (add_trend_texts, interval_name, projection_caveats, projection_reason,
+                                      sentence_gap, sentence_trend, trend_caveats, trend_reason)
 
 
 @pytest.mark.parametrize("x, decimals, expected", [
@@ -239,7 +241,7 @@ def test_output_does_not_depend_on_locale():
 
 def test_locale_module_is_not_used(monkeypatch):
     def forbidden(*args, **kwargs):
-        raise AssertionError("analyse.text must not use the locale module")
+        raise AssertionError("analyse.text.notation must not use the locale module")
 
     for name in ("localeconv", "setlocale", "format_string", "currency", "str", "getlocale"):
         monkeypatch.setattr(locale, name, forbidden)
@@ -247,8 +249,6 @@ def test_locale_module_is_not_used(monkeypatch):
 
 
 def test_guidance_for_a_line_figure_names_trend_band_and_target():
-    from analyse.text import figure_guidance
-
     assert figure_guidance("lijn", per="groep", eenheid="procent", series=1, trends=1, bands=True,
                            doel=(2021, 90)) == (
         "Elke stip is een meting; een lijn tussen twee stippen is zelf geen meting, en er is niets bijgeschat. "
@@ -257,8 +257,6 @@ def test_guidance_for_a_line_figure_names_trend_band_and_target():
 
 
 def test_guidance_for_groups_says_procentpunt_and_for_scores_the_axis_break():
-    from analyse.text import figure_guidance
-
     groups = figure_guidance("lijn", per="groep", eenheid="procent", series=3)
     assert groups.startswith("Elke lijn is een groep en elke stip een meting;")
     assert groups.endswith("Een verschil tussen twee percentages is een aantal procentpunt.")
@@ -268,8 +266,6 @@ def test_guidance_for_groups_says_procentpunt_and_for_scores_the_axis_break():
 
 
 def test_guidance_for_bars_and_ranks():
-    from analyse.text import figure_guidance
-
     bars = figure_guidance("staaf", per="regio", eenheid="per_1000", series=4, jaar=2017, sources=2)
     assert bars == ("Elke staaf is de waarde van één regio in 2017; het getal staat erbij. De cijfers komen uit "
                     "verschillende bronnen (zie de bronregel), dus de definities kunnen verschillen.")
@@ -288,7 +284,7 @@ def test_sentence_trend_reads_reason_codes_and_older_reden():
     # a row of reports/trends.csv read back as strings
     as_csv = {k: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for k, v in record.items()}
     assert sentence_trend(as_csv) == sentence_trend(record)
-    assert text.trend_reason({"reden": "Oude reden"}) == "Oude reden"
+    assert trend_reason({"reden": "Oude reden"}) == "Oude reden"
 
 
 def test_sentence_trend_says_an_autocorrelated_interval_is_probably_too_narrow():
@@ -298,34 +294,34 @@ def test_sentence_trend_says_an_autocorrelated_interval_is_probably_too_narrow()
 
 
 def test_trend_reasons_in_dutch():
-    assert text.trend_reason({"reason": "rang"}) == "Eenheid 'rang' is een rangorde, geen trend."
-    assert text.trend_reason({"reason": "dubbele_jaren", "reason_years": (2016, 2018)}) == (
+    assert trend_reason({"reason": "rang"}) == "Eenheid 'rang' is een rangorde, geen trend."
+    assert trend_reason({"reason": "dubbele_jaren", "reason_years": (2016, 2018)}) == (
         "De reeks heeft meer dan één waarde voor 2016 en 2018; zo'n reeks is niet eenduidig, dus geen trend.")
-    assert text.trend_reason({"reason": "model_faalt", "reason_detail": "alles_0_of_100"}) == (
+    assert trend_reason({"reason": "model_faalt", "reason_detail": "alles_0_of_100"}) == (
         "Alle waarden zijn 0% of 100%; daarin is geen trend te schatten.")
-    assert text.trend_reason({"reason": None}) is None
+    assert trend_reason({"reason": None}) is None
     with pytest.raises(ValueError):
-        text.trend_reason({"reason": "onbekend"})
+        trend_reason({"reason": "onbekend"})
 
 
 def test_trend_caveats_in_order_with_their_numbers():
     record = {"caveats": "indicatief;afronding_vloer;autocorrelatie", "n_jaren": 4, "decimalen": 1,
               "durbin_watson": 0.6582}
-    assert text.trend_caveats(record) == (
+    assert trend_caveats(record) == (
         "Slechts 4 meetpunten: de trend en het interval zijn indicatief. De waarden liggen (vrijwel) precies op een "
         "rechte lijn; als onzekerheid is ten minste die van de afronding op 1 decimaal genomen. Opeenvolgende jaren "
         "wijken in dezelfde richting af van de trendlijn (Durbin-Watson 0,66); het interval is daardoor "
         "waarschijnlijk te smal.")
-    assert text.trend_caveats({"caveats": "overdispersie", "dispersie": 3.0933}) == (
+    assert trend_caveats({"caveats": "overdispersie", "dispersie": 3.0933}) == (
         "De cijfers schommelen meer dan toeval bij deze aantallen verklaart (spreidingsfactor 3,09); "
         "de intervallen zijn daarvoor verbreed.")
-    assert text.trend_caveats({"caveats": None}) is None
+    assert trend_caveats({"caveats": None}) is None
 
 
 def test_add_trend_texts_adds_dutch_columns_for_readers():
     table = pd.DataFrame([_trend(reden=None, reason=None, caveats="indicatief", n_jaren=3),
                           _trend(reden=None, reason="rang", caveats=None, helling=np.nan)])
-    out = text.add_trend_texts(table)
+    out = add_trend_texts(table)
     assert out["reden"].tolist()[1] == "Eenheid 'rang' is een rangorde, geen trend." and pd.isna(out["reden"][0])
     assert out["opmerking"][0] == "Slechts 3 meetpunten: de trend en het interval zijn indicatief."
     assert "reden" not in table or table["reden"].isna().all()  # the input is not changed
@@ -333,14 +329,14 @@ def test_add_trend_texts_adds_dutch_columns_for_readers():
 
 def test_projection_texts():
     refused = {"reason": "te_weinig_jaren", "reason_years": "2017;2018", "minimum": 3}
-    assert text.projection_reason(refused) == (
+    assert projection_reason(refused) == (
         "Geen trend om door te trekken: Te weinig meetpunten: 2 jaren (2017, 2018); een trend vraagt er minstens 3.")
     projected = {"reason": None, "jaar": 2025, "laatste_jaar": 2018, "noemer": 32518.0, "noemer_jaar": 2018,
                  "caveats": "extrapolatie;noemer_laatste_jaar"}
-    assert text.projection_reason(projected) is None
-    assert text.projection_caveats(projected) == (
+    assert projection_reason(projected) is None
+    assert projection_caveats(projected) == (
         "Extrapolatie: 7 jaar na de laatste meting (2018). Voorspeld bij de noemer van 2018 (32.518).")
-    assert text.interval_name("voorspelling") == "voorspellingsinterval"
+    assert interval_name("voorspelling") == "voorspellingsinterval"
 
 
 def _gap(**overrides):
@@ -354,13 +350,13 @@ def _gap(**overrides):
 
 
 def test_sentence_gap_convergent_only_when_both_scales_agree():
-    assert text.sentence_gap(_gap(), "Het verschil in werkloosheid tussen A en B (Nederland)") == (
+    assert sentence_gap(_gap(), "Het verschil in werkloosheid tussen A en B (Nederland)") == (
         "Het verschil in werkloosheid tussen A en B (Nederland) wordt kleiner, absoluut en relatief: de groepen "
         "groeien naar elkaar toe (2008-2017, 10 jaar met gegevens; verschil 0,80 procentpunt per jaar (95%-interval 0,60 tot "
         "1,00); odds ratio -4,2% per jaar (95%-interval -6,0 tot -2,5)).")
-    mixed = text.sentence_gap(_gap(richting_relatief="groter", verdict="absoluut_kleiner_relatief_groter",
-                                   verhouding_verandering=2.0, verhouding_ondergrens=0.5,
-                                   verhouding_bovengrens=3.5), "Het verschil")
+    mixed = sentence_gap(_gap(richting_relatief="groter", verdict="absoluut_kleiner_relatief_groter",
+                              verhouding_verandering=2.0, verhouding_ondergrens=0.5,
+                              verhouding_bovengrens=3.5), "Het verschil")
     assert mixed.startswith("Het verschil wordt absoluut kleiner, maar relatief wordt het groter; of de groepen "
                             "naar elkaar toe groeien hangt dus af van de maatstaf (")
     assert "groeien naar elkaar toe" not in mixed
@@ -368,12 +364,12 @@ def test_sentence_gap_convergent_only_when_both_scales_agree():
 
 def test_sentence_gap_refused_and_other_series():
     refused = _gap(reason="te_weinig_jaren", reason_years="2016;2017", minimum=3, verdict=None)
-    assert text.sentence_gap(refused, "Het verschil") == (
+    assert sentence_gap(refused, "Het verschil") == (
         "Het verschil: geen trend te schatten. Te weinig gemeenschappelijke meetpunten: 2 jaren (2016, 2017); "
         "een trend vraagt er minstens 3.")
     score = _gap(eenheid="score", richting_relatief="niet_van_toepassing", schaal_relatief=None,
                  verhouding_verandering=np.nan, reeks_b="enquete")
-    assert text.sentence_gap(score, "Het verschil") == (
+    assert sentence_gap(score, "Het verschil") == (
         "Het verschil wordt kleiner: de groepen groeien naar elkaar toe (2008-2017, 10 jaar met gegevens; verschil 0,80 punt "
         "per jaar (95%-interval 0,60 tot 1,00)). Let op: de twee groepen komen uit verschillende reeksen "
         "(cbs; enquete).")

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from analyse import contract, data, text
+from analyse import contract, data
+from analyse.text.label_texts import lower_first, title
 from analyse.theme import Thema
 from conftest import OBSERVATIONS, make_raw
 
@@ -95,10 +96,10 @@ def test_unchanged_figures_are_not_drawn_again(tmp_path, theme):
 
 
 def test_titles_and_group_words():
-    assert text.title("Werkloosheid (%)", "Totaal", "2017") == "Werkloosheid (%), 2017"
-    assert text.title("Medewerkers van de gemeente Maassluis", "Maassluis", "2017") == (
+    assert title("Werkloosheid (%)", "Totaal", "2017") == "Werkloosheid (%), 2017"
+    assert title("Medewerkers van de gemeente Maassluis", "Maassluis", "2017") == (
         "Medewerkers van de gemeente Maassluis, 2017")
-    assert [text.lower_first(x) for x in ("Marokkaanse achtergrond", "Niet-westerse migratieachtergrond",
+    assert [lower_first(x) for x in ("Marokkaanse achtergrond", "Niet-westerse migratieachtergrond",
                                            "Surinaamse achtergrond")] == [
         "Marokkaanse achtergrond", "niet-westerse migratieachtergrond", "Surinaamse achtergrond"]
 

@@ -1,4 +1,4 @@
-"""Tests for analyse.trends.
+"""Tests for analyse.trends, analyse.trend_models and analyse.group_gaps.
 
 Two kinds of checks:
 
@@ -22,15 +22,10 @@ import pytest
 import statsmodels.api as sm
 from scipy import stats
 
-from analyse import text
-from analyse.trends import (
-    CAVEATS,
-    REASONS,
-    compare_groups,
-    fit_trend,
-    fit_trends,
-    project,
-)
+from analyse.text.trend_texts import (add_trend_texts, gap_reason, projection_caveats, projection_reason, sentence_gap,
+                                      trend_caveats, trend_reason)
+from analyse.group_gaps import compare_groups
+from analyse.trends import CAVEATS, REASONS, fit_trend, fit_trends, project
 
 # Every scenario here must run without any warning from the code under test.
 pytestmark = pytest.mark.filterwarnings("error")
@@ -466,7 +461,7 @@ def test_two_points_are_refused_with_a_reason_code():
     assert result.methode == "geen" and result.reason == "te_weinig_jaren"
     assert result.reason_years == (2016, 2017) and result.minimum == 3
     assert np.isnan(result.helling) and result.fitted.empty
-    assert text.trend_reason(result) == "Te weinig meetpunten: 2 jaren (2016, 2017); een trend vraagt er minstens 3."
+    assert trend_reason(result) == "Te weinig meetpunten: 2 jaren (2016, 2017); een trend vraagt er minstens 3."
 
 
 def test_three_points_are_indicative():
@@ -506,15 +501,15 @@ def test_binomial_all_100_percent_is_refused_as_model_failure():
     noemer = np.full(5, 50)
     result = fit_trend(series(np.full(5, 100.0), "procent", np.arange(2013, 2018), teller=noemer, noemer=noemer))
     assert (result.methode, result.reason, result.reason_detail) == ("geen", "model_faalt", "alles_0_of_100")
-    assert "100%" in text.trend_reason(result)
+    assert "100%" in trend_reason(result)
 
 
 def test_reason_and_caveat_codes_are_documented_and_have_dutch_text():
     for code in REASONS:
-        assert text.trend_reason({"reason": code, "reason_years": "2016", "reason_detail": "alles_0"})
+        assert trend_reason({"reason": code, "reason_years": "2016", "reason_detail": "alles_0"})
     for code in CAVEATS:
-        assert text.trend_caveats({"caveats": code, "n_jaren": 3, "jaar": 2020, "laatste_jaar": 2017,
-                                   "noemer": 1000, "noemer_jaar": 2017, "decimalen": 1, "n_ontbrekend": 1})
+        assert trend_caveats({"caveats": code, "n_jaren": 3, "jaar": 2020, "laatste_jaar": 2017,
+                              "noemer": 1000, "noemer_jaar": 2017, "decimalen": 1, "n_ontbrekend": 1})
 
 
 def test_teller_noemer_that_do_not_reproduce_the_value_fall_back_to_ols():
@@ -645,7 +640,7 @@ def test_count_with_population_uses_exposure():
     double = project(result, 2020, noemer=2 * noemer[-1])
     assert double.verwacht == pytest.approx(2 * default.verwacht)
     assert default.noemer == noemer[-1] and default.noemer_jaar == 2017
-    assert "noemer_laatste_jaar" in default.caveats and "noemer van 2017" in text.projection_caveats(default)
+    assert "noemer_laatste_jaar" in default.caveats and "noemer van 2017" in projection_caveats(default)
     assert double.noemer_jaar is None and "noemer_laatste_jaar" not in double.caveats
 
 
@@ -715,7 +710,7 @@ def test_projection_without_fit_gives_reason():
     proj = project(fit_trend(series([1.0, 2.0], "score", [2016, 2017])), 2020)
     assert np.isnan(proj.verwacht) and proj.interval is None
     assert proj.reason == "te_weinig_jaren" and proj.reason_years == (2016, 2017)
-    assert text.projection_reason(proj).startswith("Geen trend om door te trekken: Te weinig meetpunten")
+    assert projection_reason(proj).startswith("Geen trend om door te trekken: Te weinig meetpunten")
 
 
 def test_projection_level_is_used():
@@ -753,7 +748,7 @@ def test_fit_trends_covers_every_reeks_in_key_order():
     assert {"indicator", "regio", "groep", "reeks", "bron", "jaar", "gefit"} <= set(fitted.columns)
     again, _ = fit_trends(obs.sample(frac=1, random_state=0))
     pd.testing.assert_frame_equal(table, again)
-    with_text = text.add_trend_texts(table)
+    with_text = add_trend_texts(table)
     assert with_text["reden"].tolist()[0].startswith("Te weinig meetpunten: 2 jaren (2016, 2017)")
     assert with_text["reden"].isna().tolist() == [False, True, True, True]
 
@@ -798,7 +793,7 @@ def test_crossing_groups_are_not_called_converging():
     rng = np.random.default_rng(12)
     result = compare_groups(*two_groups(-6, 1.5, rng))  # gap goes from -6 to +7.5
     assert result.verdict == "kruist" and result.richting_absoluut == "kruist"
-    assert "kruisen" in text.sentence_gap(result, "Het verschil")
+    assert "kruisen" in sentence_gap(result, "Het verschil")
 
 
 def test_gap_needs_three_common_years():
@@ -807,7 +802,7 @@ def test_gap_needs_three_common_years():
     b = series(rng.normal(20, 1, 3), "procent", [2011, 2016, 2017], groep="nederlands")
     result = compare_groups(a, b)
     assert result.verdict is None and result.reason == "te_weinig_jaren" and result.reason_years == (2016, 2017)
-    assert "Te weinig gemeenschappelijke meetpunten: 2 jaren (2016, 2017)" in text.gap_reason(result)
+    assert "Te weinig gemeenschappelijke meetpunten: 2 jaren (2016, 2017)" in gap_reason(result)
     assert result.verschillen["jaar"].tolist() == [2016, 2017]
 
 
@@ -846,7 +841,7 @@ def test_moroccan_and_dutch_suspect_rates_do_not_read_as_converging():
     # autocorrelated residuals of the absolute gap (Durbin-Watson 0.66)
     assert result.durbin_watson == pytest.approx(np.sum(np.diff(residuals) ** 2) / np.sum(residuals ** 2))
     assert round(result.durbin_watson, 2) == 0.66 and "autocorrelatie" in result.caveats
-    sentence = text.sentence_gap(result, "Het verschil in het aandeel verdachten tussen Marokkaans en Nederlands")
+    sentence = sentence_gap(result, "Het verschil in het aandeel verdachten tussen Marokkaans en Nederlands")
     assert "groeien naar elkaar toe" not in sentence and "wordt absoluut kleiner, maar relatief" in sentence
     assert "-0,30 procentpunt per jaar" in sentence and "Durbin-Watson 0,66" in sentence
 
@@ -860,7 +855,7 @@ def test_absolute_gap_shrinking_while_the_ratio_grows():
     assert result.relatief_helling == pytest.approx(np.polyfit(years, np.log(a / b), 1)[0])
     assert result.verhouding_verandering == pytest.approx(100 * np.expm1(result.relatief_helling))
     assert result.verdict == "absoluut_kleiner_relatief_groter"
-    assert "wordt absoluut kleiner, maar relatief wordt het groter" in text.sentence_gap(result, "Het verschil")
+    assert "wordt absoluut kleiner, maar relatief wordt het groter" in sentence_gap(result, "Het verschil")
 
 
 def test_units_without_a_natural_zero_are_judged_on_the_absolute_gap():

@@ -1,7 +1,7 @@
 """Lookups in the catalogues of ``data/raw``: labels, units, regions, producers, the source of a row.
 
 One object per notebook (:class:`Catalogue`), built from a :class:`analyse.data.Dataset`. The Dutch source
-line itself is written by :func:`analyse.text.source_line`; this module only finds who produced a number
+line itself is written by :func:`analyse.text.sources.source_line`; this module only finds who produced a number
 and where it was found.
 """
 
@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyse import areas, contract, text
+from analyse import areas, contract
+from analyse.text.label_texts import CONTRACT_WORDS
 from analyse.data import Dataset
 
 SHORT_NAMES = {"Centraal Bureau voor de Statistiek": "CBS", "Sociaal en Cultureel Planbureau": "SCP"}
@@ -90,7 +91,7 @@ class Catalogue:
         indicators = {code: label[:1].lower() + label[1:] for code, label in self.labels.items()}
         groups = {code: label[:1].lower() + label[1:] if code != "totaal" else "totaal"
                   for code, label in self.group_labels.items()}
-        names = {**sources, **self.reeks_names, **indicators, **groups, **text.CONTRACT_WORDS}
+        names = {**sources, **self.reeks_names, **indicators, **groups, **CONTRACT_WORDS}
         return {code: name for code, name in names.items() if "_" in code}  # other codes are plain words
 
     # ------------------------------------------------------------------ sources

@@ -21,6 +21,8 @@ import hashlib
 import json
 from pathlib import Path
 
+from analyse.schema import CATALOGUES
+
 SIDECAR = "waarnemingen.sha256.json"
 _CHUNK = 1 << 20
 
@@ -33,15 +35,26 @@ def file_digest(path: Path) -> str:
     return digest.hexdigest()
 
 
+def observation_files(raw_dir: Path) -> list[Path]:
+    """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue.
+
+    A link to a file that does not exist is listed too (reading it names it, so no file is skipped
+    silently); folders and Excel's lock files (``~$...``) and hidden files are not.
+    """
+    files = [p for p in sorted(raw_dir.iterdir())
+             if (p.is_file() or (p.is_symlink() and not p.exists()))
+             and p.suffix.lower() in (".csv", ".xlsx") and p.name not in CATALOGUES
+             and not p.name.startswith(("~$", "."))]
+    return files
+
+
 def raw_files(raw_dir: Path) -> list[Path]:
     """The files :func:`analyse.data.load_raw` reads: the catalogues that exist and every observation file."""
-    from analyse import data
-
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         return []
-    catalogues = [raw_dir / name for name in data.CATALOGUES if (raw_dir / name).is_file()]
-    return sorted([*catalogues, *data.observation_files(raw_dir)], key=lambda p: p.name)
+    catalogues = [raw_dir / name for name in CATALOGUES if (raw_dir / name).is_file()]
+    return sorted([*catalogues, *observation_files(raw_dir)], key=lambda p: p.name)
 
 
 def raw_manifest(raw_dir: Path) -> dict[str, str]:
@@ -72,17 +85,34 @@ def raw_digest(raw_dir: Path) -> str:
     return combined(raw_manifest(raw_dir))
 
 
-BUILD_MODULES = ("data", "reader", "validate", "schema", "indicators", "series", "derived", "text", "checksum")
+BUILD_MODULES = ("data", "reader", "validate", "schema", "series", "derived", "text.notation", "checksum")
 """The modules whose code decides what data/processed contains (reading, validating, editions, derived figures):
 a change in any of them rebuilds it."""
+
+
+def source_files(modules) -> list[Path]:
+    """The source files of modules of this package, named as imported below ``analyse`` (``'data'``,
+    ``'text.notation'``); a subpackage (``'plots'``) stands for every module in it. A name that is neither
+    raises FileNotFoundError, so a renamed module cannot silently drop out of a checksum."""
+    package = Path(__file__).resolve().parent
+    files = []
+    for name in modules:
+        path = package.joinpath(*name.split("."))
+        if path.is_dir():
+            files += sorted(path.glob("*.py"))
+        elif path.with_suffix(".py").is_file():
+            files.append(path.with_suffix(".py"))
+        else:
+            raise FileNotFoundError(f"Geen module {name!r} in {package}.")
+    return files
 
 
 def code_digest() -> str:
     """The checksum of the code that builds the processed table (:data:`BUILD_MODULES`)."""
     package = Path(__file__).resolve().parent
     digest = hashlib.sha256()
-    for name in BUILD_MODULES:
-        digest.update(name.encode() + b"\0" + file_digest(package / f"{name}.py").encode())
+    for path in source_files(BUILD_MODULES):
+        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + file_digest(path).encode())
     return digest.hexdigest()
 
 

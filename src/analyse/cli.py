@@ -135,11 +135,12 @@ def _validate(root: Path) -> int:
 
 def _outside_reports(root: Path, dataset) -> list[str]:
     """One line per theme and region whose rows no notebook shows with its default parameters."""
-    from analyse import context, parameters, runner, text
+    from analyse import context, parameters, runner
+    from analyse.text.progress import outside_reports_line
 
     notebooks = root / "notebooks"
     defaults = {t: parameters.declared(notebooks / f"{t}.ipynb") for t in runner.available_notebooks(notebooks)}
-    return [text.outside_reports_line(theme, region, count, indicators)
+    return [outside_reports_line(theme, region, count, indicators)
             for theme, region, count, indicators in context.outside_reports(dataset, defaults)]
 
 

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import areas, contract, data, series, text
+from analyse import areas, contract, data, series
 from analyse.schema import AREA_THEME, MONITOR, MONITOR_TITLE, THEMES, ParameterError
+from analyse.text import label_texts, sources
+from analyse.text.notation import year_range
 
 INTERACTIVE_DIR = Path("reports") / "interactief"
 SETTINGS_FILE = "instellingen.toml"
@@ -54,14 +56,12 @@ class ThemeContext:
     @property
     def window(self) -> str:
         """'2009-2024', or one year."""
-        if self.start_year == self.end_year:
-            return str(self.end_year)
-        return f"{self.start_year}-{self.end_year}"
+        return year_range(self.start_year, self.end_year)
 
     @property
     def editor(self) -> str:
         """'bewerking gemeente Maassluis' or 'bewerking <organisation>': the last part of every source line."""
-        return text.editor_line(self.settings.organisation)
+        return sources.editor_line(self.settings.organisation)
 
     def shown_path(self, path: Path) -> str:
         """``path`` relative to the project folder where it lies inside it (for messages)."""
@@ -296,14 +296,14 @@ def resolve(theme: str, dataset: data.Dataset, *, regio: str | None = None, verg
     own_theme = in_scope[in_scope["regio"] == regio]
     title = TITLES.get(theme, theme)
     if own_theme.empty:
-        raise NoThemeData(f"over {text.lower_first(title)} zijn voor {regio} geen gegevens.")
+        raise NoThemeData(f"over {label_texts.lower_first(title)} zijn voor {regio} geen gegevens.")
     end = end if end is not None else int(in_scope["jaar"].max())
     start = start if start is not None else int(in_scope["jaar"].min())
     inside = own_theme[(own_theme["jaar"] >= start) & (own_theme["jaar"] <= end)]
     if inside.empty:
         window = f"{start}-{end}" if start <= end else f"tot en met {end}"
         raise NoThemeData(
-            f"over {text.lower_first(title)} zijn voor {regio} geen gegevens in het venster {window}; jaren met "
+            f"over {label_texts.lower_first(title)} zijn voor {regio} geen gegevens in het venster {window}; jaren met "
             f"gegevens voor dit thema: {_span(sorted(own_theme['jaar'].unique()))}.")
     return ThemeContext(
         theme=theme, region=regio, comparison_regions=comparisons, start_year=start, end_year=end, level=niveau,

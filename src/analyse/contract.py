@@ -43,11 +43,11 @@ MONITOR_TABLE, REGISTER_TABLE, TRENDS_TABLE = "monitor", "reproductie", "trends"
 ``reproductie.csv``, ``trends.csv``)."""
 
 REGISTER_STATUS_COLUMN = "status"
-"""Column of ``reproductie.csv`` with the status code; codes, labels and meanings: ``text.REGISTER_LABELS`` and
-``text.REGISTER_STATUSES``."""
+"""Column of ``reproductie.csv`` with the status code; codes, labels and meanings: ``label_texts.REGISTER_LABELS``
+and ``label_texts.REGISTER_STATUSES`` (:mod:`analyse.text.label_texts`)."""
 MONITOR_VERDICT_COLUMN = "oordeel"
-"""Column of ``monitor.csv`` with the verdict code; labels and rules: ``text.MONITOR_LABELS`` and
-``text.MONITOR_RULES``."""
+"""Column of ``monitor.csv`` with the verdict code; labels and rules: ``label_texts.MONITOR_LABELS`` and
+``label_texts.MONITOR_RULES`` (:mod:`analyse.text.label_texts`)."""
 
 
 class ContractError(ValueError):

@@ -14,7 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import derived, reader, series, validate
+from analyse import checksum, derived, reader, series, validate
+from analyse.files import file_mode
 from analyse.schema import (CATALOGUE_KEYS, CATALOGUE_NUMERIC, CATALOGUES, NUMERIC, OPTIONAL,
                             OPTIONAL_CATALOGUE_COLUMNS, REQUIRED, THEMES, AnalyseError, DataError, ParameterError,
                             Problem)
@@ -126,19 +127,6 @@ def project_root() -> Path:
                          f"Start in de projectmap of zet {ROOT_VARIABLE}=/pad/naar/integratie-analyse.")
 
 
-def observation_files(raw_dir: Path) -> list[Path]:
-    """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue.
-
-    A link to a file that does not exist is listed too (reading it names it, so no file is skipped
-    silently); folders and Excel's lock files (``~$...``) and hidden files are not.
-    """
-    files = [p for p in sorted(raw_dir.iterdir())
-             if (p.is_file() or (p.is_symlink() and not p.exists()))
-             and p.suffix.lower() in (".csv", ".xlsx") and p.name not in CATALOGUES
-             and not p.name.startswith(("~$", "."))]
-    return files
-
-
 def _read_catalogues(raw_dir: Path, problems: list[Problem], warnings: list[Problem] | None = None
                      ) -> dict[str, pd.DataFrame]:
     """Every catalogue, read like an observation file (also with semicolons and decimal commas)."""
@@ -185,7 +173,7 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     validate.policy_documents(cat["bronnen.csv"], cat["regios.csv"], problems)
 
     frames = []
-    files = observation_files(raw_dir)
+    files = checksum.observation_files(raw_dir)
     if not files:
         problems.append(Problem(_display(raw_dir), None, None, None, "geen waarnemingenbestanden gevonden."))
     for path in files:
@@ -269,8 +257,6 @@ def write_atomic(path: Path, write) -> None:
     private 0600 of the temporary file, so a colleague or a web server can read what is published. A
     system error that names no file (a full disk under pandas) is raised naming ``path``.
     """
-    from analyse.files import file_mode
-
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     os.close(fd)
@@ -294,8 +280,6 @@ def build_processed(raw_dir: Path | str, processed_dir: Path | str) -> Dataset:
     a table is only used again while that record matches. Raw data that changes while it is being
     validated is refused (the table would not belong to one version of it).
     """
-    from analyse import checksum
-
     raw_dir, processed = Path(raw_dir), Path(processed_dir) / PROCESSED_FILE
     before = checksum.raw_manifest(raw_dir)
     dataset = load_raw(raw_dir)
@@ -315,8 +299,6 @@ def is_stale(processed: Path, raw_dir: Path) -> bool:
     raw files (names and bytes of everything the validator reads) differ from those it was built from, or
     the code that builds it changed. File times are not used: they can be wrong in both directions.
     """
-    from analyse import checksum
-
     return not checksum.matches(Path(processed), Path(raw_dir))
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analyse import series
-from analyse.text import format_number, published_decimals
+from analyse.text.notation import format_number, published_decimals
 
 FACTORS = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
 

@@ -36,16 +36,18 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyse import text
-from analyse.indicators import SMALL_COUNT, number
 from analyse.contract import Settings, SuppressedCell
+from analyse.indicators import SMALL_COUNT
+from analyse.schema import number
+from analyse.text.disclosure_texts import (DISCLOSURE_HIDDEN, disclosure_mark, disclosure_note_base,
+                                           disclosure_note_count, disclosure_note_secondary, disclosure_note_share)
 
 DEFAULT_THRESHOLD = Settings().small_count
 """Counts of persons below this are not published (``instellingen.toml``: ``small_count``)."""
 BASE_THRESHOLD = SMALL_COUNT
 """A percentage on a base below this is flagged (:data:`analyse.indicators.SMALL_COUNT`)."""
 FACTORS = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
-HIDDEN = text.DISCLOSURE_HIDDEN
+HIDDEN = DISCLOSURE_HIDDEN
 
 
 def person_indicators(indicatoren: pd.DataFrame) -> frozenset[str]:
@@ -144,7 +146,7 @@ def protect(frame: pd.DataFrame, *, value_column: str = "waarde", unit_column: s
     primary_share = secondary = False
 
     is_person = [str(r.get(indicator_column, "")) in persons for r in records]
-    small_mark = text.disclosure_mark(threshold)
+    small_mark = disclosure_mark(threshold)
 
     def mark(i: int, column: str) -> None:
         """'<10' for a count of persons below the threshold, '×' for anything else hidden."""
@@ -194,13 +196,13 @@ def protect(frame: pd.DataFrame, *, value_column: str = "waarde", unit_column: s
         cells.append(SuppressedCell(i, column, shown))
     notes = []
     if any(c.mark == small_mark for c in cells):
-        notes.append(text.disclosure_note_count(threshold))
+        notes.append(disclosure_note_count(threshold))
     if primary_share:
-        notes.append(text.disclosure_note_share(threshold))
+        notes.append(disclosure_note_share(threshold))
     if secondary:
-        notes.append(text.disclosure_note_secondary())
+        notes.append(disclosure_note_secondary())
     if flags:
-        notes.append(text.disclosure_note_base(base_threshold, len(flags)))
+        notes.append(disclosure_note_base(base_threshold, len(flags)))
     return Protected(protected, cells, notes, flags)
 
 

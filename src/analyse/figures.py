@@ -67,7 +67,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .contract import FIGURE_KINDS
-from .text import format_number, format_value, published_decimals
+from .text.notation import format_number, format_value, published_decimals
 
 MIN_LINE_POINTS = 3
 """A series needs at least this many measurements (in one reeks) to be drawn as a line."""

@@ -7,7 +7,6 @@ notebook selected and return values (tables, numbers), never text or figures.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -15,7 +14,6 @@ from decimal import Decimal
 import pandas as pd
 
 from analyse import series
-from analyse.schema import NUMBER
 
 SHARE_UNITS = ("procent",)
 SERIES_KEY = series.GROUP_KEY
@@ -23,19 +21,6 @@ SERIES_KEY = series.GROUP_KEY
 # Populations below this many people make a share or rate swing from year to year; figures resting on
 # fewer cases are flagged (the policy text itself warns about the small western-migrant group).
 SMALL_COUNT = 50
-
-
-_NUMBER = re.compile(NUMBER)
-
-
-def number(value) -> float | None:
-    """The finite float in ``value``; None for text, an empty field, NaN, an infinite or too large value
-    ('1e309'), and for what only Python reads as a number ('1_000', '２')."""
-    text = "" if value is None else str(value).strip()
-    if not _NUMBER.fullmatch(text):
-        return None
-    result = float(text)
-    return result if math.isfinite(result) else None
 
 
 def select(obs: pd.DataFrame, *, indicator: str | list[str] | None = None, regio: str | list[str] | None = None,
@@ -204,20 +189,3 @@ def small_groups(obs: pd.DataFrame, threshold: int = SMALL_COUNT,
     result["klein_getal"] = smallest.min(axis=1)
     result["klein_soort"] = smallest.idxmin(axis=1)  # first column on a tie: the teller before the count
     return result
-
-
-def small_group_warnings(obs: pd.DataFrame, labels: dict[str, str], group_labels: dict[str, str],
-                         person_indicators: Iterable[str] = (), threshold: int = SMALL_COUNT,
-                         small_count: int = 10) -> list[str]:
-    """One Dutch warning per series (indicator, regio, groep) resting on few cases, quoting the smallest number
-    that triggered it ('minder dan 10' for fewer than ``small_count`` persons)."""
-    from analyse import text  # text imports this module (Change): import at call time
-
-    few = small_groups(obs, threshold, person_indicators)
-    warnings = []
-    for (indicator, regio, groep), rows in few.groupby(SERIES_KEY, sort=True):
-        smallest = rows.loc[rows["klein_getal"].idxmin()]
-        warnings.append(text.small_count_warning(labels.get(indicator, indicator), group_labels.get(groep, groep),
-                                                 regio, float(smallest["klein_getal"]), smallest["klein_soort"],
-                                                 small_count))
-    return warnings

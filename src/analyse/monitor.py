@@ -28,10 +28,17 @@ import math
 
 import pandas as pd
 
-from analyse import indicators, series, text, trends
-from analyse.indicators import number
+from analyse import indicators, series, trends
+from analyse.schema import number
+from analyse.text.label_texts import MONITOR_RULES
+from analyse.text.monitor_texts import (MARGIN_SOURCES, monitor_no_baseline, monitor_no_measurements,
+                                        monitor_non_inferiority, monitor_other_series, monitor_projection,
+                                        monitor_reached, monitor_slope, monitor_target_year_measured,
+                                        monitor_target_year_missed, monitor_two_points, monitor_within_margin)
+from analyse.text.notation import format_published, published_decimals
+from analyse.text.trend_texts import projection_caveats, projection_reason, trend_caveats, trend_reason
 
-RULES = text.MONITOR_RULES
+RULES = MONITOR_RULES
 VERDICTS = ("gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers", "onvoldoende_data")
 BASELINE_SOURCE = "beleidsvisie_2019"  # the chapter-4 tables' "laatste meting" comes from the document
 Z_95 = 1.959963984540054
@@ -94,22 +101,22 @@ def _rounding(value) -> float:
     written = str(value).strip()
     if isinstance(value, str) and "." in written:
         return 0.5 * 10 ** -len(written.split(".", 1)[1])
-    return 0.5 * 10 ** -(text.published_decimals(value) or 0)
+    return 0.5 * 10 ** -(published_decimals(value) or 0)
 
 
 def _two_points(chosen: pd.DataFrame, sign: int) -> str:
     if chosen["jaar"].nunique() != 2:
         return ""
     first, last = chosen.iloc[0], chosen.iloc[-1]
-    return text.monitor_two_points(int(first["jaar"]), first["waarde"], int(last["jaar"]), last["waarde"],
-                                   (last["waarde"] - first["waarde"]) * sign)
+    return monitor_two_points(int(first["jaar"]), first["waarde"], int(last["jaar"]), last["waarde"],
+                              (last["waarde"] - first["waarde"]) * sign)
 
 
 def _other_series(rows: pd.DataFrame, reeks: str) -> list[str]:
     """The newest figure of every other reeks (shown, never used for the verdict)."""
     others = series.active(rows)
     others = others[others["reeks"] != reeks].sort_values("jaar")
-    return [f"{r['bron']} {int(r['jaar'])}: {text.format_published(r['waarde'])}"
+    return [f"{r['bron']} {int(r['jaar'])}: {format_published(r['waarde'])}"
             for _, r in others.groupby("reeks", sort=True).tail(1).iterrows()]
 
 
@@ -138,7 +145,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
             record["basis_waarde"] = base["waarde"]
     chosen = series.choose(rows, grades)
     if chosen.empty:
-        record.update(oordeel="onvoldoende_data", toelichting=text.monitor_no_measurements(regio, groep))
+        record.update(oordeel="onvoldoende_data", toelichting=monitor_no_measurements(regio, groep))
         return record
     reeks = str(chosen["reeks"].iloc[0])
     latest = chosen.iloc[-1]
@@ -148,12 +155,12 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
                   laatste_ondergrens="" if low is None else low, laatste_bovengrens="" if high is None else high)
     fit = trends.fit_trend(chosen)
     record.update(trend_methode=fit.methode, n_jaren=fit.n_jaren)
-    reason = text.trend_reason(fit)
+    reason = trend_reason(fit)
     if not fit.reason:
         record.update(helling=fit.helling, helling_ondergrens=fit.helling_ondergrens,
                       helling_bovengrens=fit.helling_bovengrens)
     others = _other_series(rows, reeks)
-    notes = [text.trend_caveats(fit) or "", text.monitor_other_series(others) if others else ""]
+    notes = [trend_caveats(fit) or "", monitor_other_series(others) if others else ""]
     peil = peiljaar if peiljaar is not None else eind_jaar if eind_jaar is not None else int(obs["jaar"].max())
 
     def done(verdict: str, *parts: str) -> dict:
@@ -167,7 +174,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
                           projectie_bovengrens=proj.bovengrens, projectie_interval=proj.interval or "")
             own = proj.to_record()  # the projection's caveats that the trend's do not already say
             own["caveats"] = ";".join(c for c in proj.caveats if c not in fit.caveats) or None
-            notes.insert(1, text.projection_caveats(own) or "")
+            notes.insert(1, projection_caveats(own) or "")
         return proj
 
     kind = target["doel_type"]
@@ -179,16 +186,16 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
             row = measured.iloc[-1]
             lo, hi, mlo, mhi = _bounds(row)
             verdict = {"voorbij": "gehaald", "achter": "niet_gehaald", "beide": "onzeker"}[side(lo, hi, goal, sign)]
-            return done(verdict, text.monitor_target_year_measured(verdict, target_year, row["waarde"], mlo, mhi, goal))
+            return done(verdict, monitor_target_year_measured(verdict, target_year, row["waarde"], mlo, mhi, goal))
         if peil > target_year:
-            return done("onvoldoende_data", text.monitor_target_year_missed(target_year, int(latest["jaar"]),
+            return done("onvoldoende_data", monitor_target_year_missed(target_year, int(latest["jaar"]),
                                                                            latest["waarde"]))
         lo, hi, mlo, mhi = _bounds(latest)
         where = side(lo, hi, goal, sign)
         if where == "voorbij":
-            return done("gehaald", text.monitor_reached(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal,
-                                                        target_year))
-        within = text.monitor_within_margin(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal) \
+            return done("gehaald", monitor_reached(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal,
+                                                   target_year))
+        within = monitor_within_margin(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal) \
             if where == "beide" else ""
         if fit.reason:
             if where == "beide":
@@ -196,26 +203,26 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
             return done("onvoldoende_data", reason, _two_points(chosen, sign))
         proj = projected(target_year)
         if proj.reason:
-            return done("onvoldoende_data", text.projection_reason(proj))
+            return done("onvoldoende_data", projection_reason(proj))
         verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[
             side(proj.ondergrens, proj.bovengrens, goal, sign)]
-        return done(verdict, text.monitor_projection(target_year, proj.verwacht, proj.ondergrens, proj.bovengrens,
-                                                     proj.interval, goal), within)
+        return done(verdict, monitor_projection(target_year, proj.verwacht, proj.ondergrens, proj.bovengrens,
+                                                proj.interval, goal), within)
     if fit.reason:
         return done("onvoldoende_data", reason, _two_points(chosen, sign))
     if kind == "minimaal_gelijk":
         return _non_inferiority(target, record, chosen, fit, sign, target_year, projected, done)
     low_s, high_s = fit.helling_ondergrens * sign, fit.helling_bovengrens * sign
     verdict = "op_koers" if min(low_s, high_s) > 0 else "niet_op_koers" if max(low_s, high_s) < 0 else "onzeker"
-    return done(verdict, text.monitor_slope(fit.eerste_jaar, fit.laatste_jaar, fit.helling, fit.helling_ondergrens,
-                                            fit.helling_bovengrens))
+    return done(verdict, monitor_slope(fit.eerste_jaar, fit.laatste_jaar, fit.helling, fit.helling_ondergrens,
+                                       fit.helling_bovengrens))
 
 
 def _non_inferiority(target, record, chosen, fit, sign, target_year, projected, done) -> dict:
     """'Minimaal gelijk': the level of the trend is not worse than the baseline by more than the margin."""
     base = number(record.get("basis_waarde"))
     if base is None:
-        return done("onvoldoende_data", text.monitor_no_baseline())
+        return done("onvoldoende_data", monitor_no_baseline())
     latest = chosen.iloc[-1]
     low, high = margin(latest)
     if number(target.get("doel_marge")) is not None:
@@ -228,12 +235,12 @@ def _non_inferiority(target, record, chosen, fit, sign, target_year, projected, 
     year = target_year if target_year is not None and target_year > int(latest["jaar"]) else int(latest["jaar"])
     proj = projected(year)
     if proj.reason:
-        return done("onvoldoende_data", text.projection_reason(proj))
+        return done("onvoldoende_data", projection_reason(proj))
     worst = base - sign * delta  # the worst level that still counts as 'gelijk'
     verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[
         side(proj.ondergrens, proj.bovengrens, worst, sign)]
-    return done(verdict, text.monitor_non_inferiority(year, proj.verwacht, proj.ondergrens, proj.bovengrens, base,
-                                                      delta, text.MARGIN_SOURCES[source], proj.interval))
+    return done(verdict, monitor_non_inferiority(year, proj.verwacht, proj.ondergrens, proj.bovengrens, base,
+                                                 delta, MARGIN_SOURCES[source], proj.interval))
 
 
 def monitor_table(indicatoren: pd.DataFrame, obs: pd.DataFrame, regio: str, eind_jaar: int | None = None,

@@ -19,7 +19,9 @@ import pandas as pd
 
 from analyse import checksum, context, contract, data, freshness, publish, runner
 from analyse import parameters as notebook_params
-from analyse import text
+from analyse.text.label_texts import slug, upper_first
+from analyse.text.notation import count_noun
+from analyse.text.progress import batch_summary, nothing_changed, taken_over
 
 # run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/
 COLLECTED = ("trends", "reproductie", "monitor")
@@ -158,7 +160,7 @@ NOTHING_PUBLISHED = "er is niets gepubliceerd; de rapporten van de vorige geslaa
 
 def report_folder(reports: Path, region: str, code: str) -> Path:
     """``reports/<slug>/``: the folder of one region's reports (see :func:`analyse.text.slug`)."""
-    return Path(reports) / text.slug(region, code)
+    return Path(reports) / slug(region, code)
 
 
 def _municipalities(dataset: data.Dataset, settings: context.ProjectSettings, wanted: list[str] | None,
@@ -228,7 +230,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
         batch = bool(every_municipality or (regions and len(regions) > 1))
         quick = None if batch else _unchanged(root, selected, given, regions, settings, again, table, raw)
         if quick is not None:  # one region, nothing changed: no validation, no kernel, nothing written
-            echo(text.nothing_changed(quick.current, quick.previous_run, time.perf_counter() - started))
+            echo(nothing_changed(quick.current, quick.previous_run, time.perf_counter() - started))
             return True
         with runner.WorkerPool(jobs, notebooks) as pool:
             raw_before = checksum.raw_digest(raw)
@@ -248,7 +250,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
                                             raw_before, echo, batch=batch))
             pool.close()
         if batch or len(names) > 1:
-            for line in text.batch_summary(outcomes, time.perf_counter() - started):
+            for line in batch_summary(outcomes, time.perf_counter() - started):
                 echo(line)
         with step("overzicht van de gemeenten"):
             from analyse.export import html
@@ -258,7 +260,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
         echo("Het stopsignaal kwam tijdens het publiceren; de run was toen al compleet en is afgemaakt.")
     if not batch and outcomes[0].status in ("gepubliceerd", "ongewijzigd"):
         folder = report_folder(reports, names[0], context.region_code(dataset.regios, names[0]))
-        executed = text.count_noun(outcomes[0].executed, "notebook", "notebooks")
+        executed = count_noun(outcomes[0].executed, "notebook", "notebooks")
         echo(f"Klaar: {executed} uitgevoerd, rapporten in {folder.relative_to(root)}/ "
              f"({time.perf_counter() - started:.0f} s).")
     if not batch and outcomes[0].status == "geweigerd":
@@ -331,20 +333,20 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
                 _resolve(root, dataset, thema, parameters)
             except context.NoThemeData as missing:
                 skipped[thema] = contract.SkippedTheme(thema, context.TITLES.get(thema, thema),
-                                                       text.upper_first(str(missing)), plan.fingerprints[thema])
+                                                       upper_first(str(missing)), plan.fingerprints[thema])
             except data.ParameterError as refused:
                 return RegionOutcome(region, "geweigerd", reason=str(refused))
         if set(skipped) == set(selected):
             return RegionOutcome(region, "geweigerd", skipped=tuple(skipped.values()),
                                  reason=" ".join(s.reason for s in skipped.values()) + " Er is niets uitgevoerd.")
         to_run = [t for t in plan.run if t not in skipped]
-        for line in text.taken_over([t for t in plan.current if t not in skipped], plan.previous_run):
+        for line in taken_over([t for t in plan.current if t not in skipped], plan.previous_run):
             echo(line)
         for thema in selected:
             if thema in skipped:
                 echo(f"  Overgeslagen: {thema}. {skipped[thema].reason}")
         if not to_run and not set(skipped) - set(plan.skipped):  # only themes skipped before, skipped again
-            echo(text.nothing_changed(plan.current, plan.previous_run, 0))
+            echo(nothing_changed(plan.current, plan.previous_run, 0))
             return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
         run_parameters = {**parameters, "data_dir": str(root / "data")}
         with publish.Staging(folder) as staging:

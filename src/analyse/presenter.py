@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import contract, text
+from analyse import contract
+from analyse.text.label_texts import CODE_LABELS
+from analyse.text.notation import MISSING, format_number, format_value, format_year
 
 
 class HTMLBlock:
@@ -70,12 +72,12 @@ def header_line(parts: list[tuple[str, str]], note: str | None = None) -> HTMLBl
 
 def _cell(value, unit: str | None, decimals: int | None) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return text.MISSING
+        return MISSING
     if isinstance(value, str):
         return value
     if unit is None:
-        return text.format_number(value, decimals)
-    return text.format_value(value, unit, decimals)
+        return format_number(value, decimals)
+    return format_value(value, unit, decimals)
 
 
 def table(frame: pd.DataFrame, columns: tuple[contract.Column, ...],
@@ -95,11 +97,11 @@ def table(frame: pd.DataFrame, columns: tuple[contract.Column, ...],
                 values.append(marks[(i, column.name)])
                 continue
             if column.kind == "year":
-                values.append(text.format_year(value))
+                values.append(format_year(value))
                 continue
             if column.kind in ("text", "label"):
                 cell = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
-                values.append(text.CODE_LABELS.get(cell, cell) if column.kind == "label" else cell)
+                values.append(CODE_LABELS.get(cell, cell) if column.kind == "label" else cell)
                 continue
             unit = frame.at[i, column.unit_column] if column.unit_column else column.unit
             decimals = frame.at[i, column.decimals_column] if column.decimals_column else column.decimals

@@ -1,6 +1,6 @@
 """The reproduction register: check each published statement against evidence that is not the statement itself.
 
-Statuses (their Dutch meaning is :data:`analyse.text.REGISTER_STATUSES`):
+Statuses (their Dutch meaning is :data:`analyse.text.label_texts.REGISTER_STATUSES`):
 
 - ``klopt``: independent evidence agrees: a recomputation from *other* numbers (a change, a share, a rate,
   the highest of several values), a value for the same key from a source other than the document
@@ -32,9 +32,16 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
-from analyse import series, text, trends
+from analyse import series, trends
 from analyse.indicators import rate_per_1000, select, share
-from analyse.text import format_published as nl
+from analyse.text.claim_texts import (claim_direction_refused, claim_direction_trend, claim_direction_two_points,
+                                      claim_extreme, claim_missing, claim_no_denominator, claim_no_value,
+                                      claim_not_all_candidates, claim_other_source, claim_recomputed, claim_text_wrong,
+                                      claim_too_few_years, claim_transcribed, claim_word_differs, claim_wrong_span,
+                                      claim_wrong_unit, claim_years_said)
+from analyse.text.label_texts import readable
+from analyse.text.notation import format_published as nl, published_decimals
+from analyse.text.trend_texts import trend_caveats, trend_reason
 
 DOCUMENT_SOURCE = "beleidsvisie_2019"
 STATUSES = ("klopt", "overgenomen", "tekst_onjuist", "wijkt_af", "niet_aangetoond", "geen_data")
@@ -111,14 +118,14 @@ def _independent(obs: pd.DataFrame, indicator: str, regio: str, groep: str, jaar
 
 def _tolerance(expected_decimals: int, value) -> float:
     """Half a unit of the last printed decimal of the coarser of the document's and the other figure."""
-    other = text.published_decimals(value) or 0
+    other = published_decimals(value) or 0
     return 0.5 * 10 ** -min(expected_decimals, other)
 
 
 def _value_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
     indicator, regio, groep, jaar = claim["indicator"], claim["regio"], claim["groep"], _year(claim["jaar"])
     if jaar is None:
-        return Finding(how=text.claim_no_value(indicator, regio, groep, claim["jaar"]))
+        return Finding(how=claim_no_value(indicator, regio, groep, claim["jaar"]))
     others = _independent(obs, indicator, regio, groep, jaar, grades)
     unit_rows = _at(obs, indicator, regio, groep, jaar)
     unit = str(unit_rows["eenheid"].iloc[0]) if "eenheid" in unit_rows.columns and not unit_rows.empty else None
@@ -130,7 +137,7 @@ def _value_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
                        tolerance=_tolerance(decimals, best["waarde"]), others=rest, reeks=str(best["reeks"]))
     own = unit_rows[unit_rows["bron"] == DOCUMENT_SOURCE]
     if own.empty:
-        return Finding(how=text.claim_no_value(indicator, regio, groep, claim["jaar"]))
+        return Finding(how=claim_no_value(indicator, regio, groep, claim["jaar"]))
     return Finding(value=float(own.iloc[0]["waarde"]), evidence="document", sources=[DOCUMENT_SOURCE], unit=unit)
 
 
@@ -147,10 +154,10 @@ def _change_finding(claim: pd.Series, obs: pd.DataFrame) -> Finding:
     jaar, jaar_tot = _year(claim["jaar"]), _year(claim.get("jaar_tot", ""))
     base = _lookup(obs, indicator, regio, groep, jaar)
     if base is None:
-        return Finding(how=text.claim_no_value(indicator, regio, groep, claim["jaar"]))
+        return Finding(how=claim_no_value(indicator, regio, groep, claim["jaar"]))
     end = _lookup(obs, indicator, regio, groep, jaar_tot)
     if end is None:
-        return Finding(how=text.claim_no_value(indicator, regio, groep, claim.get("jaar_tot") or "eindjaar onbekend"))
+        return Finding(how=claim_no_value(indicator, regio, groep, claim.get("jaar_tot") or "eindjaar onbekend"))
     v0, v1 = float(base["waarde"]), float(end["waarde"])
     sources = list(dict.fromkeys([base["bron"], end["bron"]]))
     relative = (v1 - v0) / v0 * 100 if v0 else None
@@ -168,11 +175,11 @@ def _ratio_finding(claim: pd.Series, obs: pd.DataFrame) -> Finding:
     indicator, regio, groep, jaar = claim["indicator"], claim["regio"], claim["groep"], _year(claim["jaar"])
     base = _lookup(obs, indicator, regio, groep, jaar)
     if base is None:
-        return Finding(how=text.claim_no_value(indicator, regio, groep, claim["jaar"]))
+        return Finding(how=claim_no_value(indicator, regio, groep, claim["jaar"]))
     noemer_groep = claim.get("noemer_groep", "") or "totaal"
     denominator = _lookup(obs, claim["noemer_indicator"], regio, noemer_groep, jaar)
     if denominator is None:
-        return Finding(how=text.claim_no_denominator(claim["noemer_indicator"], noemer_groep, regio, jaar))
+        return Finding(how=claim_no_denominator(claim["noemer_indicator"], noemer_groep, regio, jaar))
     compute, factor = (share, 100) if kind == "aandeel" else (rate_per_1000, 1000)
     return Finding(value=compute(base["waarde"], denominator["waarde"]),
                    how=f"{nl(base['waarde'])} / {nl(denominator['waarde'])} × {nl(factor)}",
@@ -192,22 +199,22 @@ def _direction_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
     rows = select(obs, indicator=indicator, regio=regio, groep=groep, start=jaar, end=jaar_tot)
     chosen = series.choose(rows, grades)
     if chosen["jaar"].nunique() < 2:
-        return Finding(how=text.claim_too_few_years(jaar))
+        return Finding(how=claim_too_few_years(jaar))
     reeks = str(chosen["reeks"].iloc[0])
     sources = list(dict.fromkeys(chosen["bron"]))
     first, last = chosen.iloc[0], chosen.iloc[-1]
     endpoints = _direction(first["waarde"], last["waarde"])
-    said = text.claim_years_said(jaar, jaar_tot)
+    said = claim_years_said(jaar, jaar_tot)
     if len(chosen) == 2:
         verdict = "niet_aangetoond" if endpoints == claimed else "wijkt_af"
-        how = text.claim_direction_two_points(claimed, endpoints, int(first["jaar"]), first["waarde"],
-                                              int(last["jaar"]), last["waarde"], reeks, verdict)
+        how = claim_direction_two_points(claimed, endpoints, int(first["jaar"]), first["waarde"],
+                                         int(last["jaar"]), last["waarde"], reeks, verdict)
         return Finding(value=endpoints, how=f"{how} {said}", evidence="twee_metingen", sources=sources,
                        verdict=verdict)
     fit = trends.fit_trend(chosen)
     if fit.reason:
         verdict = "niet_aangetoond" if endpoints == claimed else "wijkt_af"
-        refused = text.claim_direction_refused(text.trend_reason(fit), claimed, endpoints, reeks)
+        refused = claim_direction_refused(trend_reason(fit), claimed, endpoints, reeks)
         return Finding(value=endpoints, how=f"{refused} {said}", evidence="trend", sources=sources, verdict=verdict)
     low, high = fit.helling_ondergrens, fit.helling_bovengrens
     found = "stijging" if low > 0 else "daling" if high < 0 else "gelijk"
@@ -219,9 +226,9 @@ def _direction_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
         verdict = "niet_aangetoond"
     else:
         verdict = "wijkt_af"
-    how = text.claim_direction_trend(claimed, found, fit.eerste_jaar, fit.laatste_jaar, fit.n_jaren, fit.methode,
-                                     fit.helling, low, high, fit.eenheid, reeks, verdict)
-    caveats = text.trend_caveats(fit)
+    how = claim_direction_trend(claimed, found, fit.eerste_jaar, fit.laatste_jaar, fit.n_jaren, fit.methode,
+                                fit.helling, low, high, fit.eenheid, reeks, verdict)
+    caveats = trend_caveats(fit)
     if caveats:
         how += f" {caveats}"
     shown = found if low > 0 or high < 0 else UNDECIDED
@@ -244,11 +251,11 @@ def _extreme_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
     elif not rows.empty:
         rows = rows[rows["jaar"] == rows["jaar"].max()]
     if rows[over].nunique() < len(candidates):
-        return Finding(how=text.claim_not_all_candidates(candidates))
+        return Finding(how=claim_not_all_candidates(candidates))
     rows = pd.concat([series.choose(r, grades) for _, r in rows.groupby(over)])
     pick = rows.loc[rows["waarde"].idxmax() if kind == "hoogste" else rows["waarde"].idxmin()]
     values = ", ".join(f"{r[over]}: {nl(r['waarde'])}" for _, r in rows.sort_values(over).iterrows())
-    return Finding(value=pick[over], how=text.claim_extreme(kind, values, int(pick["jaar"])),
+    return Finding(value=pick[over], how=claim_extreme(kind, values, int(pick["jaar"])),
                    evidence="herberekening", sources=list(dict.fromkeys(rows["bron"])))
 
 
@@ -274,11 +281,11 @@ def _wording(claim: pd.Series, finding: Finding) -> list[str]:
     wrong = []
     claimed_unit = str(claim.get("tekst_eenheid", "") or "").strip()
     if claimed_unit and finding.unit and claimed_unit != finding.unit:
-        wrong.append(text.claim_wrong_unit(claimed_unit, finding.unit, finding.relative))
+        wrong.append(claim_wrong_unit(claimed_unit, finding.unit, finding.relative))
     span = str(claim.get("tekst_jaren", "") or "").strip()
     jaar, jaar_tot = _year(claim.get("jaar", "")), _year(claim.get("jaar_tot", ""))
     if span.isdigit() and jaar is not None and jaar_tot is not None and int(span) != jaar_tot - jaar:
-        wrong.append(text.claim_wrong_span(int(span), jaar, jaar_tot))
+        wrong.append(claim_wrong_span(int(span), jaar, jaar_tot))
     return wrong
 
 
@@ -289,7 +296,7 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | No
     row = {"id": claim["id"], "thema": claim["thema"], "citaat": claim["citaat"], "verwacht": claim["verwacht"]}
     if finding.value is None:
         return {**row, "berekend": "", "status": "geen_data", "bewijs": "", "bronnen": "",
-                "toelichting": _join(text.claim_missing(finding.how), note)}
+                "toelichting": _join(claim_missing(finding.how), note)}
     expected = str(claim["verwacht"]).strip()
     berekend = finding.value
     if isinstance(finding.value, str):
@@ -299,26 +306,26 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | No
             status = "klopt" if finding.value == expected else "wijkt_af"
         explanation = finding.how
         if status == "wijkt_af" and finding.verdict is None:
-            explanation = _join(text.claim_word_differs(expected, finding.value), explanation)
+            explanation = _join(claim_word_differs(expected, finding.value), explanation)
     else:
         decimals = int(claim["decimalen"])
         if finding.evidence == "document":
             status, berekend = "overgenomen", ""
-            explanation = text.claim_transcribed(DOCUMENT_SOURCE, finding.value, float(expected), decimals)
+            explanation = claim_transcribed(DOCUMENT_SOURCE, finding.value, float(expected), decimals)
         elif finding.evidence == "andere_bron":
             matches = abs(finding.value - float(expected)) <= finding.tolerance + 1e-9
             status = "klopt" if matches else "wijkt_af"
-            explanation = text.claim_other_source(finding.sources[0], finding.reeks, finding.value, float(expected),
-                                                  finding.tolerance, matches, finding.others)
+            explanation = claim_other_source(finding.sources[0], finding.reeks, finding.value, float(expected),
+                                             finding.tolerance, matches, finding.others)
         else:
             matches = abs(round_half_up(finding.value, decimals) - float(expected)) < 1e-9
             status = "klopt" if matches else "wijkt_af"
-            explanation = text.claim_recomputed(finding.how, finding.value, decimals, float(expected), matches)
+            explanation = claim_recomputed(finding.how, finding.value, decimals, float(expected), matches)
     wording = _wording(claim, finding)
     if wording:
         if status in ("klopt", "overgenomen"):
             status = "tekst_onjuist"
-            explanation = _join(explanation, text.claim_text_wrong(wording))
+            explanation = _join(explanation, claim_text_wrong(wording))
         else:
             explanation = _join(explanation, *wording)
     return {**row, "berekend": berekend, "status": status, "bewijs": finding.evidence,
@@ -340,5 +347,5 @@ def reproduce(claims: pd.DataFrame, obs: pd.DataFrame, grades: dict[str, str] | 
     rows = [check_claim(claim, obs, grades) for _, claim in claims.iterrows()]
     table = pd.DataFrame(rows, columns=COLUMNS)
     if names:
-        table["toelichting"] = table["toelichting"].map(lambda note: text.readable(note, names))
+        table["toelichting"] = table["toelichting"].map(lambda note: readable(note, names))
     return table

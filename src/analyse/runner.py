@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyse.schema import THEMES, AnalyseError
-from analyse.text import format_number
+from analyse.text.notation import format_number
 
 NOTEBOOK_ORDER = (*THEMES, "monitor")
 OUTPUT_KINDS = ("figures", "tables")

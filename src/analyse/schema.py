@@ -6,6 +6,8 @@ pandas machinery. Column and code names are Dutch because researchers type them 
 
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass
 
 UNITS = (
@@ -79,6 +81,17 @@ OPTIONAL_CATALOGUE_COLUMNS = {
 NUMBER = r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
 """A number as the data contract writes it: ASCII digits, a point as decimal sign, optionally an exponent.
 Stricter than Python's ``float``, which also takes 'inf', 'nan', '1_000' and digits of other scripts."""
+_NUMBER = re.compile(NUMBER)
+
+
+def number(value) -> float | None:
+    """The finite float in ``value`` read as :data:`NUMBER`; None for text, an empty field, NaN, an infinite or
+    too large value ('1e309'), and for what only Python reads as a number ('1_000', '２')."""
+    text = "" if value is None else str(value).strip()
+    if not _NUMBER.fullmatch(text):
+        return None
+    result = float(text)
+    return result if math.isfinite(result) else None
 
 
 @dataclass(frozen=True)

@@ -41,20 +41,14 @@ import pandas as pd
 from scipy.special import gammaln
 
 from analyse.areas import SMALL_COUNT, as_count, small_counts
-from analyse.text import format_number
 
 SIMULATIONS = 10_000
 """Random allocations simulated for the range of D under randomness."""
 SEED = 556
 """Fixed seed of the simulation (the CBS municipality number of Maassluis), so results repeat exactly."""
 
-REASONS = {
-    "missing_count": "aantal ontbreekt of is geheim",
-    "total_zero": "geen inwoners",
-    "not_a_count": "geen geheel, niet-negatief aantal",
-    "group_exceeds_total": "groep groter dan het totaal",
-}
-"""Why an area was left out: code -> Dutch text for the reader."""
+REASONS = ("missing_count", "total_zero", "not_a_count", "group_exceeds_total")
+"""Why an area was left out (the Dutch for each code: :data:`analyse.text.area_texts.LEFT_OUT_REASONS`)."""
 
 
 @dataclass(frozen=True)
@@ -263,97 +257,3 @@ def exposure(counts: pd.DataFrame, *, area: str = "area", group: str = "group", 
     return Exposure(exposure=exposure_value, isolation=isolation, group_share=share,
                     expected_isolation=expected, eta2=(isolation - share) / (1 - share), n_areas=k,
                     left_out=left_out, small_counts=tuple(used.loc[_small(used, small_count), "area"]))
-
-
-# --------------------------------------------------------------------------- reader text (Dutch)
-
-def _pct(x: float) -> str:
-    return format_number(100 * x, 1) + "%"
-
-
-FORMULA = "D = ½ × Σᵢ | aᵢ / A − bᵢ / B |"
-"""The index of dissimilarity in plain text (no LaTeX: the notebook pages work offline, without MathJax)."""
-
-
-def explanation(result: Dissimilarity | None = None, *, exposure_result: Exposure | None = None,
-                group_label: str = "inwoners met een niet-westerse migratieachtergrond",
-                area_label: str = "buurten", region: str = "Maassluis", jaar: int | None = None,
-                source: str = "CBS, Kerncijfers wijken en buurten") -> str:
-    """Markdown for the notebook, in Dutch: what D means, its formula, the small-area caveat, and why it
-    is not the Buurtmonitor Integratie 'factor' of the policy document.
-
-    With ``result`` (and optionally ``exposure_result``) the text also gives the numbers: D, its
-    expected value and range under random allocation, the areas used and left out. It names no count
-    of persons, so it needs no suppression; the per-area table (:attr:`Dissimilarity.areas`) does.
-    """
-    area = area_label[:-2] if area_label.endswith("en") else area_label
-    parts = [
-        "### Segregatie-index: de index van ongelijkheid (D)",
-        "",
-        f"De index van ongelijkheid *D* meet hoe ongelijk {group_label} en de overige inwoners over de "
-        f"{area_label} verspreid wonen. *D* is **het aandeel van de groep dat zou moeten verhuizen voor een "
-        f"gelijke spreiding**: naar andere {area_label}, totdat elke {area} hetzelfde deel van de groep "
-        "huisvest als van de overige inwoners. 0 betekent een volledig gelijke spreiding, 1 (100%) een "
-        "volledige scheiding. Voor de overige inwoners geldt hetzelfde aandeel.",
-        "",
-        "**Formule.**",
-        "",
-        f"    {FORMULA}",
-        "",
-        f"met aᵢ het aantal {group_label} in {area} i, bᵢ het aantal overige inwoners daar (totaal "
-        f"min groep), en A en B de aantallen over alle gebruikte {area_label} samen. Per {area} wordt dus "
-        "het aandeel van de groep dat daar woont vergeleken met het aandeel van de overige inwoners dat daar "
-        "woont.",
-        "",
-        f"**Kleine {area_label}.** Ook als iedereen willekeurig over de {area_label} verdeeld zou zijn, is "
-        f"*D* groter dan 0: in een kleine {area} wijkt het aandeel van de groep door toeval af van het "
-        "gemiddelde. Daarom staat naast *D* de waarde die bij een willekeurige verdeling te verwachten is "
-        f"(zelfde {area}groottes, zelfde aantal in de groep). Alleen het deel van *D* boven die verwachting "
-        f"zegt iets over een werkelijk ongelijke spreiding; hoe kleiner de {area_label}, hoe hoger de "
-        "verwachting door toeval.",
-        "",
-        f"**Kleine aantallen.** *D* is berekend op de echte aantallen per {area}, ook als die klein zijn. "
-        "Aantallen onder 10 personen worden niet als getal gepubliceerd; dat gebeurt pas bij het publiceren "
-        "van een tabel, niet vóór de berekening.",
-        "",
-        "**Niet de 'factor' uit de beleidsvisie.** De beleidsvisie noemt een segregatie-index uit de "
-        "Buurtmonitor Integratie (ministerie van SZW) die daalde 'van factor 19 naar 13'. Dat is een andere "
-        f"maat, op een andere schaal en mogelijk over een andere gebiedsindeling. Deze *D* over "
-        f"CBS-{area_label} wordt daar nooit getalsmatig mee vergeleken; de uitspraak uit de beleidsvisie "
-        "blijft ongewijzigd in het reproductieregister staan.",
-    ]
-    if result is not None:
-        when = f"In {jaar} is" if jaar is not None else "Hier is"
-        low, high = result.random_range
-        parts += [
-            "",
-            "**Uitkomst.** "
-            f"{when} *D* over {result.n_areas} {area_label} van {region} {format_number(result.value, 2)} "
-            f"({_pct(result.value)}): zoveel procent van de groep zou moeten verhuizen voor een gelijke "
-            f"spreiding. Bij een willekeurige verdeling over dezelfde {area_label} is *D* gemiddeld "
-            f"{_pct(result.expected_random)}, en in 95% van de gesimuleerde willekeurige verdelingen tussen "
-            f"{_pct(low)} en {_pct(high)}. "
-            + ("De gemeten *D* ligt daarboven: de spreiding is niet door toeval alleen te verklaren."
-               if result.value > high else
-               "De gemeten *D* valt binnen wat door toeval alleen kan ontstaan."),
-        ]
-        if result.left_out:
-            listed = "; ".join(f"{item.area} ({REASONS.get(item.reason, item.reason)})"
-                               for item in result.left_out)
-            parts.append(f"Niet meegeteld (niets bijgeschat): {listed}.")
-        if result.small_counts:
-            parts.append(f"Met kleine aantallen (onder 10) in de groep of de rest: "
-                         f"{', '.join(result.small_counts)}; die tellen mee, maar hun aantallen worden niet "
-                         "gepubliceerd.")
-    if exposure_result is not None:
-        e = exposure_result
-        parts += [
-            "",
-            f"**Isolatie en blootstelling.** In de {area} van een gemiddeld lid van de groep hoort "
-            f"{_pct(e.isolation)} van de inwoners tot dezelfde groep (isolatie) en {_pct(e.exposure)} tot de "
-            f"overige inwoners (blootstelling). Bij een gelijke spreiding zou de isolatie {_pct(e.group_share)} "
-            f"zijn (het aandeel van de groep in alle gebruikte {area_label} samen), en bij een willekeurige "
-            f"verdeling gemiddeld {_pct(e.expected_isolation)}.",
-        ]
-    parts += ["", f"{source}."]
-    return "\n".join(parts)

@@ -13,9 +13,17 @@ import functools
 
 import pandas as pd
 
-from analyse import (catalogue, context, contract, data, disclosure, indicators, monitor, presenter, register, series,
-                     text, theme_figures, trends)
+from analyse import (catalogue, context, contract, data, disclosure, group_gaps, indicators, monitor, presenter, register,
+                     series, theme_figures, trends)
 from analyse.schema import MONITOR, THEMES
+from analyse.text.claim_texts import unrounded
+from analyse.text.disclosure_texts import small_group_warnings
+from analyse.text.label_texts import MONITOR_LABELS, MONITOR_RULES, lower_first, readable, title
+from analyse.text.messages import Finding, Level, describe_change, key_message, revision_note, theme_intro
+from analyse.text.monitor_texts import sentence_verdicts
+from analyse.text.notation import MISSING, display_decimals, year_range
+from analyse.text.sources import UNKNOWN_PRODUCER, document_source, no_policy_document, source_line
+from analyse.text.trend_texts import add_trend_texts, sentence_gap, sentence_trend
 from analyse.theme_areas import Areas
 from analyse.theme_figures import Figures
 
@@ -51,7 +59,7 @@ class _Notebook:
                 for key, rows in series.active(self.obs).groupby(series.KEY, sort=True)}
 
     def _source(self, rows: pd.DataFrame) -> str:
-        return text.source_line([(o.producer, o.publisher) for o in self.cat.origins(rows)], self.context.editor)
+        return source_line([(o.producer, o.publisher) for o in self.cat.origins(rows)], self.context.editor)
 
     def kop(self) -> presenter.HTMLBlock:
         """The line under the notebook's title: region, window, comparison and where the outputs go."""
@@ -72,7 +80,7 @@ class _Notebook:
             part = self.obs[(self.obs["bron"] == record.code) | (self.obs["noemer_bron"] == record.code)]
             rows.append({"bron": record.name, "uitgever": record.publisher, "producent": record.producer,
                          "soort": record.grade, "indicatoren": part["indicator"].nunique(),
-                         "jaren": theme_figures.span(part), "adres": record.address})
+                         "jaren": year_range(part["jaar"].min(), part["jaar"].max()), "adres": record.address})
         frame = pd.DataFrame(rows, columns=["bron", "uitgever", "producent", "soort", "indicatoren", "jaren", "adres"])
         columns = (contract.Column("bron", "Bron"), contract.Column("uitgever", "Gevonden bij"),
                    contract.Column("producent", "Producent"), contract.Column("soort", "Soort", "label"),
@@ -101,8 +109,8 @@ class _Notebook:
 
     def _intro(self) -> str:
         names = sorted({o.producer for o in self.cat.origins(series.active(self.obs))
-                        if not o.producer.startswith(text.UNKNOWN_PRODUCER)})
-        return text.theme_intro(self.context.title, names, self.context.region, list(self.context.comparison_regions))
+                        if not o.producer.startswith(UNKNOWN_PRODUCER)})
+        return theme_intro(self.context.title, names, self.context.region, list(self.context.comparison_regions))
 
     def opslaan(self) -> presenter.HTMLBlock:
         """Write ``kerncijfers.json`` (the theme summary) and say what was saved."""
@@ -139,12 +147,12 @@ class Thema(_Notebook):
         rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
         return series.choose(rows, self.grades)
 
-    def _level(self, row: pd.Series) -> text.Level:
+    def _level(self, row: pd.Series) -> Level:
         """A value for a key message; a value resting on fewer persons than the threshold is not published."""
         small = self.context.settings.small_count
         protected = disclosure.protect_value(row, person_indicators=self.persons, threshold=small)
-        return text.Level(int(row["jaar"]), float(row["waarde"]), row["eenheid"], bool(row["afgeleid"]),
-                          row["status"] or "", small if protected.mark else None)
+        return Level(int(row["jaar"]), float(row["waarde"]), row["eenheid"], bool(row["afgeleid"]),
+                     row["status"] or "", small if protected.mark else None)
 
     # ------------------------------------------------------------------ tables
 
@@ -175,11 +183,11 @@ class Thema(_Notebook):
             "jaar_van": table["jaar_van"], "waarde_van": table["waarde_van"],
             "jaar_tot": table["jaar_tot"], "waarde_tot": table["waarde_tot"],
             "teller_tot": table["teller_tot"], "noemer_tot": table["noemer_tot"]})
-        frame["decimalen_van"] = [text.display_decimals(v, u, d) for v, u, d in
+        frame["decimalen_van"] = [display_decimals(v, u, d) for v, u, d in
                                   zip(table["waarde_van"], table["eenheid"], table["afgeleid_van"])]
-        frame["decimalen_tot"] = [text.display_decimals(v, u, d) for v, u, d in
+        frame["decimalen_tot"] = [display_decimals(v, u, d) for v, u, d in
                                   zip(table["waarde_tot"], table["eenheid"], table["afgeleid_tot"])]
-        frame["verandering"] = [text.describe_change(r) for r in table.to_dict("records")]
+        frame["verandering"] = [describe_change(r) for r in table.to_dict("records")]
         frame["bron"] = [self._source(self.obs[(self.obs["reeks"] == r.reeks) & (self.obs["indicator"] == r.indicator)
                                                & (self.obs["regio"] == r.regio) & (self.obs["groep"] == r.groep)])
                          .removeprefix("Bron: ").removesuffix(f"; {self.context.editor}")
@@ -201,9 +209,9 @@ class Thema(_Notebook):
             cells += [c for c in result.cells if c.column == column]
             hidden_notes += [n for n in result.notes if n not in hidden_notes]
         for cell in cells:  # a change would give a hidden value back
-            frame.loc[cell.row, "verandering"] = text.MISSING
+            frame.loc[cell.row, "verandering"] = MISSING
         names = self.cat.names()
-        notes = tuple(text.readable(text.revision_note(r, self.cat.label(r["indicator"])), names) for r in
+        notes = tuple(readable(revision_note(r, self.cat.label(r["indicator"])), names) for r in
                       series.revisions(self.obs).to_dict("records")) + tuple(hidden_notes)
         self.out.table("overzicht", frame, title=f"{self.context.title}: eerste en laatste meting, "
                        f"{self.context.window}", source=self._source(self.obs), columns=columns, notes=notes,
@@ -219,11 +227,11 @@ class Thema(_Notebook):
             rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
             record["gekozen"] = bool(series.rank(rows, self.grades)[:1] == [reeks])
             records.append(record)
-        table = text.add_trend_texts(pd.DataFrame(records))
+        table = add_trend_texts(pd.DataFrame(records))
         table.insert(0, "thema", self.context.theme)
         table["label"] = table["indicator"].map(self.cat.label)
         table["groep_label"] = table["groep"].map(self.cat.group)
-        table["zin"] = [text.sentence_trend(r) for r in table.to_dict("records")]
+        table["zin"] = [sentence_trend(r) for r in table.to_dict("records")]
         columns = (contract.Column("label", "Indicator"), contract.Column("regio", "Regio"),
                    contract.Column("groep_label", "Groep", "label"), contract.Column("methode", "Methode", "label"),
                    contract.Column("n_jaren", "Jaren", "number", "aantal", decimals=0),
@@ -236,13 +244,13 @@ class Thema(_Notebook):
         """Recompute every statement of this theme in the reproduction register (only in the reports of the
         municipality whose policy document the claims come from)."""
         if not self.dataset.has_policy_document(self.context.region):
-            return presenter.paragraph(text.no_policy_document(self.context.region), italic=True)
+            return presenter.paragraph(no_policy_document(self.context.region), italic=True)
         claims = self.dataset.beweringen[self.dataset.beweringen["thema"] == self.context.theme]
         names = self.cat.names()
         table = register.reproduce(claims, self.dataset.observations, self.grades, names=names)
-        table["verwacht"] = table["verwacht"].map(lambda value: text.readable(str(value), names))
+        table["verwacht"] = table["verwacht"].map(lambda value: readable(str(value), names))
         decimals = dict(zip(claims["id"], claims["decimalen"]))
-        table["herberekend"] = [text.unrounded(v, int(decimals[i])) if isinstance(v, float) and str(decimals[i]).isdigit()
+        table["herberekend"] = [unrounded(v, int(decimals[i])) if isinstance(v, float) and str(decimals[i]).isdigit()
                                 else ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
                                 for i, v in zip(table["id"], table["berekend"])]
         columns = (contract.Column("id", "Nr."), contract.Column("citaat", "Citaat"),
@@ -250,13 +258,13 @@ class Thema(_Notebook):
                    contract.Column("status", "Status", "label"), contract.Column("bewijs", "Bewijs", "label"),
                    contract.Column("toelichting", "Toelichting"))
         self.out.table("reproductie", table, title=f"{self.context.title}: reproductie van de beweringen in "
-                       "hoofdstuk 2", source=f"{text.document_source(self.dataset.policy_document)}; {self.context.editor}",
+                       "hoofdstuk 2", source=f"{document_source(self.dataset.policy_document)}; {self.context.editor}",
                        columns=columns)
         return presenter.table(table, columns)
 
     def kleine_groepen(self) -> presenter.HTMLBlock:
         """Figures resting on few cases: a warning per indicator and group, quoting the small number."""
-        for warning in indicators.small_group_warnings(
+        for warning in small_group_warnings(
                 series.active(self.obs), self.cat.labels, self.cat.group_labels, self.persons,
                 small_count=self.context.settings.small_count):
             self.out.warning(warning)
@@ -301,11 +309,11 @@ class Thema(_Notebook):
         rows = indicators.select(self.theme_obs, indicator=indicator, regio=where, end=self.context.end_year)
         a = series.choose(rows[rows["groep"] == groep_a], self.grades)
         b = series.choose(rows[rows["groep"] == groep_b], self.grades)
-        gap = trends.compare_groups(a, b)
-        labels = (text.lower_first(self.cat.group(groep_a)), text.lower_first(self.cat.group(groep_b)))
-        subject = onderwerp or text.lower_first(self.cat.label(indicator))
-        sentence = text.sentence_gap(gap, f"Het verschil in {subject} tussen {labels[0]} en {labels[1]} ({where})",
-                                     self.cat.reeks_names)
+        gap = group_gaps.compare_groups(a, b)
+        labels = (lower_first(self.cat.group(groep_a)), lower_first(self.cat.group(groep_b)))
+        subject = onderwerp or lower_first(self.cat.label(indicator))
+        sentence = sentence_gap(gap, f"Het verschil in {subject} tussen {labels[0]} en {labels[1]} ({where})",
+                                self.cat.reeks_names)
         self.out.message(sentence)
         frame = gap.verschillen.copy()
         columns = (contract.Column("jaar", "Jaar", "year"),
@@ -313,7 +321,7 @@ class Thema(_Notebook):
                    contract.Column("waarde_b", self.cat.group(groep_b), "number", gap.eenheid),
                    contract.Column("verschil", "Verschil", "number",
                                    "procentpunt" if gap.eenheid == "procent" else gap.eenheid))
-        self.out.table(f"verschil_{indicator}_{groep_a}_{groep_b}", frame, title=text.title(
+        self.out.table(f"verschil_{indicator}_{groep_a}_{groep_b}", frame, title=title(
             f"Verschil in {subject} tussen {labels[0]} en {labels[1]}", where), source=self._source(
             pd.concat([a, b])), columns=columns)
         return presenter.table(frame, columns, caption=sentence)
@@ -344,7 +352,7 @@ class Thema(_Notebook):
         ctx = self.context
         where = regio or ctx.region
         chosen = self._chosen(indicator, where, groep)
-        subject = text.lower_first(onderwerp or self.cat.label(indicator))
+        subject = lower_first(onderwerp or self.cat.label(indicator))
         if chosen.empty:
             return ""
         last, first = chosen.iloc[-1], chosen.iloc[0]
@@ -354,7 +362,7 @@ class Thema(_Notebook):
         benchmarks = tuple((r["regio"], self._level(r)) for _, r in series.latest(others, "regio", self.grades).iterrows())
         result = self.trend_results.get((indicator, where, groep, last["reeks"]))
         breaks = series.breaks(last["reeks"], self.dataset.reeksen)
-        finding = text.Finding(
+        finding = Finding(
             subject=subject, region=where, level=self._level(last), count_word=eenheid_woord, benchmarks=benchmarks,
             start=self._level(first) if len(chosen) > 1 else None, trend=result.to_record() if result else None,
             break_year=int(first["jaar"]) if breaks else None)
@@ -366,7 +374,7 @@ class Thema(_Notebook):
             reeks=last["reeks"], estimate=last["status"] == "schatting",
             benchmarks=tuple(contract.Benchmark(region, level.year, None if level.below else level.value, level.shown())
                              for region, level in benchmarks)))
-        return self.out.message(text.key_message(finding), lead=True)
+        return self.out.message(key_message(finding), lead=True)
 
 
 class Doelenmonitor(_Notebook):
@@ -384,12 +392,12 @@ class Doelenmonitor(_Notebook):
 
     def regels(self) -> presenter.HTMLBlock:
         """The rules behind every verdict."""
-        return presenter.bullets([f"{text.MONITOR_LABELS[verdict]}: {rule}" for verdict, rule in text.MONITOR_RULES.items()])
+        return presenter.bullets([f"{MONITOR_LABELS[verdict]}: {rule}" for verdict, rule in MONITOR_RULES.items()])
 
     def doelen(self):
         """The monitor table: every target with baseline, latest measurement, projection and verdict."""
         table = self._table.copy()
-        table["toelichting"] = table["toelichting"].map(lambda note: text.readable(note, self.cat.names()))
+        table["toelichting"] = table["toelichting"].map(lambda note: readable(note, self.cat.names()))
         table["groep_label"] = table["groep"].map(self.cat.group)
         table["eenheid"] = table["indicator"].map(self.cat.units)
         columns = (contract.Column("label", "Indicator"), contract.Column("groep_label", "Groep", "label"),
@@ -408,9 +416,9 @@ class Doelenmonitor(_Notebook):
             table[column] = result.frame[column]
             cells += result.cells
             notes += [n for n in result.notes if n not in notes]
-        rules = tuple(f"{text.MONITOR_LABELS[v]}: {rule}" for v, rule in text.MONITOR_RULES.items())
+        rules = tuple(f"{MONITOR_LABELS[v]}: {rule}" for v, rule in MONITOR_RULES.items())
         self.out.table("monitor", table, title=f"Doelenmonitor hoofdstuk 4, {self.context.region}, metingen tot "
-                       f"en met {self.context.end_year}", source=f"{text.document_source(self.dataset.policy_document)} "
+                       f"en met {self.context.end_year}", source=f"{document_source(self.dataset.policy_document)} "
                        f"en de metingen in de data; {self.context.editor}", columns=columns, key=True, in_note=True,
                        suppressed=tuple(cells), notes=(*notes, *rules))
         return presenter.table(table, columns, tuple(cells))
@@ -429,4 +437,4 @@ class Doelenmonitor(_Notebook):
     def samenvatting(self) -> str:
         """Key message: how many targets have which verdict."""
         counts = self._table["oordeel"].value_counts().sort_index()
-        return self.out.message(text.sentence_verdicts(dict(counts.items()), len(self._table), self.context.end_year))
+        return self.out.message(sentence_verdicts(dict(counts.items()), len(self._table), self.context.end_year))

@@ -12,7 +12,13 @@ import html
 import pandas as pd
 from IPython.display import Markdown
 
-from analyse import areas, contract, indicators, plots, presenter, profile, segregation, series, text
+from analyse import areas, contract, indicators, presenter, profile, segregation, series
+from analyse.plots.bars import bar_figure, describe_bars
+from analyse.text.area_texts import (classification_note, dissimilarity_formula, segregation_explanation,
+                                     sentence_area_difference, sentence_dissimilarity, sentence_top_area)
+from analyse.text.disclosure_texts import small_numbers_note
+from analyse.text.figure_texts import figure_guidance
+from analyse.text.label_texts import lower_first
 from analyse.theme_part import ThemePart
 
 
@@ -78,7 +84,7 @@ class Areas(ThemePart):
         suppressed = tuple(contract.SuppressedCell(i, label, f"<{small}") for label in labels
                            for i in wide.index[wide[label].isna() & wide[f"_{label}_klein"]])
         frame = wide.drop(columns=[c for c in wide.columns if c.endswith("_klein")])
-        notes = (text.classification_note(), text.small_numbers_note(small))
+        notes = (classification_note(), small_numbers_note(small))
         self.out.table("wijken", frame, title=f"Wijken van {ctx.region}: herkomst en leeftijd", source=source,
                        columns=columns, suppressed=suppressed, notes=notes, in_note=True)
         figure = self._wijk_figure(table, source)
@@ -113,14 +119,14 @@ class Areas(ThemePart):
             if groep not in ("niet_westers", "herkomst_buiten_europa"):
                 continue
             top = rows.loc[rows["value"].idxmax()]
-            self.out.message(text.sentence_top_area(name[top["area"]], text.lower_first(self.cat.group(groep)),
-                                                    top["value"], top["average"], ctx.region, jaar))
+            self.out.message(sentence_top_area(name[top["area"]], lower_first(self.cat.group(groep)),
+                                               top["value"], top["average"], ctx.region, jaar))
         most = profile.highlights(table, n=1, min_difference=2.0)
         if not most.empty:
             row = most.iloc[0]
             groep, jaar = meta.loc[row["indicator"], "groep"], int(meta.loc[row["indicator"], "jaar"])
-            self.out.message(text.sentence_area_difference(name[row["area"]], text.lower_first(self.cat.group(groep)),
-                                                           row["value"], row["average"], row["difference"], jaar))
+            self.out.message(sentence_area_difference(name[row["area"]], lower_first(self.cat.group(groep)),
+                                                      row["value"], row["average"], row["difference"], jaar))
 
     def _wijk_figure(self, table: pd.DataFrame, source: str) -> presenter.FigureView | None:
         ctx = self.context
@@ -133,12 +139,12 @@ class Areas(ThemePart):
         hidden = ((rows["count"] < ctx.settings.small_count) | (rows["base"] < ctx.settings.small_count)).tolist()
         drawn.loc[[*hidden, False], "waarde"] = float("nan")
         title = f"{label}, wijken van {ctx.region}"
-        guidance = text.figure_guidance("staaf", per="regio", eenheid="procent", series=len(drawn),
-                                        jaar=int(label[-5:-1]))
-        alt = text.describe_bars(title, drawn.assign(afgeleid=True), "regio", {}, "procent")
+        guidance = figure_guidance("staaf", per="regio", eenheid="procent", series=len(drawn),
+                                   jaar=int(label[-5:-1]))
+        alt = describe_bars(drawn.assign(afgeleid=True), category="regio", eenheid="procent", title=title)
         record = contract.FigureRecord(name="wijken_herkomst", indicator="aandeel_herkomst", kind="staaf", png="",
                                        svg="", title=title, source=source, guidance=guidance, alt=alt)
-        saved = self.out.figure("wijken_herkomst", plots.bar_figure, drawn,
+        saved = self.out.figure("wijken_herkomst", bar_figure, drawn,
                                 {"title": title, "bron": source, "category": "regio", "eenheid": "procent"},
                                 record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
@@ -159,7 +165,7 @@ class Areas(ThemePart):
         counts = counts.rename(columns={"count": "group", "base": "total"})
         d = segregation.dissimilarity(counts, small_count=ctx.settings.small_count)
         x = segregation.exposure(counts, small_count=ctx.settings.small_count)
-        group_label = text.lower_first(self.cat.group(groep))
+        group_label = lower_first(self.cat.group(groep))
         frame = pd.DataFrame([{
             "jaar": jaar, "groep": self.cat.group(groep), "buurten": d.n_areas, "weggelaten": len(d.left_out),
             "d": d.value, "d_toeval": d.expected_random, "d_toeval_laag": d.random_range[0],
@@ -176,10 +182,10 @@ class Areas(ThemePart):
                               & self.theme_obs["indicator"].isin(["aantal_herkomst", "inwoners"])]
         self.out.table("segregatie", frame, title=f"Segregatie van {group_label} over de buurten van {ctx.region}, "
                        f"{jaar}", source=self._source(rows), columns=columns, in_note=True,
-                       notes=(text.dissimilarity_formula(),))
-        self.out.message(text.sentence_dissimilarity(d.value, d.expected_random, d.n_areas, group_label, ctx.region,
-                                                      jaar))
-        explanation = segregation.explanation(d, exposure_result=x, group_label=html.escape(group_label),
+                       notes=(dissimilarity_formula(),))
+        self.out.message(sentence_dissimilarity(d.value, d.expected_random, d.n_areas, group_label, ctx.region,
+                                                jaar))
+        explanation = segregation_explanation(d, exposure_result=x, group_label=html.escape(group_label),
                                               region=html.escape(ctx.region), jaar=jaar,
                                               source=html.escape(self._source(rows).removeprefix("Bron: ")))
         return [Markdown(explanation), presenter.table(frame, columns)]

@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyse import contract, disclosure, figures, indicators, plots, presenter, series, text
+from analyse import contract, disclosure, figures, indicators, presenter, series
+from analyse.plots import dispatch
+from analyse.text import label_texts
+from analyse.text.figure_texts import all_hidden, figure_guidance
+from analyse.text.notation import year_range
 from analyse.theme_part import ThemePart
 
 COUNT_UNITS = ("aantal",)
 """Units whose level is not compared across regions of different size."""
-
-
-def span(rows: pd.DataFrame) -> str:
-    """'2009-2024', or one year."""
-    first, last = int(rows["jaar"].min()), int(rows["jaar"].max())
-    return str(first) if first == last else f"{first}-{last}"
 
 
 class Figures(ThemePart):
@@ -78,12 +76,13 @@ class Figures(ThemePart):
         if bench is not None:
             bench, _ = self._protect(self._for_display(bench))
         if rows["waarde"].isna().all():  # everything rests on fewer persons than the threshold
-            return presenter.paragraph(text.all_hidden(self.cat.label(indicator), self.context.settings.small_count),
+            return presenter.paragraph(all_hidden(self.cat.label(indicator), self.context.settings.small_count),
                                        italic=True)
         plan = figures.choose(rows, unit=eenheid, per=per, has_benchmark=bench is not None)
         if isinstance(title, tuple):
-            shown = rows if bench is None else pd.concat([rows, bench])
-            title = text.title(*title, str(plan.year) if plan.year is not None else span(shown))
+            years = (rows if bench is None else pd.concat([rows, bench]))["jaar"]
+            shown = str(plan.year) if plan.year is not None else year_range(years.min(), years.max())
+            title = label_texts.title(*title, shown)
         source = self._source(rows if bench is None else pd.concat([rows, bench]))
         labels = self.cat.series_labels()
         if plan.kind == "rangorde":
@@ -98,18 +97,18 @@ class Figures(ThemePart):
         arguments = dict(plan=plan, per=per, title=title, eenheid=eenheid, bron=source, labels=labels,
                          label=label, benchmarks=bench_drawn, benchmark_label=bench_label, trend=trend,
                          doel=doel if plan.kind in ("lijn", "tegel") else None,
-                         subject=text.lower_first(self.cat.label(indicator)))
-        guidance = text.figure_guidance(
+                         subject=label_texts.lower_first(self.cat.label(indicator)))
+        guidance = figure_guidance(
             plan.kind, per=per, eenheid=eenheid, series=drawn[per].nunique(), jaar=plan.year,
             trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=arguments["doel"],
             zero_based=eenheid in figures.ZERO_BASED_UNITS, sources=len(self.cat.origins(rows)),
             breuk=plan.breaks, schattingen=plan.estimates, benchmark=bench_label)
         guidance = " ".join([guidance, *hidden_notes])
         record = contract.FigureRecord(name=name, indicator=indicator, kind=plan.kind, png="", svg="", title=title,
-                                       source=source, guidance=guidance, alt=plots.describe(rows=drawn, **arguments),
+                                       source=source, guidance=guidance, alt=dispatch.describe(rows=drawn, **arguments),
                                        in_note=in_note,
                                        main=in_note and not any(f.main for f in self.out.figures))
-        saved = self.out.figure(name, plots.draw_rows, drawn, arguments, record=record)
+        saved = self.out.figure(name, dispatch.draw_rows, drawn, arguments, record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
 
     @staticmethod
@@ -210,7 +209,7 @@ class Figures(ThemePart):
             latest = latest.assign(**{per: [k if int(y) == newest else f"{labels.get(k, k)} ({int(y)})"
                                             for k, y in zip(latest[per], latest["jaar"])]}, jaar=newest)
         what = self.cat.group(groep) if per == "regio" else where
-        title = titel or text.title(self.cat.label(indicator), what, str(newest))
+        title = titel or label_texts.title(self.cat.label(indicator), what, str(newest))
         name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
         return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota)
 

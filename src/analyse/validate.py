@@ -13,10 +13,9 @@ import numpy as np
 import pandas as pd
 
 from analyse import series
-from analyse.indicators import number
 from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_LIKE_UNITS, DIRECTIONS, GRADES,
                             INDELINGEN, INDICATOR_THEMES, PERSON_FLAGS, STATUSES, TARGET_TYPES, THEMES, UNITS,
-                            Problem)
+                            Problem, number)
 
 DERIVED_UNITS = ("procent", "per_100", "per_1000", "per_10000")
 WORD_CALCULATIONS = ("richting", "hoogste", "laagste")

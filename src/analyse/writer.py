@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import contract
+from analyse import checksum, contract
 from analyse.context import ThemeContext
 
 FIGURE_CACHE = ".figuren.json"
@@ -31,11 +31,8 @@ _FIGURE_LIBRARIES = ("matplotlib", "seaborn", "numpy", "pandas")
 
 def _code_fingerprint() -> str:
     digest = hashlib.sha256()
-    package = Path(__file__).resolve().parent
-    for name in _FIGURE_MODULES:
-        path = package / f"{name}.py"
-        if path.exists():
-            digest.update(path.read_bytes())
+    for path in checksum.source_files(_FIGURE_MODULES):
+        digest.update(path.read_bytes())
     for library in _FIGURE_LIBRARIES:
         try:
             digest.update(f"{library}={metadata.version(library)}".encode())
@@ -133,14 +130,14 @@ class ReportWriter:
 
         ``record`` carries everything but the paths, which are filled in here.
         """
-        from analyse import plots
+        from analyse.plots.saving import save_figure
 
         png, svg = self.figure_dir / f"{name}.png", self.figure_dir / f"{name}.svg"
         key = fingerprint(getattr(draw, "__name__", repr(draw)), data, arguments)
         if not (self._cache.get(name) == key and png.exists() and svg.exists()):
             for path in (png, svg):  # never write through to a file the previous run published
                 path.unlink(missing_ok=True)
-            plots.save_figure(draw(data, **arguments), self.figure_dir, name)
+            save_figure(draw(data, **arguments), self.figure_dir, name)
         self._drawn[name] = key
         saved = replace(record, name=name, png=self._relative(png), svg=self._relative(svg))
         self.figures = [f for f in self.figures if f.name != name] + [saved]

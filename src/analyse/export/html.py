@@ -16,12 +16,12 @@ from urllib.parse import quote
 
 import jinja2
 
-from analyse.text import REGISTER_STATUSES
 from analyse import contract
 from analyse.data import write_atomic
-from analyse.text import format_date, format_number
+from analyse.text.label_texts import REGISTER_STATUSES
+from analyse.text.notation import EN_DASH, format_date, format_number, join_words, year_range
 from analyse.export.read import (
-    Reports, Theme, join_words, log, png_size, register_counts, source_line, verdict_counts,
+    Reports, Theme, log, png_size, register_counts, source_line, verdict_counts,
 )
 
 MESSAGES_PER_THEME = 2
@@ -81,7 +81,7 @@ def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
         notebook = None
     params = theme.summary.parameters
     regions = list(params.comparison_regions)
-    period = f"{params.start_year}–{params.end_year}"
+    period = year_range(params.start_year, params.end_year, dash=EN_DASH)
     where = (f"{params.region}, vergeleken met {join_words(regions)}, {period}" if regions
              else f"{params.region}, {period}")
     return ThemeCard(f"thema-{index}", theme.title, where, tuple(theme.summary.messages[:MESSAGES_PER_THEME]),

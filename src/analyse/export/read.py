@@ -23,9 +23,9 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import contract
-from analyse.text import CODE_LABELS, MONITOR_LABELS, REGISTER_LABELS
 from analyse.contract import Column, ContractError, FigureRecord, RunManifest, Source, TableRecord, ThemeSummary
-from analyse.text import MISSING, format_date, format_number, published_decimals
+from analyse.text.label_texts import CODE_LABELS, MONITOR_LABELS, REGISTER_LABELS
+from analyse.text.notation import EN_DASH, MISSING, format_date, format_number, published_decimals, year_range
 
 log = logging.getLogger("analyse.export")
 
@@ -84,14 +84,6 @@ def png_size(path: Path) -> tuple[int, int] | None:
     if head[:8] != b"\x89PNG\r\n\x1a\n" or head[12:16] != b"IHDR":
         return None
     return struct.unpack(">II", head[16:24])
-
-
-def join_words(items: list[str]) -> str:
-    """'a', 'a en b', 'a, b en c'."""
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " en " + items[-1]
 
 
 # --------------------------------------------------------------------------- tables
@@ -271,8 +263,7 @@ class Reports:
 
     @property
     def years(self) -> str:
-        first, last = self.manifest.data_years
-        return str(first) if first == last else f"{first}–{last}"
+        return year_range(*self.manifest.data_years, dash=EN_DASH)
 
     @property
     def region(self) -> str:

@@ -24,9 +24,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.hyperlink import Hyperlink
 
 from analyse import contract
-from analyse.text import REGISTER_LABELS, REGISTER_STATUSES
-from analyse.export.read import Reports, Table, clean, join_words, source_line
-from analyse.text import format_difference, format_number, format_value
+from analyse.export.read import Reports, Table, clean, source_line
+from analyse.text.label_texts import REGISTER_LABELS, REGISTER_STATUSES
+from analyse.text.notation import format_difference, format_number, format_value, join_words
 
 README = "Lees mij"
 MAX_WIDTH = 60  # characters; a longer text wraps

@@ -1,0 +1,168 @@
+"""Wijken and segregation in Dutch: key messages, table notes and the explanations in the notebook."""
+
+from __future__ import annotations
+
+from analyse.profile import SMALL_POPULATION
+from analyse.segregation import Dissimilarity, Exposure
+from analyse.text.notation import format_difference, format_number, format_value
+
+FORMULA = "D = ½ × Σᵢ | aᵢ / A − bᵢ / B |"
+"""The index of dissimilarity in plain text (no LaTeX: the notebook pages work offline, without MathJax)."""
+
+LEFT_OUT_REASONS = {
+    "missing_count": "aantal ontbreekt of is geheim",
+    "total_zero": "geen inwoners",
+    "not_a_count": "geen geheel, niet-negatief aantal",
+    "group_exceeds_total": "groep groter dan het totaal",
+}
+"""Why an area was left out of a segregation index (:data:`analyse.segregation.REASONS`), as a reader sees it."""
+
+
+def classification_note() -> str:
+    """Why the two origin classifications stand side by side and are never subtracted."""
+    return ("Herkomst staat in twee indelingen van het CBS: tot 2022 naar migratieachtergrond (westers, "
+            "niet-westers), vanaf 2022 naar herkomstland (Europa, buiten Europa). Dat zijn verschillende groepen; "
+            "tussen de twee wordt geen verandering berekend.")
+
+
+def sentence_top_area(area: str, group: str, value: float, average: float, region: str, year: int) -> str:
+    """'In 2024 is het aandeel inwoners in de groep ... het hoogst in Dijkpolder: 29,0%, tegen 24,0% in heel ...'"""
+    return (f"In {year} woont het grootste aandeel inwoners uit de groep {group} in {area}: "
+            f"{format_value(value, 'procent', 1)}, tegen {format_value(average, 'procent', 1)} in heel {region}.")
+
+
+def sentence_area_difference(area: str, group: str, value: float, average: float, difference: float,
+                             year: int) -> str:
+    """The wijk that differs most from the municipal average, in procentpunt."""
+    word = "hoger" if difference > 0 else "lager"
+    return (f"{area} wijkt het meest af van het gemiddelde van de gemeente: in {year} hoort daar "
+            f"{format_value(value, 'procent', 1)} van de inwoners tot de groep {group}, "
+            f"{format_difference(abs(difference), 'procent', 1)} {word} dan gemiddeld "
+            f"({format_value(average, 'procent', 1)}).")
+
+
+def sentence_dissimilarity(value: float, expected: float, n_areas: int, group: str, region: str, year: int) -> str:
+    """The segregation index as a key message, with what chance alone would give."""
+    return (f"In {year} zou {format_value(100 * value, 'procent', 0)} van de inwoners met een {group} in "
+            f"{region} moeten verhuizen om gelijk over de {n_areas} buurten verspreid te wonen (ongelijkheidsindex "
+            f"D = {format_number(value, 2)}); bij een willekeurige spreiding zou dat rond "
+            f"{format_value(100 * expected, 'procent', 0)} liggen.")
+
+
+def dissimilarity_formula() -> str:
+    return ("Ongelijkheidsindex D = ½ × Σ | aᵢ/A − bᵢ/B | over de buurten i, met aᵢ de groep en bᵢ de overige "
+            "inwoners in buurt i en A en B hun totalen. Een andere maat dan de 'factor' van de Buurtmonitor "
+            "Integratie in de beleidsvisie; de twee worden niet met elkaar vergeleken.")
+
+
+def profile_explanation(small_population: int = SMALL_POPULATION, area_label: str = "wijken") -> str:
+    """Markdown for the notebook, in Dutch: how to read a wijk profile and its flags."""
+    area = area_label[:-2] if area_label.endswith("en") else area_label
+    return "\n".join([
+        f"### {area_label.capitalize()} vergeleken met het gemiddelde van de gemeente",
+        "",
+        f"Per {area} staat bij elk kenmerk het aandeel (berekend uit de aantallen: teller gedeeld door "
+        "noemer) naast het gemiddelde van de gemeente. Het **verschil** is het aandeel in de "
+        f"{area} min het gemiddelde, in procentpunt. De **index** is het aandeel als deel van het gemiddelde, "
+        "met het gemiddelde op 100: een index van 150 betekent anderhalf keer zo vaak als gemiddeld. De "
+        "**standaardscore** deelt het verschil door de gebruikelijke spreiding tussen de "
+        f"{area_label} (de standaardafwijking, gewogen naar het aantal inwoners): een score van 2 betekent "
+        f"een afwijking van twee keer de gebruikelijke spreiding, zodat kenmerken met een verschillende "
+        "spreiding vergelijkbaar worden.",
+        "",
+        f"**Kleine {area_label}.** Een {area} met minder dan {format_number(small_population)} inwoners is "
+        "gemarkeerd: daar verschuiven aandelen van jaar tot jaar al door toeval met enkele procentpunten. Zo'n "
+        f"{area} telt niet mee in de lijst van grootste verschillen.",
+        "",
+        "**Kleine aantallen.** Alle aandelen zijn berekend op de echte aantallen. Aantallen onder 10 personen "
+        "worden niet als getal gepubliceerd; ze zijn gemarkeerd, zodat de publicatie ze (en een aandeel "
+        "waaruit ze terug te rekenen zijn) kan weglaten.",
+    ])
+
+
+def _pct(x: float) -> str:
+    return format_number(100 * x, 1) + "%"
+
+
+def segregation_explanation(result: Dissimilarity | None = None, *, exposure_result: Exposure | None = None,
+                            group_label: str = "inwoners met een niet-westerse migratieachtergrond",
+                            area_label: str = "buurten", region: str = "Maassluis", jaar: int | None = None,
+                            source: str = "CBS, Kerncijfers wijken en buurten") -> str:
+    """Markdown for the notebook, in Dutch: what D means, its formula, the small-area caveat, and why it
+    is not the Buurtmonitor Integratie 'factor' of the policy document.
+
+    With ``result`` (and optionally ``exposure_result``) the text also gives the numbers: D, its
+    expected value and range under random allocation, the areas used and left out. It names no count
+    of persons, so it needs no suppression; the per-area table (:attr:`analyse.segregation.Dissimilarity.areas`) does.
+    """
+    area = area_label[:-2] if area_label.endswith("en") else area_label
+    parts = [
+        "### Segregatie-index: de index van ongelijkheid (D)",
+        "",
+        f"De index van ongelijkheid *D* meet hoe ongelijk {group_label} en de overige inwoners over de "
+        f"{area_label} verspreid wonen. *D* is **het aandeel van de groep dat zou moeten verhuizen voor een "
+        f"gelijke spreiding**: naar andere {area_label}, totdat elke {area} hetzelfde deel van de groep "
+        "huisvest als van de overige inwoners. 0 betekent een volledig gelijke spreiding, 1 (100%) een "
+        "volledige scheiding. Voor de overige inwoners geldt hetzelfde aandeel.",
+        "",
+        "**Formule.**",
+        "",
+        f"    {FORMULA}",
+        "",
+        f"met aᵢ het aantal {group_label} in {area} i, bᵢ het aantal overige inwoners daar (totaal "
+        f"min groep), en A en B de aantallen over alle gebruikte {area_label} samen. Per {area} wordt dus "
+        "het aandeel van de groep dat daar woont vergeleken met het aandeel van de overige inwoners dat daar "
+        "woont.",
+        "",
+        f"**Kleine {area_label}.** Ook als iedereen willekeurig over de {area_label} verdeeld zou zijn, is "
+        f"*D* groter dan 0: in een kleine {area} wijkt het aandeel van de groep door toeval af van het "
+        "gemiddelde. Daarom staat naast *D* de waarde die bij een willekeurige verdeling te verwachten is "
+        f"(zelfde {area}groottes, zelfde aantal in de groep). Alleen het deel van *D* boven die verwachting "
+        f"zegt iets over een werkelijk ongelijke spreiding; hoe kleiner de {area_label}, hoe hoger de "
+        "verwachting door toeval.",
+        "",
+        f"**Kleine aantallen.** *D* is berekend op de echte aantallen per {area}, ook als die klein zijn. "
+        "Aantallen onder 10 personen worden niet als getal gepubliceerd; dat gebeurt pas bij het publiceren "
+        "van een tabel, niet vóór de berekening.",
+        "",
+        "**Niet de 'factor' uit de beleidsvisie.** De beleidsvisie noemt een segregatie-index uit de "
+        "Buurtmonitor Integratie (ministerie van SZW) die daalde 'van factor 19 naar 13'. Dat is een andere "
+        f"maat, op een andere schaal en mogelijk over een andere gebiedsindeling. Deze *D* over "
+        f"CBS-{area_label} wordt daar nooit getalsmatig mee vergeleken; de uitspraak uit de beleidsvisie "
+        "blijft ongewijzigd in het reproductieregister staan.",
+    ]
+    if result is not None:
+        when = f"In {jaar} is" if jaar is not None else "Hier is"
+        low, high = result.random_range
+        parts += [
+            "",
+            "**Uitkomst.** "
+            f"{when} *D* over {result.n_areas} {area_label} van {region} {format_number(result.value, 2)} "
+            f"({_pct(result.value)}): zoveel procent van de groep zou moeten verhuizen voor een gelijke "
+            f"spreiding. Bij een willekeurige verdeling over dezelfde {area_label} is *D* gemiddeld "
+            f"{_pct(result.expected_random)}, en in 95% van de gesimuleerde willekeurige verdelingen tussen "
+            f"{_pct(low)} en {_pct(high)}. "
+            + ("De gemeten *D* ligt daarboven: de spreiding is niet door toeval alleen te verklaren."
+               if result.value > high else
+               "De gemeten *D* valt binnen wat door toeval alleen kan ontstaan."),
+        ]
+        if result.left_out:
+            listed = "; ".join(f"{item.area} ({LEFT_OUT_REASONS.get(item.reason, item.reason)})"
+                               for item in result.left_out)
+            parts.append(f"Niet meegeteld (niets bijgeschat): {listed}.")
+        if result.small_counts:
+            parts.append(f"Met kleine aantallen (onder 10) in de groep of de rest: "
+                         f"{', '.join(result.small_counts)}; die tellen mee, maar hun aantallen worden niet "
+                         "gepubliceerd.")
+    if exposure_result is not None:
+        e = exposure_result
+        parts += [
+            "",
+            f"**Isolatie en blootstelling.** In de {area} van een gemiddeld lid van de groep hoort "
+            f"{_pct(e.isolation)} van de inwoners tot dezelfde groep (isolatie) en {_pct(e.exposure)} tot de "
+            f"overige inwoners (blootstelling). Bij een gelijke spreiding zou de isolatie {_pct(e.group_share)} "
+            f"zijn (het aandeel van de groep in alle gebruikte {area_label} samen), en bij een willekeurige "
+            f"verdeling gemiddeld {_pct(e.expected_isolation)}.",
+        ]
+    parts += ["", f"{source}."]
+    return "\n".join(parts)

@@ -1,0 +1,249 @@
+"""Key messages and sentences about a change or a comparison of measured values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from analyse.indicators import Change, change
+from analyse.text.notation import (MISSING, auto_decimals, display_decimals, format_difference, format_measure,
+                                   format_number, format_published, format_value, join_words, rounded, to_decimal)
+from analyse.text.records import is_set, is_true
+
+
+def _magnitude(x: float, decimals: int | None, formatter) -> str:
+    """``formatter(|x|)``, or "minder dan <smallest shown step>" when a non-zero |x| rounds to 0."""
+    d = abs(to_decimal(x))
+    shown = decimals if decimals is not None else auto_decimals(d)
+    if d != 0 and rounded(d, shown) == 0:
+        return "minder dan " + formatter(Decimal(1).scaleb(-shown), shown)
+    return formatter(d, decimals)
+
+
+def format_change(ch: Change, decimals: int | None = None) -> str:
+    """Describe a change: ``"een stijging van 3,6%"``, ``"een daling van 1,2 procentpunt"``,
+    ``"een daling van 3 per 1.000"``, ``"een stijging van 0,3 punt"`` or ``"gelijk gebleven"``.
+
+    A count whose start value is 0 has no relative change; its absolute difference is given.
+    A non-zero change that rounds to 0 reads "een stijging van minder dan 0,1%".
+    """
+    if ch.direction == "gelijk":
+        return "gelijk gebleven"
+    if ch.kind == "procent" and ch.relative_pct is not None:
+        amount = _magnitude(ch.relative_pct, decimals,
+                            lambda v, dec: format_value(v, "procent", dec))
+    else:
+        amount = _magnitude(ch.absolute, decimals,
+                            lambda v, dec: format_difference(v, ch.eenheid, dec))
+    return f"een {ch.direction} van {amount}"
+
+
+def _place(regio: str | None, voorzetsel: str, groep_label: str | None) -> str:
+    text = f" {voorzetsel} {regio}" if regio else ""
+    if groep_label:
+        text += f" ({groep_label})"
+    return text
+
+
+def sentence_change(onderwerp: str, regio: str | None, y0: int, v0, y1: int, v1, eenheid: str, *,
+                    eenheid_woord: str | None = None, voorzetsel: str = "van",
+                    groep_label: str | None = None, decimals: int | None = None,
+                    decimals_change: int | None = None) -> str:
+    """A sentence about the change of one indicator between two years.
+
+    >>> sentence_change("De bevolking", "Maassluis", 2009, 31390, 2018, 32518, "aantal",
+    ...                 eenheid_woord="inwoners")
+    'De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners in 2018, een stijging van 3,6%.'
+
+    - ``onderwerp``: subject with article, capitalised ("Het aandeel inwoners met een migratieachtergrond").
+    - ``regio``: appended as "<voorzetsel> <regio>" (``voorzetsel`` "van" or "in"); ``None`` leaves it out.
+    - ``groep_label``: appended in parentheses after the region, e.g. "(Niet-westerse migratieachtergrond)".
+    - ``eenheid_woord``: word after each value ("inwoners"); for ``aantal`` with such a word the verb
+      is gegroeid/gekrompen, otherwise gestegen/gedaald.
+    - ``decimals``: decimals of the two values; ``decimals_change``: decimals of the change
+      (both ``None``: the rule of :func:`format_number`).
+    """
+    ch = change(v0, v1, eenheid)
+    word = f" {eenheid_woord}" if eenheid_woord else ""
+    a = format_value(v0, eenheid, decimals) + word
+    b = format_value(v1, eenheid, decimals) + word
+    head = onderwerp + _place(regio, voorzetsel, groep_label)
+    if ch.direction == "gelijk":
+        return f"{head} is gelijk gebleven: {a} in {y0} en {b} in {y1}."
+    growth = eenheid == "aantal" and eenheid_woord
+    verbs = {"stijging": "gegroeid" if growth else "gestegen",
+             "daling": "gekrompen" if growth else "gedaald"}
+    return (f"{head} is {verbs[ch.direction]} van {a} in {y0} naar {b} in {y1}, "
+            f"{format_change(ch, decimals_change)}.")
+
+
+def sentence_comparison(onderwerp: str, jaar: int, regio: str, waarde, anderen: dict[str, float],
+                        eenheid: str, *, decimals: int | None = None) -> str:
+    """Compare the value of one region with other regions (or groups) in one year.
+
+    >>> sentence_comparison("het aantal meldingen per 1.000 inwoners", 2017, "Maassluis", 5,
+    ...                     {"Vlaardingen": 14, "Schiedam": 30}, "per_1000")
+    'In 2017 ligt het aantal meldingen per 1.000 inwoners in Maassluis (5) lager dan in Vlaardingen (14) en Schiedam (30).'
+
+    ``onderwerp`` is lower case and names the unit; the values in parentheses therefore carry only
+    a symbol unit (``%``, ``€``), not a word unit. ``anderen`` keeps its order. Values are compared as
+    shown (rounded to ``decimals``, or to one decimal when ``None``), so two values that read the
+    same are "even hoog". Mixed outcomes read "lager dan in A (14), maar hoger dan in B (3)"
+    or "lager dan in A (14), hoger dan in B (3) en even hoog als in C (5)".
+    """
+    if not anderen:
+        raise ValueError("Geen regio's om mee te vergelijken.")
+
+    def shown(v) -> str:
+        text = format_value(v, eenheid, decimals)
+        return text if eenheid in ("procent", "euro") else format_number(v, decimals)
+
+    def key(v) -> Decimal:
+        d = to_decimal(v)
+        if d is None:
+            raise ValueError("Vergelijking niet mogelijk: een waarde ontbreekt.")
+        return rounded(d, decimals if decimals is not None else 1)
+
+    own = key(waarde)
+    relations: dict[str, list[str]] = {}
+    for name, value in anderen.items():
+        other = key(value)
+        phrase = "lager dan in" if own < other else "hoger dan in" if own > other else "even hoog als in"
+        relations.setdefault(phrase, []).append(f"{name} ({shown(value)})")
+    parts = [f"{phrase} {join_words(names)}" for phrase, names in relations.items()]
+    if set(relations) == {"lager dan in", "hoger dan in"}:
+        comparison = ", maar ".join(parts)
+    else:
+        comparison = join_words(parts)
+    return f"In {jaar} ligt {onderwerp} in {regio} ({shown(waarde)}) {comparison}."
+
+
+@dataclass(frozen=True)
+class Level:
+    """One measured value as a key message states it."""
+
+    year: int
+    value: float
+    eenheid: str
+    derived: bool = False
+    status: str = ""
+    below: int | None = None  # a small count of persons, published as 'minder dan <below>'
+
+    def shown(self) -> str:
+        return format_measure(self.value, self.eenheid, derived=self.derived, status=self.status, below=self.below)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """What the data say about one indicator for one region, for a key message.
+
+    ``subject`` is a lower-case noun phrase naming the indicator (for a rate: including 'per 1.000 ...');
+    ``count_word`` turns a count into 'Maassluis heeft 35.832 inwoners'; ``benchmarks`` are (region,
+    newest level) pairs; ``start`` the first value of the same reeks in the window; ``trend`` the record
+    of its trend estimate (None when there is none); ``break_year`` the first year after a definition break.
+    """
+
+    subject: str
+    region: str
+    level: Level
+    count_word: str | None = None
+    benchmarks: tuple = ()
+    start: Level | None = None
+    trend: dict | None = None
+    break_year: int | None = None
+
+
+def _plain_value(level: Level) -> str:
+    """The value without a word unit (the subject names it), keeping % and €."""
+    if level.eenheid in ("procent", "euro") or level.below is not None:
+        return level.shown()
+    shown = format_number(level.value, display_decimals(level.value, level.eenheid, level.derived))
+    if level.status == "schatting":
+        return f"ongeveer {shown}"
+    return f"{shown} (voorlopig)" if level.status == "voorlopig" else shown
+
+
+def _comparisons(level: Level, benchmarks) -> str:
+    groups: dict[str, list[str]] = {}
+    own = round(level.value, display_decimals(level.value, level.eenheid, level.derived) or 0)
+    for region, other in benchmarks:
+        value = round(other.value, display_decimals(other.value, other.eenheid, other.derived) or 0)
+        word = "hoger dan" if own > value else "lager dan" if own < value else "even hoog als"
+        year = "" if other.year == level.year else f", {other.year}"
+        groups.setdefault(word, []).append(f"{region} ({_plain_value(other)}{year})")
+    parts = [f"{word} in {join_words(names)}" for word, names in groups.items()]
+    return ", maar ".join(parts) if set(groups) == {"hoger dan", "lager dan"} else join_words(parts)
+
+
+def _statistics_clause(finding: Finding, direction: str) -> str:
+    trend = finding.trend
+    noun = {"stijging": "de stijging", "daling": "de daling"}.get(direction)
+    if trend is None or is_set(trend.get("reason")):
+        n = trend.get("n_jaren") if trend else None
+        return f"met {n} metingen is niet te zeggen of dit een trend is" if n and n > 1 else ""
+    low, high = trend.get("helling_ondergrens"), trend.get("helling_bovengrens")
+    if not (is_set(low) and is_set(high)):
+        return ""
+    certain = (low > 0 and direction == "stijging") or (high < 0 and direction == "daling")
+    if noun is None:
+        return ""
+    few = f" (op maar {int(trend['n_jaren'])} metingen)" if is_true(trend.get("indicatief")) else ""
+    return f"{noun} is statistisch {'zeker' if certain else 'niet zeker'}{few}"
+
+
+def key_message(finding: Finding) -> str:
+    """One or two plain Dutch sentences: level and benchmark first, then the direction with a short clause
+    on its certainty. Never a sentence about what was not measured: that belongs in the availability table."""
+    level, region = finding.level, finding.region
+    if finding.count_word:
+        first = f"In {level.year} heeft {region} {level.shown()} {finding.count_word}"
+    else:
+        first = f"In {level.year} is {finding.subject} in {region} {_plain_value(level)}"
+    if finding.benchmarks:
+        first += f": {_comparisons(level, finding.benchmarks)}"
+    sentences = [first + "."]
+    start = finding.start
+    if start is not None and start.year != level.year and start.below is None and level.below is None:
+        moved = change(start.value, level.value, level.eenheid)
+        if moved.direction == "gelijk":
+            second = f"Dat is evenveel als in {start.year} ({_plain_value(start)})"
+        else:
+            verb = "meer" if moved.direction == "stijging" else "minder"
+            if moved.kind == "procent" and moved.relative_pct is not None:
+                amount = format_value(abs(moved.relative_pct), "procent", 1)
+            else:
+                decimals = max(display_decimals(v.value, v.eenheid, v.derived) or 0 for v in (start, level))
+                amount = format_difference(abs(moved.absolute), level.eenheid, decimals)
+            second = f"Dat is {amount} {verb} dan in {start.year} ({_plain_value(start)})"
+        clause = _statistics_clause(finding, moved.direction)
+        if clause:
+            second += f"; {clause}"
+        if finding.break_year:
+            second += (f" (de reeks is in {finding.break_year} van definitie veranderd; eerdere jaren tellen niet "
+                       "mee)")
+        sentences.append(second + ".")
+    return " ".join(sentences)
+
+
+def theme_intro(title: str, producers: list[str], region: str, comparisons: list[str]) -> str:
+    """A two-sentence introduction for a theme chapter: what it covers, for whom, and who produced the numbers."""
+    beside = f", waar mogelijk naast {join_words(comparisons)}" if comparisons else ""
+    who = f" De cijfers komen van {join_words(producers)}." if producers else ""
+    return f"Dit hoofdstuk geeft de cijfers over {title.lower()} voor {region}{beside}.{who}"
+
+
+def describe_change(record: dict) -> str:
+    """The change column of an overview row: 'een stijging van 3,6 procentpunt', '–' with one measurement."""
+    if record.get("opmerking") in ("een_meting", "rang") or not is_set(record.get("verschil")):
+        return MISSING
+    moved = change(record["waarde_van"], record["waarde_tot"], record["eenheid"])
+    decimals = max(display_decimals(record["waarde_van"], record["eenheid"], bool(record.get("afgeleid_van"))) or 0,
+                   display_decimals(record["waarde_tot"], record["eenheid"], bool(record.get("afgeleid_tot"))) or 0)
+    return format_change(moved, None if moved.kind == "procent" else decimals)
+
+
+def revision_note(record: dict, label: str) -> str:
+    """'Herzien: Inwoners, Maassluis, 2018: 32.518 (bron a) is 32.521 geworden (bron b).'"""
+    return (f"Herzien: {label}, {record['regio']}, {record['jaar']}: {format_published(record['waarde'])} "
+            f"({record['bron']}) is {format_published(record['nieuwe_waarde'])} geworden ({record['nieuwe_bron']}); "
+            "de nieuwste editie telt.")
