@@ -214,11 +214,11 @@ def test_validate_names_the_rows_no_report_shows(shipped_copy, monkeypatch, caps
     assert before.count("in geen rapport") == 1
     assert "Thema 'arbeid_inkomen', Groot-Rijnmond: 1 rij staat in geen rapport" in before
     assert "-p \"vergelijk_regios=['Groot-Rijnmond']\"" in before
-    # a notebook that no longer compares with Nederland by default: its Nederland rows are reported
+    # a notebook that compares with nothing by default: its Nederland rows are reported
     notebook = shipped_copy / "notebooks" / "demografie.ipynb"
-    cell = ', \\"Nederland\\"]'
+    cell = '"vergelijk_regios = None '
     assert cell in notebook.read_text(encoding="utf-8")
-    notebook.write_text(notebook.read_text(encoding="utf-8").replace(cell, "]"), encoding="utf-8")
+    notebook.write_text(notebook.read_text(encoding="utf-8").replace(cell, '"vergelijk_regios = [] '), encoding="utf-8")
     assert main(["validate"]) == 0
     after = capsys.readouterr().out
     assert after.count("in geen rapport") == 2 and "Thema 'demografie', Nederland: " in after

@@ -141,7 +141,8 @@ def _outside_reports(root: Path, dataset) -> list[str]:
     notebooks = root / "notebooks"
     defaults = {t: parameters.declared(notebooks / f"{t}.ipynb") for t in runner.available_notebooks(notebooks)}
     return [outside_reports_line(theme, region, count, indicators)
-            for theme, region, count, indicators in context.outside_reports(dataset, defaults)]
+            for theme, region, count, indicators in context.outside_reports(dataset, defaults,
+                                                                            context.load_settings(root))]
 
 
 def _list(root: Path) -> int:

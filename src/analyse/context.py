@@ -324,20 +324,25 @@ def _span(years: list[int]) -> str:
     return ", ".join(str(y) for y in years)
 
 
-def outside_reports(dataset: data.Dataset, defaults: dict[str, dict]) -> list[tuple[str, str, int, list[str]]]:
+def outside_reports(dataset: data.Dataset, defaults: dict[str, dict],
+                    settings: ProjectSettings | None = None) -> list[tuple[str, str, int, list[str]]]:
     """Rows that no report shows: (theme, region, number of rows, indicators).
 
-    ``defaults`` maps each theme to its notebook's default parameters (``vergelijk_regios``). Every municipality
-    can be the subject of a run (``analyse run --gemeente``) and is a peer of the municipalities of its size, so
-    its rows and those of its wijken and buurten are always shown somewhere; so are the area characteristics
-    that choose the peers. Rows of other regions (a country, a COROP area, a police unit) are shown only as a
-    comparison region of a notebook; everything else only sits in ``data/raw``.
+    ``defaults`` maps each theme to its notebook's default parameters (``vergelijk_regios``; None there means
+    the comparisons of ``settings``: the regions every municipality is compared with and the neighbours named
+    per municipality). Every municipality can be the subject of a run (``analyse run --gemeente``) and is a
+    peer of the municipalities of its size, so its rows and those of its wijken and buurten are always shown
+    somewhere; so are the area characteristics that choose the peers. Rows of other regions (a country, a
+    COROP area, a police unit) are shown only as a comparison region; everything else only sits in data/raw.
     """
+    settings = settings or ProjectSettings()
     obs = series.active(dataset.observations)
     regios = dataset.regios
     municipalities = set(regios.loc[regios["niveau"] == "gemeente", "regio"])
     reachable = municipalities | {part for m in municipalities for level in ("wijk", "buurt")
                                   for part in areas.within(regios, m, level)}
+    configured = [*settings.compare, *(n for own in settings.municipalities.values() for n in own.neighbours)]
+    from_settings = {_known_name(regios, name) for name in configured} - {None}
     found = []
     for theme, rows in obs.groupby("thema", sort=True):
         if theme == AREA_THEME:
@@ -346,7 +351,15 @@ def outside_reports(dataset: data.Dataset, defaults: dict[str, dict]) -> list[tu
         if parameters is None:
             found.append((theme, "", len(rows), sorted(rows["indicator"].unique())))
             continue
-        shown = reachable | set(parameters.get("vergelijk_regios") or [])
+        comparisons = parameters.get("vergelijk_regios")
+        shown = reachable | (from_settings if comparisons is None else set(comparisons))
         for regio, part in rows[~rows["regio"].isin(shown)].groupby("regio", sort=True):
             found.append((theme, regio, len(part), sorted(part["indicator"].unique())))
     return found
+
+
+def _known_name(regios: pd.DataFrame, wanted: str) -> str | None:
+    try:
+        return region_name(regios, wanted)
+    except ParameterError:
+        return None
