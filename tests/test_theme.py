@@ -19,8 +19,11 @@ EXTRA = (
 )
 
 
-def build(tmp_path, observations: str = OBSERVATIONS + EXTRA, reeksen: str = "", groups: str = "") -> None:
+def build(tmp_path, observations: str = OBSERVATIONS + EXTRA, reeksen: str = "", groups: str = "",
+          regions: str = "") -> None:
     raw = make_raw(tmp_path / "data" / "raw", observations)
+    with (raw / "regios.csv").open("a", encoding="utf-8") as file:
+        file.write(regions)
     with (raw / "groepen.csv").open("a", encoding="utf-8") as file:
         file.write("nederlands,herkomst,Nederlandse achtergrond,\n" + groups)
     if reeksen:
@@ -127,13 +130,40 @@ def test_the_default_window_ends_at_the_newest_year_of_any_series_in_scope(tmp_p
     assert (theme.context.start_year, theme.context.end_year) == (2009, 2022)
 
 
-def test_a_comparison_shows_each_region_with_its_own_newest_year_in_figure_and_sentence(tmp_path):
+def test_a_comparison_is_in_one_year_and_one_reeks_in_figure_and_sentence(tmp_path):
+    """Issue 24.1: Nederland's 2022 figure is never set against Maassluis' 2018; 2018 against 2018 is."""
     build(tmp_path, OBSERVATIONS + EXTRA + "aandeel_herkomst,Nederland,migratieachtergrond,2022,26.2,procent,toets,,,,,\n")
     theme = open_theme(tmp_path, vergelijk_regios=["Nederland"])
     figure = theme.vergelijking("aandeel_herkomst", groep="migratieachtergrond")
-    assert "Maassluis (2018)" in figure.record.alt and "Nederland 26,2%" in figure.record.alt
+    assert "2018" in figure.record.title and "Nederland 22,6%" in figure.record.alt and "26,2" not in figure.record.alt
     sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
-    assert sentence.startswith("In 2018 is het aandeel in Maassluis 26,9%: hoger dan in Nederland (26,2%, 2022).")
+    assert sentence.startswith("In 2018 is het aandeel in Maassluis 26,9%: hoger dan in Nederland (22,6%).")
+    key = theme.out.key_figures[-1]
+    assert key.comparison_year == 2018 and [(b.region, b.year) for b in key.benchmarks] == [("Nederland", 2018)]
+
+
+def test_a_region_without_the_year_is_named_not_compared_with_another_year(tmp_path):
+    build(tmp_path, OBSERVATIONS + EXTRA.replace("Nederland,migratieachtergrond,2018,22.6",
+                                                 "Nederland,migratieachtergrond,2013,20.1")
+          + "aandeel_herkomst,Rotterdam,migratieachtergrond,2018,51.0,procent,toets,,,,,\n",
+          regions="Rotterdam,GM0599,gemeente,Rotterdam,\n")
+    theme = open_theme(tmp_path, vergelijk_regios=["Rotterdam", "Nederland"])
+    sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert sentence.startswith("In 2018 is het aandeel in Maassluis 26,9%: lager dan in Rotterdam (51%). "
+                               "Voor 2018 is er geen vergelijkbaar cijfer van Nederland.")
+    figure = theme.vergelijking("aandeel_herkomst", groep="migratieachtergrond")
+    assert "Geen vergelijkbaar cijfer voor 2018: Nederland" in figure.record.guidance
+    assert "20,1" not in figure.record.alt
+
+
+def test_a_newer_own_year_keeps_its_level_and_compares_in_the_last_comparable_year(tmp_path):
+    build(tmp_path, OBSERVATIONS + EXTRA + "aandeel_herkomst,Maassluis,migratieachtergrond,2022,29.5,procent,toets,,,,,\n")
+    theme = open_theme(tmp_path, vergelijk_regios=["Nederland"])
+    sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert sentence.startswith("In 2022 is het aandeel in Maassluis 29,5%. In 2018, het laatste jaar met vergelijkbare "
+                               "cijfers, was dat 26,9%: hoger dan in Nederland (22,6%).")
+    key = theme.out.key_figures[-1]
+    assert (key.year, key.comparison_year, key.comparison_text) == (2022, 2018, "26,9%")
 
 
 BREAK_REEKSEN = ("halt_oud,Halt oud,Halt,per 10.000 jongeren van 12-17 jaar,\n"

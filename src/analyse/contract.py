@@ -127,12 +127,30 @@ class FigureRecord:
 
 @dataclass(frozen=True)
 class Benchmark:
-    """A reference value next to a key figure (another region or the national figure)."""
+    """A reference value next to a key figure (another region or the national figure), always of the key
+    figure's comparison year and reeks (:mod:`analyse.comparisons`)."""
 
     region: str
     year: int
     value: float | None
     text: str
+
+
+@dataclass(frozen=True)
+class PeerBenchmark:
+    """The municipalities of the same CBS size class in the comparison year: median, middle half, position."""
+
+    label: str  # 'gemeenten met 20.000 tot 50.000 inwoners'
+    year: int
+    count: int  # peers with the figure
+    median: float
+    lower_quartile: float
+    upper_quartile: float
+    minimum: float
+    maximum: float
+    below: int  # peers with a lower value than the region
+    above: int  # peers with a higher value
+    text: str  # 'mediaan 38,2 (middelste helft 30,1-45,6)'
 
 
 @dataclass(frozen=True)
@@ -151,7 +169,12 @@ class KeyFigure:
     source: str  # 'Bron: CBS (via Gemeente Maassluis)'
     reeks: str
     estimate: bool = False
-    benchmarks: tuple[Benchmark, ...] = ()
+    benchmarks: tuple[Benchmark, ...] = ()  # of ``comparison_year``
+    comparison_year: int | None = None  # the year of the benchmarks and peers (None: nothing comparable)
+    comparison_value: float | None = None  # the region's own value in that year (when it is not ``year``)
+    comparison_text: str = ""
+    not_comparable: tuple[str, ...] = ()  # comparison regions without a figure of this reeks in that year
+    peers: PeerBenchmark | None = None
 
 
 @dataclass(frozen=True)
@@ -270,12 +293,15 @@ _NESTED = {
     "tuple[Column, ...]": Column, "tuple[SuppressedCell, ...]": SuppressedCell,
     "tuple[FigureRecord, ...]": FigureRecord, "tuple[TableRecord, ...]": TableRecord,
     "tuple[KeyFigure, ...]": KeyFigure, "tuple[Benchmark, ...]": Benchmark, "tuple[Source, ...]": Source,
+    "PeerBenchmark | None": PeerBenchmark,
     "tuple[ThemeRun, ...]": ThemeRun, "Parameters": Parameters, "Settings": Settings,
     "tuple[SkippedTheme, ...]": SkippedTheme,
 }
 
 
 def _convert(annotation: str, value: Any, where: str):
+    if value is None and annotation.endswith("| None"):
+        return None
     if annotation in _NESTED:
         cls = _NESTED[annotation]
         if annotation.startswith("tuple["):

@@ -13,13 +13,14 @@ import functools
 
 import pandas as pd
 
-from analyse import (catalogue, context, contract, data, disclosure, group_gaps, indicators, monitor, presenter, register,
-                     series, theme_figures, trends)
+from analyse import (catalogue, comparisons, context, contract, data, disclosure, group_gaps, indicators, monitor,
+                     peers, presenter, register, series, theme_figures, trends)
 from analyse.schema import MONITOR, THEMES
 from analyse.text.claim_texts import unrounded
 from analyse.text.disclosure_texts import small_group_warnings
-from analyse.text.label_texts import MONITOR_LABELS, MONITOR_RULES, lower_first, readable, title
-from analyse.text.messages import Finding, Level, describe_change, key_message, revision_note, theme_intro
+from analyse.text.label_texts import MONITOR_LABELS, MONITOR_RULES, lower_first, readable, size_class_label, title
+from analyse.text.messages import (Finding, Level, PeerLevels, describe_change, key_message, revision_note,
+                                   theme_intro)
 from analyse.text.monitor_texts import sentence_verdicts
 from analyse.text.notation import MISSING, display_decimals, year_range
 from analyse.text.sources import UNKNOWN_PRODUCER, document_source, no_policy_document, source_line
@@ -340,12 +341,28 @@ class Thema(_Notebook):
 
     # ------------------------------------------------------------------ key messages
 
+    def _comparison(self, indicator: str, groep: str, where: str) -> comparisons.RegionComparison | None:
+        """The one comparison of ``where`` for this indicator and group: same year, same reeks (also used by
+        :meth:`vergelijking`, so the sentence and the figure show the same numbers)."""
+        ctx = self.context
+        return comparisons.compare_regions(
+            self.dataset.observations, self.dataset.regios, region=where,
+            comparisons=[r for r in ctx.comparison_regions if r != where], indicator=indicator, groep=groep,
+            grades=self.grades, start=ctx.start_year, end=ctx.end_year, with_peers=where == ctx.region)
+
+    def _peer_levels(self, found: peers.PeerComparison) -> PeerLevels:
+        def level(value: float) -> Level:
+            return Level(found.year, value, found.unit, derived=True)
+        return PeerLevels(size_class_label(*found.group.size_class), found.n, level(found.median),
+                          level(found.lower_quartile), level(found.upper_quartile), found.below, found.above)
+
     def kernboodschap(self, indicator: str, *, groep: str = "totaal", regio: str | None = None,
                       onderwerp: str | None = None, eenheid_woord: str | None = None) -> str:
-        """A key message in plain Dutch: the newest level, the benchmarks, and the direction with its certainty.
+        """A key message in plain Dutch: the newest level, the comparison, and the direction with its certainty.
 
-        The newest value of the reeks that counts for the region, the comparison regions' newest values
-        (each with its own year, as in :meth:`vergelijking`; not for counts), the change since the first year
+        The newest value of the reeks that counts for the region; the comparison regions and the municipalities
+        of the same size in the newest year that has comparable figures of the same reeks (never a figure of
+        another year or statistic; not for counts; :mod:`analyse.comparisons`); the change since the first year
         of the same reeks in the window and whether the trend makes it statistically certain. What was not
         measured is never a message: it shows in the availability table.
         """
@@ -356,16 +373,20 @@ class Thema(_Notebook):
         if chosen.empty:
             return ""
         last, first = chosen.iloc[-1], chosen.iloc[0]
-        comparable = chosen["eenheid"].iloc[0] not in theme_figures.COUNT_UNITS  # a count of Maassluis is no match for Rotterdam's
-        others = indicators.select(self.obs, indicator=indicator, groep=groep,
-                                   regio=[r for r in ctx.comparison_regions if r != where and comparable])
-        benchmarks = tuple((r["regio"], self._level(r)) for _, r in series.latest(others, "regio", self.grades).iterrows())
+        found = self._comparison(indicator, groep, where)
+        benchmarks, compared, missing, peer_levels = (), None, (), None
+        if found is not None:
+            benchmarks = tuple((region, self._level(row)) for region, row in found.others.items())
+            compared = self._level(found.own) if found.year != int(last["jaar"]) else None
+            missing = found.missing
+            peer_levels = self._peer_levels(found.peers) if found.peers is not None else None
         result = self.trend_results.get((indicator, where, groep, last["reeks"]))
         breaks = series.breaks(last["reeks"], self.dataset.reeksen)
         finding = Finding(
             subject=subject, region=where, level=self._level(last), count_word=eenheid_woord, benchmarks=benchmarks,
             start=self._level(first) if len(chosen) > 1 else None, trend=result.to_record() if result else None,
-            break_year=int(first["jaar"]) if breaks else None)
+            break_year=int(first["jaar"]) if breaks else None, compared=compared, missing=missing,
+            peers=peer_levels)
         self.out.key_figure(contract.KeyFigure(
             indicator=indicator, label=self.cat.label(indicator), region=where, group=groep,
             group_label=self.cat.group(groep), year=int(last["jaar"]),
@@ -373,8 +394,22 @@ class Thema(_Notebook):
             unit=last["eenheid"], text=self._level(last).shown(), source=self._source(chosen.tail(1)),
             reeks=last["reeks"], estimate=last["status"] == "schatting",
             benchmarks=tuple(contract.Benchmark(region, level.year, None if level.below else level.value, level.shown())
-                             for region, level in benchmarks)))
+                             for region, level in benchmarks),
+            comparison_year=None if found is None or not (benchmarks or peer_levels) else found.year,
+            comparison_value=None if compared is None or compared.below else compared.value,
+            comparison_text="" if compared is None else compared.shown(),
+            not_comparable=missing, peers=self._peer_benchmark(found)))
         return self.out.message(key_message(finding), lead=True)
+
+    def _peer_benchmark(self, found: comparisons.RegionComparison | None) -> contract.PeerBenchmark | None:
+        if found is None or found.peers is None:
+            return None
+        group, levels = found.peers, self._peer_levels(found.peers)
+        text = (f"mediaan {levels.median.shown()} (middelste helft {levels.lower.shown()} tot "
+                f"{levels.upper.shown()})")
+        return contract.PeerBenchmark(levels.label, group.year, group.n, group.median, group.lower_quartile,
+                                      group.upper_quartile, group.minimum, group.maximum, group.below, group.above,
+                                      text)
 
 
 class Doelenmonitor(_Notebook):

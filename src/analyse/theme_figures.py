@@ -14,7 +14,7 @@ import pandas as pd
 from analyse import contract, disclosure, figures, indicators, presenter, series
 from analyse.plots import dispatch
 from analyse.text import label_texts
-from analyse.text.figure_texts import all_hidden, figure_guidance
+from analyse.text.figure_texts import all_hidden, figure_guidance, not_comparable_note
 from analyse.text.notation import year_range
 from analyse.theme_part import ThemePart
 
@@ -63,7 +63,8 @@ class Figures(ThemePart):
         return None
 
     def _plot(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str | tuple[str, ...],
-              in_note: bool, benchmarks: pd.DataFrame | None = None, label: str | None = None):
+              in_note: bool, benchmarks: pd.DataFrame | None = None, label: str | None = None,
+              not_comparable: tuple[str, ...] = ()):
         """Draw ``rows`` in the figure the rules of :mod:`analyse.figures` choose, save it and show it.
 
         A ranking becomes a table (saved as such). ``rows`` hold one reeks per series key (with the reeksen
@@ -103,7 +104,8 @@ class Figures(ThemePart):
             trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=arguments["doel"],
             zero_based=eenheid in figures.ZERO_BASED_UNITS, sources=len(self.cat.origins(rows)),
             breuk=plan.breaks, schattingen=plan.estimates, benchmark=bench_label)
-        guidance = " ".join([guidance, *hidden_notes])
+        guidance = " ".join([guidance, *hidden_notes, *([not_comparable_note(plan.year, not_comparable)]
+                                                        if not_comparable and plan.year is not None else [])])
         record = contract.FigureRecord(name=name, indicator=indicator, kind=plan.kind, png="", svg="", title=title,
                                        source=source, guidance=guidance, alt=dispatch.describe(rows=drawn, **arguments),
                                        in_note=in_note,
@@ -183,35 +185,44 @@ class Figures(ThemePart):
     def comparison(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
                      groepen: list[str] | None = None, regio: str | None = None, niveau: str | None = None,
                      titel: str | None = None, naam: str | None = None, nota: bool = True):
-        """The newest value per region (or per group in one region), each from its own reeks.
+        """The regions (or the groups of one region) side by side in one year, each from the same reeks.
 
-        ``per='regio'`` compares the region with the comparison regions, or with ``niveau='wijk'`` the wijken
-        of the region. A region without the newest year is shown with its own newest year, and the label says
-        which year; :meth:`kernboodschap` uses the same values. ``per='groep'`` shows the breakdown of the
-        newest year (older breakdowns may use other groups).
+        ``per='regio'`` compares the region with the comparison regions in the year and reeks of
+        :mod:`analyse.comparisons` (what :meth:`kernboodschap` says, number for number); a region without a
+        figure of that reeks in that year is named in the reading guide, not drawn with another year. With
+        ``niveau='wijk'`` the wijken of the region in its newest year. ``per='groep'`` shows the breakdown of
+        the newest year (older breakdowns may use other groups).
         """
         ctx = self.context
         where = regio or ctx.region
-        if per == "regio":
-            regions = ([where, *self.cat.parts_of(where, niveau)] if niveau else [ctx.region, *ctx.comparison_regions])
-            rows = indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=regions)
+        missing: tuple[str, ...] = ()
+        if per == "regio" and not niveau:
+            found = self.notebook._comparison(indicator, groep, where)
+            if found is None:  # a count, or no figure: the region alone, its newest year
+                rows = indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=[where])
+                latest = series.latest(rows, per, self.grades)
+            else:
+                latest, missing = found.rows, found.missing
         else:
-            rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
-        latest = series.latest(rows, per, self.grades)
+            if per == "regio":
+                rows = indicators.select(self.window_obs, indicator=indicator, groep=groep,
+                                         regio=[where, *self.cat.parts_of(where, niveau)])
+            else:
+                rows = indicators.select(self.window_obs, indicator=indicator, regio=where, groep=groepen)
+            latest = series.latest(rows, per, self.grades)
+            if not latest.empty:  # one year: the newest (older breakdowns or areas stay out)
+                newest = int(latest["jaar"].max())
+                missing = tuple(k for k in latest.loc[latest["jaar"] != newest, per]) if per == "regio" else ()
+                latest = latest[latest["jaar"] == newest]
         if latest.empty:
             return self._missing(indicator)
-        newest = int(latest["jaar"].max())
-        if per == "groep":  # a breakdown is one year: groups of older breakdowns (other age bands) stay out
-            latest = latest[latest["jaar"] == newest]
-        latest, _ = self._protect(latest)
-        if latest["waarde"].notna().sum() > 1:  # bars in one year: each key labelled with its own year when older
-            labels = self.cat.series_labels()
-            latest = latest.assign(**{per: [k if int(y) == newest else f"{labels.get(k, k)} ({int(y)})"
-                                            for k, y in zip(latest[per], latest["jaar"])]}, jaar=newest)
+        year = int(latest["jaar"].max())
+        latest, _ = self._protect(latest.reset_index(drop=True))
         what = self.cat.group(groep) if per == "regio" else where
-        title = titel or label_texts.title(self.cat.label(indicator), what, str(newest))
+        title = titel or label_texts.title(self.cat.label(indicator), what, str(year))
         name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
-        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota)
+        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota,
+                          not_comparable=missing)
 
     def all_figures(self) -> list:
         """A figure for every indicator of the theme not shown yet, in the form its data allow.

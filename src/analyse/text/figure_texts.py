@@ -137,3 +137,8 @@ def _figure_kind_guidance(kind: str, *, per: str, trends: int, bands: bool, zero
         notes.append("een rang zegt niet hoe groot de verschillen zijn; waar de bron een waarde noemt, "
                      "staat die in de tabel")
     return _with_notes(first, notes)
+
+
+def not_comparable_note(year: int, regions) -> str:
+    """'Geen vergelijkbaar cijfer voor 2023: Rotterdam en Nederland (niet getekend).'"""
+    return f"Geen vergelijkbaar cijfer voor {year}: {join_words(list(regions))} (niet getekend)."

@@ -115,3 +115,14 @@ CONTRACT_WORDS: dict[str, str] = {
     "noemer_indicator": "noemer", "noemer_groep": "groep van de noemer", **CODE_LABELS,
 }
 """Column names and codes of the data contract that explanations may mention, in words."""
+
+
+def size_class_label(low: int, high: int | None) -> str:
+    """'gemeenten met 20.000 tot 50.000 inwoners' for a CBS size class (lower bound included)."""
+    def n(x: int) -> str:
+        return f"{x:,}".replace(",", ".")
+    if low == 0:
+        return f"gemeenten met minder dan {n(high)} inwoners"
+    if high is None:
+        return f"gemeenten met {n(low)} of meer inwoners"
+    return f"gemeenten met {n(low)} tot {n(high)} inwoners"

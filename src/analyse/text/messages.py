@@ -134,13 +134,29 @@ class Level:
 
 
 @dataclass(frozen=True)
+class PeerLevels:
+    """Where a region stands among the other municipalities of its size, in the comparison year."""
+
+    label: str  # 'gemeenten met 20.000 tot 50.000 inwoners'
+    count: int  # peers with the figure
+    median: Level
+    lower: Level  # 25th percentile
+    upper: Level  # 75th percentile
+    below: int  # peers with a lower value
+    above: int  # peers with a higher value
+
+
+@dataclass(frozen=True)
 class Finding:
     """What the data say about one indicator for one region, for a key message.
 
     ``subject`` is a lower-case noun phrase naming the indicator (for a rate: including 'per 1.000 ...');
-    ``count_word`` turns a count into 'Maassluis heeft 35.832 inwoners'; ``benchmarks`` are (region,
-    newest level) pairs; ``start`` the first value of the same reeks in the window; ``trend`` the record
-    of its trend estimate (None when there is none); ``break_year`` the first year after a definition break.
+    ``count_word`` turns a count into 'Maassluis heeft 35.832 inwoners'; ``benchmarks`` are (region, level)
+    pairs of the comparison year, all of the same year and reeks as ``compared`` (the region's own level in that
+    year, when it is not the year of ``level``); ``missing`` the comparison regions without a comparable figure
+    that year; ``peers`` the position among the municipalities of the same size that year; ``start`` the first
+    value of the same reeks in the window; ``trend`` the record of its trend estimate (None when there is none);
+    ``break_year`` the first year after a definition break.
     """
 
     subject: str
@@ -151,6 +167,9 @@ class Finding:
     start: Level | None = None
     trend: dict | None = None
     break_year: int | None = None
+    compared: Level | None = None
+    missing: tuple[str, ...] = ()
+    peers: PeerLevels | None = None
 
 
 def _plain_value(level: Level) -> str:
@@ -164,15 +183,55 @@ def _plain_value(level: Level) -> str:
 
 
 def _comparisons(level: Level, benchmarks) -> str:
+    """'hoger dan in A (5) en B (6), maar lager dan in C (9)': every benchmark of the year of ``level``."""
     groups: dict[str, list[str]] = {}
     own = round(level.value, display_decimals(level.value, level.eenheid, level.derived) or 0)
     for region, other in benchmarks:
+        if other.year != level.year:
+            raise ValueError(f"{region}: {other.year} is een ander jaar dan {level.year}; geen vergelijking")
         value = round(other.value, display_decimals(other.value, other.eenheid, other.derived) or 0)
         word = "hoger dan" if own > value else "lager dan" if own < value else "even hoog als"
-        year = "" if other.year == level.year else f", {other.year}"
-        groups.setdefault(word, []).append(f"{region} ({_plain_value(other)}{year})")
+        groups.setdefault(word, []).append(f"{region} ({_plain_value(other)})")
     parts = [f"{word} in {join_words(names)}" for word, names in groups.items()]
     return ", maar ".join(parts) if set(groups) == {"hoger dan", "lager dan"} else join_words(parts)
+
+
+def _peer_sentence(region: str, peers: PeerLevels) -> str:
+    """'Van de 129 andere gemeenten met 20.000 tot 50.000 inwoners ligt de middelste helft tussen 30,1 en 45,6
+    (mediaan 38,2); Maassluis ligt hoger dan 100 van hen en lager dan 28.'"""
+    n, below, above = peers.count, peers.below, peers.above
+    same = n - below - above
+    if below == n:
+        place = f"{region} ligt hoger dan al deze gemeenten"
+    elif above == n:
+        place = f"{region} ligt lager dan al deze gemeenten"
+    else:
+        parts = [f"hoger dan {format_number(below)}" if below else "", f"lager dan {format_number(above)}" if above
+                 else "", f"even hoog als {format_number(same)}" if same else ""]
+        place = f"{region} ligt {join_words([p for p in parts if p])} van hen"
+    return (f"Van de {format_number(n)} andere {peers.label} ligt de middelste helft tussen "
+            f"{_plain_value(peers.lower)} en {_plain_value(peers.upper)} (mediaan {_plain_value(peers.median)}); "
+            f"{place}.")
+
+
+def _comparison_sentences(finding: Finding) -> tuple[str, list[str]]:
+    """The clause after the level (same year) and the sentences that follow it (another comparison year,
+    the regions without a comparable figure, the peers)."""
+    level = finding.compared or finding.level
+    if finding.count_word and finding.compared is None:
+        return "", []
+    clause, sentences = "", []
+    comparisons = f": {_comparisons(level, finding.benchmarks)}" if finding.benchmarks else ""
+    if finding.compared is None:
+        clause = comparisons
+    elif finding.benchmarks or finding.peers is not None:
+        sentences.append(f"In {level.year}, het laatste jaar met vergelijkbare cijfers, was dat "
+                         f"{_plain_value(level)}{comparisons}.")
+    if finding.missing and (finding.benchmarks or finding.peers is not None or finding.compared is None):
+        sentences.append(f"Voor {level.year} is er geen vergelijkbaar cijfer van {join_words(list(finding.missing))}.")
+    if finding.peers is not None:
+        sentences.append(_peer_sentence(finding.region, finding.peers))
+    return clause, sentences
 
 
 def _statistics_clause(finding: Finding, direction: str) -> str:
@@ -199,9 +258,8 @@ def key_message(finding: Finding) -> str:
         first = f"In {level.year} heeft {region} {level.shown()} {finding.count_word}"
     else:
         first = f"In {level.year} is {finding.subject} in {region} {_plain_value(level)}"
-    if finding.benchmarks:
-        first += f": {_comparisons(level, finding.benchmarks)}"
-    sentences = [first + "."]
+    clause, compared = _comparison_sentences(finding)
+    sentences = [first + clause + ".", *compared]
     start = finding.start
     if start is not None and start.year != level.year and start.below is None and level.below is None:
         moved = change(start.value, level.value, level.eenheid)
