@@ -72,7 +72,8 @@ def raw_digest(raw_dir: Path) -> str:
     return combined(raw_manifest(raw_dir))
 
 
-BUILD_MODULES = ("data", "reader", "validate", "schema", "indicators", "series", "derived", "text", "checksum")
+BUILD_MODULES = ("data", "reader", "validate", "schema", "indicators", "series", "derived", "text", "checksum",
+                 "inventory", "workbook", "lookalike")
 """The modules whose code decides what data/processed contains (reading, validating, editions, derived figures):
 a change in any of them rebuilds it."""
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import derived, reader, series, validate
+from analyse import derived, inventory, reader, series, validate
 from analyse.schema import (CATALOGUE_KEYS, CATALOGUE_NUMERIC, CATALOGUES, NUMERIC, OPTIONAL,
                             OPTIONAL_CATALOGUE_COLUMNS, REQUIRED, THEMES, AnalyseError, DataError, ParameterError,
                             Problem)
@@ -100,29 +100,28 @@ def project_root() -> Path:
 
 
 def observation_files(raw_dir: Path) -> list[Path]:
-    """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue.
+    """Every observation file: the ``.csv`` and ``.xlsx`` files in ``raw_dir`` that are not catalogues.
 
-    A link to a file that does not exist is listed too (reading it names it, so no file is skipped
-    silently); folders and Excel's lock files (``~$...``) and hidden files are not.
+    A link to a file that does not exist is listed too (reading it names it). What else is in ``raw_dir``
+    is refused or named by :func:`analyse.inventory.survey`; nothing is skipped silently.
     """
-    files = [p for p in sorted(raw_dir.iterdir())
-             if (p.is_file() or (p.is_symlink() and not p.exists()))
-             and p.suffix.lower() in (".csv", ".xlsx") and p.name not in CATALOGUES
-             and not p.name.startswith(("~$", "."))]
-    return files
+    return inventory.survey(raw_dir).observations
 
 
-def _read_catalogues(raw_dir: Path, problems: list[Problem], warnings: list[Problem] | None = None
-                     ) -> dict[str, pd.DataFrame]:
-    """Every catalogue, read like an observation file (also with semicolons and decimal commas)."""
+def _read_catalogues(found: inventory.Survey, raw_dir: Path, problems: list[Problem],
+                     warnings: list[Problem] | None = None) -> dict[str, pd.DataFrame]:
+    """Every catalogue, read like an observation file (also with semicolons and decimal commas).
+
+    ``found`` is the survey of ``raw_dir``: a catalogue it refused (a pipe, a folder, a link out of
+    ``data/raw``) is not opened; its problem is in the survey.
+    """
     cat: dict[str, pd.DataFrame] = {}
     for name, required in CATALOGUES.items():
-        path = raw_dir / name
-        if path.is_symlink() and not path.exists():
-            problems.append(reader.dangling(path))
+        if name in found.refused:
             continue
-        if not path.exists():
-            problems.append(Problem(_display(path), None, None, None, "catalogusbestand ontbreekt."))
+        path = found.catalogues.get(name)
+        if path is None:
+            problems.append(Problem(_display(raw_dir / name), None, None, None, "catalogusbestand ontbreekt."))
             continue
         frame = read_table(path, required, problems, allow_empty=name in EMPTY_ALLOWED, warnings=warnings,
                            numeric=CATALOGUE_NUMERIC.get(name, ()))
@@ -143,9 +142,10 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise DataError([Problem(str(raw_dir), None, None, None, "map met ruwe data bestaat niet.")])
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    cat = _read_catalogues(raw_dir, problems, warnings)
+    found = inventory.survey(raw_dir)
+    problems: list[Problem] = list(found.problems)
+    warnings: list[Problem] = list(found.notes)
+    cat = _read_catalogues(found, raw_dir, problems, warnings)
     if len(cat) < len(CATALOGUES):
         raise DataError(problems, warnings)
     for name, key in CATALOGUE_KEYS.items():
@@ -157,8 +157,8 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     validate.regions(cat["regios.csv"], problems)
 
     frames = []
-    files = observation_files(raw_dir)
-    if not files:
+    files = found.observations
+    if not files and not found.refused:  # a refused file is named already
         problems.append(Problem(_display(raw_dir), None, None, None, "geen waarnemingenbestanden gevonden."))
     for path in files:
         frame = read_table(path, REQUIRED, problems, warnings=warnings)
@@ -306,8 +306,10 @@ def load(data_dir: Path | str) -> Dataset:
         return build_processed(data_dir / "raw", data_dir / "processed")
     obs = read_processed(processed)
     raw = data_dir / "raw"
-    problems: list[Problem] = []
-    cats = {name: frame.drop(columns=["_bestand", "_rij"]) for name, frame in _read_catalogues(raw, problems).items()}
+    found = inventory.survey(raw)
+    problems: list[Problem] = list(found.problems)
+    cats = {name: frame.drop(columns=["_bestand", "_rij"])
+            for name, frame in _read_catalogues(found, raw, problems).items()}
     if problems or len(cats) < len(CATALOGUES):  # changed since the check just made: read them as validated
         return build_processed(raw, data_dir / "processed")
     return Dataset(obs, cats["indicatoren.csv"], cats["bronnen.csv"], cats["reeksen.csv"], cats["regios.csv"],
