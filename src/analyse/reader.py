@@ -451,20 +451,27 @@ FORMULA_START = ("=", "+", "-", "@")
 _PLAIN_NUMBER = re.compile(NUMBER)
 
 
+def _per_value(values: pd.Series, test) -> np.ndarray:
+    """``test`` of each row's value, called once per distinct value (a column repeats most of its values)."""
+    codes, uniques = pd.factorize(values)
+    return np.array([test(value) for value in uniques] + [False], dtype=bool)[codes]
+
+
 def check_formulas(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem],
                    numeric: tuple[str, ...] = ()) -> None:
     """No text field starts like a spreadsheet formula: texts from the data reach published CSV tables as they
     are. ``numeric`` columns are left to the number check (which refuses '-inf' and '=1' on its own)."""
+    def formula(value: str) -> bool:  # a lone '-' is a placeholder, not a formula
+        return value.startswith(FORMULA_START) and len(value) > 1 and not _PLAIN_NUMBER.fullmatch(value)
+
     for column in frame.columns.difference(list(numeric), sort=False):
         values = frame[column]
-        suspect = values.str.startswith(FORMULA_START).to_numpy()
-        for position in np.flatnonzero(suspect):
+        for position in np.flatnonzero(_per_value(values, formula)):
             value = values.iloc[position]
-            if len(value) > 1 and not _PLAIN_NUMBER.fullmatch(value):  # a lone '-' is a placeholder, not a formula
-                problems.append(Problem(
-                    name, int(rows[position]), column, value,
-                    f"het veld begint met '{value[0]}' en is geen getal: een spreadsheet leest het als formule. "
-                    "Zet er een woord voor of laat het teken weg."))
+            problems.append(Problem(
+                name, int(rows[position]), column, value,
+                f"het veld begint met '{value[0]}' en is geen getal: een spreadsheet leest het als formule. "
+                "Zet er een woord voor of laat het teken weg."))
 
 
 def check_text(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem], *,
@@ -486,11 +493,9 @@ def check_text(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[
                       "waarnaar 'vindplaats' verwijst."))
         if invisible:
             multiline = column in MULTILINE_COLUMNS
-            codes, uniques = pd.factorize(values)
-            chars = [forbidden_char(value, multiline) for value in uniques]
-            bad = np.flatnonzero([char is not None for char in chars])
-            for position in np.flatnonzero(np.isin(codes, bad)):
-                value, char = values.iloc[position], chars[codes[position]]
+            for position in np.flatnonzero(_per_value(values, lambda value: forbidden_char(value, multiline) is not None)):
+                value = values.iloc[position]
+                char = forbidden_char(value, multiline)
                 where = "" if char not in LINE_CHARACTERS else f"; een {'tab' if char == chr(9) else 'regeleinde'} " \
                                                                f"mag alleen in {_either(MULTILINE_COLUMNS)}"
                 problems.append(Problem(name, int(rows[position]), column, value,

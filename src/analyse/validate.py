@@ -436,7 +436,10 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
     teller, noemer = parts["teller"][1], parts["noemer"][1]
     found.add(teller > noemer, "teller", lambda p: f"de teller is groter dan de noemer ({text['noemer'][p]}).")
     expected = teller / noemer.where(noemer > 0) * eenheid.map(PER)
-    allowed = np.maximum(rounding(obs["waarde"]), SHARE_TOLERANCE * expected)
+    allowed = pd.Series(np.nan, index=obs.index)
+    if expected.notna().any():  # the rounding of the few values that have a teller and a noemer
+        allowed[expected.notna()] = np.maximum(rounding(obs["waarde"][expected.notna()]),
+                                               SHARE_TOLERANCE * expected[expected.notna()])
     counts = ((teller <= noemer) & (teller == np.floor(teller)) & (noemer == np.floor(noemer))
               & (noemer <= COUNT_RANGE[1]))  # otherwise refused above
     found.add(value.notna() & expected.notna() & counts & ((value - expected).abs() > allowed), "waarde",
