@@ -1,12 +1,13 @@
 """What is in ``data/raw``: every entry is read, or named as not read (with why), or refused.
 
 Nothing in ``data/raw`` disappears without a word. The folder is listed and each entry is looked at with
-``stat`` only (a pipe, socket or device is never opened, so nothing can hang on it):
+``stat`` first: a pipe, socket or device is never opened, so nothing can hang on it (a regular file of another
+type is opened only to read its first line):
 
 - **read**: the catalogues (:data:`~analyse.schema.CATALOGUES`) and every other ``.csv`` or ``.xlsx`` file;
 - **silently fine**: what tools put there and holds no figures: :data:`SILENT` (``.gitkeep``, ``.DS_Store``,
-  ...), macOS metadata (``._*``), a ``README``/``LEESMIJ`` text (``.md``, ``.txt``), and the folder ``cbs/`` with the raw answers of
-  ``analyse fetch cbs``;
+  ...), macOS metadata (``._*``), a ``README``/``LEESMIJ`` text (``.md``, ``.txt``), and the folder ``cbs/``
+  with the raw answers of ``analyse fetch cbs``;
 - **named as not read** (a warning): a lock file of an open workbook, a hidden file, a folder without tables,
   any other file (a pdf of a publication, notes) unless it looks like a table of observations;
 - **refused** (a problem, file named): a table format that is not read (``.xls``, ``.xlsm``, ``.ods``, ``.tsv``,

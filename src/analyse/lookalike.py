@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from analyse.schema import visible
+
 LOOK_ALIKE = str.maketrans({
     # Cyrillic, lower case (upper case is folded to these first)
     "а": "a", "в": "b", "е": "e", "ё": "ë", "з": "3", "і": "i", "ї": "ï", "ј": "j", "к": "k", "м": "m", "н": "h",
@@ -46,4 +48,5 @@ def scripts(name: str) -> list[str]:
 
 def differing(name: str, other: str) -> list[str]:
     """The characters of ``name`` outside plain ASCII that ``other`` does not have, as 'a' (U+0430)."""
-    return [f"'{char}' (U+{ord(char):04X})" for char in dict.fromkeys(name) if not char.isascii() and char not in other]
+    return [f"'{visible(char)}' (U+{ord(char):04X})" for char in dict.fromkeys(name)
+            if not char.isascii() and char not in other]

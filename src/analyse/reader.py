@@ -415,7 +415,7 @@ def _read_xlsx(path: Path, name: str, problems: list[Problem], warnings: list[Pr
     try:
         sheet = workbook.read_first_sheet(path, name, warnings)
     except workbook.WorkbookError as error:
-        problems.append(Problem(name, None, None, None, f"het Excel-bestand is niet te lezen: {error}."))
+        problems.append(Problem(name, None, None, None, f"{error}."))
         return None
     except (OSError, EOFError, ElementTreeError, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
         problems.append(Problem(name, None, None, None,

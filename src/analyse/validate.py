@@ -16,7 +16,7 @@ from analyse import lookalike, series
 from analyse.indicators import number
 from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_RANGE, DIRECTIONS, GRADES, INDELINGEN,
                             LARGEST, PERSON_FLAGS, SMALLEST, STATUSES, TARGET_TYPES, THEMES, UNIT_RANGES, UNITS,
-                            Problem)
+                            Problem, visible)
 
 DERIVED_UNITS = ("procent", "per_100", "per_1000", "per_10000")
 PER = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
@@ -312,7 +312,7 @@ def regions(frame: pd.DataFrame, problems: list[Problem]) -> None:
             other = first["regio"]
             which = lookalike.differing(name, other) or lookalike.differing(other, name)
             _problem(problems, row, "regio",
-                     f"de naam is niet te onderscheiden van '{other}' (rij {first['_rij']})"
+                     f"de naam is niet te onderscheiden van '{visible(other)}' (rij {first['_rij']})"
                      + (f": ze verschillen alleen in {', '.join(which)}" if which else ": ze verschillen alleen in "
                         "hoofdletters, spaties of de vorm van tekens") + ". Twee regio's hebben namen die er anders "
                      "uitzien; is het dezelfde regio, houd dan één rij.")
@@ -324,7 +324,7 @@ def lookalike_hint(value: str, known: dict[str, str]) -> str:
     if match is None or match == value:
         return ""
     which = lookalike.differing(value, match)
-    return (f" De waarde lijkt op '{match}' maar is het niet" + (f" (ze bevat {', '.join(which)})" if which else "")
+    return (f" De waarde lijkt op '{visible(match)}' maar is het niet" + (f" (ze bevat {', '.join(which)})" if which else "")
             + "; typ haar opnieuw.")
 
 

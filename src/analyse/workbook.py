@@ -3,7 +3,8 @@
 An ``.xlsx`` file is a zip archive of XML parts. This module reads the parts it needs with the standard
 library (``zipfile`` and ``xml.etree.ElementTree.iterparse``), row by row, so memory holds the values and
 not the document, with a progress line on stderr every :data:`PROGRESS_SECONDS`; a sheet larger than
-:data:`MAX_PART_BYTES` unpacked is refused at once with the advice to save it as CSV. What a workbook can hide is refused, naming the cell:
+:data:`MAX_PART_BYTES` unpacked is refused at once with the advice to save it as CSV. What a workbook can
+hide is refused, naming the cell:
 
 - a formula without a calculated value (a workbook written by a program, never opened and saved in
   Excel): it would read as an empty cell;
@@ -38,10 +39,13 @@ MAX_CELL_PROBLEMS = 50
 
 _RELATIONSHIP = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
 _ERROR_HINT = {
-    "#DIV/0!": "een deling door nul", "#N/A": "een waarde die niet beschikbaar is (#N/B in een Nederlandse Excel)",
-    "#NAME?": "een onbekende naam in een formule (#NAAM?)", "#NULL!": "een lege doorsnede (#LEEG!)",
-    "#NUM!": "een ongeldig getal (#GETAL!)", "#REF!": "een verwijzing naar een cel die niet meer bestaat (#VERW!)",
-    "#VALUE!": "een verkeerd soort waarde in een formule (#WAARDE!)",
+    "#DIV/0!": "een deling door nul; in een Nederlandse Excel #DEEL/0!",
+    "#N/A": "een waarde die niet beschikbaar is; in een Nederlandse Excel #N/B",
+    "#NAME?": "een onbekende naam in een formule; in een Nederlandse Excel #NAAM?",
+    "#NULL!": "een lege doorsnede; in een Nederlandse Excel #LEEG!",
+    "#NUM!": "een ongeldig getal; in een Nederlandse Excel #GETAL!",
+    "#REF!": "een verwijzing naar een cel die niet meer bestaat; in een Nederlandse Excel #VERW!",
+    "#VALUE!": "een verkeerd soort waarde in een formule; in een Nederlandse Excel #WAARDE!",
 }
 
 
@@ -76,7 +80,8 @@ def _member(book: zipfile.ZipFile, part: str, what: str) -> zipfile.ZipInfo:
     try:
         info = book.getinfo(part)
     except KeyError:
-        raise WorkbookError(f"het onderdeel '{part}' ({what}) ontbreekt in de werkmap") from None
+        raise WorkbookError(f"het Excel-bestand is niet te lezen: het onderdeel '{part}' ({what}) ontbreekt. "
+                            "Open het in Excel en sla het opnieuw op als Excel-werkmap (.xlsx)") from None
     if info.file_size > MAX_PART_BYTES:
         raise WorkbookError(_too_large(what, info.file_size))
     return info
@@ -115,7 +120,8 @@ class _Book:
 def _structure(book: zipfile.ZipFile) -> _Book:
     workbook = _parse(book, "xl/workbook.xml") if "xl/workbook.xml" in book.namelist() else None
     if workbook is None:
-        raise WorkbookError("het is geen Excel-werkmap: het onderdeel xl/workbook.xml ontbreekt")
+        raise WorkbookError("het Excel-bestand is niet te lezen: het onderdeel xl/workbook.xml ontbreekt. Open het "
+                            "in Excel en sla het opnieuw op als Excel-werkmap (.xlsx)")
     rels = _targets(book, "xl/_rels/workbook.xml.rels", "xl")
     sheets, kinds = [], []
     date1904 = False
@@ -128,7 +134,7 @@ def _structure(book: zipfile.ZipFile) -> _Book:
             sheets.append((element.get("name", ""), element.get("state", "visible"), part))
             kinds.append(kind)
     if not sheets:
-        raise WorkbookError("de werkmap heeft geen werkbladen")
+        raise WorkbookError("de werkmap heeft geen werkbladen; zet de gegevens op het eerste werkblad")
     by_kind = {kind: part for kind, part in rels.values()}
     return _Book(sheets, kinds[0], by_kind.get("sharedStrings"), by_kind.get("styles"), date1904)
 
@@ -280,9 +286,9 @@ class _Reader:
             return _number(text, self.numbers)
         if kind == "e":
             meaning = _ERROR_HINT.get(text, "een foutwaarde")
-            self.problem(row, column, text, f"de cel bevat de foutwaarde {text} van Excel ({meaning}), geen getal "
-                                            "en geen lege cel. Herstel de formule of de waarde, of laat de rij weg "
-                                            "als er geen getal is.")
+            self.problem(row, column, text, f"de cel bevat de foutwaarde {visible(text, 20)} van Excel ({meaning}), "
+                                            "geen getal en geen lege cel. Herstel de formule of de waarde, of laat de "
+                                            "rij weg als er geen getal is.")
             return ""
         if kind == "b":
             return "True" if text.strip() in ("1", "true") else "False"
@@ -292,7 +298,8 @@ class _Reader:
         row = int(element.get("r") or self.last + 1)
         self.last = row
         values: dict[int, str] = {}
-        column, cell_tag, value_tag, inline_tag, text_tag = -1, self.tags["c"], self.tags["v"], self.tags["is"], self.tags["t"]
+        column = -1
+        cell_tag, value_tag, inline_tag, text_tag = (self.tags[name] for name in ("c", "v", "is", "t"))
         strings, letters = self.strings, self.letters
         for cell in element:
             if cell.tag != cell_tag:
@@ -364,7 +371,8 @@ def read_first_sheet(path, name: str, warnings: list[Problem] | None) -> Sheet:
     try:
         book = zipfile.ZipFile(path)
     except zipfile.BadZipFile:
-        raise WorkbookError("het is geen geldige Excel-werkmap (.xlsx): het bestand is geen zip-archief") from None
+        raise WorkbookError("het Excel-bestand is niet te lezen: het is geen zip-archief, zoals een werkmap (.xlsx). "
+                            "Open het in Excel en sla het opnieuw op als Excel-werkmap (.xlsx)") from None
     with book:
         structure = _structure(book)
         first, state, part = structure.sheets[0]
