@@ -188,3 +188,15 @@ def test_a_cached_error_of_a_formula_is_refused(tmp_path):
     problem = only(problems_in(raw))
     assert (problem.row, problem.column) == (2, "waarde") and "cel E2: de cel bevat de foutwaarde #DIV/0!" in \
         problem.expected and "deling door nul" in problem.expected
+
+
+def test_rows_and_cells_without_a_reference_follow_the_one_before(tmp_path):
+    """The format allows a writer to leave out 'r': the row and column are then the next ones."""
+    raw = make_raw(tmp_path / "raw")
+    (raw / "toets.csv").unlink()
+    cells = ["inwoners", "Maassluis", "totaal", "2018", "32518", "aantal", "toets"]
+    row = "<row>" + "".join(f'<c t="inlineStr"><is><t>{v}</t></is></c>' if not v.isdigit() else f"<c><v>{v}</v></c>"
+                            for v in cells) + "</row>"
+    excel_book(raw / "toets.xlsx", [row])
+    obs = data.load_raw(raw).observations
+    assert obs[["regio", "jaar", "waarde", "bron", "rij"]].values.tolist() == [["Maassluis", 2018, 32518.0, "toets", 2]]

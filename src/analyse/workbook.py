@@ -186,6 +186,7 @@ def _date_styles(book: zipfile.ZipFile, part: str | None) -> set[int]:
 
 
 def _column_index(reference: str, cache: dict[str, int]) -> int:
+    """The column of a cell reference ('AB12' -> 27), its letters looked up once."""
     letters = reference.rstrip("0123456789")
     index = cache.get(letters)
     if index is None:
@@ -304,10 +305,8 @@ class _Reader:
         for cell in element:
             if cell.tag != cell_tag:
                 continue
-            reference = cell.get("r")
-            column = (letters.get(reference.rstrip("0123456789")) if reference else None)
-            if column is None:
-                column = _column_index(reference, letters) if reference else len(values) and max(values) + 1
+            reference = cell.get("r")  # without one, the cell follows the one before
+            column = _column_index(reference, letters) if reference else column + 1
             kind = cell.get("t")
             only = cell[0] if len(cell) == 1 else None
             # the common cells inline (a shared or inline text, a plain number); anything else through value()
