@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from analyse import workbook
-from analyse.schema import NUMBER, Problem
+from analyse.schema import NUMBER, Problem, visible
 
 FIELD_LIMIT = 10_000
 """Longest field accepted, in characters; a longer one is nearly always a quote that was never closed."""
@@ -223,7 +223,7 @@ def _scan_bytes(path: Path, name: str, problems: list[Problem]) -> _Scan | None:
     if marker:
         if marker.group(1) not in (",", ";"):
             problems.append(Problem(name, 1, None, scan.first_line,
-                                    f"de eerste regel ('{scan.first_line.strip()}') zegt dat een ander teken dan een "
+                                    f"de eerste regel ('{visible(scan.first_line.strip())}') zegt dat een ander teken dan een "
                                     "komma of puntkomma de kolommen scheidt; zo'n bestand wordt niet gelezen. Sla het "
                                     "op als 'CSV UTF-8' (komma's) of als Excel-werkmap (.xlsx)."))
             return None
@@ -493,7 +493,8 @@ def check_text(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[
                       "waarnaar 'vindplaats' verwijst."))
         if invisible:
             multiline = column in MULTILINE_COLUMNS
-            for position in np.flatnonzero(_per_value(values, lambda value: forbidden_char(value, multiline) is not None)):
+            found = _per_value(values, lambda value: forbidden_char(value, multiline) is not None)
+            for position in np.flatnonzero(found):
                 value = values.iloc[position]
                 char = forbidden_char(value, multiline)
                 where = "" if char not in LINE_CHARACTERS else f"; een {'tab' if char == chr(9) else 'regeleinde'} " \
