@@ -106,15 +106,15 @@ def range_text(unit: str, value: float) -> str:
         return "een percentage ligt tussen 0 en 100."
     if low == 0 and value < 0:
         return f"een waarde in '{unit}' kan niet negatief zijn."
-    return (f"een waarde in '{unit}' ligt tussen {bound_text(low)} en {bound_text(high)}; een getal daarbuiten kan geen "
-            "indicator in deze eenheid hebben. Staat er een exponent (1e300), een verschoven decimaalteken of een "
-            "andere eenheid?")
+    return (f"een waarde in '{unit}' ligt tussen {bound_text(low)} en {bound_text(high)}; een getal daarbuiten kan "
+            "geen indicator in deze eenheid hebben. Staat er een exponent (1e300), een verschoven decimaalteken of "
+            "een andere eenheid?")
 
 
-TOO_LARGE = (f"een getal ligt tussen -{bound_text(LARGEST)} en {bound_text(LARGEST)}; een groter getal kan geen indicator "
-             "hebben. Staat er een exponent (1e300) of een verschoven decimaalteken?")
-TOO_SMALL = (f"een getal anders dan 0 is ten minste {bound_text(SMALLEST)} (of -{bound_text(SMALLEST)}): zo'n klein getal "
-             "publiceert geen bron. Staat er een exponent (1e-9) of een verschoven decimaalteken?")
+TOO_LARGE = (f"een getal ligt tussen -{bound_text(LARGEST)} en {bound_text(LARGEST)}; een getal daarbuiten kan "
+             "geen indicator hebben. Staat er een exponent (1e300) of een verschoven decimaalteken?")
+TOO_SMALL = (f"een getal anders dan 0 is ten minste {bound_text(SMALLEST)} (of -{bound_text(SMALLEST)}): zo'n "
+             "klein getal publiceert geen bron. Staat er een exponent (1e-9) of een verschoven decimaalteken?")
 
 
 def magnitude_problem(value: float, unit: str | None = None) -> str | None:
@@ -259,8 +259,8 @@ def groups(frame: pd.DataFrame, problems: list[Problem]) -> None:
     rows = {row["groep"]: row for _, row in frame.drop_duplicates("groep").iterrows()}
     for cycle in _cycles(parts_of):
         _problem(problems, rows[cycle[0]], "som_van",
-                 f"de groepen zijn via som_van elkaars som: {' → '.join([*cycle, cycle[0]])}. Een groep is de som van "
-                 "kleinere groepen; haal som_van weg bij de groep die geen som is.")
+                 f"de groepen zijn via som_van elkaars som: {visible(' → '.join([*cycle, cycle[0]]))}. Een groep is de "
+                 "som van kleinere groepen; haal som_van weg bij de groep die geen som is.")
 
 
 def _cycles(parts_of: dict[str, list[str]]) -> list[list[str]]:
