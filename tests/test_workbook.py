@@ -200,3 +200,18 @@ def test_rows_and_cells_without_a_reference_follow_the_one_before(tmp_path):
     excel_book(raw / "toets.xlsx", [row])
     obs = data.load_raw(raw).observations
     assert obs[["regio", "jaar", "waarde", "bron", "rij"]].values.tolist() == [["Maassluis", 2018, 32518.0, "toets", 2]]
+
+
+def test_the_benchmark_workbook_holds_the_same_rows_as_its_csv(tmp_path):
+    """benchmarks/large_input.py --xlsx, which measures workbook reading: the same observations either way."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    try:
+        import large_input
+    finally:
+        sys.path.pop(0)
+    as_csv = data.load_raw(large_input.write_project(tmp_path / "csv", 50).parent).observations
+    as_book = data.load_raw(large_input.write_project(tmp_path / "xlsx", 50, xlsx=True).parent).observations
+    columns = ["indicator", "regio", "groep", "jaar", "waarde", "vindplaats", "rij"]
+    assert len(as_book) == 50 and as_book[columns].equals(as_csv[columns])

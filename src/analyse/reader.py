@@ -423,8 +423,9 @@ def _read_xlsx(path: Path, name: str, problems: list[Problem], warnings: list[Pr
                                 "Excel en sla het opnieuw op als Excel-werkmap (.xlsx)."))
         return None
     problems.extend(sheet.problems)
-    frame = pd.DataFrame(dict(enumerate(sheet.columns)), dtype=object) if sheet.rows else \
-        pd.DataFrame({i: pd.Series(dtype=object) for i in range(len(sheet.header))})
+    # the text dtype that a CSV gets from read_csv(dtype=str), so both kinds of file give the same frame
+    frame = pd.DataFrame(dict(enumerate(sheet.columns)), dtype=str) if sheet.rows else \
+        pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(sheet.header))})
     frame.columns = sheet.header
     return frame, np.array(sheet.rows, dtype=np.int64), False, True, True
 
