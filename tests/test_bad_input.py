@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import os
 import shutil
+import signal
 from pathlib import Path
 
 import nbformat
@@ -151,6 +153,19 @@ DATA_CASES = {
     "leesrichting_omgedraaid": (
         f"{HEADER}\n{VALID}\ninwoners,Maas\u202esluis,totaal,2019,32000,aantal,beleidsvisie_2019,,,,,\n",
         [f"{NEW_FILE}, rij 3, kolom 'regio': waarde 'Maas\\u202esluis'", "leesrichting"]),
+    "extreem_getal": (
+        f"{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019,1e300,aantal,beleidsvisie_2019,,,,,\n",
+        [f"{NEW_FILE}, rij 3, kolom 'waarde': waarde '1e300'", "tussen 0 en 10.000.000.000"]),
+    "spatie_zonder_breedte": (
+        f"{HEADER}\n{VALID}\ninwoners,Maas\u200bsluis,totaal,2019,32000,aantal,beleidsvisie_2019,,,,,\n",
+        [f"{NEW_FILE}, rij 3, kolom 'regio': waarde 'Maas\\u200bsluis'", "U+200B"]),
+    "aandeel_past_niet_bij_teller_en_noemer": (
+        f"{HEADER}\n{VALID}\naandeel_herkomst,Maassluis,nederlands,2019,50,procent,beleidsvisie_2019,,1,100,,\n",
+        [f"{NEW_FILE}, rij 3, kolom 'waarde': waarde '50'", "teller / noemer (1 / 100) geeft 1,00 procent"]),
+    "scheidingsteken_regel_van_excel": (
+        f"sep=;\n{HEADER.replace(',', ';')}\n{VALID.replace(',', ';')}\n"
+        "inwoners;Maassluis;totaal;2019;veel;aantal;beleidsvisie_2019;;;;;\n",
+        [f"{NEW_FILE}, rij 3, kolom 'waarde': waarde 'veel'", "verwacht een getal"]),
     "veld_van_200000_tekens": (
         f"{HEADER}\n{VALID}\ninwoners,Maassluis,totaal,2019,32000,aantal,beleidsvisie_2019,,,,{'x' * 200_000},\n",
         [f"{NEW_FILE}, rij 3, kolom 'vindplaats'", "200.000 tekens"]),
@@ -193,6 +208,50 @@ def test_dangling_link_in_raw_is_refused_by_validate_and_run(root, good_run, mon
         assert code != 0 and "Traceback" not in message, command
         assert f"{NEW_FILE} — het bestand is een verwijzing (symlink)" in message, message
         assert_nothing_lost(good_run, raw_before)
+
+
+def _pipe(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _workbook_with_macros(path: Path) -> None:
+    path.write_bytes(b"PK\x03\x04 een werkmap met macro's")
+
+
+# name: (how the entry is made in data/raw, its name, fragment of the message)
+FILE_CASES = {
+    "pipe_in_plaats_van_bestand": (_pipe, "pipe.csv", "geen gewoon bestand maar een pipe (FIFO)"),
+    "pipe_in_plaats_van_catalogus": (_pipe, "regios.csv", "geen gewoon bestand maar een pipe (FIFO)"),
+    "werkmap_met_macros": (_workbook_with_macros, "nieuw_2019.xlsm", "Excel-werkmap met macro's (.xlsm)"),
+    "naam_als_formule": (lambda path: path.write_text(f"{HEADER}\n{VALID}\n", encoding="utf-8"),
+                         '=HYPERLINK("http:__x","klik").csv', "bestandsnaam begint met '='"),
+}
+
+
+@pytest.mark.parametrize("case", FILE_CASES)
+def test_odd_files_in_raw_are_refused_by_validate_and_run(case, root, good_run, monkeypatch, capsys):
+    """Each one was skipped without a word, or (a pipe) hung the command."""
+    make, entry, fragment = FILE_CASES[case]
+    target = root / "data" / "raw" / entry
+    if target.exists():
+        target.unlink()
+    make(target)
+    raw_before = tree_hashes(root / "data" / "raw")
+
+    def hangs(signum, frame):
+        raise TimeoutError(f"{case}: the command hangs")
+
+    previous = signal.signal(signal.SIGALRM, hangs)
+    signal.alarm(300)
+    try:
+        for command in (["validate"], ["run", "--thema", GOOD_THEME, "--jobs", "1"]):
+            code, message = cli(monkeypatch, capsys, root, *command)
+            assert code != 0 and "Traceback" not in message, command
+            assert f"{entry} — " in message and fragment in message, message
+            assert_nothing_lost(good_run, raw_before)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def test_end_year_without_data_lists_the_years_there_are(root, good_run, monkeypatch, capsys):

@@ -197,7 +197,7 @@ def test_count_with_a_decimal_comma_in_a_semicolon_file_is_refused(tmp_path):
 def test_teller_noemer_and_n_are_whole_numbers(tmp_path, column, written):
     header = f"{HEADER},n"
     fields = dict(zip(header.split(","), f"{SHARE},50".split(",")))
-    fields.update({"teller": "12", "noemer": "100", column: written})
+    fields.update({"teller": "23", "noemer": "100", column: written})
     problem = only(problems_in(raw_with(tmp_path, f"{header}\n{','.join(fields.values())}\n")))
     assert problem.column == column and "geheel getal" in problem.expected
 
@@ -436,3 +436,284 @@ def test_a_text_that_a_spreadsheet_would_read_as_a_formula_is_refused(tmp_path, 
         return
     problem = only(problems_in(raw))
     assert (problem.row, problem.column) == (2, "opmerking") and "als formule" in problem.expected
+
+
+# --------------------------------------------------------------------------- magnitudes no indicator can have
+
+UNIT_INDICATORS = "".join(f"in_{unit},demografie,In {unit},{unit},neutraal,,,,,,,,\n" for unit in (
+    "per_1000", "rapportcijfer", "jaren", "rang", "euro", "index"))
+
+
+def raw_with_units(tmp_path: Path, rows: list[str], header: str = HEADER) -> Path:
+    """A raw folder whose catalogue has an indicator ``in_<unit>`` for more units, with ``rows`` observed."""
+    raw = raw_with(tmp_path, f"{header}\n" + "\n".join(rows) + "\n")
+    path = raw / "indicatoren.csv"
+    path.write_text(path.read_text(encoding="utf-8") + UNIT_INDICATORS, encoding="utf-8")
+    return raw
+
+
+def unit_row(unit: str, value: str) -> str:
+    indicator = {"aantal": "inwoners", "procent": "aandeel_herkomst"}.get(unit, f"in_{unit}")
+    return f"{indicator},Maassluis,totaal,2018,{value},{unit},toets,,,,,"
+
+
+@pytest.mark.parametrize("unit, written, fragment", [
+    ("aantal", "1e300", "tussen 0 en 10.000.000.000"), ("aantal", "20000000000", "tussen 0 en 10.000.000.000"),
+    ("procent", "1e300", "tussen 0 en 100"), ("euro", "1e14", "tussen 0 en 10.000.000.000.000"),
+    ("per_1000", "2e6", "tussen 0 en 1.000.000"), ("rapportcijfer", "11", "tussen 0 en 10"),
+    ("jaren", "200", "tussen 0 en 150"), ("rang", "0", "tussen 1 en 1.000.000"),
+    ("index", "-1e300", "tussen -1.000.000.000 en 1.000.000.000"),
+    ("procent", "1e-300", "ten minste 0,000001"), ("index", "-0.0000001", "ten minste 0,000001"),
+])
+def test_magnitudes_no_indicator_can_have_are_refused(tmp_path, unit, written, fragment):
+    """1e300 passed before and crashed a notebook later; now the row is refused with file, row and column."""
+    problem = only(problems_in(raw_with_units(tmp_path, [unit_row(unit, written)])))
+    assert (problem.row, problem.column, problem.value) == (2, "waarde", written)
+    assert fragment in problem.expected
+    assert len(one_line(problem)) < 400
+
+
+@pytest.mark.parametrize("unit, written", [
+    ("aantal", "10000000000"), ("aantal", "0"), ("procent", "100"), ("euro", "1e13"), ("rapportcijfer", "10"),
+    ("jaren", "150"), ("rang", "1"), ("index", "-1e9"), ("per_1000", "0.000001"),
+])
+def test_values_at_the_bounds_pass(tmp_path, unit, written):
+    obs = data.load_raw(raw_with_units(tmp_path, [unit_row(unit, written)])).observations
+    assert obs["waarde"].tolist() == [float(written)]
+
+
+@pytest.mark.parametrize("column, written, fragment", [
+    ("teller", "1e11", "hoogstens 10.000.000.000"), ("noemer", "2e10", "hoogstens 10.000.000.000"),
+    ("n", "1e300", "hoogstens 10.000.000.000"), ("bovengrens", "1e300", "tussen -10.000.000.000.000"),
+    ("ondergrens", "1e-9", "ten minste 0,000001"),
+])
+def test_magnitudes_are_bounded_in_every_numeric_column(tmp_path, column, written, fragment):
+    header = f"{HEADER},ondergrens,bovengrens,n"
+    fields = dict(zip(header.split(","), f"{SHARE},20,30,500".split(",")))
+    fields.update({"teller": "233", "noemer": "1000", column: written})
+    problem = only(problems_in(raw_with(tmp_path, f"{header}\n{','.join(fields.values())}\n")))
+    assert (problem.row, problem.column) == (2, column) and fragment in problem.expected
+
+
+@pytest.mark.parametrize("file, old, new, column", [
+    ("indicatoren.csv", ",90,2021,niveau", ",1e300,2021,niveau", "doel_waarde"),
+    ("indicatoren.csv", ",79,2017,", ",-1e300,2017,", "basis_waarde"),
+    ("beweringen.csv", ",3.6,procent,1,", ",1e300,procent,1,", "verwacht"),
+    ("beweringen.csv", ",3.6,procent,1,", ",3.6,procent,400,", "decimalen"),
+])
+def test_magnitudes_in_catalogues_are_refused(tmp_path, file, old, new, column):
+    raw = make_raw(tmp_path / "raw")
+    path = raw / file
+    assert old in path.read_text(encoding="utf-8")
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    problem = only(problems_in(raw))
+    assert problem.file.endswith(file) and problem.column == column
+
+
+def test_the_largest_and_smallest_numbers_allowed_can_be_rounded_and_compared():
+    """What validation lets through, the analysis can compute with: no decimal.InvalidOperation later."""
+    from analyse import indicators, register
+    from analyse.schema import LARGEST, SMALLEST, UNIT_RANGES
+
+    for unit, (low, high) in UNIT_RANGES.items():
+        for value in (low, high, SMALLEST):
+            assert register.round_half_up(value, validate.MAX_DECIMALS) == pytest.approx(value)
+        if unit != "rang":
+            change = indicators.change(SMALLEST, high, unit)
+            assert register.round_half_up(change.absolute, validate.MAX_DECIMALS) > 0
+            if change.relative_pct is not None:
+                assert register.round_half_up(change.relative_pct, 1) > 0
+    assert register.round_half_up(LARGEST / SMALLEST, 1) == pytest.approx(LARGEST / SMALLEST)
+
+
+def test_an_extreme_jump_is_said_in_words_not_in_a_long_number(tmp_path):
+    raw = raw_with(tmp_path, f"{HEADER}\n{SHARE}\n{SHARE.replace('2009', '2018').replace('23.3', '0.000001')}\n")
+    warning = only(data.load_raw(raw).warnings)
+    assert "meer dan 1.000 keer zo klein als in 2009" in warning.expected
+    assert len(str(warning)) < 500
+
+
+# --------------------------------------------------------------------------- every invisible character
+
+INVISIBLE = ["\x9b", "\x85", "\u200b", "\u200e", "\u200f", "\u061c", "\u2028", "\u2029", "\ufffe", "\uffff",
+             "\u00ad", "\ufeff", "\ue000", "\U000f0000", "\u0378", "\u2060", "\u180e"]
+
+
+@pytest.mark.parametrize("char", INVISIBLE)
+def test_every_invisible_character_is_refused_in_a_code_column(tmp_path, char):
+    """The Unicode categories Cc, Cf, Zl, Zp, Co and Cn: the README promised these were refused; before, only
+    ASCII control characters and a few bidirectional overrides were."""
+    problem = only(problems_in(raw_with(tmp_path, f"{HEADER}\n{GOOD.replace('Maassluis', f'Maas{char}sluis')}\n")))
+    assert (problem.row, problem.column) == (2, "regio") and f"U+{ord(char):04X}" in problem.expected
+    assert "Maas" in one_line(problem) and char not in str(problem)
+
+
+@pytest.mark.parametrize("char", ["\x85", "\u2028", "\u200b", "\u202e"])
+def test_every_invisible_character_is_refused_in_free_text_too(tmp_path, char):
+    """A line or paragraph separator is not the line break that 'opmerking' may hold."""
+    problem = only(problems_in(raw_with(tmp_path, f'{HEADER}\n{GOOD}"zie{char}tabel"\n')))
+    assert problem.column == "opmerking" and f"U+{ord(char):04X}" in problem.expected
+
+
+def test_invisible_characters_are_named_for_what_they_are():
+    assert "leesrichting" in reader.describe_char("\u200f") and "leesrichting" in reader.describe_char("\u061c")
+    assert "spatie zonder breedte" in reader.describe_char("\u200b")
+    assert "regel- of alinea-einde" in reader.describe_char("\u2028")
+    assert "geen teken" in reader.describe_char("\ufffe")
+    assert "stuurteken" in reader.describe_char("\x9b")
+
+
+def test_visible_spaces_and_letters_of_any_script_pass(tmp_path):
+    """A non-breaking space is a space one sees; accents and other scripts are text."""
+    text = "zie\u00a0tabel 2 · Curaçao, İstanbul, Αθήνα, 東京"
+    obs = data.load_raw(raw_with(tmp_path, f'{HEADER}\n{GOOD}"{text}"\n')).observations
+    assert obs["opmerking"].tolist() == [text]
+
+
+def test_an_invisible_character_in_a_column_name_is_refused(tmp_path):
+    problem = only(problems_in(raw_with(tmp_path, f"{HEADER.replace('regio', 'reg' + chr(0x200B) + 'io')}\n{GOOD}\n")))
+    assert problem.row == 1 and "U+200B" in problem.expected
+
+
+# --------------------------------------------------------------------------- catalogue gaps
+
+def _append(raw: Path, name: str, lines: str) -> None:
+    path = raw / name
+    path.write_text(path.read_text(encoding="utf-8") + lines, encoding="utf-8")
+
+
+@pytest.mark.parametrize("name, fragment", [
+    ("M\u0430\u0430ssluis", "verschillende schriften (CYRILLIC, LATIN)"),  # Cyrillic а, as in the issue
+    ("\u039c\u0391\u0391SSLUIS", "verschillende schriften (GREEK, LATIN)"),
+    ("MAASSLUIS", "niet te onderscheiden van 'Maassluis' (rij 2)"),
+    ("\uff2daassluis", "niet te onderscheiden van 'Maassluis'"),  # full-width M
+    ("Maassluıs", "'ı' (U+0131)"),  # dotless i, a Latin letter
+    ("Maas\u00adsluis", "U+00AD"),  # a soft hyphen: refused as an invisible character
+    ("\u041d\u0435\u0434\u0435\u0433\u0433\u0430\u043d\u0434", None),  # a Cyrillic name that looks like no other
+])
+def test_confusable_region_names_are_refused(tmp_path, name, fragment):
+    raw = make_raw(tmp_path / "raw")
+    _append(raw, "regios.csv", f"{name},GM9999,gemeente,Nieuwe gemeente,\n")
+    if fragment is None:
+        assert name in set(data.load_raw(raw).regios["regio"])
+        return
+    problem = only(problems_in(raw))
+    assert problem.file.endswith("regios.csv") and (problem.row, problem.column) == (4, "regio")
+    assert fragment in problem.expected
+
+
+def test_the_confusable_check_is_one_pass_over_many_regions(tmp_path):
+    """regios.csv may hold every Dutch municipality since 2012: the check looks at each name once."""
+    import time
+
+    raw = make_raw(tmp_path / "raw")
+    _append(raw, "regios.csv", "".join(f"Gemeente {i:05d},GM{i:04d},gemeente,Gemeente {i},\n" for i in range(5000))
+            + "Gemeente\u00a000042,GM9999,gemeente,x,\n")  # a non-breaking space: looks the same
+    started = time.process_time()
+    problem = only(problems_in(raw))
+    assert time.process_time() - started < 30  # comparing every pair of 5.000 names would take far longer
+    assert problem.row == 5004 and "niet te onderscheiden van 'Gemeente 00042' (rij 46)" in problem.expected
+
+
+def test_an_unknown_region_that_looks_like_a_known_one_says_so(tmp_path):
+    look_alike = GOOD.replace("Maassluis", "Maa\u0455sluis")  # Cyrillic dze
+    problem = only(problems_in(raw_with(tmp_path, f"{HEADER}\n{look_alike}\n")))
+    assert problem.column == "regio" and "onbekende regio" in problem.expected
+    assert "lijkt op 'Maassluis'" in problem.expected and "U+0455" in problem.expected
+
+
+@pytest.mark.parametrize("teller, noemer, waarde, refused", [
+    ("1", "100", "50", True),  # the issue's case: 50% from 1/100
+    ("233", "1000", "2.33", True),  # a share written as a fraction
+    ("233", "1000", "23.3", False), ("230", "1000", "23.3", False),  # rounded counts
+    ("219000", "593000", "37", False),  # Rotterdam 2010, CBS: 36,9% printed as 37
+])
+def test_a_share_that_disagrees_with_its_own_teller_and_noemer_is_refused(tmp_path, teller, noemer, waarde, refused):
+    row = f"aandeel_herkomst,Maassluis,migratieachtergrond,2009,{waarde},procent,toets,,{teller},{noemer},,"
+    raw = raw_with(tmp_path, f"{HEADER}\n{row}\n")
+    if not refused:
+        assert len(data.load_raw(raw).observations) == 1
+        return
+    problem = only(problems_in(raw))
+    assert (problem.row, problem.column, problem.value) == (2, "waarde", waarde)
+    assert f"teller / noemer ({teller} / {noemer}) geeft" in problem.expected
+
+
+def test_a_rate_per_1000_is_checked_against_its_counts_too(tmp_path):
+    """CBS: 36,0 bijstandsuitkeringen per 1.000 from 513.980 / 14.303.940 (35,93) passes; 360 does not."""
+    rows = ["in_per_1000,Nederland,totaal,2016,36.0,per_1000,toets,,513980,14303940,,",
+            "in_per_1000,Nederland,totaal,2017,360,per_1000,toets,,513980,14303940,,"]
+    problem = only(problems_in(raw_with_units(tmp_path, rows)))
+    assert problem.row == 3 and "35,93 per_1000" in problem.expected
+
+
+@pytest.mark.parametrize("groups, cycle", [
+    ("a,herkomst,A,,b+c,\nb,herkomst,B,,a+c,\nc,herkomst,C,,,\n", "a → b → a"),
+    ("a,herkomst,A,,b+x,\nb,herkomst,B,,c+x,\nc,herkomst,C,,a+x,\nx,herkomst,X,,,\n", "a → b → c → a"),
+])
+def test_groups_that_are_sums_of_each_other_are_refused(tmp_path, groups, cycle):
+    raw = make_raw(tmp_path / "raw")
+    (raw / "groepen.csv").write_text("groep,soort,label,indeling,som_van,opmerking\n"
+                                     "totaal,totaal,Totaal,,,\nmigratieachtergrond,herkomst,M,,,\n" + groups,
+                                     encoding="utf-8")
+    problem = only(problems_in(raw))
+    assert problem.file.endswith("groepen.csv") and (problem.row, problem.column) == (4, "som_van")
+    assert cycle in problem.expected
+
+
+def test_groups_that_share_parts_are_no_cycle(tmp_path):
+    raw = make_raw(tmp_path / "raw")
+    (raw / "groepen.csv").write_text("groep,soort,label,indeling,som_van,opmerking\n"
+                                     "totaal,totaal,Totaal,,a+b,\nmigratieachtergrond,herkomst,M,,a+c,\n"
+                                     "a,herkomst,A,,c+d,\nb,herkomst,B,,,\nc,herkomst,C,,,\nd,herkomst,D,,,\n",
+                                     encoding="utf-8")
+    assert len(data.load_raw(raw).groepen) == 6
+
+
+# --------------------------------------------------------------------------- messages that mislead
+
+def test_excels_separator_line_is_obeyed(tmp_path):
+    """Excel writes 'sep=;' as the first line; before, every row was 'velden, de kopregel 2'."""
+    semicolon = [line.replace(",", ";").replace("23.3", "23,3") for line in (HEADER, GOOD, SHARE)]
+    raw = raw_with(tmp_path, "sep=;\n" + "\n".join(semicolon) + "\n")
+    obs = data.load_raw(raw).observations
+    assert sorted(obs["waarde"]) == [23.3, 31390] and sorted(obs["rij"]) == [2, 3]  # rows as Excel shows them
+
+
+def test_a_bad_row_after_the_separator_line_is_named_as_excel_shows_it(tmp_path):
+    lines = [HEADER, GOOD, GOOD_2018.replace("32518", "veel")]
+    problem = only(problems_in(raw_with(tmp_path, '"sep=,"\n' + "\n".join(lines) + "\n")))
+    assert (problem.row, problem.column) == (3, "waarde")
+
+
+def test_a_separator_line_naming_another_separator_is_refused(tmp_path):
+    problem = only(problems_in(raw_with(tmp_path, "sep=|\n" + HEADER.replace(",", "|") + "\n")))
+    assert problem.row == 1 and "sep=|" in problem.expected and "CSV UTF-8" in problem.expected
+
+
+def test_a_double_byte_order_mark_is_named(tmp_path):
+    raw = make_raw(tmp_path / "raw")
+    (raw / "toets.csv").write_bytes(b"\xef\xbb\xbf\xef\xbb\xbf" + OBSERVATIONS.encode("utf-8"))
+    problem = only(problems_in(raw))
+    assert problem.file.endswith("toets.csv") and "twee BOM-tekens" in problem.expected
+
+
+def test_a_column_without_a_header_that_holds_values_is_refused(tmp_path):
+    """Its values were dropped without a word."""
+    problem = only(problems_in(raw_with(tmp_path, f"{HEADER},\n{GOOD},\n{GOOD_2018},let op\n")))
+    assert (problem.row, problem.column, problem.value) == (3, "kolom M (zonder kop)", "let op")
+
+
+def test_validate_names_a_broken_notebook_and_still_checks_the_data(tmp_path, monkeypatch, capsys):
+    make_raw(tmp_path / "data" / "raw")
+    notebooks = tmp_path / "notebooks"
+    notebooks.mkdir()
+    (notebooks / "demografie.ipynb").write_text("{kapot", encoding="utf-8")
+    os.mkfifo(notebooks / "onderwijs.ipynb")
+    code, out, err = _cli(tmp_path, monkeypatch, capsys)
+    assert code == 0 and err == "" and "Data in orde: 4 waarnemingen" in out
+    warnings = out.split("\nWaarschuwingen:\n")[1]
+    assert "notebooks/demografie.ipynb: de parameters zijn niet te lezen (notebook demografie.ipynb is niet te lezen" \
+        in warnings
+    assert "notebooks/onderwijs.ipynb: de parameters zijn niet te lezen (het is geen gewoon bestand)" in warnings
+    assert "Thema 'demografie'" not in warnings  # not reported as 'no notebook for this theme'

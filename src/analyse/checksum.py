@@ -21,6 +21,7 @@ import hashlib
 import json
 from pathlib import Path
 
+from analyse import inventory
 from analyse.schema import CATALOGUES
 
 SIDECAR = "waarnemingen.sha256.json"
@@ -36,16 +37,12 @@ def file_digest(path: Path) -> str:
 
 
 def observation_files(raw_dir: Path) -> list[Path]:
-    """Every observation file: top-level CSV/XLSX in ``raw_dir`` that is not a catalogue.
+    """Every observation file: the ``.csv`` and ``.xlsx`` files in ``raw_dir`` that are not catalogues.
 
-    A link to a file that does not exist is listed too (reading it names it, so no file is skipped
-    silently); folders and Excel's lock files (``~$...``) and hidden files are not.
+    A link to a file that does not exist is listed too (reading it names it). What else is in ``raw_dir``
+    is refused or named by :func:`analyse.inventory.survey`; nothing is skipped silently, no pipe is opened.
     """
-    files = [p for p in sorted(raw_dir.iterdir())
-             if (p.is_file() or (p.is_symlink() and not p.exists()))
-             and p.suffix.lower() in (".csv", ".xlsx") and p.name not in CATALOGUES
-             and not p.name.startswith(("~$", "."))]
-    return files
+    return inventory.survey(raw_dir).observations
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
@@ -85,7 +82,8 @@ def raw_digest(raw_dir: Path) -> str:
     return combined(raw_manifest(raw_dir))
 
 
-BUILD_MODULES = ("data", "reader", "validate", "schema", "series", "derived", "text.notation", "checksum")
+BUILD_MODULES = ("data", "reader", "validate", "schema", "series", "derived", "text.notation", "checksum",
+                 "inventory", "workbook", "lookalike")
 """The modules whose code decides what data/processed contains (reading, validating, editions, derived figures):
 a change in any of them rebuilds it."""
 

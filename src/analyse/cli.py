@@ -134,15 +134,34 @@ def _validate(root: Path) -> int:
 
 
 def _outside_reports(root: Path, dataset) -> list[str]:
-    """One line per theme and region whose rows no notebook shows with its default parameters."""
+    """One line per theme and region whose rows no notebook shows with its default parameters.
+
+    A notebook whose parameters cannot be read is named in a line of its own and its theme is left out of
+    the check: a broken notebook is the business of ``analyse run``, not a reason to refuse the data.
+    """
     from analyse import context, parameters, runner
+    from analyse.schema import visible
     from analyse.text.progress import outside_reports_line
 
     notebooks = root / "notebooks"
-    defaults = {t: parameters.declared(notebooks / f"{t}.ipynb") for t in runner.available_notebooks(notebooks)}
-    return [outside_reports_line(theme, region, count, indicators)
-            for theme, region, count, indicators in context.outside_reports(dataset, defaults,
-                                                                            context.load_settings(root))]
+    defaults, unread, lines = {}, set(), []
+    for theme in runner.available_notebooks(notebooks):
+        path = notebooks / f"{theme}.ipynb"
+        reason = None if path.is_file() else "het is geen gewoon bestand"  # a pipe or folder is never opened
+        if reason is None:
+            try:
+                defaults[theme] = parameters.declared(path)
+            except Exception as error:  # whatever is wrong with the notebook: named, the data check goes on
+                reason = " ".join(str(error).split())[:300] or type(error).__name__
+        if reason is not None:
+            unread.add(theme)
+            lines.append(visible(f"notebooks/{path.name}: de parameters zijn niet te lezen ({reason}); of de rijen "
+                                 f"van thema '{theme}' in een rapport komen, is niet gecontroleerd. Herstel het "
+                                 "notebook voor analyse run."))
+    return lines + [outside_reports_line(theme, region, count, indicators)
+                    for theme, region, count, indicators in context.outside_reports(dataset, defaults,
+                                                                                    context.load_settings(root))
+                    if theme not in unread]
 
 
 def _list(root: Path) -> int:

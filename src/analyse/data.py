@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import checksum, derived, reader, series, validate
+from analyse import checksum, derived, inventory, reader, series, validate
 from analyse.files import file_mode
 from analyse.schema import (CATALOGUE_KEYS, CATALOGUE_NUMERIC, CATALOGUES, NUMERIC, OPTIONAL,
                             OPTIONAL_CATALOGUE_COLUMNS, REQUIRED, THEMES, AnalyseError, DataError, ParameterError,
@@ -127,17 +127,20 @@ def project_root() -> Path:
                          f"Start in de projectmap of zet {ROOT_VARIABLE}=/pad/naar/integratie-analyse.")
 
 
-def _read_catalogues(raw_dir: Path, problems: list[Problem], warnings: list[Problem] | None = None
-                     ) -> dict[str, pd.DataFrame]:
-    """Every catalogue, read like an observation file (also with semicolons and decimal commas)."""
+def _read_catalogues(found: inventory.Survey, raw_dir: Path, problems: list[Problem],
+                     warnings: list[Problem] | None = None) -> dict[str, pd.DataFrame]:
+    """Every catalogue, read like an observation file (also with semicolons and decimal commas).
+
+    ``found`` is the survey of ``raw_dir``: a catalogue it refused (a pipe, a folder, a link out of
+    ``data/raw``) is not opened; its problem is in the survey.
+    """
     cat: dict[str, pd.DataFrame] = {}
     for name, required in CATALOGUES.items():
-        path = raw_dir / name
-        if path.is_symlink() and not path.exists():
-            problems.append(reader.dangling(path))
+        if name in found.refused:
             continue
-        if not path.exists():
-            problems.append(Problem(_display(path), None, None, None, "catalogusbestand ontbreekt."))
+        path = found.catalogues.get(name)
+        if path is None:
+            problems.append(Problem(_display(raw_dir / name), None, None, None, "catalogusbestand ontbreekt."))
             continue
         frame = read_table(path, required, problems, allow_empty=name in EMPTY_ALLOWED, warnings=warnings,
                            numeric=CATALOGUE_NUMERIC.get(name, ()))
@@ -158,9 +161,10 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         raise DataError([Problem(str(raw_dir), None, None, None, "map met ruwe data bestaat niet.")])
-    problems: list[Problem] = []
-    warnings: list[Problem] = []
-    cat = _read_catalogues(raw_dir, problems, warnings)
+    found = inventory.survey(raw_dir)
+    problems: list[Problem] = list(found.problems)
+    warnings: list[Problem] = list(found.notes)
+    cat = _read_catalogues(found, raw_dir, problems, warnings)
     if len(cat) < len(CATALOGUES):
         raise DataError(problems, warnings)
     for name, key in CATALOGUE_KEYS.items():
@@ -173,8 +177,8 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     validate.policy_documents(cat["bronnen.csv"], cat["regios.csv"], problems)
 
     frames = []
-    files = checksum.observation_files(raw_dir)
-    if not files:
+    files = found.observations
+    if not files and not found.refused:  # a refused file is named already
         problems.append(Problem(_display(raw_dir), None, None, None, "geen waarnemingenbestanden gevonden."))
     for path in files:
         frame = read_table(path, REQUIRED, problems, warnings=warnings)
@@ -316,8 +320,10 @@ def load(data_dir: Path | str) -> Dataset:
         return build_processed(data_dir / "raw", data_dir / "processed")
     obs = read_processed(processed)
     raw = data_dir / "raw"
-    problems: list[Problem] = []
-    cats = {name: frame.drop(columns=["_bestand", "_rij"]) for name, frame in _read_catalogues(raw, problems).items()}
+    found = inventory.survey(raw)
+    problems: list[Problem] = list(found.problems)
+    cats = {name: frame.drop(columns=["_bestand", "_rij"])
+            for name, frame in _read_catalogues(found, raw, problems).items()}
     if problems or len(cats) < len(CATALOGUES):  # changed since the check just made: read them as validated
         return build_processed(raw, data_dir / "processed")
     return Dataset(obs, cats["indicatoren.csv"], cats["bronnen.csv"], cats["reeksen.csv"], cats["regios.csv"],

@@ -1,10 +1,11 @@
 """Reading one file of ``data/raw`` (CSV or XLSX) as text columns, in bounded memory.
 
 Whatever cannot be read safely becomes a :class:`~analyse.schema.Problem` naming file, row and column,
-never an exception or a silent guess: a file that is not UTF-8, a dangling link or an unreadable file, a
-row with too many or too few fields, a quote (``"``) that swallows line breaks and the rows after it, a
-field longer than :data:`FIELD_LIMIT`, control characters and bidirectional overrides, a header that
-names a column twice. Workbook sheets other than the first are reported as warnings.
+never an exception or a silent guess: a file that is not UTF-8 (or starts with two byte order marks), a
+dangling link, an unreadable file, a pipe or device (never opened), a row with too many or too few fields,
+a quote (``"``) that swallows line breaks and the rows after it, a field longer than :data:`FIELD_LIMIT`,
+invisible characters (:func:`forbidden_char`), a header that names a column twice, a value in a column
+without a header. Excel's ``sep=;`` first line is obeyed. Workbooks are read by :mod:`analyse.workbook`.
 
 A CSV is read in three passes over the file, none of which holds more than the final table: a byte scan
 (UTF-8, and whether control characters or very long lines occur at all), a structure pass with the
@@ -19,13 +20,18 @@ import codecs
 import csv
 import errno
 import re
+import stat
+import unicodedata
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree.ElementTree import ParseError as ElementTreeError
 
 import numpy as np
 import pandas as pd
 
-from analyse.schema import NUMBER, Problem
+from analyse import workbook
+from analyse.schema import NUMBER, Problem, visible
 
 FIELD_LIMIT = 10_000
 """Longest field accepted, in characters; a longer one is nearly always a quote that was never closed."""
@@ -34,15 +40,23 @@ MULTILINE_COLUMNS = ("opmerking", "vindplaats", "toelichting")
 MAX_PROBLEMS_PER_FILE = 50
 """Structural problems listed per file before the rest is counted in one line."""
 
+INVISIBLE_CATEGORIES = ("Cc", "Cf", "Zl", "Zp", "Cs", "Co", "Cn")
+"""Unicode categories refused in every text: control and format characters (bidirectional marks and overrides,
+zero-width spaces, soft hyphens), line and paragraph separators, surrogates, private-use characters and
+code points that are no character (U+FFFE). Tab and line break are control characters too: they are allowed
+in :data:`MULTILINE_COLUMNS` only."""
+LINE_CHARACTERS = "\t\n\r"
+_BIDI = frozenset("\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
 _CHUNK = 1 << 24
-# control characters other than tab, line feed and carriage return, DEL, and the bidirectional overrides
-_INVISIBLE = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u202a-\u202e\u2066-\u2069"
-_FORBIDDEN = {True: re.compile(f"[{_INVISIBLE}]"), False: re.compile(f"[{_INVISIBLE}\t\n\r]")}
 _ASCII_ALLOWED = bytes(range(32, 127)) + b"\n\r" + bytes(range(128, 256))  # deleted: what is left is suspect
-_BIDI_BYTES = re.compile(rb"\xe2(?:\x80[\xaa-\xae]|\x81[\xa6-\xa9])")
+_LINE_DROP = str.maketrans("", "", LINE_CHARACTERS)
+_SEPARATOR_LINE = re.compile(r'"?sep=(.?)"?[,;]*')
+"""Excel's first line naming the separator (``sep=;``), as Excel and some exports write it."""
 _OS_ERRORS = {"EACCES": "geen toestemming om het te lezen", "EPERM": "geen toestemming om het te lezen",
               "ENOENT": "het bestaat niet (meer)", "ELOOP": "de verwijzing (symlink) verwijst naar zichzelf",
-              "EISDIR": "het is een map", "EIO": "lees- of schrijffout van het apparaat"}
+              "EISDIR": "het is een map", "EIO": "lees- of schrijffout van het apparaat",
+              "ENXIO": "het is geen gewoon bestand"}
 
 
 def display(path: Path) -> str:
@@ -61,15 +75,48 @@ def _either(names: tuple[str, ...]) -> str:
     return ", ".join(names[:-1]) + f" of {names[-1]}" if len(names) > 1 else names[0]
 
 
+def forbidden_char(value: str, multiline: bool) -> str | None:
+    """The first character of ``value`` that no text may hold (see :data:`INVISIBLE_CATEGORIES`), or None.
+
+    Tab and line break are allowed when ``multiline``. Other spaces (a non-breaking space) are visible as
+    space and allowed.
+    """
+    if value.isprintable():  # Python's printable: no character of the refused categories, no space but ' '
+        return None
+    for char in value:
+        if char.isprintable() or (multiline and char in LINE_CHARACTERS):
+            continue
+        if char in LINE_CHARACTERS or unicodedata.category(char) in INVISIBLE_CATEGORIES:
+            return char
+    return None
+
+
 def describe_char(char: str) -> str:
     """A Dutch name for an invisible character, with its code point."""
     if char == "\t":
         return "een tab"
     if char in "\r\n":
         return "een regeleinde (in Excel: Alt+Enter)"
-    if "\u202a" <= char <= "\u202e" or "\u2066" <= char <= "\u2069":
-        return f"een onzichtbaar teken dat de leesrichting omdraait (U+{ord(char):04X})"
-    return f"een onzichtbaar stuurteken (U+{ord(char):04X})"
+    code = f"U+{ord(char):04X}"
+    if char in _BIDI:
+        return f"een onzichtbaar teken dat de leesrichting omdraait of vastlegt ({code})"
+    category = unicodedata.category(char)
+    if category in ("Zl", "Zp"):
+        return f"een onzichtbaar regel- of alinea-einde van Unicode ({code})"
+    if category == "Cf":
+        return f"een onzichtbaar opmaakteken, zoals een spatie zonder breedte of een zacht afbreekstreepje ({code})"
+    if category == "Co":
+        return f"een teken uit het privégebied van Unicode, zonder vaste betekenis ({code})"
+    if category in ("Cn", "Cs"):
+        return f"een code die geen teken is ({code})"
+    return f"een onzichtbaar stuurteken ({code})"
+
+
+def fix_hint(char: str) -> str:
+    """How to get rid of ``char`` in Excel or at the source."""
+    if char < " " or char == "\x7f":
+        return "In Excel haalt =SCHOON(cel) zulke tekens weg."
+    return "Typ de tekst opnieuw (kopieer haar niet uit een pdf of webpagina)."
 
 
 def unreadable(path: Path, error: OSError) -> Problem:
@@ -79,6 +126,23 @@ def unreadable(path: Path, error: OSError) -> Problem:
     return Problem(display(path), None, None, None,
                    f"het bestand is niet te lezen: {reason}. Geef het leesrechten, zet het opnieuw in data/raw "
                    "of haal het weg; de analyse slaat geen bestand over.")
+
+
+def not_a_file(path: Path, mode: int) -> Problem:
+    """A pipe, socket, device or folder where a file is expected: named, never opened."""
+    if stat.S_ISDIR(mode):
+        kind = "een map"
+    elif stat.S_ISFIFO(mode):
+        kind = "een pipe (FIFO)"
+    elif stat.S_ISSOCK(mode):
+        kind = "een socket"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "een apparaat"
+    else:
+        kind = "iets anders"
+    return Problem(display(path), None, None, None,
+                   f"dit is geen gewoon bestand maar {kind}; het wordt niet geopend en niet gelezen. Zet er het "
+                   "bestand zelf neer of haal het weg; de analyse slaat geen bestand over.")
 
 
 def dangling(path: Path) -> Problem:
@@ -97,8 +161,9 @@ class _Scan:
 
     first_line: str = ""
     content: bool = False  # anything but white space
-    invisible: bool = False  # a control character, tab or bidirectional override somewhere
+    invisible: bool = False  # a character that is not printable (other than line break) somewhere
     long_lines: bool = False  # a line longer than FIELD_LIMIT bytes
+    separator: str | None = None  # from Excel's 'sep=;' first line
 
 
 def _scan_bytes(path: Path, name: str, problems: list[Problem]) -> _Scan | None:
@@ -115,6 +180,13 @@ def _scan_bytes(path: Path, name: str, problems: list[Problem]) -> _Scan | None:
             if first:
                 data = data.removeprefix(codecs.BOM_UTF8)
                 first = False
+                if data.startswith(codecs.BOM_UTF8):
+                    problems.append(Problem(
+                        name, None, None, None,
+                        "het bestand begint met twee BOM-tekens (U+FEFF, het onzichtbare merkteken van UTF-8): een "
+                        "programma heeft het merkteken er een tweede keer voor gezet. Open het in Excel en sla het "
+                        "opnieuw op als 'CSV UTF-8', of haal het tweede teken weg in een teksteditor."))
+                    return None
             try:
                 text, consumed = codecs.utf_8_decode(data, "strict", final)
             except UnicodeDecodeError as err:
@@ -131,7 +203,8 @@ def _scan_bytes(path: Path, name: str, problems: list[Problem]) -> _Scan | None:
                 ends = [i for i in (text.find("\n"), text.find("\r")) if i >= 0]
                 header.append(text[:min(ends)] if ends else text)
                 header_done = bool(ends)
-            if good.translate(None, _ASCII_ALLOWED) or _BIDI_BYTES.search(good):
+            if not scan.invisible and (good.translate(None, _ASCII_ALLOWED)
+                                       or (not good.isascii() and not text.translate(_LINE_DROP).isprintable())):
                 scan.invisible = True
             codes = np.frombuffer(good, dtype=np.uint8)
             newlines = np.flatnonzero(codes == 10)
@@ -146,6 +219,15 @@ def _scan_bytes(path: Path, name: str, problems: list[Problem]) -> _Scan | None:
             if final:
                 break
     scan.first_line = "".join(header)
+    marker = _SEPARATOR_LINE.fullmatch(scan.first_line.strip())
+    if marker:
+        if marker.group(1) not in (",", ";"):
+            problems.append(Problem(name, 1, None, scan.first_line,
+                                    f"de eerste regel ('{visible(scan.first_line.strip())}') zegt dat een ander teken dan een "
+                                    "komma of puntkomma de kolommen scheidt; zo'n bestand wordt niet gelezen. Sla het "
+                                    "op als 'CSV UTF-8' (komma's) of als Excel-werkmap (.xlsx)."))
+            return None
+        scan.separator = marker.group(1)
     return scan
 
 
@@ -185,8 +267,9 @@ def _line(path: Path, number: int) -> str:
 class _Structure:
     """The header and the structural problems of a CSV, found record by record without keeping them."""
 
-    def __init__(self, path: Path, name: str, delimiter: str):
+    def __init__(self, path: Path, name: str, delimiter: str, skip: int = 0):
         self.path, self.name, self.delimiter = path, name, delimiter
+        self.skip = skip  # lines before the header (Excel's 'sep=;' line); rows count from the header
         self.header: list[str] = []
         self.problems: list[Problem] = []
         self.extra = 0  # problems beyond MAX_PROBLEMS_PER_FILE
@@ -204,6 +287,7 @@ class _Structure:
         return self.header[index].strip() if index < len(self.header) else f"veld {index + 1} (zonder kop)"
 
     def quote_problem(self, row: int, start: int, end: int, at_end: bool) -> None:
+        start, end = start + self.skip, end + self.skip  # lines of the file, as a text editor numbers them
         column = self.column(_quote_column(_line(self.path, start), self.delimiter))
         if end == start and not at_end:
             self.add(row, column, "na een aanhalingsteken (\") dat een veld afsluit, staat nog tekst in hetzelfde veld. "
@@ -230,6 +314,8 @@ class _Structure:
 
     def _read(self) -> bool:
         with open(self.path, encoding="utf-8-sig", newline="") as handle:
+            for _ in range(self.skip):
+                handle.readline()
             reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
             try:
                 self.header = next(reader)
@@ -260,7 +346,7 @@ class _Structure:
                 row += 1
                 if reader.line_num != start:
                     self.multiline = True
-                    if self._spans(record, row, start, reader.line_num):
+                    if self._spans(record, row, start + self.skip, reader.line_num + self.skip):
                         continue
                 if len(record) > width or (len(record) < width and any(f.strip() for f in record)):
                     hint = (" Staat er een komma in een getal (3,6)? Gebruik een punt als decimaalteken, of zet "
@@ -301,14 +387,17 @@ def _read_csv(path: Path, name: str, required: tuple[str, ...], problems: list[P
         problems.append(Problem(name, None, None, None, "het bestand is leeg; verwacht een kopregel met "
                                 f"de kolommen {', '.join(required)} en ten minste één rij."))
         return None
-    delimiter = ";" if scan.first_line.count(";") > scan.first_line.count(",") else ","
-    structure = _Structure(path, name, delimiter)
+    if scan.separator:
+        delimiter, skip = scan.separator, 1
+    else:
+        delimiter, skip = (";" if scan.first_line.count(";") > scan.first_line.count(",") else ","), 0
+    structure = _Structure(path, name, delimiter, skip)
     if not structure.read():
         problems.extend(structure.problems)
         return None
     try:
         frame = pd.read_csv(path, sep=delimiter, dtype=str, na_filter=False, skip_blank_lines=False, header=0,
-                            encoding="utf-8-sig", quotechar='"', doublequote=True, engine="c")
+                            skiprows=skip, encoding="utf-8-sig", quotechar='"', doublequote=True, engine="c")
     except (ValueError, pd.errors.ParserError) as error:  # the structure pass should have named the cause
         problems.append(Problem(name, None, None, None, "het bestand is niet als tabel te lezen "
                                                         f"({' '.join(str(error).split())})."))
@@ -324,28 +413,21 @@ def _read_csv(path: Path, name: str, required: tuple[str, ...], problems: list[P
 
 def _read_xlsx(path: Path, name: str, problems: list[Problem], warnings: list[Problem] | None):
     try:
-        with pd.ExcelFile(path) as book:
-            sheets = book.sheet_names
-            frame = pd.read_excel(book, sheet_name=sheets[0], header=None, dtype=str, keep_default_na=False)
-    except Exception as err:  # openpyxl raises many kinds for a damaged workbook
+        sheet = workbook.read_first_sheet(path, name, warnings)
+    except workbook.WorkbookError as error:
+        problems.append(Problem(name, None, None, None, f"{error}."))
+        return None
+    except (OSError, EOFError, ElementTreeError, ValueError, zipfile.BadZipFile, zipfile.LargeZipFile) as error:
         problems.append(Problem(name, None, None, None,
-                                f"het Excel-bestand is niet te lezen ({' '.join(str(err).split())}). Open het in "
+                                f"het Excel-bestand is niet te lezen ({' '.join(str(error).split())}). Open het in "
                                 "Excel en sla het opnieuw op als Excel-werkmap (.xlsx)."))
         return None
-    if warnings is not None:
-        for other in sheets[1:]:
-            warnings.append(Problem(name, None, None, None,
-                                    f"werkblad '{other}' wordt niet gelezen: alleen het eerste werkblad ('{sheets[0]}') "
-                                    "telt. Zet de rijen op het eerste werkblad, of verwijder dit werkblad als het niet "
-                                    "nodig is."))
-    if frame.empty:
-        problems.append(Problem(name, None, None, None, "het werkblad is leeg; verwacht een kopregel in rij 1."))
-        return None
-    header = [str(c) for c in frame.iloc[0]]
-    frame = frame.iloc[1:].reset_index(drop=True)
-    frame.columns = header
-    rows = np.arange(2, len(frame) + 2)
-    return frame, rows, False, True, True
+    problems.extend(sheet.problems)
+    # the text dtype that a CSV gets from read_csv(dtype=str), so both kinds of file give the same frame
+    frame = pd.DataFrame(dict(enumerate(sheet.columns)), dtype=str) if sheet.rows else \
+        pd.DataFrame({i: pd.Series(dtype=str) for i in range(len(sheet.header))})
+    frame.columns = sheet.header
+    return frame, np.array(sheet.rows, dtype=np.int64), False, True, True
 
 
 def _header_problems(header: list[str], name: str, problems: list[Problem]) -> bool:
@@ -357,33 +439,40 @@ def _header_problems(header: list[str], name: str, problems: list[Problem]) -> b
             ok = False
         seen.add(column)
     for column in header:
-        found = _FORBIDDEN[False].search(column)
+        found = forbidden_char(column, multiline=False)
         if found:
-            problems.append(Problem(name, 1, column, None, f"de kolomnaam bevat {describe_char(found.group())}; "
+            problems.append(Problem(name, 1, column, None, f"de kolomnaam bevat {describe_char(found)}; "
                                                            "typ de naam opnieuw."))
             ok = False
     return ok
 
 
-_FORMULA_START = ("=", "+", "-", "@")
+FORMULA_START = ("=", "+", "-", "@")
 """A spreadsheet reads a cell that starts with one of these as a formula (unless it is a plain number)."""
 _PLAIN_NUMBER = re.compile(NUMBER)
+
+
+def _per_value(values: pd.Series, test) -> np.ndarray:
+    """``test`` of each row's value, called once per distinct value (a column repeats most of its values)."""
+    codes, uniques = pd.factorize(values)
+    return np.array([test(value) for value in uniques] + [False], dtype=bool)[codes]
 
 
 def check_formulas(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem],
                    numeric: tuple[str, ...] = ()) -> None:
     """No text field starts like a spreadsheet formula: texts from the data reach published CSV tables as they
     are. ``numeric`` columns are left to the number check (which refuses '-inf' and '=1' on its own)."""
+    def formula(value: str) -> bool:  # a lone '-' is a placeholder, not a formula
+        return value.startswith(FORMULA_START) and len(value) > 1 and not _PLAIN_NUMBER.fullmatch(value)
+
     for column in frame.columns.difference(list(numeric), sort=False):
         values = frame[column]
-        suspect = values.str.startswith(_FORMULA_START).to_numpy()
-        for position in np.flatnonzero(suspect):
+        for position in np.flatnonzero(_per_value(values, formula)):
             value = values.iloc[position]
-            if len(value) > 1 and not _PLAIN_NUMBER.fullmatch(value):  # a lone '-' is a placeholder, not a formula
-                problems.append(Problem(
-                    name, int(rows[position]), column, value,
-                    f"het veld begint met '{value[0]}' en is geen getal: een spreadsheet leest het als formule. "
-                    "Zet er een woord voor of laat het teken weg."))
+            problems.append(Problem(
+                name, int(rows[position]), column, value,
+                f"het veld begint met '{value[0]}' en is geen getal: een spreadsheet leest het als formule. "
+                "Zet er een woord voor of laat het teken weg."))
 
 
 def check_text(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem], *,
@@ -404,18 +493,16 @@ def check_text(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[
                     + "Waarschijnlijk is een aanhalingsteken (\") niet gesloten; lange teksten horen in een document "
                       "waarnaar 'vindplaats' verwijst."))
         if invisible:
-            pattern = _FORBIDDEN[column in MULTILINE_COLUMNS]
-            found = values.str.contains(pattern, regex=True)
-            for position in np.flatnonzero(found.to_numpy()):
+            multiline = column in MULTILINE_COLUMNS
+            found = _per_value(values, lambda value: forbidden_char(value, multiline) is not None)
+            for position in np.flatnonzero(found):
                 value = values.iloc[position]
-                char = pattern.search(value).group()
-                where = "" if char not in "\t\r\n" else f"; een {'tab' if char == chr(9) else 'regeleinde'} mag " \
-                                                      f"alleen in {_either(MULTILINE_COLUMNS)}"
-                fix = (" Typ de tekst opnieuw (kopieer haar niet uit een pdf of webpagina)."
-                       if char >= "\u2000" else " In Excel haalt =SCHOON(cel) zulke tekens weg.")
+                char = forbidden_char(value, multiline)
+                where = "" if char not in LINE_CHARACTERS else f"; een {'tab' if char == chr(9) else 'regeleinde'} " \
+                                                               f"mag alleen in {_either(MULTILINE_COLUMNS)}"
                 problems.append(Problem(name, int(rows[position]), column, value,
                                         f"het veld bevat {describe_char(char)}{where}. Zulke tekens zijn onzichtbaar "
-                                        f"maar breken de werkmap of verhullen tekst.{fix}"))
+                                        f"maar breken de werkmap of verhullen tekst. {fix_hint(char)}"))
 
 
 def convert_decimal_commas(frame: pd.DataFrame, name: str, rows: np.ndarray, columns: tuple[str, ...],
@@ -453,6 +540,20 @@ def _strip(values: pd.Series) -> pd.Series:
     return pd.Series(rebuilt, index=values.index, dtype=values.dtype)
 
 
+def _unnamed_columns(frame: pd.DataFrame, name: str, rows: np.ndarray, problems: list[Problem]) -> None:
+    """A column without a header that holds values: named at its first value (its values would be lost)."""
+    for index, column in enumerate(frame.columns):
+        if column != "":
+            continue
+        values = frame.iloc[:, index]
+        filled = np.flatnonzero((values.str.strip() != "").to_numpy())
+        if filled.size:
+            problems.append(Problem(
+                name, int(rows[filled[0]]), f"kolom {workbook.column_letters(index)} (zonder kop)",
+                values.iloc[filled[0]], f"de kolom heeft geen kop in rij 1 maar wel waarden ({filled.size} rij(en)), "
+                                        "die anders verloren gaan. Geef de kolom een naam of maak haar leeg."))
+
+
 def read_table(path: Path, required: tuple[str, ...], problems: list[Problem], allow_empty: bool = False,
                warnings: list[Problem] | None = None, numeric: tuple[str, ...] = ()) -> pd.DataFrame | None:
     """Read one CSV or XLSX file as text columns; append problems (and warnings) instead of raising.
@@ -463,8 +564,13 @@ def read_table(path: Path, required: tuple[str, ...], problems: list[Problem], a
     """
     path = Path(path)
     name = display(path)
-    if path.is_symlink() and not path.exists():
-        problems.append(dangling(path))
+    try:
+        mode = path.stat().st_mode  # never opens: a pipe or device is refused before anything reads it
+    except OSError as error:
+        problems.append(dangling(path) if path.is_symlink() and not path.exists() else unreadable(path, error))
+        return None
+    if not stat.S_ISREG(mode):
+        problems.append(not_a_file(path, mode))
         return None
     try:
         if path.suffix.lower() == ".xlsx":
@@ -481,6 +587,7 @@ def read_table(path: Path, required: tuple[str, ...], problems: list[Problem], a
     if not _header_problems(header, name, problems):
         return None
     frame.columns = header
+    _unnamed_columns(frame, name, rows, problems)
     frame = frame.loc[:, [c != "" for c in header]]
     missing = [c for c in required if c not in frame.columns]
     if missing:

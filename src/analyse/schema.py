@@ -14,7 +14,6 @@ UNITS = (
     "aantal", "procent", "per_100", "per_1000", "per_10000", "rapportcijfer", "index", "score", "rang",
     "euro", "jaren", "klasse",
 )
-COUNT_LIKE_UNITS = ("aantal", "per_100", "per_1000", "per_10000", "euro")
 # the chapter-2 themes, in report order, with their titles; a new theme is one line here plus its notebook
 THEMES = {
     "demografie": "Demografie en diversiteit",
@@ -46,6 +45,24 @@ STATUSES = ("voorlopig", "schatting")
 """Observation ``status`` besides empty (definitive)."""
 INDELINGEN = ("migratieachtergrond", "herkomstland")
 """The two CBS origin classifications a group may belong to (``groepen.csv`` ``indeling``)."""
+
+UNIT_RANGES = {
+    "aantal": (0, 1e10), "procent": (0, 100), "per_100": (0, 1e5), "per_1000": (0, 1e6), "per_10000": (0, 1e7),
+    "rapportcijfer": (0, 10), "index": (-1e9, 1e9), "score": (-1e9, 1e9), "rang": (1, 1e6), "euro": (0, 1e13),
+    "jaren": (0, 150),
+}
+"""The values a unit can have (both ends included). Generous on purpose: they stop magnitudes no indicator can
+have (a value of 1e300 from a shifted exponent), not unusual figures. A count is at most ten billion (more than
+the world's population); a rate per 100, 1.000 or 10.000 at most a thousand events per person; euro at most
+ten thousand billion (ten times the Dutch gross domestic product); years of age or duration 0-150; a rank
+starts at 1; an index or score lies between minus and plus a billion. See docs/datacontract.md."""
+COUNT_RANGE = UNIT_RANGES["aantal"]
+"""The range of ``teller``, ``noemer`` and ``n`` (counts)."""
+LARGEST = max(high for _, high in UNIT_RANGES.values())
+"""No number anywhere in ``data/raw`` is larger than this in absolute value (the highest bound of any unit)."""
+SMALLEST = 1e-6
+"""A number other than 0 is at least this large in absolute value: no source publishes a figure with more
+than six decimals, and a change computed from a smaller one would have no sensible size."""
 
 REQUIRED = ("indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron")
 OPTIONAL = ("reeks", "periode", "teller", "noemer", "ondergrens", "bovengrens", "n", "status", "vindplaats",
@@ -105,12 +122,12 @@ class Problem:
     expected: str
 
     def __str__(self) -> str:
-        where = [_visible(self.file)]
+        where = [visible(self.file)]
         if self.row is not None:
             where.append(f"rij {self.row}")
         if self.column is not None:
-            where.append(f"kolom '{_visible(self.column)}'")
-        shown = "" if self.value is None else f": waarde '{_visible(self.value, SHOWN_VALUE)}'"
+            where.append(f"kolom '{visible(self.column)}'")
+        shown = "" if self.value is None else f": waarde '{visible(self.value, SHOWN_VALUE)}'"
         return f"{', '.join(where)}{shown} — {self.expected}"
 
 
@@ -118,8 +135,11 @@ SHOWN_VALUE = 80
 """Characters of a value shown in a message; the rest is cut off ('...')."""
 
 
-def _visible(text, limit: int | None = None) -> str:
-    """``text`` on one line: invisible characters as escapes (``\\x01``, ``\\u202e``), cut off at ``limit``."""
+def visible(text, limit: int | None = None) -> str:
+    """``text`` on one line: invisible characters as escapes (``\\x01``, ``\\u202e``), cut off at ``limit``.
+
+    Every text from a data file that a message shows (a file name, a sheet name, a value) goes through here.
+    """
     text = str(text)
     cut = limit is not None and len(text) > limit
     text = text[:limit] if cut else text

@@ -12,15 +12,22 @@ import re
 import numpy as np
 import pandas as pd
 
-from analyse import series
-from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_LIKE_UNITS, DIRECTIONS, GRADES,
-                            INDELINGEN, INDICATOR_THEMES, PERSON_FLAGS, STATUSES, TARGET_TYPES, THEMES, UNITS,
-                            Problem, number)
+from analyse import lookalike, series
+from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_RANGE, DIRECTIONS, GRADES, INDELINGEN,
+                            INDICATOR_THEMES, LARGEST, PERSON_FLAGS, SMALLEST, STATUSES, TARGET_TYPES, THEMES,
+                            UNIT_RANGES, UNITS, Problem, number, visible)
 
 DERIVED_UNITS = ("procent", "per_100", "per_1000", "per_10000")
+PER = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
+"""What teller / noemer is multiplied by to give a value in each unit of a share or rate."""
+SHARE_TOLERANCE = 0.05
+"""A share or rate may differ this much (relatively) from its own teller / noemer, or by its rounding, whichever
+is more: teller and noemer are sometimes rounded themselves or counted on a slightly different date."""
 WORD_CALCULATIONS = ("richting", "hoogste", "laagste")
 """Claims whose expected value is a word, not a number."""
 _WHOLE = re.compile(r"[0-9]+")
+MAX_DECIMALS = 6
+"""Most decimals a claim in ``beweringen.csv`` can be rounded to (the smallest number is 0,000001)."""
 COUNT_COLUMNS = ("teller", "noemer", "n")
 """Optional columns that hold counts: whole numbers, not negative."""
 MAX_PER_CHECK = 1000
@@ -84,6 +91,57 @@ def thousands_hint(value: str) -> str:
     return ""
 
 
+def bound_text(bound: float) -> str:
+    """A bound in Dutch notation: 10.000.000.000, 0,000001, -1.000.000.000."""
+    if bound == int(bound):
+        return f"{int(bound):,}".replace(",", ".")
+    return f"{bound:.6f}".rstrip("0").replace(".", ",")
+
+
+def range_text(unit: str, value: float) -> str:
+    """Why ``value`` lies outside the range of ``unit`` (:data:`~analyse.schema.UNIT_RANGES`)."""
+    low, high = UNIT_RANGES[unit]
+    if unit == "procent":
+        return "een percentage ligt tussen 0 en 100."
+    if low == 0 and value < 0:
+        return f"een waarde in '{unit}' kan niet negatief zijn."
+    return (f"een waarde in '{unit}' ligt tussen {bound_text(low)} en {bound_text(high)}; een getal daarbuiten kan "
+            "geen indicator in deze eenheid hebben. Staat er een exponent (1e300), een verschoven decimaalteken of "
+            "een andere eenheid?")
+
+
+TOO_LARGE = (f"een getal ligt tussen -{bound_text(LARGEST)} en {bound_text(LARGEST)}; een getal daarbuiten kan "
+             "geen indicator hebben. Staat er een exponent (1e300) of een verschoven decimaalteken?")
+TOO_SMALL = (f"een getal anders dan 0 is ten minste {bound_text(SMALLEST)} (of -{bound_text(SMALLEST)}): zo'n "
+             "klein getal publiceert geen bron. Staat er een exponent (1e-9) of een verschoven decimaalteken?")
+
+
+def magnitude_problem(value: float, unit: str | None = None) -> str | None:
+    """What is wrong with the size of ``value`` (in ``unit`` when it has a range), or None."""
+    if unit in UNIT_RANGES:
+        low, high = UNIT_RANGES[unit]
+        if not low <= value <= high:
+            return range_text(unit, value)
+    elif abs(value) > LARGEST:
+        return TOO_LARGE
+    if value != 0 and abs(value) < SMALLEST:
+        return TOO_SMALL
+    return None
+
+
+def rounding(values: pd.Series) -> pd.Series:
+    """Half a unit of the last decimal written in each value ('36.0' -> 0.05, '37' -> 0.5)."""
+    def half(text: str) -> float:
+        decimals = len(text.split(".", 1)[1]) if "." in text and "e" not in text.lower() else 0
+        return 0.5 * 10.0 ** -decimals
+    return per_value(values, half)
+
+
+def shown_number(value: float) -> str:
+    """A computed share or rate in a message: two decimals, decimal comma."""
+    return f"{value:.2f}".replace(".", ",")
+
+
 def year_problem(value: str, expected: str = "verwacht een jaartal als geheel getal (bijv. 2018); het precieze "
                                               "label hoort in 'periode'.") -> str | None:
     """What is wrong with a year, or None: ASCII digits, between 1900 and 2100."""
@@ -125,9 +183,13 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
         for column in ("doel_waarde", "basis_waarde"):
             if row.get(column, "") and number(row[column]) is None:
                 _problem(problems, row, column, "verwacht een getal." + number_hint(row[column]))
+            elif row.get(column, "") and (wrong := magnitude_problem(number(row[column]), row["eenheid"])):
+                _problem(problems, row, column, wrong)
         margin = row.get("doel_marge", "")
         if margin and (number(margin) is None or number(margin) < 0):
             _problem(problems, row, "doel_marge", "verwacht leeg of een getal van 0 of meer (in de eenheid van de indicator).")
+        elif margin and (wrong := magnitude_problem(number(margin))):
+            _problem(problems, row, "doel_marge", wrong)
         persons = row.get("personen", "")
         if persons not in PERSON_FLAGS:
             _problem(problems, row, "personen", "verwacht leeg, 'ja' of 'nee'.")
@@ -188,26 +250,94 @@ def reeksen(frame: pd.DataFrame, problems: list[Problem]) -> None:
 
 
 def groups(frame: pd.DataFrame, problems: list[Problem]) -> None:
-    """``indeling`` is one of the two CBS classifications; ``som_van`` names other groups of that classification."""
+    """``indeling`` is one of the two CBS classifications; ``som_van`` names other groups of that classification,
+    and no group is (through other groups) a sum of itself."""
     indeling = dict(zip(frame["groep"], frame["indeling"])) if "indeling" in frame.columns else {}
+    known = set(frame["groep"])
+    parts_of: dict[str, list[str]] = {}
     for _, row in frame.iterrows():
         if row.get("indeling", "") and row["indeling"] not in INDELINGEN:
             _problem(problems, row, "indeling", f"verwacht leeg of een van: {', '.join(INDELINGEN)}.")
         if not str(row.get("som_van", "")).strip():
             continue
         parts = [part.strip() for part in row["som_van"].split("+")]
-        wrong = [p for p in parts if p not in set(frame["groep"]) or p == row["groep"]
+        wrong = [p for p in parts if p not in known or p == row["groep"]
                  or indeling.get(p, "") != indeling.get(row["groep"], "")]
         if wrong or len(parts) < 2 or len(set(parts)) < len(parts):
             _problem(problems, row, "som_van", "verwacht twee of meer verschillende groepen uit groepen.csv, "
                      "gescheiden door '+', uit dezelfde herkomstindeling als de groep zelf.")
+        else:
+            parts_of.setdefault(row["groep"], parts)
+    rows = {row["groep"]: row for _, row in frame.drop_duplicates("groep").iterrows()}
+    for cycle in _cycles(parts_of):
+        _problem(problems, rows[cycle[0]], "som_van",
+                 f"de groepen zijn via som_van elkaars som: {visible(' → '.join([*cycle, cycle[0]]))}. Een groep is de "
+                 "som van kleinere groepen; haal som_van weg bij de groep die geen som is.")
+
+
+def _cycles(parts_of: dict[str, list[str]]) -> list[list[str]]:
+    """Each cycle of the graph group -> its parts once, starting at its first group in file order."""
+    state: dict[str, int] = {}  # 1: on the current path, 2: done
+    found: list[list[str]] = []
+    for start in parts_of:
+        if state.get(start):
+            continue
+        path, stack = [start], [iter(parts_of.get(start, ()))]
+        state[start] = 1
+        while stack:
+            step = next(stack[-1], None)
+            if step is None:
+                state[path.pop()] = 2
+                stack.pop()
+            elif state.get(step) == 1:
+                found.append(path[path.index(step):])
+            elif not state.get(step):
+                state[step] = 1
+                path.append(step)
+                stack.append(iter(parts_of.get(step, ())))
+    order = {group: index for index, group in enumerate(parts_of)}
+    starts = [min(range(len(cycle)), key=lambda i, c=cycle: order[c[i]]) for cycle in found]
+    return [cycle[start:] + cycle[:start] for cycle, start in zip(found, starts)]
 
 
 def regions(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """``ligt_in`` names a known region; no region name mixes scripts or looks like another one.
+
+    Each name is reduced to what a reader sees (:func:`analyse.lookalike.skeleton`) once, so a catalogue of
+    every Dutch municipality is checked in one pass.
+    """
     known = set(frame["regio"])
+    seen: dict[str, pd.Series] = {}
     for _, row in frame.iterrows():
         if row.get("ligt_in", "") and row["ligt_in"] not in known:
             _problem(problems, row, "ligt_in", "onbekende regio; verwacht leeg of een naam uit regios.csv.")
+        name = row["regio"]
+        mixed = lookalike.scripts(name)
+        if len(mixed) > 1:
+            _problem(problems, row, "regio", f"de naam mengt letters uit verschillende schriften ({', '.join(mixed)}), "
+                                             "zodat hij lijkt op een naam die hij niet is. Typ de naam opnieuw met "
+                                             "gewone letters.")
+            continue
+        key = lookalike.skeleton(name)
+        first = seen.setdefault(key, row)
+        if first is not row and first["regio"] != name:
+            other = first["regio"]
+            which = lookalike.differing(name, other) or lookalike.differing(other, name)
+            _problem(problems, row, "regio",
+                     f"de naam is niet te onderscheiden van '{visible(other)}' (rij {first['_rij']})"
+                     + (f": ze verschillen alleen in {', '.join(which)}" if which else ": ze verschillen alleen in "
+                        "hoofdletters, spaties of de vorm van tekens") + ". Twee regio's hebben namen die er anders "
+                     "uitzien; is het dezelfde regio, houd dan één rij.")
+
+
+def lookalike_hint(value: str, known: dict[str, str]) -> str:
+    """For an unknown code: the known code it looks like (``known`` maps skeletons to codes), if any."""
+    match = known.get(lookalike.skeleton(value))
+    if match is None or match == value:
+        return ""
+    which = lookalike.differing(value, match)
+    return (f" De waarde lijkt op '{visible(match)}' maar is het niet" + (f" (ze bevat {', '.join(which)})" if which else "")
+            + "; typ haar opnieuw.")
 
 
 class _Columns(dict):
@@ -280,7 +410,9 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
         unknown = ~obs[column].isin(known[column])
         if column == "reeks":
             unknown &= obs[column] != ""
-        found.add(unknown, column, f"onbekende {column}; bekend zijn de waarden in {catalogue_file[column]}.")
+        skeletons = {lookalike.skeleton(code): code for code in known[column]} if unknown.any() else {}
+        found.add(unknown, column, lambda p, c=column, k=skeletons: f"onbekende {c}; bekend zijn de waarden in "
+                                                                    f"{catalogue_file[c]}." + lookalike_hint(text[c][p], k))
     years = per_value(obs["jaar"], lambda value: np.nan if year_problem(value) else whole(value))
     found.add(years.isna(), "jaar", lambda p: year_problem(text["jaar"][p]))
     found.add((obs["status"] != "") & ~obs["status"].isin(STATUSES), "status",
@@ -288,10 +420,11 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
 
     value = numbers(obs["waarde"])
     found.add(value.isna(), "waarde", lambda p: "verwacht een getal (eindig, bijv. 3.6)." + number_hint(text["waarde"][p]))
-    found.add((eenheid == "procent") & value.notna() & ~value.between(0, 100), "waarde",
-              "een percentage ligt tussen 0 en 100.")
-    found.add(eenheid.isin(COUNT_LIKE_UNITS) & (value < 0), "waarde",
-              lambda p: f"een waarde in '{text['eenheid'][p]}' kan niet negatief zijn.")
+    low = eenheid.map({unit: bounds[0] for unit, bounds in UNIT_RANGES.items()})
+    high = eenheid.map({unit: bounds[1] for unit, bounds in UNIT_RANGES.items()})
+    found.add(value.notna() & low.notna() & ~value.between(low, high), "waarde",
+              lambda p: range_text(text["eenheid"][p], value.iloc[p]))
+    found.add((value != 0) & (value.abs() < SMALLEST), "waarde", TOO_SMALL)
     found.add((eenheid == "aantal") & (value >= 0) & (value != np.floor(value)), "waarde",
               lambda p: "een aantal is een geheel getal." + thousands_hint(text["waarde"][p]))
 
@@ -301,12 +434,31 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
         parts[column] = present, numbers(obs[column]) if present.any() else pd.Series(np.nan, index=obs.index)
         found.add(present & parts[column][1].isna(), column,
                   lambda p, c=column: "verwacht een getal of een leeg veld." + number_hint(text[c][p]))
+        number_of = parts[column][1]
         if column in COUNT_COLUMNS:
-            found.add(parts[column][1] < 0, column, "kan niet negatief zijn.")
-            found.add((parts[column][1] >= 0) & (parts[column][1] != np.floor(parts[column][1])), column,
+            found.add(number_of < 0, column, "kan niet negatief zijn.")
+            found.add(number_of > COUNT_RANGE[1], column,
+                      f"een aantal is hoogstens {bound_text(COUNT_RANGE[1])} (meer dan de wereldbevolking). Staat er een "
+                      "exponent of een verschoven decimaalteken?")
+            found.add((number_of >= 0) & (number_of != np.floor(number_of)), column,
                       lambda p, c=column: "verwacht een geheel getal (een aantal)." + thousands_hint(text[c][p]))
-    found.add(parts["teller"][1] > parts["noemer"][1], "teller",
-              lambda p: f"de teller is groter dan de noemer ({text['noemer'][p]}).")
+        else:
+            found.add(number_of.abs() > LARGEST, column, TOO_LARGE)
+            found.add((number_of != 0) & (number_of.abs() < SMALLEST), column, TOO_SMALL)
+    teller, noemer = parts["teller"][1], parts["noemer"][1]
+    found.add(teller > noemer, "teller", lambda p: f"de teller is groter dan de noemer ({text['noemer'][p]}).")
+    expected = teller / noemer.where(noemer > 0) * eenheid.map(PER)
+    allowed = pd.Series(np.nan, index=obs.index)
+    if expected.notna().any():  # the rounding of the few values that have a teller and a noemer
+        allowed[expected.notna()] = np.maximum(rounding(obs["waarde"][expected.notna()]),
+                                               SHARE_TOLERANCE * expected[expected.notna()])
+    counts = ((teller <= noemer) & (teller == np.floor(teller)) & (noemer == np.floor(noemer))
+              & (noemer <= COUNT_RANGE[1]))  # otherwise refused above
+    found.add(value.notna() & expected.notna() & counts & ((value - expected).abs() > allowed), "waarde",
+              lambda p: f"teller / noemer ({text['teller'][p]} / {text['noemer'][p]}) geeft "
+                        f"{shown_number(expected.iloc[p])} {text['eenheid'][p]}, niet {text['waarde'][p]}; het verschil is "
+                        "groter dan de afronding en dan 5%. Horen teller, noemer en waarde bij elkaar (dezelfde groep, "
+                        "hetzelfde jaar, dezelfde eenheid)?")
     (low_present, low), (high_present, high) = parts["ondergrens"], parts["bovengrens"]
     one_sided = low_present != high_present
     found.add(one_sided & high_present, "ondergrens", "een interval heeft zowel een ondergrens als een bovengrens.")
@@ -355,9 +507,10 @@ def plausibility(obs: pd.DataFrame, warnings: list[Problem]) -> None:
         here, before = positions[jump + 1], positions[jump]
         factor = ratio[jump] if ratio[jump] > 1 else 1 / ratio[jump]
         way = "groot" if ratio[jump] > 1 else "klein"
+        times = f"{factor:.0f}" if factor < 1000 else "meer dan 1.000"
         warnings.append(Problem(
             files[here], int(rows[here]), "waarde", shown[here],
-            f"de waarde is {factor:.0f} keer zo {way} als in {int(years[jump])} ({shown[before]}, {files[before]} rij "
+            f"de waarde is {times} keer zo {way} als in {int(years[jump])} ({shown[before]}, {files[before]} rij "
             f"{int(rows[before])}) in dezelfde reeks. Klopt het getal (decimaalteken, scheidingsteken voor "
             "duizendtallen, eenheid)? Is het juist, dan kunt u deze waarschuwing negeren; een nieuwe definitie "
             "krijgt een eigen reeks."))
@@ -436,9 +589,12 @@ def claims(claims_frame: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: l
         if span and not (whole(span) is not None and row.get("jaar", "") and row.get("jaar_tot", "")):
             _problem(problems, row, "tekst_jaren", "verwacht een aantal jaren (geheel getal), met jaar en jaar_tot ingevuld.")
         if row["berekening"] not in WORD_CALCULATIONS:
-            if whole(row["decimalen"]) is None:
-                _problem(problems, row, "decimalen", "verwacht het aantal decimalen (0, 1, 2) waarop het document afrondde.")
+            if whole(row["decimalen"]) is None or whole(row["decimalen"]) > MAX_DECIMALS:
+                _problem(problems, row, "decimalen", "verwacht het aantal decimalen (0, 1, 2, ... hoogstens "
+                                                     f"{MAX_DECIMALS}) waarop het document afrondde.")
             if row["berekening"] in CALCULATIONS and number(row["verwacht"]) is None:
                 _problem(problems, row, "verwacht", f"berekening '{row['berekening']}' geeft een getal: verwacht de "
                                                     "waarde zoals gedrukt, met een punt als decimaalteken."
                          + number_hint(row["verwacht"]))
+            elif row["berekening"] in CALCULATIONS and (wrong := magnitude_problem(number(row["verwacht"]))):
+                _problem(problems, row, "verwacht", wrong)
