@@ -162,6 +162,10 @@ def notebook_code(path: Path) -> str:
                      for c in cells if c["cell_type"] == "code")
 
 
+OWN_SCRIPT_FOLDERS = ("benchmarks", "scripts", "tests")
+"""The project's own script folders: a test may put one on sys.path and import a script from it."""
+
+
 def imports(paths: list[Path]) -> dict[str, tuple[set[str], set[str]]]:
     """Imported module -> (the distributions that provide it, the files that import it); the standard library,
     the project itself and a script's own modules left out."""
@@ -172,7 +176,8 @@ def imports(paths: list[Path]) -> dict[str, tuple[set[str], set[str]]]:
         for module in imported_modules(source):
             # a script's own folder is on sys.path (tests/, benchmarks/); a package's modules import absolutely
             script = not (path.parent / "__init__.py").exists()
-            local = script and ((path.parent / f"{module}.py").exists() or (path.parent / module).is_dir())
+            local = script and ((path.parent / f"{module}.py").exists() or (path.parent / module).is_dir()
+                                or any((ROOT / folder / f"{module}.py").exists() for folder in OWN_SCRIPT_FOLDERS))
             if module in sys.stdlib_module_names | LIBREOFFICE_PYTHON or local or (ROOT / "src" / module).is_dir():
                 continue
             names = providers.get(module)

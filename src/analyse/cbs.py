@@ -540,8 +540,8 @@ def problems_before_writing(raw_dir: Path, replaced: dict[str, str]) -> list:
         trial = Path(folder)
         for path in raw_dir.iterdir():
             if path.name not in replaced and path.is_file() and path.suffix.lower() in (".csv", ".xlsx"):
-                try:
-                    os.symlink(path.resolve(), trial / path.name)
+                try:  # a hard link: a regular file to the validation (a symbolic link out of data/raw is refused)
+                    os.link(path.resolve(), trial / path.name)
                 except OSError:
                     shutil.copyfile(path, trial / path.name)
         for name, text in replaced.items():

@@ -49,13 +49,13 @@ INDELINGEN = ("migratieachtergrond", "herkomstland")
 UNIT_RANGES = {
     "aantal": (0, 1e10), "procent": (0, 100), "per_100": (0, 1e5), "per_1000": (0, 1e6), "per_10000": (0, 1e7),
     "rapportcijfer": (0, 10), "index": (-1e9, 1e9), "score": (-1e9, 1e9), "rang": (1, 1e6), "euro": (0, 1e13),
-    "jaren": (0, 150),
+    "jaren": (0, 150), "klasse": (1, 100),
 }
 """The values a unit can have (both ends included). Generous on purpose: they stop magnitudes no indicator can
 have (a value of 1e300 from a shifted exponent), not unusual figures. A count is at most ten billion (more than
 the world's population); a rate per 100, 1.000 or 10.000 at most a thousand events per person; euro at most
 ten thousand billion (ten times the Dutch gross domestic product); years of age or duration 0-150; a rank
-starts at 1; an index or score lies between minus and plus a billion. See docs/datacontract.md."""
+starts at 1, and so does a class (the CBS degree of urbanisation is 1-5); an index or score lies between minus and plus a billion. See docs/datacontract.md."""
 COUNT_RANGE = UNIT_RANGES["aantal"]
 """The range of ``teller``, ``noemer`` and ``n`` (counts)."""
 LARGEST = max(high for _, high in UNIT_RANGES.values())
