@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -250,3 +251,67 @@ def test_rank_orders_reeksen_as_the_group_by_rule_does():
         })
         for table in (grades, None):
             assert series.rank(rows, table) == _rank_by_group_by(rows, table), rows
+
+
+# --------------------------------------------------------------------------- primary before secondary (issue 24.2)
+
+def _bronnen(*rows):
+    return pd.DataFrame(rows, columns=["bron", "soort", "producent", "datum", "uitgever_gemeente"])
+
+
+def test_the_producers_own_table_wins_over_a_newer_quote_of_it():
+    """CBS's KWB 2018 has no date, the policy document of 2019-02 quotes the same CBS number: CBS counts."""
+    obs = pd.DataFrame({"indicator": ["inwoners"] * 2, "regio": ["Maassluis"] * 2, "groep": ["totaal"] * 2,
+                        "jaar": [2018, 2018], "waarde": [32518.0, 32521.0], "bron": ["cbs_kwb_2018", "beleidsvisie"],
+                        "reeks": ["cbs_bevolking"] * 2})
+    bronnen = _bronnen(("cbs_kwb_2018", "primair", "CBS", "", ""),
+                       ("beleidsvisie", "primair", "Gemeente Maassluis", "2019-02", "GM0556"))
+    reeksen = pd.DataFrame({"reeks": ["cbs_bevolking"], "producent": ["CBS"]})
+    resolved = series.resolve(obs, bronnen, reeksen)
+    assert resolved.set_index("bron")["vervangen_door"].to_dict() == {"cbs_kwb_2018": "", "beleidsvisie": "cbs_kwb_2018"}
+    assert series.conflicting_editions(obs, bronnen, reeksen) == []  # ordered by grade: no conflict to refuse
+    # without the reeks' producer the document counts as primary too, and the dates decide (the old rule)
+    assert series.resolve(obs, bronnen).set_index("bron")["vervangen_door"]["cbs_kwb_2018"] == "beleidsvisie"
+
+
+def test_a_report_never_publishes_an_uncitable_source_nor_another_municipalitys_quote():
+    obs = pd.DataFrame({
+        "indicator": ["x"] * 4, "regio": ["Nederland", "Maassluis", "Nederland", "Nederland"],
+        "regio_code": ["NL01", "GM0556", "NL01", "NL01"], "groep": ["totaal"] * 4, "jaar": [2018] * 4,
+        "waarde": [1.0, 2.0, 3.0, 4.0], "bron": ["jaarverslag", "jaarverslag", "blog", "cbs"]})
+    bronnen = _bronnen(("jaarverslag", "primair", "Gemeente Maassluis", "2019", "GM0556"),
+                       ("blog", "niet_citeerbaar", "onbekend", "", ""), ("cbs", "primair", "CBS", "", ""))
+    kept, left = series.citable(obs, bronnen, "GM0556")  # Maassluis' own reports: its quote of Nederland counts
+    assert list(kept["waarde"]) == [1.0, 2.0, 4.0] and list(left["bron"]) == ["blog"]
+    kept, left = series.citable(obs, bronnen, "GM0606")  # Schiedam's: Maassluis' numbers about itself only
+    assert list(kept["waarde"]) == [2.0, 4.0] and sorted(left["bron"]) == ["blog", "jaarverslag"]
+
+
+def test_shipped_uncitable_sources_reach_no_report_of_another_municipality(shipped_dataset):
+    publisher = "GM0606"  # Schiedam
+    kept, left = series.citable(shipped_dataset.observations, shipped_dataset.bronnen, publisher)
+    grades = dict(zip(shipped_dataset.bronnen["bron"], shipped_dataset.bronnen["soort"]))
+    assert not any(grades[b] == "niet_citeerbaar" for b in kept["bron"])
+    maassluis = shipped_dataset.bronnen.loc[shipped_dataset.bronnen["uitgever_gemeente"] == "GM0556", "bron"]
+    quoted = kept[kept["bron"].isin(maassluis)]
+    assert set(quoted["regio"]) <= {"Maassluis"} | set(
+        shipped_dataset.regios.loc[shipped_dataset.regios["ligt_in"] != "", "regio"])  # only about Maassluis
+    assert {"piglix_maassluis", "blog_biflatie"} <= set(left["bron"])
+
+
+def test_a_row_after_the_end_of_its_reeks_is_refused_with_the_reeks_that_follows(tmp_path):
+    """Issue 24.3: the Veiligheidsmonitor was redesigned in 2021; a 2023 figure in the old reeks would chain across
+    the break, so it is refused and the new reeks named."""
+    from conftest import ROOT, problems_in
+
+    raw = tmp_path / "raw"
+    shutil.copytree(ROOT / "data" / "raw", raw)
+    with (raw / "gepubliceerd_cbs_longreads.csv").open("a", encoding="utf-8") as handle:
+        handle.write("onveilig_algemeen,Nederland,leeftijd_15_plus,2023,30,procent,cbs_veiligheidsmonitor_2019,"
+                     "cbs_veiligheidsmonitor,,,,,,,\n")
+    (problem,) = [p for p in problems_in(raw) if p.column == "jaar"]
+    assert "reeks 'cbs_veiligheidsmonitor' loopt tot en met 2019" in problem.expected
+    assert "'cbs_veiligheidsmonitor_2021'" in problem.expected
+    reeksen = pd.read_csv(ROOT / "data" / "raw" / "reeksen.csv", dtype=str, keep_default_na=False).set_index("reeks")
+    assert reeksen.loc["cbs_veiligheidsmonitor_2021", "vervolg_van"] == "cbs_veiligheidsmonitor"
+    assert series.breaks("cbs_veiligheidsmonitor_2021", reeksen.reset_index()) == ["cbs_veiligheidsmonitor"]

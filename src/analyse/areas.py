@@ -85,6 +85,21 @@ def within(regios: pd.DataFrame, region: str, level: str) -> list[str]:
     return found
 
 
+def municipality_code(regios: pd.DataFrame, region: str) -> str:
+    """The CBS code of the municipality ``region`` is (or lies in, following ``ligt_in``); '' for a region that
+    lies in no municipality (a country, a COROP area)."""
+    parent = dict(zip(regios["regio"], regios.get("ligt_in", pd.Series("", index=regios.index)).fillna("")))
+    level = dict(zip(regios["regio"], regios["niveau"]))
+    codes = dict(zip(regios["regio"], regios["code"].fillna("")))
+    seen, current = set(), region
+    while current and current not in seen:
+        if level.get(current) == "gemeente":
+            return codes.get(current, "")
+        seen.add(current)
+        current = parent.get(current, "")
+    return ""
+
+
 def _value(obs: pd.DataFrame, regio: str, indicator: str, groep: str, jaar: int,
            reeks: str | None) -> float:
     rows = obs[(obs["regio"] == regio) & (obs["indicator"] == indicator) & (obs["groep"] == groep)

@@ -11,24 +11,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from analyse import areas, contract
+from analyse import areas, contract, series
 from analyse.text.label_texts import CONTRACT_WORDS
 from analyse.data import Dataset
-
-SHORT_NAMES = {"Centraal Bureau voor de Statistiek": "CBS", "Sociaal en Cultureel Planbureau": "SCP"}
-"""Producers readers know by their abbreviation; 'CBS (via Centraal Bureau voor de Statistiek)' says nothing."""
-
-
-def short_name(name: str) -> str:
-    """'Centraal Bureau voor de Statistiek (CBS)' -> 'CBS'; '... (open data van derden)' -> 'CBS, open data van
-    derden'; other names as they are."""
-    for long, short in SHORT_NAMES.items():
-        if name.startswith(long):
-            rest = name[len(long):].strip()
-            rest = "" if rest in (f"({short})", "") else rest.strip("()")
-            return f"{short}, {rest}" if rest else short
-    return name
-
 
 @dataclass(frozen=True)
 class Origin:
@@ -110,11 +95,10 @@ class Catalogue:
         if bron not in self.sources.index:
             return Origin(bron, bron, "secundair")
         source = self.sources.loc[bron]
-        producer = short_name(self.reeks_producers.get(reeks or "", "") or source["producent"])
-        grade = source["soort"]
-        if grade == "primair" and producer != short_name(source["producent"]):
-            grade = "secundair"
-        return Origin(producer, short_name(source["uitgever"]), grade)
+        reeks_producer = self.reeks_producers.get(reeks or "", "")
+        producer = series.short_name(reeks_producer or source["producent"])
+        grade = series.effective_grade(source["soort"], source["producent"], reeks_producer)
+        return Origin(producer, series.short_name(source["uitgever"]), grade)
 
     def origins(self, rows: pd.DataFrame) -> list[Origin]:
         """Distinct origins of ``rows`` (denominators of derived rows included), in a stable order."""
@@ -130,14 +114,15 @@ class Catalogue:
                     found.setdefault((origin.producer, origin.publisher), origin)
         return [found[key] for key in sorted(found)]
 
-    def source_records(self, rows: pd.DataFrame) -> tuple[contract.Source, ...]:
-        """The publications behind ``rows`` for the report contract."""
+    def source_records(self, rows: pd.DataFrame, grade: str | None = None) -> tuple[contract.Source, ...]:
+        """The publications behind ``rows`` for the report contract (``grade`` instead of their own: the
+        sources of rows a report leaves out, 'niet_citeerbaar')."""
         records = []
         for bron in sorted(set(rows["bron"]) | set(rows.get("noemer_bron", pd.Series(dtype=str)).dropna()) - {""}):
             if bron not in self.sources.index:
                 continue
             source = self.sources.loc[bron]
             records.append(contract.Source(code=bron, name=source["naam"], publisher=source["uitgever"],
-                                           producer=source["producent"], grade=source["soort"],
+                                           producer=source["producent"], grade=grade or source["soort"],
                                            address=source.get("adres", "")))
         return tuple(records)

@@ -276,7 +276,7 @@ def resolve(theme: str, dataset: data.Dataset, *, regio: str | None = None, verg
         comparisons = default_comparisons(dataset, settings, regio)
     else:
         comparisons = tuple(region_name(dataset.regios, r, "vergelijkingsregio") for r in _regions(vergelijk_regios))
-    obs = dataset.observations
+    obs, _ = series.citable(dataset.observations, dataset.bronnen, areas.municipality_code(dataset.regios, regio))
     present = set(obs["regio"])
     for name, wanted in (("regio", (regio,)), ("vergelijkingsregio", comparisons)):
         for other in wanted:

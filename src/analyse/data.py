@@ -58,11 +58,11 @@ class Dataset:
     @property
     def policy_document(self) -> PolicyDocument | None:
         """The municipality's policy document that beweringen.csv and the targets come from, if any."""
-        marked = self.bronnen[self.bronnen["beleidsdocument_van"].fillna("") != ""]
+        marked = self.bronnen[self.bronnen["beleidsdocument"].fillna("") == "ja"]
         if marked.empty:
             return None
         row = marked.iloc[0]
-        return PolicyDocument(row["bron"], row["naam"], row["uitgever"], row["beleidsdocument_van"],
+        return PolicyDocument(row["bron"], row["naam"], row["uitgever"], row["uitgever_gemeente"],
                               str(row.get("datum", "") or ""))
 
     def has_policy_document(self, region: str) -> bool:
@@ -174,7 +174,7 @@ def load_raw(raw_dir: Path | str) -> Dataset:
     validate.reeksen(cat["reeksen.csv"], problems)
     validate.groups(cat["groepen.csv"], problems)
     validate.regions(cat["regios.csv"], problems)
-    validate.policy_documents(cat["bronnen.csv"], cat["regios.csv"], problems)
+    validate.publishing_municipalities(cat["bronnen.csv"], cat["regios.csv"], problems)
 
     frames = []
     files = found.observations
@@ -244,7 +244,7 @@ def _tidy(obs: pd.DataFrame, cat: dict[str, pd.DataFrame]) -> pd.DataFrame:
     for column in NUMERIC:
         tidy[column] = validate.numbers(tidy[column])
     tidy["bestand"] = tidy["bestand"].map({p: Path(p).name for p in tidy["bestand"].unique()})
-    tidy = series.resolve(tidy, cat["bronnen.csv"])
+    tidy = series.resolve(tidy, cat["bronnen.csv"], cat["reeksen.csv"])
     grades = dict(zip(cat["bronnen.csv"]["bron"], cat["bronnen.csv"]["soort"]))
     tidy = derived.derive(tidy, cat["indicatoren.csv"], grades, cat["groepen.csv"])
     tidy["regio_code"] = tidy["regio"].map(dict(zip(reg["regio"], reg["code"])))

@@ -39,8 +39,10 @@ PERSON_FLAGS = ("", "ja", "nee")
 applies to the value itself; for a share or rate it applies through teller and noemer anyway)."""
 CLAIM_UNITS = (*UNITS, "procentpunt", "tekst")
 """Units of a claim in ``beweringen.csv`` (``eenheid``, ``tekst_eenheid``)."""
-GRADES = ("primair", "secundair", "schatting")
-"""``bronnen.csv`` ``soort``: the producer publishes itself; a quote elsewhere; an estimate."""
+GRADES = ("primair", "secundair", "schatting", "niet_citeerbaar")
+"""``bronnen.csv`` ``soort``: the producer publishes itself; a quote elsewhere; an estimate; a source a municipality
+cannot cite (a copy site, a document-sharing site, a blog, another municipality's budget quoting national figures):
+kept in data/raw as found, never published (:func:`analyse.series.citable`)."""
 STATUSES = ("voorlopig", "schatting")
 """Observation ``status`` besides empty (definitive)."""
 INDELINGEN = ("migratieachtergrond", "herkomstland")
@@ -86,8 +88,8 @@ OPTIONAL_CATALOGUE_COLUMNS = {
     "indicatoren.csv": ("personen", "doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving",
                         "doel_marge", "basis_waarde", "basis_jaar", "basis_periode", "afgeleid_teller",
                         "afgeleid_noemer", "afgeleid_noemer_groep", "toelichting"),
-    "bronnen.csv": ("datum", "adres", "licentie", "beleidsdocument_van"),
-    "reeksen.csv": ("tabel", "opmerking"),
+    "bronnen.csv": ("datum", "adres", "licentie", "uitgever_gemeente", "beleidsdocument"),
+    "reeksen.csv": ("tabel", "opmerking", "tot_en_met"),
     "regios.csv": ("ligt_in", "opmerking"),
     "groepen.csv": ("indeling", "som_van", "opmerking"),
     "beweringen.csv": ("vindplaats", "jaar", "jaar_tot", "noemer_indicator", "noemer_groep", "tekst_eenheid",

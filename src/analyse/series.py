@@ -30,7 +30,39 @@ KEY = ["indicator", "regio", "groep", "reeks"]
 """One series: an indicator for one region and group in one reeks."""
 GROUP_KEY = ["indicator", "regio", "groep"]
 """What a reader calls 'the' series: several reeksen may serve it; :func:`choose` picks one."""
-GRADE_ORDER = {"primair": 0, "secundair": 1, "schatting": 2}
+GRADE_ORDER = {"primair": 0, "secundair": 1, "schatting": 2, "niet_citeerbaar": 3}
+SHORT_NAMES = {"Centraal Bureau voor de Statistiek": "CBS", "Sociaal en Cultureel Planbureau": "SCP"}
+"""Producers readers know by their abbreviation; 'CBS (via Centraal Bureau voor de Statistiek)' says nothing."""
+
+
+def short_name(name: str) -> str:
+    """'Centraal Bureau voor de Statistiek (CBS)' -> 'CBS'; '... (open data van derden)' -> 'CBS, open data van
+    derden'; other names as they are."""
+    for long, short in SHORT_NAMES.items():
+        if name.startswith(long):
+            rest = name[len(long):].strip()
+            rest = "" if rest in (f"({short})", "") else rest.strip("()")
+            return f"{short}, {rest}" if rest else short
+    return name
+
+
+def effective_grade(grade: str, bron_producer: str, reeks_producer: str) -> str:
+    """The grade of a number: a publication graded primary for its own numbers is secondary for a number it
+    quotes (the reeks has another producer than the publication)."""
+    if grade == "primair" and reeks_producer and short_name(reeks_producer) != short_name(bron_producer):
+        return "secundair"
+    return grade
+
+
+def _source_order(bronnen: pd.DataFrame, reeksen: pd.DataFrame | None) -> dict[tuple[str, str], int]:
+    """(bron, reeks) -> the rank of its effective grade (primary first)."""
+    producers = {} if reeksen is None else dict(zip(reeksen["reeks"], reeksen["producent"]))
+    sources = {b: (g, p) for b, g, p in zip(bronnen["bron"], bronnen["soort"], bronnen["producent"])}
+
+    def order(bron: str, reeks: str) -> int:
+        grade, producer = sources.get(bron, ("secundair", ""))
+        return GRADE_ORDER.get(effective_grade(grade, producer, producers.get(reeks, "")), len(GRADE_ORDER))
+    return order
 
 _DATE = re.compile(r"^([0-9]{4})(?:-([0-9]{2}))?(?:-([0-9]{2}))?$")
 
@@ -43,12 +75,14 @@ def edition_order(datum: str) -> tuple[int, int, int] | None:
     return tuple(int(part) if part else 0 for part in match.groups())
 
 
-def resolve(obs: pd.DataFrame, bronnen: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``reeks`` (the bron when empty) and mark rows replaced by a newer edition.
+def resolve(obs: pd.DataFrame, bronnen: pd.DataFrame, reeksen: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Fill ``reeks`` (the bron when empty) and mark rows replaced by another publication of the same number.
 
-    Adds ``vervangen_door``: empty for the row that counts, otherwise the bron code of the newer edition
-    with the same indicator, regio, groep, jaar and reeks. Rows with equal edition dates and different
-    values must have been refused by validation (:func:`conflicting_editions`).
+    Adds ``vervangen_door``: empty for the row that counts, otherwise the bron code of the row that counts
+    for the same indicator, regio, groep, jaar and reeks. The producer's own publication wins over a quote of
+    it, whatever the dates (the effective grade: :func:`effective_grade`); between publications of the same
+    grade the newer edition wins (``datum`` in ``bronnen.csv``). Rows with equal grades and edition dates and
+    different values must have been refused by validation (:func:`conflicting_editions`).
     """
     obs = obs.copy(deep=False)  # pandas copies on write: the caller's frame stays as it was
     reeks = obs["reeks"]
@@ -60,11 +94,13 @@ def resolve(obs: pd.DataFrame, bronnen: pd.DataFrame) -> pd.DataFrame:
     if shared.empty:
         return obs
     order = {b: edition_order(d) or (0, 0, 0) for b, d in zip(bronnen["bron"], bronnen.get("datum", ""))}
-    shared = shared.assign(_editie=shared["bron"].map(lambda b: order.get(b, (0, 0, 0))))
+    grade = _source_order(bronnen, reeksen)
+    shared = shared.assign(_editie=shared["bron"].map(lambda b: order.get(b, (0, 0, 0))),
+                           _soort=[grade(b, r) for b, r in zip(shared["bron"], shared["reeks"])])
     for _, rows in shared.groupby(key, sort=False):
-        ranked = rows.sort_values(["_editie", "bron"], ascending=[False, True])
-        newest = ranked.iloc[0]["bron"]
-        obs.loc[ranked.index[1:], "vervangen_door"] = newest
+        ranked = rows.sort_values(["_soort", "_editie", "bron"], ascending=[True, False, True])
+        counts = ranked.iloc[0]["bron"]
+        obs.loc[ranked.index[1:], "vervangen_door"] = counts
     return obs
 
 
@@ -76,12 +112,15 @@ def with_reeks(obs: pd.DataFrame) -> pd.DataFrame:
     return obs.assign(reeks=obs["reeks"].where(~empty, obs["bron"])) if empty.any() else obs
 
 
-def conflicting_editions(obs: pd.DataFrame, bronnen: pd.DataFrame) -> list[tuple[pd.Series, pd.Series]]:
-    """Pairs of rows (same key, year and reeks) whose values differ while their editions cannot be ordered.
+def conflicting_editions(obs: pd.DataFrame, bronnen: pd.DataFrame,
+                         reeksen: pd.DataFrame | None = None) -> list[tuple[pd.Series, pd.Series]]:
+    """Pairs of rows (same key, year and reeks) whose values differ while nothing orders them.
 
-    Two editions are ordered when both have a date in ``bronnen.csv`` and the dates differ.
+    Two rows are ordered when their effective grades differ (the producer's own publication first) or when both
+    have a date in ``bronnen.csv`` and the dates differ.
     """
     order = {b: edition_order(d) for b, d in zip(bronnen["bron"], bronnen.get("datum", ""))}
+    grade = _source_order(bronnen, reeksen)
     reeks = obs["reeks"].where(obs["reeks"].astype(str).str.strip() != "", obs["bron"])
     key = [*GROUP_KEY, "_reeks", "jaar"]
     shared = obs[[*GROUP_KEY, "jaar"]].assign(_reeks=reeks).duplicated(key, keep=False)
@@ -93,7 +132,8 @@ def conflicting_editions(obs: pd.DataFrame, bronnen: pd.DataFrame) -> list[tuple
             for second in rows[i + 1:]:
                 same_value = str(first["waarde"]).strip() == str(second["waarde"]).strip()
                 a, b = order.get(first["bron"]), order.get(second["bron"])
-                if not same_value and (a is None or b is None or a == b):
+                graded = grade(first["bron"], first["_reeks"]) != grade(second["bron"], second["_reeks"])
+                if not same_value and not graded and (a is None or b is None or a == b):
                     pairs.append((pd.Series(first), pd.Series(second)))
     return pairs
 
@@ -220,3 +260,25 @@ def latest(rows: pd.DataFrame, per: str, grades: dict[str, str] | None = None) -
     newest = chosen.sort_values("jaar").groupby(per, sort=False).tail(1)
     order = list(pd.unique(rows[per]))
     return newest.assign(_o=newest[per].map(order.index)).sort_values("_o").drop(columns="_o")
+
+
+def citable(obs: pd.DataFrame, bronnen: pd.DataFrame, publisher_of_region: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(the rows a report about a region may publish, the rows it may not).
+
+    Never published: a number whose only source cannot be cited (``soort`` niet_citeerbaar: a copy site, a
+    document-sharing site, a blog, another municipality's budget quoting national figures). Not published in
+    the reports of another municipality: what a municipality's own publication (``uitgever_gemeente``) says about
+    other regions (a quote of national or neighbouring figures is that municipality's to cite, not another's);
+    its numbers about itself stay. ``publisher_of_region``: the CBS code of the report's municipality.
+    """
+    grades = dict(zip(bronnen["bron"], bronnen["soort"]))
+    publisher = dict(zip(bronnen["bron"], bronnen.get("uitgever_gemeente", pd.Series("", index=bronnen.index))))
+    codes = obs["regio_code"] if "regio_code" in obs.columns else pd.Series("", index=obs.index)
+    by_bron = obs["bron"]
+    uncitable = by_bron.map(lambda b: grades.get(b) == "niet_citeerbaar").astype(bool)
+    own_publisher = by_bron.map(lambda b: publisher.get(b, "") or "")
+    quoted = (own_publisher != "") & (own_publisher != publisher_of_region) & (own_publisher != codes)
+    out = uncitable | quoted
+    if not out.any():
+        return obs, obs.iloc[0:0]
+    return obs[~out], obs[out]

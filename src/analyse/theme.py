@@ -13,7 +13,7 @@ import functools
 
 import pandas as pd
 
-from analyse import (catalogue, comparisons, context, contract, data, disclosure, group_gaps, indicators, monitor,
+from analyse import (areas, catalogue, comparisons, context, contract, data, disclosure, group_gaps, indicators, monitor,
                      peers, presenter, register, series, theme_figures, trends)
 from analyse.schema import MONITOR, THEMES
 from analyse.text.claim_texts import unrounded
@@ -44,7 +44,11 @@ class _Notebook:
         self.grades = self.dataset.grades
         self.persons = disclosure.person_indicators(self.dataset.indicatoren)
         self.out = catalogue_writer(self.context)
-        obs = self.dataset.observations
+        # what this region's reports may publish: never a number whose only source cannot be cited, nor another
+        # municipality's quote of other regions (series.citable); what is left out is named in the sources
+        publisher = areas.municipality_code(self.dataset.regios, self.context.region)
+        self.citable_obs, self.left_out = series.citable(self.dataset.observations, self.dataset.bronnen, publisher)
+        obs = self.citable_obs
         self.theme_obs = obs[obs["thema"] == thema] if thema in THEMES else obs
         ctx = self.context
         self.window_obs = indicators.select(self.theme_obs, start=ctx.start_year, end=ctx.end_year)
@@ -74,11 +78,29 @@ class _Notebook:
                     "de rapporten van make report in reports/ blijven zoals ze zijn.")
         return presenter.header_line(parts, note)
 
+    def _left_out_in_scope(self) -> pd.DataFrame:
+        """The rows of this theme, window and regions that the report may not publish (:func:`series.citable`)."""
+        ctx, rows = self.context, self.left_out
+        rows = rows[rows["thema"] == ctx.theme] if ctx.theme in THEMES else rows
+        scope = context.scope_regions(self.dataset, ctx.region, ctx.comparison_regions, ctx.level)
+        return indicators.select(rows, regio=scope, start=ctx.start_year, end=ctx.end_year)
+
+    def _source_records(self) -> tuple[contract.Source, ...]:
+        """The publications behind the numbers, and those whose numbers are left out (graded niet_citeerbaar)."""
+        used = self.cat.source_records(series.active(self.obs))
+        codes = {record.code for record in used}
+        left = [r for r in self.cat.source_records(self._left_out_in_scope(), grade="niet_citeerbaar")
+                if r.code not in codes]
+        return (*used, *left)
+
     def bronnen(self):
-        """The publications behind this notebook's numbers in the window, with producer and grade."""
+        """The publications behind this notebook's numbers in the window, with producer and grade; a source
+        whose numbers this report may not publish is listed as 'niet_citeerbaar' (not used)."""
         rows = []
-        for record in self.cat.source_records(series.active(self.obs)):
-            part = self.obs[(self.obs["bron"] == record.code) | (self.obs["noemer_bron"] == record.code)]
+        left = self._left_out_in_scope()
+        for record in self._source_records():
+            every = left if record.grade == "niet_citeerbaar" else self.obs
+            part = every[(every["bron"] == record.code) | (every["noemer_bron"] == record.code)]
             rows.append({"bron": record.name, "uitgever": record.publisher, "producent": record.producer,
                          "soort": record.grade, "indicatoren": part["indicator"].nunique(),
                          "jaren": year_range(part["jaar"].min(), part["jaar"].max()), "adres": record.address})
@@ -115,7 +137,7 @@ class _Notebook:
 
     def opslaan(self) -> presenter.HTMLBlock:
         """Write ``kerncijfers.json`` (the theme summary) and say what was saved."""
-        summary = self.out.summary(intro=self._intro(), sources=self.cat.source_records(series.active(self.obs)))
+        summary = self.out.summary(intro=self._intro(), sources=self._source_records())
         self.out.save(summary)
         ctx = self.context
         where = ctx.shown_path(ctx.output_dir) + "/" if ctx.interactive else ""
@@ -346,7 +368,7 @@ class Thema(_Notebook):
         :meth:`vergelijking`, so the sentence and the figure show the same numbers)."""
         ctx = self.context
         return comparisons.compare_regions(
-            self.dataset.observations, self.dataset.regios, region=where,
+            self.citable_obs, self.dataset.regios, region=where,
             comparisons=[r for r in ctx.comparison_regions if r != where], indicator=indicator, groep=groep,
             grades=self.grades, start=ctx.start_year, end=ctx.end_year, with_peers=where == ctx.region)
 

@@ -220,20 +220,28 @@ def sources(bronnen: pd.DataFrame, problems: list[Problem]) -> None:
             _problem(problems, row, "datum", "verwacht een datum als JJJJ, JJJJ-MM of JJJJ-MM-DD.")
 
 
-def policy_documents(bronnen: pd.DataFrame, regios: pd.DataFrame, problems: list[Problem]) -> None:
-    """``beleidsdocument_van``: the CBS code of the municipality whose policy document the bron is (its claims
-    are in beweringen.csv, its targets in indicatoren.csv); one document at most."""
+def publishing_municipalities(bronnen: pd.DataFrame, regios: pd.DataFrame, problems: list[Problem]) -> None:
+    """``uitgever_gemeente``: the CBS code of the municipality that publishes the bron; ``beleidsdocument`` 'ja'
+    for the one policy document whose claims (beweringen.csv) and targets (indicatoren.csv) are checked."""
     municipal = set(regios.loc[regios["niveau"] == "gemeente", "code"])
-    marked = bronnen[bronnen["beleidsdocument_van"] != ""]
-    for _, row in marked.iterrows():
-        if row["beleidsdocument_van"] not in municipal:
-            _problem(problems, row, "beleidsdocument_van", "verwacht leeg of de CBS-code van een gemeente uit regios.csv.")
+    for _, row in bronnen[bronnen["uitgever_gemeente"] != ""].iterrows():
+        if row["uitgever_gemeente"] not in municipal:
+            _problem(problems, row, "uitgever_gemeente", "verwacht leeg of de CBS-code van een gemeente uit regios.csv.")
+    for _, row in bronnen[~bronnen["beleidsdocument"].isin(["", "ja"])].iterrows():
+        _problem(problems, row, "beleidsdocument", "verwacht leeg of 'ja'.")
+    marked = bronnen[bronnen["beleidsdocument"] == "ja"]
+    for _, row in marked[marked["uitgever_gemeente"] == ""].iterrows():
+        _problem(problems, row, "uitgever_gemeente", "een beleidsdocument hoort bij een gemeente: vul haar CBS-code in.")
     for _, row in marked.iloc[1:].iterrows():
-        _problem(problems, row, "beleidsdocument_van", "al een andere bron is het beleidsdocument waar beweringen.csv "
+        _problem(problems, row, "beleidsdocument", "al een andere bron is het beleidsdocument waar beweringen.csv "
                  "en de doelen in indicatoren.csv bij horen; er kan er één zijn.")
 
 
 def reeksen(frame: pd.DataFrame, problems: list[Problem]) -> None:
+    """``vervolg_van`` names a known reeks without a cycle; ``tot_en_met`` is empty or a year."""
+    for _, row in frame[frame["tot_en_met"] != ""].iterrows():
+        if wrong := year_problem(row["tot_en_met"], "verwacht leeg of het laatste jaar van de reeks (bijv. 2019)."):
+            _problem(problems, row, "tot_en_met", wrong)
     known = set(frame["reeks"])
     previous = dict(zip(frame["reeks"], frame["vervolg_van"]))
     for _, row in frame.iterrows():
@@ -415,6 +423,14 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
                                                                     f"{catalogue_file[c]}." + lookalike_hint(text[c][p], k))
     years = per_value(obs["jaar"], lambda value: np.nan if year_problem(value) else whole(value))
     found.add(years.isna(), "jaar", lambda p: year_problem(text["jaar"][p]))
+    reeksen = cat["reeksen.csv"]
+    last = dict(zip(reeksen["reeks"], pd.to_numeric(reeksen["tot_en_met"], errors="coerce")))
+    successor = {before: after for after, before in zip(reeksen["reeks"], reeksen["vervolg_van"]) if before}
+    ended = obs["reeks"].map(last)
+    found.add(ended.notna() & (years > ended), "jaar",
+              lambda p: f"reeks '{text['reeks'][p]}' loopt tot en met {int(ended.iloc[p])} (zie de opmerking in "
+                        f"reeksen.csv: een nieuwe opzet is een definitiebreuk); zet dit jaar in de reeks die erop "
+                        f"volgt" + (f": '{successor[text['reeks'][p]]}'." if text["reeks"][p] in successor else "."))
     found.add((obs["status"] != "") & ~obs["status"].isin(STATUSES), "status",
               f"verwacht leeg of een van: {', '.join(STATUSES)}.")
 
@@ -468,7 +484,7 @@ def observations(obs: pd.DataFrame, cat: dict[str, pd.DataFrame], problems: list
                                       f"waarde {text['waarde'][p]} bevatten.")
     found.report(problems)
     duplicates(obs, problems)
-    editions(obs, cat["bronnen.csv"], problems)
+    editions(obs, cat["bronnen.csv"], problems, cat["reeksen.csv"])
     classifications(obs, cat["groepen.csv"], problems)
 
 
@@ -538,11 +554,14 @@ def duplicates(obs: pd.DataFrame, problems: list[Problem]) -> None:
                      "eigen reeks (zie reeksen.csv) en beide rijen noemen hun reeks.")
 
 
-def editions(obs: pd.DataFrame, bronnen: pd.DataFrame, problems: list[Problem]) -> None:
-    """Two editions of one reeks that disagree on a year must be ordered by their dates."""
+def editions(obs: pd.DataFrame, bronnen: pd.DataFrame, problems: list[Problem],
+             reeksen: pd.DataFrame | None = None) -> None:
+    """Two publications of one reeks that disagree on a year must be ordered: by grade (the producer's own
+    publication first) or by their dates."""
     reeks = obs["reeks"].where(obs["reeks"] != "", obs["bron"])
     shared = pd.Series(group_codes([obs["indicator"], obs["regio"], obs["groep"], reeks, obs["jaar"]]))
-    for first, second in series.conflicting_editions(obs[shared.duplicated(keep=False).to_numpy()], bronnen):
+    for first, second in series.conflicting_editions(obs[shared.duplicated(keep=False).to_numpy()], bronnen,
+                                                     reeksen):
         if first["bron"] == second["bron"]:
             continue  # same bron, same reeks: reported by duplicates()
         _problem(problems, second, "waarde",

@@ -45,7 +45,7 @@ UNIT_IN_HEADER = {
 }
 """What a column header says about its unit when the whole column has one ('Aandeel (%)')."""
 GRADES = {"primair": "primaire bron", "secundair": "secundaire bron (aangehaald in een andere publicatie)",
-          "schatting": "schatting"}
+          "schatting": "schatting", "niet_citeerbaar": "niet te citeren: de cijfers uit deze bron zijn niet gebruikt"}
 
 
 class ExportError(Exception):

@@ -107,7 +107,13 @@ EVIDENCE_LABELS: dict[str, str] = {
 }
 """What a register statement rests on (column ``bewijs``), as a reader sees it."""
 
-CODE_LABELS: dict[str, str] = {**REGISTER_LABELS, **MONITOR_LABELS, **EVIDENCE_LABELS}
+GRADE_LABELS: dict[str, str] = {
+    "primair": "primair", "secundair": "secundair", "schatting": "schatting",
+    "niet_citeerbaar": "niet te citeren (niet gebruikt)",
+}
+"""The grade of a source (``soort`` in bronnen.csv) as a reader sees it."""
+
+CODE_LABELS: dict[str, str] = {**REGISTER_LABELS, **MONITOR_LABELS, **EVIDENCE_LABELS, **GRADE_LABELS}
 """Codes that appear in published label columns (status, oordeel) and how a reader sees them."""
 
 CONTRACT_WORDS: dict[str, str] = {
