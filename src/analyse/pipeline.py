@@ -360,7 +360,9 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
                                   order=execution_order(dataset, to_run))
                 failed = [r.thema for r in result.results if not r.ok]
                 if failed:
-                    echo(f"Mislukt: {', '.join(failed)}; {NOTHING_PUBLISHED}.")
+                    echo(f"Mislukt: {', '.join(failed)}"
+                         + (f"; voor {region} is niets gepubliceerd, de vorige rapporten van {region} staan er nog." if batch
+                            else f"; {NOTHING_PUBLISHED}."))
                     return RegionOutcome(region, "mislukt", reason=f"notebook {', '.join(failed)} mislukt")
             with step("tabellen verzamelen"):
                 fingerprints = {**freshness.recorded(folder)[0], **plan.fingerprints}

@@ -18,7 +18,8 @@ from analyse import (areas, catalogue, comparisons, context, contract, data, dis
 from analyse.schema import MONITOR, THEMES
 from analyse.text.claim_texts import unrounded
 from analyse.text.disclosure_texts import small_group_warnings
-from analyse.text.label_texts import MONITOR_LABELS, MONITOR_RULES, lower_first, readable, size_class_label, title
+from analyse.text.label_texts import (MONITOR_LABELS, MONITOR_RULES, lower_first, no_peer_group, peer_group_note,
+                                      readable, size_class_label, title)
 from analyse.text.messages import (Finding, Level, PeerLevels, describe_change, key_message, revision_note,
                                    theme_intro)
 from analyse.text.monitor_texts import sentence_verdicts
@@ -86,11 +87,13 @@ class _Notebook:
         return indicators.select(rows, regio=scope, start=ctx.start_year, end=ctx.end_year)
 
     def _source_records(self) -> tuple[contract.Source, ...]:
-        """The publications behind the numbers, and those whose numbers are left out (graded niet_citeerbaar)."""
+        """The publications behind the numbers, and the sources graded niet_citeerbaar whose numbers are left
+        out (another municipality's own publications, left out of this report, are not named: they are that
+        municipality's to cite)."""
         used = self.cat.source_records(series.active(self.obs))
         codes = {record.code for record in used}
-        left = [r for r in self.cat.source_records(self._left_out_in_scope(), grade="niet_citeerbaar")
-                if r.code not in codes]
+        left = [r for r in self.cat.source_records(self._left_out_in_scope())
+                if r.code not in codes and r.grade == "niet_citeerbaar"]
         return (*used, *left)
 
     def bronnen(self):
@@ -361,6 +364,33 @@ class Thema(_Notebook):
         (:meth:`analyse.theme_areas.Areas.segregation`)."""
         return Areas(self).segregation(groep, jaar=jaar)
 
+    # ------------------------------------------------------------------ peers of the same size
+
+    def vergelijkbare_gemeenten(self, jaar: int | None = None):
+        """The municipalities of the same CBS size class as the region (:mod:`analyse.peers`), with inhabitants
+        and degree of urbanisation: the peers every comparison of this run places the region among. ``jaar``:
+        the year of the inhabitant counts (default the newest year with counts up to the window's end)."""
+        ctx = self.context
+        population = indicators.select(self.citable_obs, indicator="inwoners", groep="totaal", regio=ctx.region,
+                                       end=ctx.end_year)
+        population = population[population["reeks"] == peers.POPULATION[2]]
+        year = jaar or (int(population["jaar"].max()) if not population.empty else None)
+        group = None if year is None else peers.peer_group(self.citable_obs, self.dataset.regios, ctx.region, year)
+        if group is None:
+            return presenter.paragraph(no_peer_group(ctx.region, ctx.end_year), italic=True)
+        frame = peers.peer_table(self.citable_obs, self.dataset.regios, group)
+        label = size_class_label(*group.size_class)
+        columns = (contract.Column("gemeente", "Gemeente"), contract.Column("code", "CBS-code"),
+                   contract.Column("inwoners", f"Inwoners op 1 januari {year}", "number", "aantal", decimals=0),
+                   contract.Column("stedelijkheid", "Stedelijkheid (1-5)", "number", "klasse", decimals=0),
+                   contract.Column("stedelijkheid_jaar", "Stedelijkheid, jaar", "year"))
+        rows = indicators.select(self.citable_obs, indicator=["inwoners", "stedelijkheid"], regio=list(frame["gemeente"]))
+        self.out.table("vergelijkbare_gemeenten", frame.drop(columns="zelf"),
+                       title=f"Gemeenten van dezelfde grootte als {ctx.region}: {label}, {year}",
+                       source=self._source(rows[rows["jaar"] <= year]), columns=columns,
+                       notes=(peer_group_note(ctx.region, label, year, len(group.members)),))
+        return presenter.table(frame.drop(columns="zelf"), columns)
+
     # ------------------------------------------------------------------ key messages
 
     def _comparison(self, indicator: str, groep: str, where: str) -> comparisons.RegionComparison | None:
@@ -372,9 +402,11 @@ class Thema(_Notebook):
             comparisons=[r for r in ctx.comparison_regions if r != where], indicator=indicator, groep=groep,
             grades=self.grades, start=ctx.start_year, end=ctx.end_year, with_peers=where == ctx.region)
 
-    def _peer_levels(self, found: peers.PeerComparison) -> PeerLevels:
+    def _peer_levels(self, found: peers.PeerComparison, derived: bool) -> PeerLevels:
+        """The peers' median and quartiles in the notation of the figure itself (published whole percentages stay
+        whole where the median is; a share we computed has one decimal)."""
         def level(value: float) -> Level:
-            return Level(found.year, value, found.unit, derived=True)
+            return Level(found.year, value, found.unit, derived=derived)
         return PeerLevels(size_class_label(*found.group.size_class), found.n, level(found.median),
                           level(found.lower_quartile), level(found.upper_quartile), found.below, found.above)
 
@@ -401,7 +433,8 @@ class Thema(_Notebook):
             benchmarks = tuple((region, self._level(row)) for region, row in found.others.items())
             compared = self._level(found.own) if found.year != int(last["jaar"]) else None
             missing = found.missing
-            peer_levels = self._peer_levels(found.peers) if found.peers is not None else None
+            peer_levels = (self._peer_levels(found.peers, bool(found.own["afgeleid"])) if found.peers is not None
+                           else None)
         result = self.trend_results.get((indicator, where, groep, last["reeks"]))
         breaks = series.breaks(last["reeks"], self.dataset.reeksen)
         finding = Finding(
@@ -426,7 +459,7 @@ class Thema(_Notebook):
     def _peer_benchmark(self, found: comparisons.RegionComparison | None) -> contract.PeerBenchmark | None:
         if found is None or found.peers is None:
             return None
-        group, levels = found.peers, self._peer_levels(found.peers)
+        group, levels = found.peers, self._peer_levels(found.peers, bool(found.own["afgeleid"]))
         text = (f"mediaan {levels.median.shown()} (middelste helft {levels.lower.shown()} tot "
                 f"{levels.upper.shown()})")
         return contract.PeerBenchmark(levels.label, group.year, group.n, group.median, group.lower_quartile,

@@ -45,8 +45,10 @@ def export_all(reports_dir: Path, *, echo: Callable[[str], None] | None = None, 
     """
     say = echo or log.warning
     reports = load_reports(Path(reports_dir))
+    skipped = {theme.reason for theme in reports.manifest.skipped}  # the run said these already
     for note in reports.notes:
-        say(note)
+        if note not in skipped:
+            say(note)
     root = reports.root
     target = root / NOTE_PDF
     # LibreOffice starts now and is ready when the note is written (a second saved); it is stopped unused

@@ -132,3 +132,14 @@ def size_class_label(low: int, high: int | None) -> str:
     if high is None:
         return f"gemeenten met {n(low)} of meer inwoners"
     return f"gemeenten met {n(low)} tot {n(high)} inwoners"
+
+
+def peer_group_note(region: str, label: str, year: int, count: int) -> str:
+    return (f"{region} wordt vergeleken met de {count} andere {label} op 1 januari {year} (CBS-grootteklasse), "
+            "voor elk cijfer in hetzelfde jaar en uit dezelfde reeks. De stedelijkheid is die van de nieuwste "
+            "CBS-klasse tot en met dat jaar; ze staat erbij, maar kiest de vergelijkbare gemeenten niet.")
+
+
+def no_peer_group(region: str, end_year: int) -> str:
+    return (f"Voor {region} is er tot en met {end_year} geen inwonertal van het CBS in de data, dus geen groep "
+            "gemeenten van dezelfde grootte.")
