@@ -57,6 +57,7 @@ for thema in themes:
 def copy_project(target: Path) -> Path:
     for name in ("data/raw", "notebooks"):
         shutil.copytree(ROOT / name, target / name)
+    shutil.copy2(ROOT / "instellingen.toml", target / "instellingen.toml")
     (target / "data" / "processed").mkdir(parents=True, exist_ok=True)
     return target
 
@@ -71,7 +72,7 @@ def timed(command: list[str], cwd: Path, env: dict | None = None) -> float:
 
 
 def clean(project: Path) -> None:
-    shutil.rmtree(project / "reports", ignore_errors=True)
+    shutil.rmtree(project / "reports", ignore_errors=True)  # every municipality's folder
     for path in (project / "data" / "processed").glob("*.csv"):
         path.unlink()
 
@@ -111,7 +112,7 @@ print(middle - start, time.perf_counter() - middle if pdf.find_soffice() else 0.
 
 def run_exports(project: Path) -> tuple[float, float]:
     """Seconds for the exports without the PDF, and for the PDF conversion alone, on (a)'s reports."""
-    done = subprocess.run([sys.executable, "-c", EXPORTS, str(project / "reports")], capture_output=True, text=True,
+    done = subprocess.run([sys.executable, "-c", EXPORTS, str(project / "reports" / "maassluis")], capture_output=True, text=True,
                           env={**os.environ, "ANALYSE_ROOT": str(project)})
     if done.returncode != 0:
         raise SystemExit(f"Mislukt: exports\n{done.stderr[-2000:]}")
