@@ -190,3 +190,18 @@ def test_a_definition_break_stops_the_trend_and_the_figure_marks_it(tmp_path):
     message = theme.kernboodschap("inwoners", onderwerp="de bevolking", eenheid_woord="inwoners")
     assert "Dat is 0,3% meer dan in 2015 (31.900)" in message and "in 2015 van definitie veranderd" in message
     assert shown is not None
+
+
+def test_a_wijk_is_compared_with_its_municipality_by_default(tmp_path):
+    build(tmp_path, OBSERVATIONS + EXTRA + "aandeel_herkomst,Wijk 01,migratieachtergrond,2018,30.0,procent,toets,,,,,\n",
+          regions="Wijk 01,WK055601,wijk,Wijk 01 (Maassluis),\n")
+    raw = tmp_path / "data" / "raw"
+    (raw / "regios.csv").write_text("regio,code,niveau,ligt_in,label,opmerking\nMaassluis,GM0556,gemeente,,Maassluis,\n"
+                                    "Nederland,NL01,land,,Nederland,\nWijk 01,WK055601,wijk,Maassluis,Wijk 01,\n",
+                                    encoding="utf-8")
+    data.build_processed(raw, tmp_path / "data" / "processed")
+    theme = Thema("demografie", regio="Wijk 01", data_dir=tmp_path / "data", output_dir=tmp_path / "reports")
+    assert theme.context.comparison_regions == ("Maassluis", "Nederland")
+    sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert sentence.startswith("In 2018 is het aandeel in Wijk 01 30%: hoger dan in Maassluis (26,9%) en Nederland "
+                               "(22,6%).")

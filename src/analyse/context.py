@@ -212,10 +212,12 @@ def default_region(dataset: data.Dataset, settings: ProjectSettings) -> str:
 
 
 def default_comparisons(dataset: data.Dataset, settings: ProjectSettings, region: str) -> tuple[str, ...]:
-    """The neighbours the settings name for ``region`` and the regions every municipality is compared with,
-    by name, without the region itself and without regions the data lack."""
+    """The municipality a wijk or buurt lies in, the neighbours the settings name for ``region`` and the regions
+    every municipality is compared with, by name, without the region itself and without regions the data lack."""
     own = settings.of(region_code(dataset.regios, region))
-    names = [region_name(dataset.regios, r, "vergelijkingsregio") for r in (*own.neighbours, *settings.compare)]
+    municipality = areas.municipality_code(dataset.regios, region)
+    names = [region_name(dataset.regios, r, "vergelijkingsregio")
+             for r in ([municipality] if municipality else []) + [*own.neighbours, *settings.compare]]
     present = set(dataset.observations["regio"])
     return tuple(dict.fromkeys(n for n in names if n != region and n in present))
 
