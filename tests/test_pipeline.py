@@ -64,8 +64,8 @@ def test_register_covers_every_statement_and_explains_deviations(full_run):
     assert list(register.columns) == ["id", "thema", "citaat", "verwacht", "berekend", "status", "bewijs", "bronnen",
                                       "toelichting", "herberekend"]
     assert sorted(register["id"]) == sorted(claims["id"])
-    assert set(register["status"]) <= {"klopt", "overgenomen", "tekst_onjuist", "wijkt_af", "niet_aangetoond",
-                                       "geen_data"}
+    assert set(register["status"]) <= {"klopt", "intern_consistent", "overgenomen", "tekst_onjuist", "wijkt_af",
+                                       "niet_aangetoond", "geen_data"}
     assert (register["toelichting"].str.len() > 0).all()
     assert not ((register["status"] == "klopt") & (register["bewijs"] == "document")).any()
     population = register[register["citaat"].str.contains("stijging van 3,6% in acht jaar")].iloc[0]
