@@ -80,7 +80,7 @@ def test_monitor_covers_every_target_with_a_verdict(full_run):
     expected = sum(max(1, len([g for g in t.split(";") if g])) for t in targets["doel_groep"])
     assert len(monitor) == expected and set(targets["indicator"]) == set(monitor["indicator"])
     assert set(monitor["oordeel"]) <= {"gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers",
-                                       "onvoldoende_data"}
+                                       "onvoldoende_data", "andere_maat"}
     assert (monitor["toelichting"].str.len() > 0).all()
 
 

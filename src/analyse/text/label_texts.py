@@ -97,12 +97,15 @@ MONITOR_RULES: dict[str, str] = {
                "doel 7.",
     "onvoldoende_data": "Minder dan drie meetjaren in de reeks waarop het oordeel rust, of het doeljaar is "
                         "verstreken zonder meting in dat jaar: geen oordeel. De toelichting noemt wat er wel is.",
+    "andere_maat": "Het doel spreekt van een andere maat dan de indicator meet, bijvoorbeeld een aandeel waar de "
+                   "meting een aantal is: met deze indicator is het doel niet te beoordelen, wat de metingen ook "
+                   "doen. De toelichting noemt beide maten.",
 }
 """The monitor's verdict rules in Dutch (shown in the monitor notebook and the README)."""
 
 MONITOR_LABELS: dict[str, str] = {
     "gehaald": "gehaald", "niet_gehaald": "niet gehaald", "op_koers": "op koers", "onzeker": "onzeker",
-    "niet_op_koers": "niet op koers", "onvoldoende_data": "onvoldoende data",
+    "niet_op_koers": "niet op koers", "onvoldoende_data": "onvoldoende data", "andere_maat": "andere maat",
 }
 """The monitor verdicts as a reader sees them, in the order the publications count them."""
 
