@@ -17,7 +17,7 @@ OBS_COLUMNS = ["indicator", "regio", "groep", "jaar", "waarde", "eenheid", "bron
 
 
 def target(doel_type="niveau", *, indicator="veiligheidsgevoel", doel_waarde="7", doel_jaar="2021",
-           basis_waarde="6.8", basis_jaar="2016", richting="hoger_beter", doel_marge="") -> pd.Series:
+           basis_waarde="6.8", basis_jaar="2013", richting="hoger_beter", doel_marge="") -> pd.Series:
     return pd.Series({"indicator": indicator, "label": "Een indicator", "doel_omschrijving": "Een doel",
                       "doel_type": doel_type, "doel_waarde": doel_waarde, "doel_jaar": doel_jaar,
                       "basis_waarde": basis_waarde, "basis_jaar": basis_jaar, "richting": richting,
@@ -166,8 +166,9 @@ FLAT = {2010: 5.0, 2011: 5.2, 2012: 4.8, 2013: 5.1, 2014: 4.9, 2015: 5.2, 2016: 
 
 
 def gelijk(**kwargs):
-    return target("minimaal_gelijk", indicator="vsv", doel_waarde="", doel_jaar="", basis_waarde="5.0",
-                  basis_jaar="2010", richting="lager_beter", **kwargs)
+    settings = dict(indicator="vsv", doel_waarde="", doel_jaar="", basis_waarde="5.0", basis_jaar="2010",
+                    richting="lager_beter")
+    return target("minimaal_gelijk", **{**settings, **kwargs})
 
 
 def test_a_flat_series_is_not_niet_op_koers_under_minimaal_gelijk():
@@ -224,3 +225,172 @@ def test_shipped_monitor():
                                     & (dataset.observations["regio"] == "Maassluis")
                                     & (dataset.observations["reeks"] == row["reeks"])]
         assert row["laatste_jaar"] == rows["jaar"].max()
+
+
+# --------------------------------------------------------------------------- from the baseline year on
+
+def ols_slope(years, values):
+    """OLS slope and its 95% interval by the textbook formulas."""
+    x, y = np.asarray(years, float), np.asarray(values, float)
+    sxx = ((x - x.mean()) ** 2).sum()
+    slope = ((x - x.mean()) * (y - y.mean())).sum() / sxx
+    resid = y - (y.mean() + slope * (x - x.mean()))
+    half = stats.t.ppf(0.975, len(x) - 2) * np.sqrt((resid ** 2).sum() / (len(x) - 2) / sxx)
+    return slope, slope - half, slope + half
+
+
+# falling for six years before the baseline (2016), rising after it
+V_SHAPE = {2010: 9.0, 2011: 8.5, 2012: 8.0, 2013: 7.5, 2014: 7.0, 2015: 6.5,
+           2016: 6.0, 2017: 6.3, 2018: 6.55, 2019: 6.9, 2020: 7.2}
+
+
+def test_a_direction_target_is_judged_on_the_trend_from_its_baseline_year_on():
+    since = {y: v for y, v in V_SHAPE.items() if y >= 2016}
+    slope, low, high = ols_slope(list(since), list(since.values()))
+    assert low > 0  # rising since the baseline ...
+    assert ols_slope(list(V_SHAPE), list(V_SHAPE.values()))[2] < 0  # ... falling over the whole series
+    row = evaluate(target("toename", doel_waarde="", doel_jaar="", basis_jaar="2016"), observations(V_SHAPE))
+    assert row["oordeel"] == "op_koers"
+    assert row["n_jaren"] == 5 and row["helling"] == pytest.approx(slope)
+    assert (row["helling_ondergrens"], row["helling_bovengrens"]) == (pytest.approx(low), pytest.approx(high))
+    assert "Trend 2016-2020" in row["toelichting"].replace("–", "-")
+    assert "metingen van daarvoor (2010-2015) tellen niet mee" in row["toelichting"].replace("–", "-")
+    # the same series against 'afname' from 2016 is niet_op_koers (the old whole-series fit said op_koers)
+    assert evaluate(target("afname", doel_waarde="", doel_jaar="", basis_jaar="2016"),
+                    observations(V_SHAPE))["oordeel"] == "niet_op_koers"
+
+
+def test_a_level_target_is_projected_from_its_baseline_year_on():
+    # flat at 6,0 before the baseline, then rising 0,2 a year: the projection to 2021 rests on 2016-2019
+    values = {2010: 6.0, 2011: 6.05, 2012: 5.95, 2013: 6.0, 2014: 6.05, 2015: 5.95,
+              2016: 6.2, 2017: 6.41, 2018: 6.59, 2019: 6.8}
+    since = {y: v for y, v in values.items() if y >= 2016}
+    centre, low, high = ols_prediction(list(since), list(since.values()), 2021)
+    whole = ols_prediction(list(values), list(values.values()), 2021)
+    assert low >= 7 and whole[1] < 7  # op_koers from the baseline on; the whole series would not say so
+    row = evaluate(target(basis_jaar="2016"), observations(values))
+    assert row["oordeel"] == "op_koers" and row["n_jaren"] == 4
+    assert row["projectie"] == pytest.approx(centre)
+    assert (row["projectie_ondergrens"], row["projectie_bovengrens"]) == (pytest.approx(low), pytest.approx(high))
+
+
+def test_minimaal_gelijk_is_judged_on_the_level_since_the_baseline():
+    # worse before the baseline (2014), flat at the baseline value after it
+    values = {2010: 7.0, 2011: 6.6, 2012: 6.0, 2013: 5.6, **{y: v for y, v in FLAT.items() if y >= 2014}}
+    row = evaluate(gelijk(basis_jaar="2014"), observations(values, indicator="vsv", eenheid="procent"))
+    since = {y: v for y, v in values.items() if y >= 2014}
+    centre, low, high = ols_prediction(list(since), list(since.values()), 2017)
+    assert row["n_jaren"] == 4 and row["projectie"] == pytest.approx(centre)
+    assert "(2010-2013) tellen niet mee" in row["toelichting"].replace("–", "-")
+
+
+def test_a_series_that_starts_after_the_baseline_year_says_so():
+    values = {y: v for y, v in V_SHAPE.items() if y >= 2017}
+    row = evaluate(target("toename", doel_waarde="", doel_jaar="", basis_jaar="2015"), observations(values))
+    assert row["oordeel"] == "op_koers" and row["n_jaren"] == 4
+    assert "De reeks begint in 2017, na het basisjaar 2015" in row["toelichting"]
+    assert "tellen niet mee" not in row["toelichting"]
+
+
+def test_no_measurement_since_the_baseline_names_the_last_one():
+    row = evaluate(target("afname", doel_waarde="", doel_jaar="", basis_jaar="2016"),
+                   observations({2012: 6.0, 2013: 6.1, 2014: 6.2}))
+    assert (row["oordeel"], row["reeks"]) == ("onvoldoende_data", "")
+    assert row["toelichting"] == "Geen metingen voor Maassluis (totaal) vanaf het basisjaar 2016; de laatste meting is van 2014."
+
+
+# --------------------------------------------------------------------------- a target of another measure
+
+def other_measure(**kwargs) -> pd.Series:
+    tgt = target("afname", indicator="laaggeletterden", doel_waarde="", doel_jaar="", basis_waarde="4200",
+                 basis_jaar="2013", richting="lager_beter", **kwargs)
+    tgt["label"], tgt["eenheid"] = "Laaggeletterden", "aantal"
+    tgt["doel_maat"] = "een aandeel: laaggeletterden als percentage van de inwoners"
+    return tgt
+
+
+def test_a_target_of_another_measure_is_not_judged_with_this_indicator():
+    # a clearly falling count: the old code judged the share-target 'op_koers' on it
+    counts = {2013: 4200, 2014: 4000, 2015: 3800, 2016: 3650, 2017: 3400}
+    obs = observations(counts, indicator="laaggeletterden", eenheid="aantal")
+    tgt = other_measure()
+    assert evaluate(tgt.drop("doel_maat"), obs)["oordeel"] == "op_koers"
+    row = evaluate(tgt, obs)
+    assert row["oordeel"] == "andere_maat"
+    assert (row["laatste_waarde"], row["laatste_jaar"]) == (3400, 2017)
+    assert row["helling"] == "" and row["projectie"] == "" and row["trend_methode"] == ""
+    assert row["toelichting"].startswith("Het doel gaat over een aandeel: laaggeletterden als percentage van de "
+                                         "inwoners; de indicator is 'Laaggeletterden', een aantal (laatste meting 2017).")
+    assert "niet te beoordelen" in row["toelichting"] and "3400" not in row["toelichting"].replace(".", "")
+
+
+def test_a_target_of_another_measure_without_measurements_is_still_andere_maat():
+    row = evaluate(other_measure(), observations({}, indicator="laaggeletterden", eenheid="aantal"))
+    assert row["oordeel"] == "andere_maat" and "(laatste meting" not in row["toelichting"]
+
+
+def test_every_verdict_has_a_label_and_the_count_sentence_reads_as_dutch():
+    from analyse.text.label_texts import MONITOR_LABELS
+    from analyse.text.monitor_texts import sentence_verdicts
+
+    assert list(MONITOR_LABELS) == list(monitor.VERDICTS)
+    assert sentence_verdicts({"andere_maat": 2, "onvoldoende_data": 10}, 12, 2024) == (
+        "Van de 12 doelen uit hoofdstuk 4 (per groep geteld) is met metingen tot en met 2024 het oordeel: "
+        "2 met een andere maat gemeten, 10 onvoldoende data.")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for verdict in monitor.VERDICTS:
+        assert f"**`{verdict}`**" in readme, verdict
+
+
+# --------------------------------------------------------------------------- the shipped targets
+
+SHARE_WORDS = ("aandeel", "i.v.t.", "in verhouding tot", "per ")
+
+
+def test_every_shipped_target_is_read_against_its_indicator():
+    """A target whose sentence speaks of a share or a ratio while its indicator is a count is measured by
+    another kind of number: it carries ``doel_maat`` (and is then never judged with that indicator)."""
+    catalogue = load_shipped().indicatoren
+    targets = catalogue[catalogue["doel_type"] != ""].set_index("indicator")
+    ratio_on_count = {i for i, t in targets.iterrows()
+                      if t["eenheid"] == "aantal" and any(w in t["doel_omschrijving"].lower() for w in SHARE_WORDS)}
+    marked = set(targets.index[targets["doel_maat"] != ""])
+    assert ratio_on_count == marked == {"laaggeletterden", "bijstand_personen"}
+
+
+def test_shipped_targets_of_another_measure():
+    dataset = load_shipped()
+    table = monitor.monitor_table(dataset.indicatoren, dataset.observations, "Maassluis", grades=dataset.grades)
+    other = table[table["oordeel"] == "andere_maat"].set_index("indicator")
+    assert set(other.index) == {"laaggeletterden", "bijstand_personen"}
+    assert "beroepsbevolking" in other.loc["bijstand_personen", "toelichting"]
+    assert "percentage van de inwoners" in other.loc["laaggeletterden", "toelichting"]
+
+
+def test_the_monitor_is_only_for_the_municipality_of_the_policy_document(shipped_dataset, tmp_path):
+    from analyse import context
+    from analyse.schema import MONITOR
+
+    kwargs = dict(data_dir=tmp_path, output_dir=tmp_path, root=ROOT)
+    assert context.resolve(MONITOR, shipped_dataset, regio="Maassluis", **kwargs).region == "Maassluis"
+    with pytest.raises(context.NoThemeData, match="geen doelen uit een beleidsdocument"):
+        context.resolve(MONITOR, shipped_dataset, regio="Vlaardingen", **kwargs)
+
+
+def test_the_monitor_figures_fit_the_trend_from_the_baseline_on():
+    # the figures of the monitor notebook draw the trend the verdict rests on
+    indicatoren = pd.DataFrame([{"indicator": "veiligheidsgevoel", "doel_type": "toename", "basis_jaar": "2016"},
+                                {"indicator": "zonder_doel", "doel_type": "", "basis_jaar": "2016"}])
+    obs = pd.concat([observations(V_SHAPE), observations(V_SHAPE, indicator="zonder_doel")], ignore_index=True)
+    kept = monitor.from_baseline(obs, indicatoren)
+    assert sorted(kept.loc[kept["indicator"] == "veiligheidsgevoel", "jaar"]) == list(range(2016, 2021))
+    assert sorted(kept.loc[kept["indicator"] == "zonder_doel", "jaar"]) == sorted(V_SHAPE)
+    # the notebook's trend per series (what its figures draw), computed on the same obs
+    from types import SimpleNamespace
+
+    from analyse.theme import Doelenmonitor
+
+    notebook = SimpleNamespace(obs=obs.assign(vervangen_door=""), dataset=SimpleNamespace(indicatoren=indicatoren))
+    fitted = Doelenmonitor.trend_results.func(notebook)
+    assert fitted[("veiligheidsgevoel", "Maassluis", "totaal", "monitor_lv")].eerste_jaar == 2016
+    assert fitted[("zonder_doel", "Maassluis", "totaal", "monitor_lv")].eerste_jaar == 2010

@@ -64,8 +64,8 @@ def test_register_covers_every_statement_and_explains_deviations(full_run):
     assert list(register.columns) == ["id", "thema", "citaat", "verwacht", "berekend", "status", "bewijs", "bronnen",
                                       "toelichting", "herberekend"]
     assert sorted(register["id"]) == sorted(claims["id"])
-    assert set(register["status"]) <= {"klopt", "overgenomen", "tekst_onjuist", "wijkt_af", "niet_aangetoond",
-                                       "geen_data"}
+    assert set(register["status"]) <= {"klopt", "intern_consistent", "overgenomen", "tekst_onjuist", "wijkt_af",
+                                       "niet_aangetoond", "geen_data"}
     assert (register["toelichting"].str.len() > 0).all()
     assert not ((register["status"] == "klopt") & (register["bewijs"] == "document")).any()
     population = register[register["citaat"].str.contains("stijging van 3,6% in acht jaar")].iloc[0]
@@ -80,7 +80,7 @@ def test_monitor_covers_every_target_with_a_verdict(full_run):
     expected = sum(max(1, len([g for g in t.split(";") if g])) for t in targets["doel_groep"])
     assert len(monitor) == expected and set(targets["indicator"]) == set(monitor["indicator"])
     assert set(monitor["oordeel"]) <= {"gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers",
-                                       "onvoldoende_data"}
+                                       "onvoldoende_data", "andere_maat"}
     assert (monitor["toelichting"].str.len() > 0).all()
 
 

@@ -110,7 +110,8 @@ def test_another_source_differing_beyond_the_rounding_is_wijkt_af(obs):
 
 
 @pytest.mark.parametrize(("other", "status", "tolerance"), [
-    (23, "klopt", "(0,5)"),        # 'bijna 23' (0 decimals) against 22,6: |0,4| <= 0,5
+    (23, "overgenomen", "van 22,5 tot 23,5"),  # 'bijna 23' (0 decimals) against 22,6: agrees, cannot confirm
+    (24, "wijkt_af", "(0,5)"),     # 0 decimals, |1,4| > 0,5: contradicts even at its coarser rounding
     (22.4, "wijkt_af", "(0,05)"),  # both 1 decimal: |0,2| > 0,05
     (22.64, "klopt", "(0,05)"),    # the coarser is the document's 1 decimal: |0,04| <= 0,05
 ])
@@ -121,6 +122,27 @@ def test_tolerance_is_half_a_unit_of_the_coarser_printed_decimal(obs, other, sta
                                      groep="migratieachtergrond", jaar="2018", decimalen="1"), extra)
     assert row["status"] == status
     assert tolerance in row["toelichting"]
+
+
+def test_a_coarser_source_without_the_documents_own_number_is_geen_data(obs):
+    # only 'bijna een kwart' (23) in the data, no transcription of the document's 22,6: nothing at its precision
+    extra = with_rows(obs, ("aandeel_herkomst", "Nederland", "migratieachtergrond", 2018, 23, "nos", "procent"))
+    row = register.check_claim(claim("waarde", "aandeel_herkomst", "22.6", regio="Nederland",
+                                     groep="migratieachtergrond", jaar="2018", decimalen="1"), extra)
+    assert (row["status"], row["bewijs"]) == ("geen_data", "")
+    assert row["toelichting"].startswith("Niet te herberekenen") and "van 22,5 tot 23,5" in row["toelichting"]
+    assert "niet tegen, maar bevestigt het ook niet" in row["toelichting"]
+
+
+def test_a_coarser_source_does_not_hide_a_precise_one(obs):
+    # the NOS's 23 (0 decimals) and a CBS table's 22,6 (1 decimal) for the same year: the precise one decides
+    extra = with_rows(obs, ("aandeel_herkomst", "Nederland", "migratieachtergrond", 2018, 22.6, DOC, "procent"),
+                      ("aandeel_herkomst", "Nederland", "migratieachtergrond", 2018, 23, "a_nos", "procent"),
+                      ("aandeel_herkomst", "Nederland", "migratieachtergrond", 2018, 22.6, "cbs", "procent"))
+    row = register.check_claim(claim("waarde", "aandeel_herkomst", "22.6", regio="Nederland",
+                                     groep="migratieachtergrond", jaar="2018", decimalen="1"), extra)
+    assert (row["status"], row["bronnen"], row["berekend"]) == ("klopt", "cbs", 22.6)
+    assert "a_nos: 23" in row["toelichting"]
 
 
 def test_a_later_edition_of_the_same_number_replacing_the_document_still_counts_as_independent(obs):
@@ -137,7 +159,7 @@ def test_verandering_procent_keeps_the_unrounded_value(obs):
     # (32518 - 31390) / 31390 * 100 = 1128 / 31390 * 100 = 3,5935...% -> 3,6
     row = register.check_claim(
         claim("verandering_procent", "inwoners", "3.6", jaar="2009", jaar_tot="2018", decimalen="1"), obs)
-    assert row["status"] == "klopt" and row["bewijs"] == "herberekening"
+    assert row["status"] == "intern_consistent" and row["bewijs"] == "herberekening"  # both inputs: the document
     assert row["berekend"] == pytest.approx(1128 / 31390 * 100)
     assert "= 3,594" in row["toelichting"] and "Afgerond op 1 decimaal" in row["toelichting"]
     assert "0,05" in row["toelichting"]
@@ -154,11 +176,11 @@ def test_span_in_the_words_is_computed_demo_03(obs):
 
 
 def test_verschil_of_percentages_is_procentpunt(obs):
-    # 26,9% - 23,3% = 3,6 procentpunt; the sentence says nothing about the unit: klopt
+    # 26,9% - 23,3% = 3,6 procentpunt; the sentence says nothing about the unit; both from the document
     row = register.check_claim(
         claim("verschil", "aandeel_herkomst", "3.6", groep="migratieachtergrond", jaar="2009", jaar_tot="2018",
               decimalen="1"), obs)
-    assert row["status"] == "klopt" and row["berekend"] == pytest.approx(3.6)
+    assert row["status"] == "intern_consistent" and row["berekend"] == pytest.approx(3.6)
 
 
 def test_percent_for_procentpunt_is_tekst_onjuist_demo_04(obs):
@@ -171,7 +193,7 @@ def test_percent_for_procentpunt_is_tekst_onjuist_demo_04(obs):
     right = register.check_claim(
         claim("verschil", "aandeel_herkomst", "3.6", groep="migratieachtergrond", jaar="2009", jaar_tot="2018",
               decimalen="1", tekst_eenheid="procentpunt"), obs)
-    assert right["status"] == "klopt"
+    assert right["status"] == "intern_consistent"
 
 
 def test_wrong_words_do_not_hide_a_wrong_number(obs):
@@ -197,7 +219,8 @@ def test_aandeel(obs, noemer_groep):
     row = register.check_claim(
         claim("aandeel", "bijstand_personen", "6.1", groep="leeftijd_18_27", jaar="2018", decimalen="1",
               noemer_indicator="bijstand_personen", noemer_groep=noemer_groep), obs)
-    assert row["status"] == "klopt" and row["berekend"] == pytest.approx(50 / 825 * 100)
+    # 50 and 825 are both the document's own: consistent with each other, not confirmed from outside
+    assert row["status"] == "intern_consistent" and row["berekend"] == pytest.approx(50 / 825 * 100)
 
 
 def test_per_1000(obs):
@@ -290,6 +313,15 @@ def test_a_newer_reeks_is_the_one_that_counts(obs):
     assert row["status"] == "geen_data"
 
 
+def test_a_direction_shown_only_by_the_documents_own_numbers_is_intern_consistent(obs):
+    # the same clear rise as 'score westers', but every measurement is the document's own
+    own = obs[(obs["indicator"] == "score") & (obs["groep"] == "westers")].assign(bron=DOC)
+    row = register.check_claim(claim("richting", "score", "stijging", groep="westers"), own)
+    assert (row["status"], row["berekend"], row["bewijs"], row["bronnen"]) == (
+        "intern_consistent", "stijging", "trend", DOC)
+    assert "geen bevestiging van buiten het document" in row["toelichting"]
+
+
 def test_richting_with_one_year_is_geen_data(obs):
     assert register.check_claim(claim("richting", "bijstand_personen", "stijging"), obs)["status"] == "geen_data"
 
@@ -328,6 +360,45 @@ def test_highest_and_lowest_over_regions():
     lowest = register.check_claim(pd.Series({**base, "berekening": "laagste", "verwacht": "Maassluis",
                                              "regio": "Maassluis;Nederland;Schiedam"}), obs)
     assert lowest["status"] == "wijkt_af" and lowest["berekend"] == "Nederland"
+
+
+def ranking(*rows, verwacht="Maassluis", berekening="hoogste") -> tuple[pd.Series, pd.DataFrame]:
+    """arb-19's shape: 'hoger dan het landelijk gemiddelde (7,6; 6,1%)', a ranking of two regions."""
+    obs = pd.DataFrame([{"indicator": "werkloosheid", "regio": regio, "groep": "totaal", "jaar": 2017, "waarde": waarde,
+                         "bron": bron, "eenheid": "procent"} for regio, waarde, bron in rows])
+    return claim(berekening, "werkloosheid", verwacht, regio="Maassluis;Nederland", jaar="2017"), obs
+
+
+def test_a_ranking_of_the_documents_own_numbers_is_intern_consistent_arb_19():
+    row = register.check_claim(*ranking(("Maassluis", 7.6, DOC), ("Nederland", 6.1, DOC)))
+    assert (row["status"], row["berekend"], row["bewijs"], row["bronnen"]) == (
+        "intern_consistent", "Maassluis", "herberekening", DOC)
+    assert "Alle getallen van deze controle komen uit het document zelf" in row["toelichting"]
+    # the same ranking with the national figure from CBS: evidence from outside the document
+    row = register.check_claim(*ranking(("Maassluis", 7.6, DOC), ("Nederland", 6.1, "cbs")))
+    assert (row["status"], row["bronnen"]) == ("klopt", f"{DOC}, cbs")
+    # a document that contradicts itself is still wijkt_af
+    row = register.check_claim(*ranking(("Maassluis", 7.6, DOC), ("Nederland", 6.1, DOC), verwacht="Nederland"))
+    assert row["status"] == "wijkt_af"
+
+
+def test_an_internal_check_with_wrong_words_is_tekst_onjuist_and_says_it_is_internal(obs):
+    row = register.check_claim(
+        claim("verschil", "aandeel_herkomst", "3.6", groep="migratieachtergrond", jaar="2009", jaar_tot="2018",
+              decimalen="1", tekst_eenheid="procent"), obs)
+    assert row["status"] == "tekst_onjuist"
+    assert "geen bevestiging van buiten het document" in row["toelichting"]
+
+
+def test_every_status_has_a_label_a_meaning_and_a_place_in_the_docs():
+    from analyse.text.label_texts import REGISTER_LABELS, REGISTER_STATUSES
+
+    assert list(REGISTER_LABELS) == list(register.STATUSES) and set(REGISTER_STATUSES) == set(register.STATUSES)
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    contract = (ROOT / "docs" / "datacontract.md").read_text(encoding="utf-8")
+    for status in register.STATUSES:
+        assert f"**`{status}`**" in readme, status
+        assert f"- `{status}`:" in contract, status
 
 
 # --------------------------------------------------------------------------- general
@@ -410,6 +481,10 @@ def test_no_klopt_rests_on_the_document_alone(shipped):
     assert set(klopt["bewijs"]) <= {"herberekening", "andere_bron", "trend"}
     other = klopt[klopt["bewijs"] == "andere_bron"]
     assert not other["bronnen"].str.contains(DOC).any()
+    # every klopt uses at least one source other than the document; intern_consistent only the document
+    assert all(set(b.split(", ")) - {DOC} for b in klopt["bronnen"])
+    internal = table[table["status"] == "intern_consistent"]
+    assert (internal["bronnen"] == DOC).all()
     assert (table.loc[table["bewijs"] == "document", "status"].isin(["overgenomen", "tekst_onjuist"])).all()
 
 
@@ -421,3 +496,10 @@ def test_shipped_findings(shipped):
     assert table.loc["crim-01", "status"] == "niet_aangetoond"
     assert table.loc["demo-01", "status"] == "overgenomen"
     assert table.loc["h4-08", ["status", "bewijs"]].tolist() == ["klopt", "andere_bron"]  # jaarverslag 2017: 79
+    # rankings and shares of the document's own numbers: consistent, not confirmed from outside
+    for claim_id in ("arb-19", "discr-26", "h4-02", "h4-10"):
+        assert table.loc[claim_id, ["status", "bronnen"]].tolist() == ["intern_consistent", DOC], claim_id
+    # demo-08: 22,6 against the NOS's 'bijna een kwart (23 procent)', which any 22,5 to 23,5 would match
+    demo_08 = table.loc["demo-08"]
+    assert (demo_08["status"], demo_08["bewijs"], demo_08["bronnen"]) == ("overgenomen", "document", DOC)
+    assert "van 22,5 tot 23,5" in demo_08["toelichting"] and "1 januari 2017" in demo_08["toelichting"]

@@ -1,8 +1,16 @@
 """The target monitor: every chapter-4 target with baseline, latest measurement and a verdict.
 
 One verdict rests on one series: the reeks that :func:`analyse.series.choose` picks for the target's indicator,
-region and group with measurements up to ``eind_jaar``. The latest value, the trend, the projection and the
-margin all come from that reeks; figures of other reeksen are named in the ``toelichting`` and never decide.
+region and group with measurements from the baseline year (``basis_jaar``) up to ``eind_jaar``. The latest
+value, the trend, the projection and the margin all come from that reeks; figures of other reeksen are named in
+the ``toelichting`` and never decide. A target is about the development since its baseline, so every trend and
+projection uses the years from ``basis_jaar`` on: earlier measurements would let a development from before the
+policy decide (the ``toelichting`` names the years left out). A reeks that starts after ``basis_jaar`` is
+used from its first year, and the ``toelichting`` says so.
+
+A target that speaks of another measure than its indicator (``doel_maat`` in ``indicatoren.csv``: a share where
+the indicator is a count, a count relative to the labour force where it counts persons) is not judged with that
+indicator: its verdict is ``andere_maat``, whatever the measurements do.
 
 Verdicts (:data:`VERDICTS`; the Dutch rules are :data:`RULES`, shown in the monitor notebook):
 
@@ -19,7 +27,9 @@ Verdicts (:data:`VERDICTS`; the Dutch rules are :data:`RULES`, shown in the moni
   ``indicatoren.csv`` when set, else the margin of the latest measurement, else the baseline's published
   rounding (half a unit of its last printed decimal). ``op_koers`` when the whole interval is within that
   margin or better, ``niet_op_koers`` when it is entirely beyond it on the bad side, else ``onzeker``. A flat
-  series is therefore never ``niet_op_koers`` for lack of a significant improvement.
+  series is therefore never ``niet_op_koers`` for lack of a significant improvement;
+- ``andere_maat``: the target speaks of another measure than the indicator (see above); the latest measurement
+  is shown, no trend is fitted.
 """
 
 from __future__ import annotations
@@ -31,15 +41,16 @@ import pandas as pd
 from analyse import indicators, series, trends
 from analyse.schema import number
 from analyse.text.label_texts import MONITOR_RULES
-from analyse.text.monitor_texts import (MARGIN_SOURCES, monitor_no_baseline, monitor_no_measurements,
-                                        monitor_non_inferiority, monitor_other_series, monitor_projection,
-                                        monitor_reached, monitor_slope, monitor_target_year_measured,
+from analyse.text.monitor_texts import (MARGIN_SOURCES, monitor_before_baseline, monitor_no_baseline,
+                                        monitor_no_measurements, monitor_non_inferiority, monitor_other_measure,
+                                        monitor_other_series, monitor_projection, monitor_reached, monitor_slope,
+                                        monitor_starts_after_baseline, monitor_target_year_measured,
                                         monitor_target_year_missed, monitor_two_points, monitor_within_margin)
 from analyse.text.notation import format_published, published_decimals
 from analyse.text.trend_texts import projection_caveats, projection_reason, trend_caveats, trend_reason
 
 RULES = MONITOR_RULES
-VERDICTS = ("gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers", "onvoldoende_data")
+VERDICTS = ("gehaald", "niet_gehaald", "op_koers", "onzeker", "niet_op_koers", "onvoldoende_data", "andere_maat")
 BASELINE_SOURCE = "beleidsvisie_2019"  # the chapter-4 tables' "laatste meting" comes from the document
 Z_95 = 1.959963984540054
 COLUMNS = ["indicator", "label", "doel_omschrijving", "regio", "groep", "doel_type", "doel_waarde", "doel_jaar",
@@ -120,6 +131,24 @@ def _other_series(rows: pd.DataFrame, reeks: str) -> list[str]:
             for _, r in others.groupby("reeks", sort=True).tail(1).iterrows()]
 
 
+def _year(value) -> int | None:
+    text = str(value if value is not None else "").strip()
+    return int(text) if text.isdigit() else None
+
+
+def _from_baseline(every: pd.DataFrame, chosen: pd.DataFrame, base_year: int | None) -> str:
+    """What the toelichting says about the baseline: the reeks's years before it that do not count, or that the
+    reeks starts after it."""
+    if base_year is None:
+        return ""
+    active = series.active(every)
+    years = active.loc[(active["reeks"] == chosen["reeks"].iloc[0]) & (active["jaar"] < base_year), "jaar"]
+    earlier = sorted(int(y) for y in years.unique())
+    first = int(chosen["jaar"].min())
+    return _join([monitor_before_baseline(base_year, earlier) if earlier else "",
+                  monitor_starts_after_baseline(base_year, first) if first > base_year else ""])
+
+
 def _join(parts: list[str]) -> str:
     return " ".join(p for p in parts if p)
 
@@ -133,26 +162,38 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     """
     obs = series.with_reeks(obs)
     indicator = target["indicator"]
-    rows = indicators.select(obs, indicator=indicator, regio=regio, groep=groep, end=eind_jaar)
+    base_year = _year(target.get("basis_jaar"))
+    every = indicators.select(obs, indicator=indicator, regio=regio, groep=groep, end=eind_jaar)
+    rows = every if base_year is None else every[every["jaar"] >= base_year]
     sign = desired_sign(target)
     record = {c: "" for c in COLUMNS}
     record.update({k: target.get(k, "") for k in ("indicator", "label", "doel_omschrijving", "doel_type",
                                                     "doel_waarde", "doel_jaar", "basis_waarde", "basis_jaar")})
     record.update(regio=regio, groep=groep)
-    if number(target.get("basis_waarde")) is None and str(target.get("basis_jaar", "")).isdigit():
-        base = indicators.value_at(obs, indicator, regio, groep, int(target["basis_jaar"]), prefer_bron=BASELINE_SOURCE)
+    if number(target.get("basis_waarde")) is None and base_year is not None:
+        base = indicators.value_at(obs, indicator, regio, groep, base_year, prefer_bron=BASELINE_SOURCE)
         if base is not None:  # a target over several groups prints one baseline per group
             record["basis_waarde"] = base["waarde"]
     chosen = series.choose(rows, grades)
-    if chosen.empty:
-        record.update(oordeel="onvoldoende_data", toelichting=monitor_no_measurements(regio, groep))
+    if not chosen.empty:
+        latest = chosen.iloc[-1]
+        low, high = margin(latest)
+        record.update(reeks=str(chosen["reeks"].iloc[0]), laatste_waarde=latest["waarde"],
+                      laatste_jaar=int(latest["jaar"]), laatste_bron=latest["bron"],
+                      laatste_ondergrens="" if low is None else low, laatste_bovengrens="" if high is None else high)
+    measure = str(target.get("doel_maat", "") or "").strip()
+    if measure:
+        record.update(oordeel="andere_maat", toelichting=monitor_other_measure(
+            measure, str(target.get("label", "") or indicator), str(target.get("eenheid", "") or ""),
+            record["laatste_jaar"] or None))
         return record
-    reeks = str(chosen["reeks"].iloc[0])
-    latest = chosen.iloc[-1]
-    low, high = margin(latest)
-    record.update(reeks=reeks, laatste_waarde=latest["waarde"], laatste_jaar=int(latest["jaar"]),
-                  laatste_bron=latest["bron"], trend_bron=", ".join(dict.fromkeys(chosen["bron"])),
-                  laatste_ondergrens="" if low is None else low, laatste_bovengrens="" if high is None else high)
+    if chosen.empty:
+        before = every["jaar"].max() if not every.empty else None
+        record.update(oordeel="onvoldoende_data", toelichting=monitor_no_measurements(
+            regio, groep, base_year if before is not None else None, None if before is None else int(before)))
+        return record
+    reeks = record["reeks"]
+    record["trend_bron"] = ", ".join(dict.fromkeys(chosen["bron"]))
     fit = trends.fit_trend(chosen)
     record.update(trend_methode=fit.methode, n_jaren=fit.n_jaren)
     reason = trend_reason(fit)
@@ -160,7 +201,8 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
         record.update(helling=fit.helling, helling_ondergrens=fit.helling_ondergrens,
                       helling_bovengrens=fit.helling_bovengrens)
     others = _other_series(rows, reeks)
-    notes = [trend_caveats(fit) or "", monitor_other_series(others) if others else ""]
+    notes = [_from_baseline(every, chosen, base_year), trend_caveats(fit) or "",
+             monitor_other_series(others) if others else ""]
     peil = peiljaar if peiljaar is not None else eind_jaar if eind_jaar is not None else int(obs["jaar"].max())
 
     def done(verdict: str, *parts: str) -> dict:
@@ -174,12 +216,12 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
                           projectie_bovengrens=proj.bovengrens, projectie_interval=proj.interval or "")
             own = proj.to_record()  # the projection's caveats that the trend's do not already say
             own["caveats"] = ";".join(c for c in proj.caveats if c not in fit.caveats) or None
-            notes.insert(1, projection_caveats(own) or "")
+            notes.insert(2, projection_caveats(own) or "")  # after the trend's own caveats
         return proj
 
     kind = target["doel_type"]
     goal = number(target.get("doel_waarde"))
-    target_year = int(target["doel_jaar"]) if str(target.get("doel_jaar", "")).isdigit() else None
+    target_year = _year(target.get("doel_jaar"))
     if kind == "niveau" and goal is not None and target_year is not None:
         measured = chosen[chosen["jaar"] == target_year]
         if not measured.empty:
@@ -252,6 +294,15 @@ def monitor_table(indicatoren: pd.DataFrame, obs: pd.DataFrame, regio: str, eind
     peil = eind_jaar if eind_jaar is not None else (int(obs["jaar"].max()) if not obs.empty else None)
     rows = [evaluate(target, obs, regio, groep, eind_jaar, grades, peil) for target, groep in target_series(indicatoren)]
     return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def from_baseline(obs: pd.DataFrame, indicatoren: pd.DataFrame) -> pd.DataFrame:
+    """``obs`` without the measurements of a target's indicator from before its ``basis_jaar``: the years the
+    monitor's trends and projections rest on (for the figures of the monitor notebook)."""
+    targets = indicatoren[indicatoren["doel_type"].fillna("") != ""]
+    starts = {t["indicator"]: year for _, t in targets.iterrows() if (year := _year(t.get("basis_jaar"))) is not None}
+    start = obs["indicator"].map(starts)
+    return obs[start.isna() | (obs["jaar"] >= start)]
 
 
 def target_series(indicatoren: pd.DataFrame) -> list[tuple[pd.Series, str]]:

@@ -2,11 +2,19 @@
 
 Statuses (their Dutch meaning is :data:`analyse.text.label_texts.REGISTER_STATUSES`):
 
-- ``klopt``: independent evidence agrees: a recomputation from *other* numbers (a change, a share, a rate,
-  the highest of several values), a value for the same key from a source other than the document
-  (:data:`DOCUMENT_SOURCE`), or, for a direction, the trend over the whole series with its 95% interval;
+- ``klopt``: evidence from outside the document agrees: a recomputation from *other* numbers (a change, a
+  share, a rate, the highest of several values) of which at least one comes from a source other than the
+  document (:data:`DOCUMENT_SOURCE`), a value for the same key from another source at least as precise as the
+  document, or, for a direction, the trend over the whole series with its 95% interval, again with at least one
+  measurement from another source;
+- ``intern_consistent``: what would be ``klopt`` when every number used comes from the document itself (a
+  ranking checked against the numbers printed in the same sentence, a share recomputed from the document's own
+  count and total). That shows the document does not contradict itself, not that its numbers are right;
 - ``overgenomen``: the only evidence is the document's own number as transcribed into ``data/raw``. Comparing a
-  number with its own transcription is not a check, so this is never ``klopt``;
+  number with its own transcription is not a check, so this is never ``klopt``. Another source printed with
+  fewer decimals than the document ('bijna een kwart', 23, against 22,6) cannot confirm it: every value within
+  half a unit of its last decimal would pass. When it does not contradict the document either, the status is
+  ``overgenomen`` and the ``toelichting`` names it;
 - ``tekst_onjuist``: the number is right but the words are not. ``beweringen.csv`` records what the sentence
   claims (``tekst_eenheid``: the unit it attaches, e.g. ``procent`` for '3,6%'; ``tekst_jaren``: the span it
   names, e.g. 8 for 'in acht jaar'); the register computes the real unit (a difference of two percentages is in
@@ -34,17 +42,19 @@ import pandas as pd
 
 from analyse import series, trends
 from analyse.indicators import rate_per_1000, select, share
-from analyse.text.claim_texts import (claim_direction_refused, claim_direction_trend, claim_direction_two_points,
-                                      claim_extreme, claim_missing, claim_no_denominator, claim_no_value,
-                                      claim_not_all_candidates, claim_other_source, claim_recomputed, claim_text_wrong,
-                                      claim_too_few_years, claim_transcribed, claim_word_differs, claim_wrong_span,
-                                      claim_wrong_unit, claim_years_said)
+from analyse.text.claim_texts import (claim_coarser_source, claim_direction_refused, claim_direction_trend,
+                                      claim_direction_two_points, claim_extreme, claim_internal, claim_missing,
+                                      claim_no_denominator, claim_no_value, claim_not_all_candidates,
+                                      claim_other_source, claim_recomputed, claim_text_wrong, claim_too_few_years,
+                                      claim_transcribed, claim_word_differs, claim_wrong_span, claim_wrong_unit,
+                                      claim_years_said)
 from analyse.text.label_texts import readable
 from analyse.text.notation import format_published as nl, published_decimals
 from analyse.text.trend_texts import trend_caveats, trend_reason
 
 DOCUMENT_SOURCE = "beleidsvisie_2019"
-STATUSES = ("klopt", "overgenomen", "tekst_onjuist", "wijkt_af", "niet_aangetoond", "geen_data")
+STATUSES = ("klopt", "intern_consistent", "overgenomen", "tekst_onjuist", "wijkt_af", "niet_aangetoond",
+            "geen_data")
 EVIDENCE = ("herberekening", "andere_bron", "trend", "twee_metingen", "document", "")
 """What a status rests on: a recomputation from other numbers, another source, the trend of a series, two
 measurements, the document's own number only, or nothing (geen_data)."""
@@ -73,6 +83,7 @@ class Finding:
     relative: float | None = None  # relative change, for a difference of percentages worded as '%'
     reeks: str = ""  # the reeks of an independent figure
     others: list[str] = field(default_factory=list)
+    remark: str = ""  # a coarser source that neither confirms nor contradicts the printed value (Dutch)
 
 
 def _year(value) -> int | None:
@@ -129,16 +140,23 @@ def _value_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
     others = _independent(obs, indicator, regio, groep, jaar, grades)
     unit_rows = _at(obs, indicator, regio, groep, jaar)
     unit = str(unit_rows["eenheid"].iloc[0]) if "eenheid" in unit_rows.columns and not unit_rows.empty else None
+    decimals = int(claim["decimalen"])
+    precise = [row for row in others if (published_decimals(row["waarde"]) or 0) >= decimals]
+    coarse = ""
     if others:
-        best = others[0]
-        decimals = int(claim["decimalen"])
-        rest = [f"{row['bron']}: {nl(row['waarde'])}" for row in others[1:]]
-        return Finding(value=float(best["waarde"]), evidence="andere_bron", sources=[best["bron"]], unit=unit,
-                       tolerance=_tolerance(decimals, best["waarde"]), others=rest, reeks=str(best["reeks"]))
+        best = (precise or others)[0]
+        tolerance = _tolerance(decimals, best["waarde"])
+        if precise or abs(float(best["waarde"]) - float(claim["verwacht"])) > tolerance + 1e-9:
+            rest = [f"{row['bron']}: {nl(row['waarde'])}" for row in others if row is not best]
+            return Finding(value=float(best["waarde"]), evidence="andere_bron", sources=[best["bron"]], unit=unit,
+                           tolerance=tolerance, others=rest, reeks=str(best["reeks"]))
+        coarse = claim_coarser_source(best["bron"], str(best["reeks"]), best["waarde"], claim["verwacht"], decimals,
+                                      tolerance)
     own = unit_rows[unit_rows["bron"] == DOCUMENT_SOURCE]
     if own.empty:
-        return Finding(how=claim_no_value(indicator, regio, groep, claim["jaar"]))
-    return Finding(value=float(own.iloc[0]["waarde"]), evidence="document", sources=[DOCUMENT_SOURCE], unit=unit)
+        return Finding(how=claim_no_value(indicator, regio, groep, claim["jaar"]), remark=coarse)
+    return Finding(value=float(own.iloc[0]["waarde"]), evidence="document", sources=[DOCUMENT_SOURCE], unit=unit,
+                   remark=coarse)
 
 
 def _unit_of(obs: pd.DataFrame, indicator: str, claim: pd.Series) -> str | None:
@@ -296,7 +314,7 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | No
     row = {"id": claim["id"], "thema": claim["thema"], "citaat": claim["citaat"], "verwacht": claim["verwacht"]}
     if finding.value is None:
         return {**row, "berekend": "", "status": "geen_data", "bewijs": "", "bronnen": "",
-                "toelichting": _join(claim_missing(finding.how), note)}
+                "toelichting": _join(claim_missing(finding.how), finding.remark, note)}
     expected = str(claim["verwacht"]).strip()
     berekend = finding.value
     if isinstance(finding.value, str):
@@ -311,7 +329,8 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | No
         decimals = int(claim["decimalen"])
         if finding.evidence == "document":
             status, berekend = "overgenomen", ""
-            explanation = claim_transcribed(DOCUMENT_SOURCE, finding.value, float(expected), decimals)
+            explanation = _join(claim_transcribed(DOCUMENT_SOURCE, finding.value, float(expected), decimals,
+                                                  bool(finding.remark)), finding.remark)
         elif finding.evidence == "andere_bron":
             matches = abs(finding.value - float(expected)) <= finding.tolerance + 1e-9
             status = "klopt" if matches else "wijkt_af"
@@ -321,9 +340,12 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | No
             matches = abs(round_half_up(finding.value, decimals) - float(expected)) < 1e-9
             status = "klopt" if matches else "wijkt_af"
             explanation = claim_recomputed(finding.how, finding.value, decimals, float(expected), matches)
+    if status == "klopt" and set(finding.sources) <= {DOCUMENT_SOURCE}:
+        status = "intern_consistent"
+        explanation = _join(explanation, claim_internal())
     wording = _wording(claim, finding)
     if wording:
-        if status in ("klopt", "overgenomen"):
+        if status in ("klopt", "intern_consistent", "overgenomen"):
             status = "tekst_onjuist"
             explanation = _join(explanation, claim_text_wrong(wording))
         else:

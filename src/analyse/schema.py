@@ -86,7 +86,7 @@ CATALOGUE_KEYS = {"indicatoren.csv": "indicator", "bronnen.csv": "bron", "reekse
                   "regios.csv": "regio", "groepen.csv": "groep", "beweringen.csv": "id"}
 OPTIONAL_CATALOGUE_COLUMNS = {
     "indicatoren.csv": ("personen", "doel_waarde", "doel_jaar", "doel_type", "doel_groep", "doel_omschrijving",
-                        "doel_marge", "basis_waarde", "basis_jaar", "basis_periode", "afgeleid_teller",
+                        "doel_maat", "doel_marge", "basis_waarde", "basis_jaar", "basis_periode", "afgeleid_teller",
                         "afgeleid_noemer", "afgeleid_noemer_groep", "toelichting"),
     "bronnen.csv": ("datum", "adres", "licentie", "uitgever_gemeente", "beleidsdocument"),
     "reeksen.csv": ("tabel", "opmerking", "tot_en_met"),

@@ -476,6 +476,12 @@ class Doelenmonitor(_Notebook):
                          eind_jaar=eind_jaar, niveau="gemeente", data_dir=data_dir, output_dir=output_dir)
 
     @functools.cached_property
+    def trend_results(self) -> dict[tuple, trends.TrendResult]:
+        """As in a theme, but each target's series from its baseline year on: the trend its verdict rests on."""
+        return {key: trends.fit_trend(rows.sort_values("jaar")) for key, rows in
+                monitor.from_baseline(series.active(self.obs), self.dataset.indicatoren).groupby(series.KEY, sort=True)}
+
+    @functools.cached_property
     def _table(self) -> pd.DataFrame:
         return monitor.monitor_table(self.dataset.indicatoren, series.active(self.dataset.observations),
                                      self.context.region, self.context.end_year, grades=self.grades)

@@ -3,7 +3,8 @@ document was recomputed or compared, and what came out."""
 
 from __future__ import annotations
 
-from analyse.text.notation import format_difference, format_number, format_published, year_range
+from analyse.text.notation import (format_difference, format_number, format_published, published_decimals,
+                                   year_range)
 
 
 def _nl_value(x, decimals: int | None = None) -> str:
@@ -57,8 +58,11 @@ def claim_recomputed(how: str, value, decimals: int, expected, matches: bool) ->
             f"gedrukte decimaal ({tolerance}).")
 
 
-def claim_transcribed(bron: str, value, expected, decimals: int) -> str:
-    text = (f"Overgenomen: het enige cijfer in de data is dat van het document zelf ({bron}: "
+def claim_transcribed(bron: str, value, expected, decimals: int, coarser_exists: bool = False) -> str:
+    """``coarser_exists``: another source has the figure, but rounded more coarsely than the document."""
+    only = ("het enige cijfer in de data met de precisie van het document" if coarser_exists
+            else "het enige cijfer in de data")
+    text = (f"Overgenomen: {only} is dat van het document zelf ({bron}: "
             f"{_nl_value(value)}). Een getal vergelijken met zijn eigen overname is geen controle; nodig is "
             "hetzelfde cijfer uit een andere bron of een herberekening uit andere getallen.")
     if abs(float(value) - float(expected)) > 0.5 * 10 ** -decimals + 1e-9:
@@ -81,6 +85,23 @@ def claim_other_source(bron: str, reeks: str, value, expected, tolerance: float,
     if others:
         text += f" Andere bronnen voor hetzelfde jaar (niet gebruikt voor het oordeel): {'; '.join(others)}."
     return text
+
+
+def claim_coarser_source(bron: str, reeks: str, value, expected, decimals: int, tolerance: float) -> str:
+    """Another source that agrees only because it is rounded more coarsely than the document."""
+    where = bron if reeks in ("", bron) else f"{bron}, reeks {reeks}"
+    shown = published_decimals(value) or 0
+    rounded = "een heel getal" if shown == 0 else _decimals_word(shown)
+    low, high = format_number(float(value) - tolerance, shown + 1), format_number(float(value) + tolerance, shown + 1)
+    printed = _nl_value(expected, decimals)
+    return (f"Een andere bron ({where}) geeft {_nl_value(value)}, afgerond op {rounded}; het document drukt "
+            f"{printed}, op {_decimals_word(decimals)}. Bij die grovere afronding past elke waarde van {low} tot "
+            f"{high}: de bron spreekt {printed} niet tegen, maar bevestigt het ook niet.")
+
+
+def claim_internal() -> str:
+    return ("Alle getallen van deze controle komen uit het document zelf: de bewering klopt met de andere getallen "
+            "in het document, maar dat is geen bevestiging van buiten het document.")
 
 
 def claim_word_differs(expected: str, found: str) -> str:

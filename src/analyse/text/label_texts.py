@@ -54,11 +54,15 @@ def title(label: str, *parts: str) -> str:
 
 
 REGISTER_STATUSES: dict[str, str] = {
-    "klopt": "Onafhankelijk nagerekend: een herberekening uit andere getallen, een trend over de hele reeks of "
-             "een cijfer uit een andere bron dan het document geeft het gedrukte getal of woord, binnen de "
-             "afronding van het document.",
+    "klopt": "Onafhankelijk nagerekend, met bewijs van buiten het document: een herberekening of trend waarin "
+             "ten minste één getal uit een andere bron komt, of hetzelfde cijfer uit een andere bron die minstens "
+             "zo precies is als het document, geeft het gedrukte getal of woord, binnen de afronding van het "
+             "document.",
+    "intern_consistent": "Klopt met andere getallen uit het document zelf (in dezelfde zin of elders in het "
+                         "document); geen bevestiging van buiten het document.",
     "overgenomen": "Het enige bewijs is het getal van het document zelf: overgenomen, niet gecontroleerd. Geen "
-                   "fout, maar ook geen controle.",
+                   "fout, maar ook geen controle. Een andere bron die grover is afgerond dan het document (23 "
+                   "tegen 22,6) spreekt het getal niet tegen, maar bevestigt het ook niet.",
     "tekst_onjuist": "Het getal klopt, de woorden niet: bijvoorbeeld '%' waar het verschil van twee percentages "
                      "in procentpunt is, of 'acht jaar' waar de periode negen jaar is.",
     "wijkt_af": "Een herberekening of een andere bron geeft een ander getal (meer dan een halve eenheid van de "
@@ -70,8 +74,9 @@ REGISTER_STATUSES: dict[str, str] = {
 """What each register status means (shown in the notebook legend, the publications and the README)."""
 
 REGISTER_LABELS: dict[str, str] = {
-    "klopt": "klopt", "overgenomen": "overgenomen", "tekst_onjuist": "tekst onjuist", "wijkt_af": "wijkt af",
-    "niet_aangetoond": "niet aangetoond", "geen_data": "geen data",
+    "klopt": "klopt", "intern_consistent": "intern consistent", "overgenomen": "overgenomen",
+    "tekst_onjuist": "tekst onjuist", "wijkt_af": "wijkt af", "niet_aangetoond": "niet aangetoond",
+    "geen_data": "geen data",
 }
 """The register statuses as a reader sees them, in the order the publications count them."""
 
@@ -92,12 +97,15 @@ MONITOR_RULES: dict[str, str] = {
                "doel 7.",
     "onvoldoende_data": "Minder dan drie meetjaren in de reeks waarop het oordeel rust, of het doeljaar is "
                         "verstreken zonder meting in dat jaar: geen oordeel. De toelichting noemt wat er wel is.",
+    "andere_maat": "Het doel spreekt van een andere maat dan de indicator meet, bijvoorbeeld een aandeel waar de "
+                   "meting een aantal is: met deze indicator is het doel niet te beoordelen, wat de metingen ook "
+                   "doen. De toelichting noemt beide maten.",
 }
 """The monitor's verdict rules in Dutch (shown in the monitor notebook and the README)."""
 
 MONITOR_LABELS: dict[str, str] = {
     "gehaald": "gehaald", "niet_gehaald": "niet gehaald", "op_koers": "op koers", "onzeker": "onzeker",
-    "niet_op_koers": "niet op koers", "onvoldoende_data": "onvoldoende data",
+    "niet_op_koers": "niet op koers", "onvoldoende_data": "onvoldoende data", "andere_maat": "andere maat",
 }
 """The monitor verdicts as a reader sees them, in the order the publications count them."""
 

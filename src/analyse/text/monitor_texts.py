@@ -5,15 +5,54 @@ from __future__ import annotations
 from analyse.text.notation import format_number, format_published, year_range
 
 
+COUNTED = {"andere_maat": "met een andere maat gemeten"}
+"""A verdict as counted in a sentence ('2 met een andere maat gemeten'), where its code does not read as Dutch."""
+
+
 def sentence_verdicts(counts: dict[str, int], total: int, end_year: int) -> str:
     """'Van de 12 doelen uit hoofdstuk 4 ... is het oordeel: 2 op koers, 10 onvoldoende data.'"""
-    parts = [f"{count} {verdict.replace('_', ' ')}" for verdict, count in counts.items()]
+    parts = [f"{count} {COUNTED.get(verdict, verdict.replace('_', ' '))}" for verdict, count in counts.items()]
     return (f"Van de {total} doelen uit hoofdstuk 4 (per groep geteld) is met metingen tot en met {end_year} het "
             f"oordeel: {', '.join(parts)}.")
 
 
-def monitor_no_measurements(regio: str, groep: str) -> str:
-    return f"Geen metingen voor {regio} ({groep})."
+def monitor_no_measurements(regio: str, groep: str, since: int | None = None, last: int | None = None) -> str:
+    """'Geen metingen voor Maassluis (totaal).'; with ``since`` (the baseline year) and ``last`` (the last year
+    measured before it) the reader learns that there are measurements, only not from the baseline on."""
+    if since is None:
+        return f"Geen metingen voor {regio} ({groep})."
+    text = f"Geen metingen voor {regio} ({groep}) vanaf het basisjaar {since}"
+    return text + (f"; de laatste meting is van {last}." if last is not None else ".")
+
+
+def monitor_before_baseline(base_year: int, years: list[int]) -> str:
+    """The reeks's measurements before the baseline year, which the trend leaves out."""
+    shown = year_range(years[0], years[-1]) if len(years) > 1 else str(years[0])
+    return (f"Het doel gaat over de ontwikkeling vanaf de basismeting ({base_year}): de metingen van daarvoor "
+            f"({shown}) tellen niet mee.")
+
+
+def monitor_starts_after_baseline(base_year: int, first: int) -> str:
+    return (f"De reeks begint in {first}, na het basisjaar {base_year}: de trend beschrijft de jaren vanaf {first}, "
+            f"niet de hele periode sinds de basismeting.")
+
+
+UNIT_KINDS = {"aantal": "een aantal", "procent": "een percentage", "per_100": "een cijfer per 100",
+              "per_1000": "een cijfer per 1.000", "per_10000": "een cijfer per 10.000",
+              "rapportcijfer": "een rapportcijfer", "score": "een score", "index": "een indexcijfer"}
+"""What kind of number an indicator is, by its unit (for the explanation of ``andere_maat``)."""
+
+
+def monitor_other_measure(measure: str, label: str, eenheid: str, latest_year: int | None) -> str:
+    """Why a target is not judged with its indicator: it speaks of another measure (``doel_maat``). The value
+    itself stays in its own column, where the small-numbers rule applies."""
+    kind = UNIT_KINDS.get(eenheid, f"eenheid {eenheid}" if eenheid else "")
+    measured = f"'{label}'" + (f", {kind}" if kind else "")
+    if latest_year is not None:
+        measured += f" (laatste meting {latest_year})"
+    return (f"Het doel gaat over {measure}; de indicator is {measured}. Dat is een andere maat: met deze indicator "
+            "is het doel niet te beoordelen, en een meting in de maat van het doel is er (nog) niet. "
+            "Geen oordeel.")
 
 
 def _with_margin(value, lower, upper) -> str:
