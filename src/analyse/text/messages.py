@@ -191,8 +191,9 @@ def _statistics_clause(finding: Finding) -> str:
 
 
 def key_message(finding: Finding) -> str:
-    """One or two plain Dutch sentences: level and benchmark first, then the direction with a short clause
-    on its certainty. Never a sentence about what was not measured: that belongs in the availability table."""
+    """One or two plain Dutch sentences: level and benchmark first, then the difference with the first
+    measurement of the same reeks and what its trend says (:func:`_statistics_clause`). Never a sentence about
+    what was not measured: that belongs in the availability table."""
     level, region = finding.level, finding.region
     if finding.count_word:
         first = f"In {level.year} heeft {region} {level.shown()} {finding.count_word}"
