@@ -35,7 +35,8 @@ def registration_note() -> str:
 def trend_direction(record) -> str | None:
     """What a trend record says, by the one rule of :func:`analyse.trends.direction` (its 95% interval and, when
     the record has it, the false discovery rate ``fdr_aantoonbaar``): 'stijging', 'daling', 'geen',
-    'niet_na_correctie', or None without a trend. Every direction word in the reports comes from here."""
+    'niet_na_correctie', or None without a trend. Every sentence about a trend record takes its direction from
+    here."""
     r = record_of(record)
     if trend_reason(r) is not None:
         return None
@@ -72,8 +73,8 @@ def trend_statement(record, decimals: int | None = None) -> str:
     correction for many tests does not confirm it, a clause saying so). A Poisson trend adds its relative change
     per year with the interval of the same parameter. A count (a registration) says what its interval is about.
     ``indicatief`` and the caveat ``autocorrelatie`` are added in the parentheses. ``decimals=None``: one decimal,
-    or up to three when the slope or a bound would otherwise read 0. Raises ValueError for a refused trend (use
-    :func:`trend_reason`).
+    or up to three when the slope or a bound would otherwise read 0, or the two bounds would read the same. Raises
+    ValueError for a refused trend (use :func:`trend_reason`).
     """
     r = record_of(record)
     if trend_reason(r) is not None:
