@@ -56,3 +56,13 @@ def test_alt_text_helpers():
     assert alt_sentence("Lijn van x, 2009-2018", ["van 1 naar 2"], ["2018 is voorlopig"]) == (
         "Lijn van x, 2009-2018: van 1 naar 2; 2018 is voorlopig.")
     assert alt_sentence("Kop") == "Kop."
+
+
+def test_guidance_says_why_a_count_has_no_band():
+    line = figure_guidance("lijn", per="groep", eenheid="aantal", series=1, trends=1, bands=False)
+    assert "een telling is geen steekproef, dus er staat geen onzekerheidsband omheen" in line
+    assert "hoe breder, hoe onzekerder" not in line
+    panels = figure_guidance("kleine_veelvouden", per="groep", eenheid="aantal", trends=5, bands=False)
+    assert "geen onzekerheidsband" in panels
+    rate = figure_guidance("lijn", per="groep", eenheid="per_1000", series=1, trends=1, bands=True)
+    assert "de band eromheen het 95%-interval" in rate

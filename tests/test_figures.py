@@ -52,6 +52,18 @@ def test_many_series_become_small_multiples_with_bands_per_panel():
     assert plan.n_trends == 4
 
 
+def test_a_count_gets_its_trend_line_but_no_band():
+    """A count is a registration, not a sample: no shaded band through its trend (the old plan drew one)."""
+    five = _rows(range(2012, 2019))
+    plan = figures.choose(five, unit="aantal", per="groep")
+    assert plan.kind == "lijn" and plan.trend and not plan.band
+    assert figures.choose(five, unit="per_1000", per="groep").band  # a rate keeps its band
+    groups = [f"g{i}" for i in range(figures.MAX_LINES + 1)]
+    many = pd.concat([_rows(range(2008, 2018), groep=g) for g in groups])
+    assert not figures.choose(many, unit="aantal", per="groep").band
+    assert figures.draws_bands(1, "procent") and not figures.draws_bands(1, "aantal")
+
+
 def test_rankings_are_tables_and_every_kind_is_in_the_contract():
     plan = figures.choose(_rows([2018], start=1), unit="rang", per="groep")
     assert plan.kind == "rangorde"

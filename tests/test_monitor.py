@@ -119,7 +119,10 @@ def test_projection_to_the_target_year(values, verdict):
 def test_too_few_years_is_onvoldoende_data():
     row = evaluate(target(), observations({2016: 6.8, 2017: 6.9}))
     assert row["oordeel"] == "onvoldoende_data"
-    assert "Twee metingen (2016: 6,8; 2017: 6,9) wijzen in de gewenste richting" in row["toelichting"]
+    # two measurements are two values, not a direction (no interval): where the last lies, and no change shown
+    assert ("Twee metingen (2016: 6,8; 2017: 6,9): de laatste ligt aan de gewenste kant van de eerste, maar zonder "
+            "onzekerheidsmarge en met minder dan drie meetjaren is dat geen aangetoonde verandering.") in row["toelichting"]
+    assert "richting" not in row["toelichting"]
     empty = evaluate(target(), observations({}))
     assert (empty["oordeel"], empty["toelichting"]) == ("onvoldoende_data", "Geen metingen voor Maassluis (totaal).")
 

@@ -449,6 +449,25 @@ def test_one_hundred_percent_bar_adds_the_complement_and_fills_the_bar():
         stacked.stacked_share_figure(rounded.assign(waarde=[75.0, 17.0, 20.0]), title="t", bron=BRON)
 
 
+def test_a_count_gets_a_trend_line_without_a_band():
+    """Inhabitants are a registration: the trend line is drawn, no 95% band (lines and small multiples)."""
+    data = _series(groups=("totaal",), years=range(2010, 2019)).assign(waarde=lambda d: 31000 + 100.0 * (d.jaar - 2010))
+    trend = data.assign(gefit=data.waarde, ondergrens=data.waarde - 300.0, bovengrens=data.waarde + 300.0)
+    fig, _ = lines.series_figure(data=data, title="t", eenheid="aantal", bron=BRON, trend=trend)
+    ax = fig.axes[0]
+    assert not [c for c in ax.collections if isinstance(c, PolyCollection)]
+    assert any(line.get_linestyle() == "--" for line in ax.get_lines())
+    assert "Trend" in _legend_texts(fig) and "Trend met 95%-interval" not in _legend_texts(fig)
+    groups = ["turks", "marokkaans", "surinaams", "antilliaans", "overig_niet_westers"]
+    panels = _series(groups=groups, years=range(2008, 2018))
+    fitted = panels.assign(gefit=panels.waarde, ondergrens=panels.waarde - 1.0, bovengrens=panels.waarde + 1.0)
+    for eenheid, banded in (("aantal", False), ("procent", True)):
+        fig, _ = small_multiples.small_multiples_figure(panels, title="t", eenheid=eenheid, bron=BRON, trend=fitted)
+        shaded = [c for ax in fig.axes for c in ax.collections if isinstance(c, PolyCollection)]
+        assert bool(shaded) == banded
+        assert ("Trend met 95%-interval" in _legend_texts(fig)) == banded
+
+
 def test_small_multiples_one_panel_per_group_with_the_benchmark_in_each():
     groups = ["turks", "marokkaans", "surinaams", "antilliaans", "overig_niet_westers"]
     data = _series(groups=groups, years=range(2008, 2018))

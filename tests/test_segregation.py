@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from analyse import areas, segregation
+from analyse.theme_areas import most_of_group
 from analyse.text import area_texts
 from analyse.segregation import LeftOut
 
@@ -210,6 +211,56 @@ def test_exposure_maassluis_buurten_2022():
     assert result.expected_isolation == pytest.approx(6915 / 34140 + (27225 / 34140) * 18 / 34139)  # 0.202969
 
 
+def test_the_chance_of_d_under_random_allocation_is_the_share_of_simulations_at_or_above_it():
+    # Maassluis 2022: none of the 10.000 random allocations reaches D = 0,229
+    result = segregation.dissimilarity(kwb_2022())
+    assert (result.exceedances, result.simulations) == (0, 10_000)
+    # two areas, a D that random allocation reaches often: counted from the same seeded draws
+    small = counts(("X", 4, 10), ("Y", 6, 10))
+    result = segregation.dissimilarity(small, simulations=2_000, seed=7)
+    draws = segregation.simulate_dissimilarity([10, 10], 10, simulations=2_000, seed=7)
+    assert result.exceedances == int(np.sum(draws >= result.value - 1e-12)) and 0 < result.exceedances < 2_000
+
+
+def test_key_message_gives_expected_d_chance_and_bias_corrected_d():
+    """The old message read 'bij een willekeurige spreiding zou dat rond 2% liggen' (an expected value worded as if
+    it were the chance) and left out the bias-corrected D."""
+    result = segregation.dissimilarity(kwb_2022())
+    text = area_texts.sentence_dissimilarity(result, "niet-westerse migratieachtergrond", "Maassluis", 2022)
+    assert text == (
+        "In 2022 zou 23% van de inwoners met een niet-westerse migratieachtergrond in Maassluis moeten verhuizen "
+        "om gelijk over de 19 buurten verspreid te wonen (ongelijkheidsindex D = 0,23; gecorrigeerd voor toeval "
+        "0,21). Bij een willekeurige spreiding over dezelfde buurten is D gemiddeld 0,02; de kans op een D van "
+        "0,23 of hoger bij een willekeurige spreiding is kleiner dan 1 op de 10.000 (geen van 10.000 gesimuleerde "
+        "willekeurige spreidingen komt zo hoog).")
+    assert result.systematic == pytest.approx((0.228929 - 0.0208967) / (1 - 0.0208967), abs=1e-6)  # 0,2125
+    some = segregation.dissimilarity(counts(("X", 4, 10), ("Y", 6, 10)), simulations=2_000, seed=7)
+    assert some.exceedances == 1335
+    assert area_texts.chance_text(some, how=False) == "1.335 op de 2.000"
+
+
+def test_top_wijk_sentence_separates_the_share_within_a_wijk_from_where_most_of_the_group_lives():
+    """The old sentence said 'woont het grootste aandeel ... in Sluispolder' for the share within Sluispolder,
+    while Kapelpolder houses more of the group."""
+    text = area_texts.sentence_top_area("Sluispolder", "niet-westerse migratieachtergrond", 25.1, 20.2,
+                                        "Maassluis", 2022, most=("Kapelpolder", 31.0))
+    assert text == ("In 2022 is het aandeel inwoners uit de groep niet-westerse migratieachtergrond het hoogst in "
+                    "Sluispolder: 25,1% van de inwoners van die wijk, tegen 20,2% in heel Maassluis. De meeste "
+                    "inwoners uit die groep wonen in Kapelpolder (31,0% van de groep).")
+    same = area_texts.sentence_top_area("Sluispolder", "g", 25.1, 20.2, "Maassluis", 2022, most=("Sluispolder", 40.0))
+    assert same.endswith("Daar wonen ook de meeste inwoners uit die groep (40,0% van de groep).")
+    assert "grootste aandeel" not in text + same
+
+
+def test_most_of_the_group_is_counted_over_all_wijken():
+    # the highest share (60%, in a small wijk) is not where most of the group lives (Groot: 300 of 420)
+    rows = pd.DataFrame({"area": ["Klein", "Groot", "Midden"], "count": [60.0, 300.0, 60.0],
+                         "base": [100.0, 1500.0, 400.0]})
+    assert most_of_group(rows, 10) == ("Groot", pytest.approx(100 * 300 / 420))
+    assert most_of_group(rows.assign(count=[6.0, 8.0, 2.0]), 10) is None  # the top count is small: not said
+    assert most_of_group(rows.assign(count=[60.0, np.nan, 60.0]), 10) is None  # a missing wijk: no total
+
+
 # --------------------------------------------------------------------------- reader text
 
 def test_explanation_without_numbers():
@@ -226,7 +277,9 @@ def test_explanation_with_numbers():
     result = segregation.dissimilarity(kwb_2022())
     text = area_texts.segregation_explanation(result, exposure_result=segregation.exposure(kwb_2022()), jaar=2022)
     assert "In 2022 is *D* over 19 buurten van Maassluis 0,23 (22,9%)" in text
-    assert "gemiddeld 2,1%" in text
+    assert "gemiddeld 2,1% (een verwachte waarde)" in text
+    assert "De kans op een *D* van 22,9% of hoger bij een willekeurige verdeling is kleiner dan 1 op de 10.000" in text
+    assert "Gecorrigeerd voor toeval" in text and "is *D* 0,21." in text
     assert "ligt daarboven" in text
     assert "Nieuwe waterweg, Zuidbuurt, De Dijk" in text
     assert "isolatie" in text and "24,1%" in text and "20,3%" in text

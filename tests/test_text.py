@@ -12,7 +12,7 @@ from analyse.text.figure_texts import figure_guidance
 from analyse.text.messages import format_change, sentence_change, sentence_comparison
 from analyse.text.notation import format_difference, format_number, format_value
 from analyse.text.trend_texts import (add_trend_texts, interval_name, projection_caveats, projection_reason,
-                                      sentence_gap, sentence_trend, trend_caveats, trend_reason)
+                                      sentence_gap, sentence_trend, trend_caveats, trend_direction, trend_reason)
 
 
 @pytest.mark.parametrize("x, decimals, expected", [
@@ -193,7 +193,36 @@ def test_sentence_trend_decline_gaps_and_indicative():
                                  helling_ondergrens=-180.5, helling_bovengrens=-69.5,
                                  eenheid="aantal", indicatief=True))
     assert text == ("Over 2012-2018 (4 jaren met gegevens) daalt dit gemiddeld met 125,0 per jaar"
-                    " (95%-interval -180,5 tot -69,5; indicatief: weinig meetpunten).")
+                    " (95%-interval -180,5 tot -69,5; een telling, geen steekproef: het interval gaat over de "
+                    "schommeling van de jaren rond de trendlijn; indicatief: weinig meetpunten).")
+
+
+def test_sentence_trend_gives_no_direction_when_the_interval_holds_zero():
+    """The old sentence said 'daalt ... (95%-interval -0,5 tot 0,3)'."""
+    text = sentence_trend(_trend(helling=-0.1, helling_ondergrens=-0.5, helling_bovengrens=0.3, eenheid="per_1000"))
+    assert text == ("Over 2009-2018 (10 jaren) is er geen aantoonbare verandering: gemiddeld -0,1 per 1.000 per "
+                    "jaar (95%-interval -0,5 tot 0,3).")
+
+
+def test_sentence_trend_shows_a_bound_that_would_round_to_zero():
+    text = sentence_trend(_trend(helling=-0.29, helling_ondergrens=-0.59, helling_bovengrens=0.014,
+                                 eenheid="per_1000"))
+    assert "(95%-interval -0,59 tot 0,01)" in text and "geen aantoonbare verandering" in text
+
+
+def test_sentence_trend_follows_the_false_discovery_rate():
+    """An interval that excludes 0 is no finding when the correction for the theme's many tests rejects it."""
+    record = _trend(helling=-0.29, helling_ondergrens=-0.53, helling_bovengrens=-0.012, eenheid="per_1000",
+                    relatieve_verandering=-9.86, relatieve_ondergrens=-18.46, relatieve_bovengrens=-0.35)
+    assert "daalt dit gemiddeld met 0,29 per 1.000" in sentence_trend({**record, "fdr_aantoonbaar": True})
+    assert sentence_trend({**record, "fdr_aantoonbaar": "False", "fdr_toetsen": "83"}) == (
+        "Over 2009-2018 (10 jaren) is er geen aantoonbare verandering: gemiddeld -0,29 per 1.000 per jaar "
+        "(95%-interval -0,53 tot -0,01; relatief -9,9% per jaar, 95%-interval -18,5 tot -0,4; dat interval sluit 0 "
+        "uit, maar bij 83 trendtoetsen in dit thema houdt dat na correctie voor meervoudig toetsen met een false "
+        "discovery rate van 5% geen stand).")
+    assert trend_direction({**record, "fdr_aantoonbaar": False}) == "niet_na_correctie"
+    assert trend_direction({**record, "fdr_aantoonbaar": None}) == "daling"
+    assert trend_direction({**record, "reason": "te_weinig_jaren"}) is None
 
 
 def test_sentence_trend_small_slope_gets_more_decimals():
@@ -373,3 +402,8 @@ def test_sentence_gap_refused_and_other_series():
         "Het verschil wordt kleiner: de groepen groeien naar elkaar toe (2008-2017, 10 jaar met gegevens; verschil 0,80 punt "
         "per jaar (95%-interval 0,60 tot 1,00)). Let op: de twee groepen komen uit verschillende reeksen "
         "(cbs; enquete).")
+
+
+def test_sentence_trend_shows_bounds_that_would_read_the_same_with_more_decimals():
+    text = sentence_trend(_trend(helling=-0.07, helling_ondergrens=-0.09, helling_bovengrens=-0.052))
+    assert "daalt dit gemiddeld met 0,07 procentpunt per jaar (95%-interval -0,09 tot -0,05)" in text

@@ -50,8 +50,40 @@ def test_key_messages_from_known_numbers(theme):
     assert theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond",
                                onderwerp="het aandeel inwoners met een migratieachtergrond") == (
         "In 2018 is het aandeel inwoners met een migratieachtergrond in Maassluis 26,9%: hoger dan in Nederland "
-        "(22,6%). Dat is 3,6 procentpunt meer dan in 2009 (23,3%); de stijging is statistisch zeker (op maar 3 "
-        "metingen).")
+        "(22,6%). Dat is 3,6 procentpunt meer dan in 2009 (23,3%); over 2009-2018 (3 jaren met gegevens) stijgt dit "
+        "gemiddeld met 0,4 procentpunt per jaar (95%-interval 0,2 tot 0,6; indicatief: weinig meetpunten).")
+
+
+MARGINAL = "".join(f"aandeel_herkomst,Maassluis,migratieachtergrond,{year},{value},procent,toets,,,,,\n"
+                   for year, value in ((2011, 24.9), (2013, 24.3), (2015, 25.6)))  # with 2009 and 2018: p = 0,020
+FLAT = "".join(f"aandeel_herkomst,Maassluis,g{k},{year},{30 + ((k * 7 + i * 3) % 5) * 0.4:.1f},procent,toets,,,,,\n"
+               for k in range(10) for i, year in enumerate((2009, 2011, 2013, 2015, 2018)))  # ten flat series, p >= 0,34
+FLAT_GROUPS = "".join(f"g{k},herkomst,Groep {k},\n" for k in range(10))
+
+
+def test_many_trend_tests_in_a_theme_are_corrected_for_the_false_discovery_rate(tmp_path):
+    """One rising series (p = 0,020, interval above 0) among ten flat ones: with eleven tests in the theme the
+    Benjamini-Hochberg correction does not confirm it, so neither the trend table nor the key message calls it a
+    rise (the old code said 'de stijging is statistisch zeker')."""
+    build(tmp_path, OBSERVATIONS + MARGINAL + FLAT, groups=FLAT_GROUPS)
+    theme = open_theme(tmp_path)
+    theme.trends()
+    table = pd.read_csv(theme.out.table_dir / "trends.csv")
+    row = table[(table["indicator"] == "aandeel_herkomst") & (table["groep"] == "migratieachtergrond")].iloc[0]
+    assert row["p_waarde"] == pytest.approx(0.0202, abs=1e-4) and row["helling_ondergrens"] > 0
+    assert row["fdr_toetsen"] == 11 and not row["fdr_aantoonbaar"]
+    assert row["p_fdr"] == pytest.approx(11 * row["p_waarde"])  # the smallest of eleven p-values: times 11
+    assert "geen aantoonbare verandering" in row["zin"] and "stijgt" not in row["zin"]
+    message = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert message.endswith("over 2009-2018 (5 jaren met gegevens) is er geen aantoonbare verandering: gemiddeld "
+                            "0,4 procentpunt per jaar (95%-interval 0,1 tot 0,6; dat interval sluit 0 uit, maar bij "
+                            "11 trendtoetsen in dit thema houdt dat na correctie voor meervoudig toetsen met een "
+                            "false discovery rate van 5% geen stand).")
+    assert "zeker" not in message
+    alone = tmp_path / "alleen"  # the same series without the ten others: one test, and the rise stands
+    build(alone, OBSERVATIONS + MARGINAL)
+    message = open_theme(alone).kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert "stijgt dit gemiddeld met 0,4 procentpunt per jaar (95%-interval 0,1 tot 0,6)" in message
 
 
 def test_a_window_changes_the_sentences(tmp_path, theme):

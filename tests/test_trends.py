@@ -3,10 +3,11 @@
 Two kinds of checks:
 
 * Reference values. The GLM coefficients, standard errors, dispersion, average marginal effect
-  (AME) with its standard error and a prediction interval are compared to 4 decimals with
-  literals computed once by an independent route that lives in this file: a hand-written IRLS
-  (numpy only), the Pearson dispersion by hand, the AME and its delta-method gradient by finite
-  differences, and the prediction-interval formula of the module docstring. A test also checks
+  (AME) and a prediction interval are compared to 4 decimals with literals computed once by an
+  independent route that lives in this file: a hand-written IRLS (numpy only), the Pearson
+  dispersion by hand, the AME by finite differences, and the prediction-interval formula of the
+  module docstring. The slope's interval is the interval of b1 times AME / b1 (one parameter, one
+  test). A test also checks
   that the literals still follow from that route, so they can be recomputed.
 * Simulated coverage from a fixed seed. With 200 series the standard error of an observed
   coverage is about 1.5 percentage points; exact (OLS) intervals must land in [0.90, 0.99].
@@ -100,16 +101,10 @@ def irls(y, m=None, offset=None, family="binomial"):
     return beta, cov, np.sum((y - mu) ** 2 / w) / (len(y) - 2)
 
 
-def finite_difference_ame(beta, cov, curve, h=1e-5):
-    """AME = mean over the years of d curve / d year (central differences) and its delta-method
-    SE with a finite-difference gradient in beta."""
+def finite_difference_ame(beta, curve, h=1e-5):
+    """AME = mean over the years of d curve / d year (central differences)."""
     x = REF_YEARS - REF_YEARS.mean()
-
-    def ame(b):
-        return np.mean((curve(b, x + h) - curve(b, x - h)) / (2 * h))
-
-    gradient = np.array([(ame(beta + 1e-6 * e) - ame(beta - 1e-6 * e)) / 2e-6 for e in np.eye(2)])
-    return ame(beta), math.sqrt(gradient @ cov @ gradient)
+    return float(np.mean((curve(beta, x + h) - curve(beta, x - h)) / (2 * h)))
 
 
 def share_curve(b, x):
@@ -125,16 +120,16 @@ NOEMER_P = np.array([20000, 20150, 20300, 20420, 20600, 20750, 20900, 21000])
 REFERENCE = {
     # name: (unit, teller, noemer, literals computed once with the route above)
     "binomiaal, phi < 1": ("procent", [112, 118, 131, 127, 140, 149, 151, 163], NOEMER_B, dict(
-        b=(-0.726999, 0.061896), se=(0.037091, 0.016215), phi=0.247622, ame=1.355347, ame_se=0.351961,
+        b=(-0.726999, 0.061896), se=(0.037091, 0.016215), phi=0.247622, ame=1.355347,
         pi=(33.546035, 41.953681, 50.855929))),
     "binomiaal, phi > 1 (quasi)": ("procent", [100, 135, 118, 150, 129, 170, 140, 175], np.full(8, 400), dict(
-        b=(-0.629612, 0.090307), se=(0.065669, 0.028745), phi=3.093326, ame=2.032225, ame_se=0.635681,
+        b=(-0.629612, 0.090307), se=(0.065669, 0.028745), phi=3.093326, ame=2.032225,
         pi=(33.544060, 48.934819, 64.530207))),
     "poisson, phi < 1": ("per_1000", [160, 152, 149, 141, 139, 128, 130, 119], NOEMER_P, dict(
-        b=(-4.993001, -0.046563), se=(0.030029, 0.013088), phi=0.051236, ame=-0.317746, ame_se=0.089967,
+        b=(-4.993001, -0.046563), se=(0.030029, 0.013088), phi=0.051236, ame=-0.317746,
         pi=(3.614434, 5.013292, 6.953538))),
     "poisson, phi > 1 (quasi)": ("per_1000", [160, 135, 158, 120, 150, 110, 135, 100], NOEMER_P, dict(
-        b=(-5.040653, -0.054880), se=(0.046113, 0.020083), phi=2.244124, ame=-0.357862, ame_se=0.132246,
+        b=(-5.040653, -0.054880), se=(0.046113, 0.020083), phi=2.244124, ame=-0.357862,
         pi=(2.717954, 4.528458, 7.544990))),
 }
 PI_YEAR, PI_NOEMER = 2020, {"procent": None, "per_1000": 21500}
@@ -151,7 +146,7 @@ def reference_route(eenheid, teller, noemer):
         curve = rate_curve
     scale = max(1.0, phi)
     cov = scale * cov
-    ame, ame_se = finite_difference_ame(beta, cov, curve)
+    ame = finite_difference_ame(beta, curve)
     v = np.array([1.0, PI_YEAR - REF_YEARS.mean()])
     eta0 = v @ beta
     if eenheid == "procent":  # new share at the last observed denominator, on the logit scale
@@ -162,7 +157,7 @@ def reference_route(eenheid, teller, noemer):
     half = REF_T * math.sqrt(v @ cov @ v + new)
     # back-transform eta0 + k * half with the curve itself (x = 0, intercept = that value)
     pi = tuple(curve(np.array([eta0 + k * half, 0.0]), np.array([0.0]))[0] for k in (-1, 0, 1))
-    return dict(b=tuple(beta), se=tuple(np.sqrt(np.diag(cov))), phi=phi, ame=ame, ame_se=ame_se, pi=pi)
+    return dict(b=tuple(beta), se=tuple(np.sqrt(np.diag(cov))), phi=phi, ame=ame, pi=pi)
 
 
 def reference_series(eenheid, teller, noemer):
@@ -190,7 +185,9 @@ def test_glm_matches_reference_values_to_4_decimals(name):
     assert result.dispersie == pytest.approx(expected["phi"], abs=5e-5)
     assert result.schaal == pytest.approx(max(1.0, expected["phi"]), abs=5e-5)
     assert result.helling == pytest.approx(expected["ame"], abs=5e-5)
-    assert half_width(result) == pytest.approx(REF_T * expected["ame_se"], abs=5e-5)
+    # the slope's interval is b1's interval at the fitted level: t * SE(b1) * AME / b1
+    b1, se1 = expected["b"][1], expected["se"][1]
+    assert half_width(result) == pytest.approx(REF_T * se1 * expected["ame"] / b1, abs=5e-5)
     assert ("overdispersie" in result.caveats) == (expected["phi"] > 1)
     proj = project(result, PI_YEAR, noemer=PI_NOEMER[eenheid])
     assert proj.interval == "voorspelling"
@@ -206,10 +203,66 @@ def test_poisson_relative_change_matches_reference():
     assert result.relatieve_bovengrens == pytest.approx(100 * math.expm1(b1 + REF_T * se1), abs=1e-3)
 
 
-def test_glm_p_value_agrees_with_its_interval():
-    eenheid, teller, noemer, expected = REFERENCE["binomiaal, phi > 1 (quasi)"]
+@pytest.mark.parametrize("name", REFERENCE)
+def test_glm_p_value_is_the_wald_test_of_its_trend_parameter(name):
+    eenheid, teller, noemer, expected = REFERENCE[name]
     result = fit_trend(reference_series(eenheid, teller, noemer))
-    assert result.p_waarde == pytest.approx(2 * stats.t.sf(expected["ame"] / expected["ame_se"], 6), abs=1e-4)
+    b1, se1 = expected["b"][1], expected["se"][1]
+    assert result.p_waarde == pytest.approx(2 * stats.t.sf(abs(b1) / se1, 6), abs=1e-4)
+
+
+# the registered home burglaries of a town of ~33.000 inhabitants, six police years: the fit the review found
+# with three answers (the delta-method AME p = 0,057 beside a relative change whose interval excluded 0)
+BURGLARY = dict(years=[2012, 2017, 2018, 2019, 2022, 2023], teller=[136, 140, 76, 100, 63, 30],
+                noemer=[31850, 32450, 32518, 32768, 34148, 35303])
+
+
+def burglary_series():
+    teller, noemer = np.array(BURGLARY["teller"], float), np.array(BURGLARY["noemer"], float)
+    return series(1000 * teller / noemer, "per_1000", BURGLARY["years"], teller=teller, noemer=noemer)
+
+
+def test_glm_test_interval_and_relative_change_tell_one_story():
+    """One parameter, one test: p < 0,05 exactly when the slope's interval and the relative change's interval
+    exclude 0, and the three intervals are the same interval of b1 (the old code tested the delta-method AME,
+    p = 0,057, while the relative interval excluded 0)."""
+    result = fit_trend(burglary_series())
+    assert result.methode == "poisson"
+    b1, se1 = result._model.params[1], math.sqrt(result._model.cov[1, 1])
+    t = T975[6]
+    assert result.p_waarde == pytest.approx(2 * stats.t.sf(abs(b1) / se1, 4))
+    assert result.p_waarde < 0.05  # the relative change's interval excludes 0, and so does the test
+    assert result.relatieve_bovengrens == pytest.approx(100 * math.expm1(b1 + t * se1))
+    assert result.relatieve_bovengrens < 0 and result.helling_bovengrens < 0
+    factor = result.helling / b1  # the mean derivative: the same factor for the estimate and both bounds
+    assert factor > 0
+    assert result.helling_ondergrens == pytest.approx(factor * (b1 - t * se1))
+    assert result.helling_bovengrens == pytest.approx(factor * (b1 + t * se1))
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_significance_and_interval_never_disagree(seed):
+    """For every model: (p < 0,05) == (the slope's interval excludes 0) == (the relative interval excludes 0)."""
+    rng = np.random.default_rng(seed)
+    years = np.arange(2012, 2012 + int(rng.integers(4, 9)))
+    noemer = rng.integers(20_000, 40_000, years.size).astype(float)
+    kind = ("per_1000", "procent", "aantal", "score")[seed % 4]
+    if kind == "per_1000":
+        teller = rng.poisson(noemer * 0.004 * rng.uniform(0.85, 1.1) ** (years - 2012)).astype(float)
+        data = series(1000 * teller / noemer, kind, years, teller=teller, noemer=noemer)
+    elif kind == "procent":
+        m = rng.integers(200, 600, years.size).astype(float)
+        teller = rng.binomial(m.astype(int), 0.3 + rng.uniform(-0.02, 0.02) * (years - 2012)).astype(float)
+        data = series(np.round(100 * teller / m, 1), kind, years, teller=teller, noemer=m)
+    elif kind == "aantal":
+        data = series(rng.poisson(noemer * 0.01).astype(float), kind, years, noemer=noemer)
+    else:
+        data = series(np.round(60 + rng.normal(0, 1, years.size) + 0.2 * (years - 2012), 1), kind, years)
+    result = fit_trend(data)
+    excludes = result.helling_ondergrens > 0 or result.helling_bovengrens < 0
+    assert (result.p_waarde < 0.05) == excludes
+    if not math.isnan(result.relatieve_ondergrens):
+        assert (result.relatieve_ondergrens > 0 or result.relatieve_bovengrens < 0) == excludes
 
 
 # ============================================================================ dispersion rule
@@ -571,9 +624,37 @@ def test_binomial_band_and_projection_stay_within_0_and_100_where_a_linear_band_
     assert ((fitted["ondergrens"] <= fitted["gefit"]) & (fitted["gefit"] <= fitted["bovengrens"])).all()
     far = project(result, 2030)
     assert 0 <= far.ondergrens <= far.verwacht <= far.bovengrens <= 100
-    # the same figures without teller/noemer get a straight band that leaves 0-100
+    # the same figures without teller/noemer get a straight band, which would leave 0-100: cut off at 100
     naive = fit_trend(series(values, "procent"))
-    assert naive.methode == "ols" and naive.fitted["bovengrens"].max() > 100
+    model = naive._model
+    straight = model.params[0] + model.params[1] * (YEARS - model.centre) + 2 * np.sqrt(model.cov[1, 1])
+    assert naive.methode == "ols" and straight.max() > 100
+    assert naive.fitted["bovengrens"].max() == 100
+
+
+def falling_count():
+    """A registered count that falls fast: the straight line reaches 0 before 2030."""
+    return series([120.0, 100.0, 85.0, 60.0, 48.0, 30.0], "aantal", np.arange(2015, 2021))
+
+
+def test_linear_projection_of_a_count_never_goes_below_zero():
+    result = fit_trend(falling_count())
+    assert result.methode == "ols"
+    eta = result._model.params @ [1.0, 2022 - result._model.centre]
+    assert eta < 0  # the straight line itself is below 0 in 2022
+    proj = project(result, 2022)
+    assert proj.verwacht == 0.0 and proj.ondergrens == 0.0 and proj.bovengrens > 0
+    assert "begrensd" in proj.caveats
+    assert "afgekapt" in projection_caveats(proj)
+    inside = project(result, 2020)  # within the data the line is above 0: nothing cut off
+    assert inside.ondergrens < inside.verwacht and "begrensd" not in inside.caveats
+    assert (result.fitted[["gefit", "ondergrens", "bovengrens"]] >= 0).all().all()
+
+
+def test_a_score_is_not_bounded_at_zero():
+    result = fit_trend(series([3.0, 2.0, 1.0, 0.2, -0.5, -1.6], "score", np.arange(2015, 2021)))
+    proj = project(result, 2026)
+    assert proj.verwacht < 0 and "begrensd" not in proj.caveats
 
 
 def test_binomial_needs_teller_and_noemer_on_every_row():
@@ -890,3 +971,35 @@ def test_compare_groups_refuses_mismatched_series_and_duplicate_years():
         compare_groups(a, a.assign(eenheid="index"))
     with pytest.raises(ValueError):
         compare_groups(a, series([1.0, 2.0, 3.0], "score", [2015, 2015, 2017]))
+
+
+# ============================================================================ what a trend says; many tests
+
+
+def test_direction_needs_the_whole_interval_on_one_side_and_the_correction():
+    from analyse.trends import direction
+    assert direction(0.2, 0.6) == "stijging" and direction(-0.6, -0.2) == "daling"
+    assert direction(-0.5, 0.3) == "geen" and direction(0.0, 0.4) == "geen"  # 0 itself is inside
+    assert direction(-0.6, -0.2, confirmed=False) == "niet_na_correctie"
+    assert direction(-0.6, -0.2, confirmed=True) == "daling"
+    assert direction(-0.5, 0.3, confirmed=True) == "geen"
+    assert direction(math.nan, math.nan) is None and direction("", "") is None and direction(None, 1) is None
+
+
+def test_benjamini_hochberg_by_hand():
+    """Six p-values and one missing: sorted 0,001 0,008 0,039 0,041 0,042 0,60; BH adjusted p_(i) = min over j>=i of
+    p_(j) m / j with m = 6 tests (the missing one is no test)."""
+    from analyse.trends import add_fdr, fdr_adjust
+    p = [0.041, 0.001, None, 0.60, 0.008, 0.039, 0.042]
+    adjusted, rejected = fdr_adjust(p)
+    by_hand = {0.001: 0.006, 0.008: 0.024, 0.039: 0.0504, 0.041: 0.0504, 0.042: 0.0504, 0.60: 0.60}
+    for value, adj, rej in zip(p, adjusted, rejected):
+        if value is None:
+            assert math.isnan(adj) and not rej
+        else:
+            assert adj == pytest.approx(by_hand[value])
+            assert rej == (by_hand[value] <= 0.05)
+    table = add_fdr(pd.DataFrame({"p_waarde": [str(v) if v is not None else "" for v in p]}), suffix="_run")
+    assert table["fdr_toetsen_run"].tolist() == [6] * 7
+    assert table["fdr_aantoonbaar_run"].tolist() == [False, True, None, False, True, False, False]
+    assert table["p_fdr_run"].iloc[1] == pytest.approx(0.006)

@@ -26,7 +26,11 @@ Rules, each with its reason:
    carry information. The indicative estimates stay in the trend table with their warning.
    A trend is never extended beyond its reeks: a definition break ends what it describes.
 3. **Bands for at most three trends** (:data:`MAX_TREND_BANDS`): more shaded bands cover each
-   other and the data; the lines stay and the intervals are in the trend table.
+   other and the data; the lines stay and the intervals are in the trend table. **No band through a
+   count** (:data:`analyse.trends.REGISTRATION_UNITS`): a count of inhabitants or registered cases is a
+   registration, not a sample; a shaded 95% band would be read as a sampling margin it does not have.
+   The trend line stays, and its interval (about the year-to-year variation around the line) is in
+   the trend table, which says so.
 4. **Maassluis next to a benchmark** where one exists (:func:`benchmark_rows`): the comparison
    regions (Nederland first) for the same group, or for a group its reference group in the same
    region (``nederlands`` for the classification by migratieachtergrond, ``herkomst_nederland``
@@ -67,6 +71,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from .contract import FIGURE_KINDS
+from .trends import is_registration
 from .text.notation import format_number, format_value, published_decimals
 
 MIN_LINE_POINTS = 3
@@ -197,9 +202,9 @@ def draws_trend(n_points: int) -> bool:
     return n_points >= MIN_TREND_POINTS
 
 
-def draws_bands(n_trends: int) -> bool:
-    """Rule 3: the bands of ``n_trends`` trend lines in one panel are shaded."""
-    return n_trends <= MAX_TREND_BANDS
+def draws_bands(n_trends: int, unit: str | None = None) -> bool:
+    """Rule 3: the bands of ``n_trends`` trend lines in one panel of ``unit`` are shaded."""
+    return n_trends <= MAX_TREND_BANDS and not is_registration(unit)
 
 
 # --------------------------------------------------------------------------- the decision
@@ -253,7 +258,7 @@ def choose(rows: pd.DataFrame, *, unit: str, per: str | None, has_benchmark: boo
     n_trends = sum(draws_trend(points[key]) for key in long)
     many = len(points) > MAX_LINES
     kind = "kleine_veelvouden" if many else "lijn"
-    band = n_trends > 0 and (many or draws_bands(n_trends))
+    band = n_trends > 0 and draws_bands(1 if many else n_trends, unit)
     if many:
         reason = f"Meer dan {MAX_LINES} reeksen: één paneel per {per or 'reeks'} op dezelfde as."
     else:

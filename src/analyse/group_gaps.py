@@ -7,7 +7,9 @@ years of the delta-method floor). Each scale gets a direction: ``'kleiner'`` (mo
 gap, 95% interval excludes no change), ``'groter'``, ``'onduidelijk'`` or ``'kruist'`` (the gap
 changes sign). The verdict is ``'convergeert'`` / ``'divergeert'`` / ``'onduidelijk'`` only when
 both scales agree; otherwise ``'absoluut_<dir>_relatief_<dir>'`` (e.g.
-``'absoluut_kleiner_relatief_groter'``); ``'kruist'`` when the groups cross.
+``'absoluut_kleiner_relatief_groter'``); ``'kruist'`` when the groups cross. A gap is one question
+the notebook asks by name, so its tests are not part of the false discovery rate over a theme's
+trends (:func:`analyse.trends.add_fdr`).
 
 Reasons and caveats are the codes of :mod:`analyse.trends`.
 """
@@ -22,7 +24,7 @@ import pandas as pd
 
 from analyse.trend_models import (DW_NIVEAU, durbin_watson, linear_fit, prepare_reeks, rounding_variance,
                                   series_decimals, t_quantile, two_sided_p)
-from analyse.trends import MAX_JAREN_INDICATIEF, MIN_JAREN, as_record
+from analyse.trends import MAX_JAREN_INDICATIEF, MIN_JAREN, as_record, direction
 
 RATIO_EENHEDEN = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000", "euro", "jaren"})
 """Units with a natural zero: a ratio of two values means something (relative group gaps)."""
@@ -86,13 +88,15 @@ class GapResult:
 
 
 def _direction(values: np.ndarray, lower: float, upper: float) -> str:
-    """Direction of a gap series whose slope has interval [lower, upper]."""
+    """Direction of a gap series whose slope has interval [lower, upper] (the rule of
+    :func:`analyse.trends.direction`: the whole interval on one side of 0)."""
     signs = np.sign(values[values != 0])
     if signs.size and not (np.all(signs > 0) or np.all(signs < 0)):
         return "kruist"
-    if signs.size == 0 or lower <= 0 <= upper:
+    moved = direction(lower, upper)
+    if signs.size == 0 or moved not in ("stijging", "daling"):
         return "onduidelijk"
-    return "kleiner" if (upper < 0) == bool(signs[0] > 0) else "groter"
+    return "kleiner" if (moved == "daling") == bool(signs[0] > 0) else "groter"
 
 
 _AGREE = {"kleiner": "convergeert", "groter": "divergeert", "onduidelijk": "onduidelijk"}

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import checksum, context, contract, data, freshness, publish, runner
+from analyse import checksum, context, contract, data, freshness, publish, runner, trends
 from analyse import parameters as notebook_params
 from analyse.text.label_texts import slug, upper_first
 from analyse.text.notation import count_noun
@@ -38,7 +38,9 @@ def _summaries(reports_dir: Path) -> list[contract.ThemeSummary]:
 def collect(reports_dir: Path) -> list[contract.TableRecord]:
     """Gather the per-theme tables into the run-wide CSVs (order: theme, then rows) and describe them.
 
-    The description (columns, units, decimals) is that of the first theme's table of the same name.
+    The description (columns, units, decimals) is that of the first theme's table of the same name. The run-wide
+    ``trends.csv`` gets the false discovery rate over every trend test of the run (columns ``*_run``) beside the one
+    each theme applied within itself.
     """
     records = []
     summaries = _summaries(reports_dir)
@@ -53,6 +55,8 @@ def collect(reports_dir: Path) -> list[contract.TableRecord]:
         if not parts:
             continue
         table = pd.concat(parts, ignore_index=True)
+        if name == "trends":  # the run-wide false discovery rate beside each theme's own (analyse.trends.add_fdr)
+            table = trends.add_fdr(table, suffix="_run")
         data.write_atomic(reports_dir / f"{name}.csv",
                           lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
         title = {"trends": "Trendschattingen, alle thema's", "reproductie": "Reproductieregister hoofdstuk 2",

@@ -235,7 +235,8 @@ def _direction_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
         refused = claim_direction_refused(trend_reason(fit), claimed, endpoints, reeks)
         return Finding(value=endpoints, how=f"{refused} {said}", evidence="trend", sources=sources, verdict=verdict)
     low, high = fit.helling_ondergrens, fit.helling_bovengrens
-    found = "stijging" if low > 0 else "daling" if high < 0 else "gelijk"
+    told = trends.direction(low, high)  # the one rule for a direction (a claim of the document: no FDR)
+    found = "gelijk" if told == "geen" else told
     if claimed == "gelijk":
         verdict = "wijkt_af" if found != "gelijk" else "niet_aangetoond"
     elif found == claimed:
@@ -249,7 +250,7 @@ def _direction_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
     caveats = trend_caveats(fit)
     if caveats:
         how += f" {caveats}"
-    shown = found if low > 0 or high < 0 else UNDECIDED
+    shown = found if told != "geen" else UNDECIDED
     return Finding(value=shown, how=f"{how} {said}", evidence="trend", sources=sources, verdict=verdict)
 
 

@@ -20,7 +20,10 @@ group's share drifts from the average by chance. :func:`dissimilarity` therefore
 ``D`` under random allocation (every person of the municipality equally likely to be in the group, area
 sizes and group total as observed: a multivariate hypergeometric model), computed exactly, and the range
 of ``D`` in simulated random allocations with a fixed seed. A reader compares ``D`` with that baseline:
-only the part above it is systematic (Carrington & Troske 1997 scale it as ``(D - E) / (1 - E)``).
+only the part above it is systematic. Carrington & Troske (1997) correct ``D`` for it as ``(D - E) / (1 - E)``
+(``systematic``, published beside ``D`` as the bias-corrected index). How likely the observed ``D`` is under
+random allocation is the share of the simulations with a ``D`` at or above it (``exceedances`` out of
+``simulations``): with none, the chance is below 1 in ``simulations``.
 
 **Left out, never imputed.** An area is left out, with its reason, when its total is 0 or when a count is
 missing or suppressed (NaN, empty, a CBS secrecy mark such as ``"."``), not a whole non-negative number,
@@ -65,8 +68,10 @@ class Dissimilarity:
 
     ``value`` is D (0-1). ``expected_random`` is the exact expected D when the same number of group
     members is spread at random over areas of the observed sizes; ``random_range`` the 2.5% and 97.5%
-    percentiles of D in ``simulations`` such random allocations (seed ``seed``). ``systematic`` is
-    Carrington & Troske's ``(D - E) / (1 - E)`` (negative, as ``(D - E) / E``, when D is below E).
+    percentiles of D in ``simulations`` such random allocations (seed ``seed``); ``exceedances`` how many of
+    them reach D or more (the chance of D under random allocation is ``exceedances / simulations``, below
+    ``1 / simulations`` when it is 0). ``systematic`` is Carrington & Troske's bias-corrected
+    ``(D - E) / (1 - E)`` (negative, as ``(D - E) / E``, when D is below E).
     ``areas`` has one row per area used: ``area, group, rest, total, group_fraction`` (a_i/A),
     ``rest_fraction`` (b_i/B), ``contribution`` (|a_i/A - b_i/B| / 2, summing to D) and ``small``
     (a count under 10 among group, rest, total). ``small_counts`` lists those areas (to be suppressed
@@ -85,6 +90,7 @@ class Dissimilarity:
     areas: pd.DataFrame = field(repr=False)
     simulations: int = SIMULATIONS
     seed: int = SEED
+    exceedances: int = 0
 
 
 @dataclass(frozen=True, eq=False)
@@ -232,11 +238,12 @@ def dissimilarity(counts: pd.DataFrame, *, area: str = "area", group: str = "gro
     simulated = simulate_dissimilarity(used["total"], a_all, simulations=simulations, seed=seed)
     low, high = (float(x) for x in np.percentile(simulated, [2.5, 97.5]))
     systematic = (value - expected) / (1 - expected) if value >= expected else (value - expected) / expected
+    exceedances = int(np.sum(simulated >= value - 1e-12))  # "at or above", robust to rounding in the sums
     return Dissimilarity(value=value, expected_random=expected, random_range=(low, high),
                          systematic=float(systematic), n_areas=len(frame), group_total=a_all,
                          rest_total=b_all, left_out=left_out,
                          small_counts=tuple(frame.loc[frame["small"], "area"]), areas=frame,
-                         simulations=simulations, seed=seed)
+                         simulations=simulations, seed=seed, exceedances=exceedances)
 
 
 def exposure(counts: pd.DataFrame, *, area: str = "area", group: str = "group", total: str = "total",

@@ -25,7 +25,7 @@ from analyse.text.messages import (Finding, Level, PeerLevels, describe_change, 
 from analyse.text.monitor_texts import sentence_verdicts
 from analyse.text.notation import MISSING, display_decimals, year_range
 from analyse.text.sources import UNKNOWN_PRODUCER, document_source, no_policy_document, source_line
-from analyse.text.trend_texts import add_trend_texts, sentence_gap, sentence_trend
+from analyse.text.trend_texts import add_trend_texts, fdr_policy, registration_note, sentence_gap, sentence_trend
 from analyse.theme_areas import Areas
 from analyse.theme_figures import Figures
 
@@ -244,15 +244,27 @@ class Thema(_Notebook):
                        key=self.out.key_table is None, suppressed=tuple(cells))
         return presenter.table(frame, columns, tuple(cells))
 
-    def trends(self):
-        """Trend estimates for every series in the window; refusals carry their reason."""
+    @functools.cached_property
+    def trend_records(self) -> dict[tuple, dict]:
+        """The record of every trend in :attr:`trend_results`, with the false discovery rate over all trend tests
+        of this theme (:func:`analyse.trends.add_fdr`): what the trend table and the key messages say about a
+        direction rests on the same correction."""
         records = []
         for (indicator, regio, groep, reeks), result in self.trend_results.items():
             record = result.to_record()
             record.update(indicator=indicator, regio=regio, groep=groep, reeks=reeks)
-            rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
-            record["gekozen"] = bool(series.rank(rows, self.grades)[:1] == [reeks])
             records.append(record)
+        if not records:
+            return {}
+        table = trends.add_fdr(pd.DataFrame(records))
+        return {key: record for key, record in zip(self.trend_results, table.to_dict("records"))}
+
+    def trends(self):
+        """Trend estimates for every series in the window; refusals carry their reason."""
+        records = []
+        for (indicator, regio, groep, reeks), record in self.trend_records.items():
+            rows = indicators.select(self.obs, indicator=indicator, regio=regio, groep=groep)
+            records.append({**record, "gekozen": bool(series.rank(rows, self.grades)[:1] == [reeks])})
         table = add_trend_texts(pd.DataFrame(records))
         table.insert(0, "thema", self.context.theme)
         table["label"] = table["indicator"].map(self.cat.label)
@@ -262,9 +274,10 @@ class Thema(_Notebook):
                    contract.Column("groep_label", "Groep", "label"), contract.Column("methode", "Methode", "label"),
                    contract.Column("n_jaren", "Jaren", "number", "aantal", decimals=0),
                    contract.Column("zin", "Trend"))
+        notes = (fdr_policy(), registration_note())
         self.out.table("trends", table, title=f"{self.context.title}: trendschattingen {self.context.window}",
-                       source=self._source(self.obs), columns=columns)
-        return presenter.table(table, columns)
+                       source=self._source(self.obs), columns=columns, notes=notes)
+        return presenter.table(table, columns, caption=" ".join(notes))
 
     def register(self):
         """Recompute every statement of this theme in the reproduction register (only in the reports of the
@@ -435,11 +448,11 @@ class Thema(_Notebook):
             missing = found.missing
             peer_levels = (self._peer_levels(found.peers, bool(found.own["afgeleid"])) if found.peers is not None
                            else None)
-        result = self.trend_results.get((indicator, where, groep, last["reeks"]))
+        trend = self.trend_records.get((indicator, where, groep, last["reeks"]))
         breaks = series.breaks(last["reeks"], self.dataset.reeksen)
         finding = Finding(
             subject=subject, region=where, level=self._level(last), count_word=eenheid_woord, benchmarks=benchmarks,
-            start=self._level(first) if len(chosen) > 1 else None, trend=result.to_record() if result else None,
+            start=self._level(first) if len(chosen) > 1 else None, trend=trend,
             break_year=int(first["jaar"]) if breaks else None, compared=compared, missing=missing,
             peers=peer_levels)
         self.out.key_figure(contract.KeyFigure(

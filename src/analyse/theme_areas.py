@@ -14,12 +14,26 @@ from IPython.display import Markdown
 
 from analyse import areas, contract, indicators, presenter, profile, segregation, series
 from analyse.plots.bars import bar_figure, describe_bars
-from analyse.text.area_texts import (classification_note, dissimilarity_formula, segregation_explanation,
-                                     sentence_area_difference, sentence_dissimilarity, sentence_top_area)
+from analyse.text.area_texts import (chance_text, classification_note, dissimilarity_formula,
+                                     segregation_explanation, sentence_area_difference, sentence_dissimilarity,
+                                     sentence_top_area)
 from analyse.text.disclosure_texts import small_numbers_note
 from analyse.text.figure_texts import figure_guidance
 from analyse.text.label_texts import lower_first
 from analyse.theme_part import ThemePart
+
+
+def most_of_group(rows: pd.DataFrame, small_count: int) -> tuple[str, float] | None:
+    """The wijk where most of the group lives and its share of the whole group (percent), from the counts of every
+    wijk (rows of :func:`analyse.profile.profile` for one indicator: ``area``, ``count``); None when a wijk count is
+    missing (the total would be wrong) or that wijk's count is under ``small_count``."""
+    counts = rows["count"]
+    if rows.empty or counts.isna().any() or counts.sum() <= 0:
+        return None
+    top = rows.loc[counts.idxmax()]
+    if top["count"] < small_count:
+        return None
+    return str(top["area"]), float(100 * top["count"] / counts.sum())
 
 
 class Areas(ThemePart):
@@ -120,7 +134,9 @@ class Areas(ThemePart):
                 continue
             top = rows.loc[rows["value"].idxmax()]
             self.out.message(sentence_top_area(name[top["area"]], lower_first(self.cat.group(groep)),
-                                               top["value"], top["average"], ctx.region, jaar))
+                                               top["value"], top["average"], ctx.region, jaar,
+                                               most=most_of_group(table[table["indicator"] == label],
+                                                                  ctx.settings.small_count)))
         most = profile.highlights(table, n=1, min_difference=2.0)
         if not most.empty:
             row = most.iloc[0]
@@ -168,14 +184,20 @@ class Areas(ThemePart):
         group_label = lower_first(self.cat.group(groep))
         frame = pd.DataFrame([{
             "jaar": jaar, "groep": self.cat.group(groep), "buurten": d.n_areas, "weggelaten": len(d.left_out),
-            "d": d.value, "d_toeval": d.expected_random, "d_toeval_laag": d.random_range[0],
-            "d_toeval_hoog": d.random_range[1], "isolatie": x.isolation, "blootstelling": x.exposure}])
+            "d": d.value, "d_gecorrigeerd": d.systematic, "d_toeval": d.expected_random,
+            "d_toeval_laag": d.random_range[0], "d_toeval_hoog": d.random_range[1],
+            "kans_toeval": chance_text(d, how=False), "simulaties": d.simulations,
+            "isolatie": x.isolation, "blootstelling": x.exposure}])
         columns = (contract.Column("jaar", "Jaar", "year"), contract.Column("groep", "Groep", "label"),
                    contract.Column("buurten", "Buurten", "number", "aantal", decimals=0),
                    contract.Column("d", "Ongelijkheidsindex D", "number", "index", decimals=3),
-                   contract.Column("d_toeval", "D bij willekeurige spreiding", "number", "index", decimals=3),
+                   contract.Column("d_gecorrigeerd", "D gecorrigeerd voor toeval", "number", "index", decimals=3),
+                   contract.Column("d_toeval", "Verwachte D bij willekeurige spreiding", "number", "index",
+                                   decimals=3),
                    contract.Column("d_toeval_laag", "95%-bereik bij toeval, van", "number", "index", decimals=3),
                    contract.Column("d_toeval_hoog", "tot", "number", "index", decimals=3),
+                   contract.Column("kans_toeval", "Kans op deze D of hoger bij toeval"),
+                   contract.Column("simulaties", "Gesimuleerde spreidingen", "number", "aantal", decimals=0),
                    contract.Column("isolatie", "Isolatie-index", "number", "index", decimals=3),
                    contract.Column("blootstelling", "Blootstellingsindex", "number", "index", decimals=3))
         rows = self.theme_obs[self.theme_obs["regio"].isin(counts["area"]) & (self.theme_obs["jaar"] == jaar)
@@ -183,8 +205,7 @@ class Areas(ThemePart):
         self.out.table("segregatie", frame, title=f"Segregatie van {group_label} over de buurten van {ctx.region}, "
                        f"{jaar}", source=self._source(rows), columns=columns, in_note=True,
                        notes=(dissimilarity_formula(),))
-        self.out.message(sentence_dissimilarity(d.value, d.expected_random, d.n_areas, group_label, ctx.region,
-                                                jaar))
+        self.out.message(sentence_dissimilarity(d, group_label, ctx.region, jaar))
         explanation = segregation_explanation(d, exposure_result=x, group_label=html.escape(group_label),
                                               region=html.escape(ctx.region), jaar=jaar,
                                               source=html.escape(self._source(rows).removeprefix("Bron: ")))

@@ -37,11 +37,21 @@ every p-value (all model types, also the GLMs).
   (quasi-likelihood, as R's quasi families, but never narrower than the plain model). There is
   no threshold and so no jump: interval width is a continuous function of ``phi``. The method
   name stays ``binomiaal``/``poisson``; ``dispersie`` is ``phi`` and ``schaal`` is
-  ``max(1, phi)`` (caveat ``overdispersie`` when ``phi > 1``). The slope is the *average
-  marginal effect* (AME) on the unit scale, ``mean_i b1 dmu_i/deta``, with a delta-method SE,
-  so the interval and p-value of ``helling`` agree.
+  ``max(1, phi)`` (caveat ``overdispersie`` when ``phi > 1``).
+
+  **One parameter, one test.** A GLM has one trend parameter, ``b1`` (the log rate ratio per year for
+  Poisson, the log odds ratio per year for the binomial model). Its Wald test (``b1 / SE(b1)`` on
+  t(n - 2)) is the p-value, and every interval reported is ``b1 +- t SE(b1)`` on some scale:
+  ``relatieve_*`` (Poisson) is ``100 (exp(.) - 1)`` of it, and the slope in the unit of the indicator,
+  ``helling``, is the *average marginal effect* ``b1 * mean_i dmu_i/deta`` with interval
+  ``(b1 +- t SE(b1)) * mean_i dmu_i/deta`` (the interval of ``b1`` at the fitted level, see
+  :func:`mean_derivative`). The factor is positive, so "p < 0,05", "the interval of the relative change
+  excludes 0" and "the interval of the slope excludes 0" are one and the same statement. (A delta-method
+  interval of the AME would be a second test, on another scale, that can disagree with the first near the
+  5% boundary.)
 * Fitted band (``fitted``): 95% confidence band of the expected value (the trend line), for
-  GLMs computed on the link scale and transformed back (a share stays within 0-100).
+  GLMs computed on the link scale and transformed back (a share stays within 0-100). For a unit that
+  cannot be negative (:data:`NON_NEGATIVE`) a straight-line band is cut off at 0 (and a share at 100).
 
 
 Autocorrelation: for OLS and WLS fits with at least ``MIN_JAREN_DW`` years the Durbin-Watson
@@ -79,6 +89,8 @@ MAX_DECIMALEN_AANDEEL = 2
 MAX_DECIMALEN = 6
 """Other published values: at most this many decimals for the rounding floor."""
 PER_EENHEID = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
+NON_NEGATIVE = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000"})
+"""Units that cannot be below 0 (counts, shares, rates): a straight line is cut off at 0 (a share also at 100)."""
 LEVEL = 0.95
 """Level of every interval (and default level of a projection)."""
 _Z_PUBLISHED = float(stats.norm.ppf(0.975))  # a published 95% interval is +- 1.96 SE
@@ -323,13 +335,24 @@ def mean_on_unit(model: Model, eta: np.ndarray, exposure) -> np.ndarray:
     return model.factor * np.exp(eta)
 
 
-def fitted_band(model: Model, rows: pd.DataFrame) -> pd.DataFrame:
+def bounded(values, eenheid: str) -> np.ndarray:
+    """``values`` within the range a unit allows: at least 0 for :data:`NON_NEGATIVE`, at most 100 for a share."""
+    values = np.asarray(values, dtype=float)
+    if eenheid in NON_NEGATIVE:
+        values = np.maximum(values, 0.0)
+    if eenheid == "procent":
+        values = np.minimum(values, 100.0)
+    return values
+
+
+def fitted_band(model: Model, rows: pd.DataFrame, eenheid: str) -> pd.DataFrame:
     X = design(rows["jaar"].to_numpy(float) - model.centre)
     eta = X @ model.params
     se = np.sqrt(np.einsum("ij,jk,ik->i", X, model.cov, X))
     q = t_quantile(model.df)
     exposure = rows["noemer"].to_numpy(float)
-    gefit, lower, upper = (mean_on_unit(model, v, exposure) for v in (eta, eta - q * se, eta + q * se))
+    gefit, lower, upper = (bounded(mean_on_unit(model, v, exposure), eenheid)
+                           for v in (eta, eta - q * se, eta + q * se))
     return pd.DataFrame({
         "jaar": rows["jaar"].to_numpy(int),
         "waarde": rows["waarde"].to_numpy(float),
@@ -339,21 +362,19 @@ def fitted_band(model: Model, rows: pd.DataFrame) -> pd.DataFrame:
     })
 
 
-def average_marginal_effect(model: Model, rows: pd.DataFrame) -> tuple[float, float]:
-    """AME of the year on the unit scale and its delta-method standard error."""
+def mean_derivative(model: Model, rows: pd.DataFrame) -> float:
+    """``mean_i dmu_i/deta`` over the observed years, in the unit of the indicator (always > 0).
+
+    The average marginal effect of the year is ``b1`` times this factor; the slope's interval is the interval
+    of ``b1`` times the same factor (see the module docstring: one parameter, one test)."""
     b0, b1 = model.params
     x = rows["jaar"].to_numpy(float) - model.centre
     eta = b0 + b1 * x
     if model.kind == "binomiaal":
         p = 1 / (1 + np.exp(-eta))
-        d = model.factor * p * (1 - p)  # d mean / d eta
-        dd = d * (1 - 2 * p)  # d^2 mean / d eta^2
-    else:
-        weight = rows["noemer"].to_numpy(float) if model.factor is None else model.factor
-        d = dd = weight * np.exp(eta)
-    ame = float(np.mean(b1 * d))
-    gradient = np.array([np.mean(b1 * dd), np.mean(d + b1 * dd * x)])
-    return ame, float(np.sqrt(gradient @ model.cov @ gradient))
+        return float(np.mean(model.factor * p * (1 - p)))
+    weight = rows["noemer"].to_numpy(float) if model.factor is None else model.factor
+    return float(np.mean(weight * np.exp(eta)))
 
 
 def _complete(rows: pd.DataFrame, column: str) -> bool:

@@ -31,6 +31,15 @@ Projection (:func:`project`): always a *prediction* interval for one new yearly 
   ``m0`` is the ``noemer`` argument, or the last observed denominator (caveat
   ``noemer_laatste_jaar``).
 
+A straight line (OLS, WLS) knows no bounds: for a count, share or rate (``trend_models.NON_NEGATIVE``) the
+projection and its interval are cut off at 0 (a share also at 100), caveat ``begrensd``. The GLMs stay within
+their bounds by construction (log and logit link).
+
+What a trend *says* (:func:`direction`): a rise or a fall only when the whole 95% interval lies on one side of
+0 and, among the trend tests of one report, the Benjamini-Hochberg false discovery rate at :data:`FDR_NIVEAU`
+(:func:`add_fdr`) confirms it. A count (:data:`REGISTRATION_UNITS`) is a registration, not a sample: its
+interval is about the year-to-year variation around the trend line, not about sampling error.
+
 Reasons and caveats are codes (:data:`REASONS`, :data:`CAVEATS`) with their numbers in fields;
 :mod:`analyse.text.trend_texts` writes the Dutch. Fewer than ``MIN_JAREN`` years give no trend, up to
 ``MAX_JAREN_INDICATIEF`` an indicative one.
@@ -44,10 +53,12 @@ from dataclasses import dataclass, field, fields
 import numpy as np
 import pandas as pd
 
-from analyse.trend_models import (DW_NIVEAU, LEVEL, PER_EENHEID, FitRefused, Model, average_marginal_effect,
+from statsmodels.stats.multitest import multipletests
+
+from analyse.trend_models import (DW_NIVEAU, LEVEL, NON_NEGATIVE, PER_EENHEID, FitRefused, Model, bounded,
                                   choose_model, durbin_watson, effective_reeks, fitted_band, glm_fit, linear_fit,
-                                  mean_on_unit, prepare_reeks, rounding_variance, series_decimals, t_quantile,
-                                  two_sided_p, wls_variances)
+                                  mean_derivative, mean_on_unit, prepare_reeks, rounding_variance, series_decimals,
+                                  t_quantile, two_sided_p, wls_variances)
 
 MIN_JAREN = 3
 """A trend needs at least this many distinct years."""
@@ -55,6 +66,17 @@ MAX_JAREN_INDICATIEF = 4
 """With at most this many years the interval is only indicative."""
 SLEUTEL = ("indicator", "regio", "groep", "reeks")
 FITTED_KOLOMMEN = ["jaar", "waarde", "gefit", "ondergrens", "bovengrens"]
+
+FDR_NIVEAU = 0.05
+"""False discovery rate (Benjamini-Hochberg) over the trend tests of one report."""
+REGISTRATION_UNITS = frozenset({"aantal"})
+"""Units of a registration: a count (inhabitants from the population register, registered crimes, clients) is a
+full count, not a sample. Its trend interval describes how far the years vary around the trend line (a model of
+year-to-year variation), not a sampling margin; figures draw no band through it."""
+DIRECTIONS = ("stijging", "daling", "geen", "niet_na_correctie")
+"""What a trend says (:func:`direction`): a rise, a fall, no demonstrable change (the interval holds 0), or no
+demonstrable change after the correction for many tests (the interval excludes 0, the false discovery rate
+does not confirm it)."""
 
 REASONS = {
     "rang": "unit 'rang' is an ordering, not a quantity",
@@ -78,6 +100,7 @@ CAVEATS = {
     "teller_groter_dan_noemer": "teller > noemer: OLS on waarde",
     # projections only
     "extrapolatie": "projection year after the last measurement",
+    "begrensd": "a straight-line projection below 0 (or a share above 100) cut off at that bound",
     "noemer_laatste_jaar": "projection at the last observed denominator (noemer, noemer_jaar)",
     "marge_laatste_jaar": "projection with the measurement variance of the last year",
 }
@@ -100,10 +123,12 @@ def as_record(result, *, leave_out: tuple[str, ...] = ()) -> dict:
 @dataclass
 class TrendResult:
     """Trend of one reeks. ``helling`` is per year in the unit of the indicator (percentage
-    points for ``procent``), with a 95% interval and a two-sided p-value on t(n - 2).
+    points for ``procent``), with a 95% interval and a two-sided p-value on t(n - 2). For a GLM the
+    p-value is the Wald test of its trend parameter and every interval is that parameter's interval
+    (:mod:`analyse.trend_models`, "one parameter, one test"): p < 0,05 exactly when an interval excludes 0.
 
     ``methode``: 'ols' | 'wls' | 'binomiaal' | 'poisson' | 'geen' (refused: see ``reason``).
-    ``relatieve_*``: percent per year, Poisson only. ``dispersie``: Pearson phi (GLM, WLS);
+    ``relatieve_*``: percent per year (the rate ratio minus 1), Poisson only. ``dispersie``: Pearson phi (GLM, WLS);
     ``schaal``: max(1, phi) as used; ``residu_sd``: OLS residual SD used (after the rounding
     floor); ``decimalen``: published decimals behind the floor (OLS, WLS); ``gewichten``:
     'marges' | 'n' | None. ``durbin_watson``/``dw_p_waarde``: OLS and WLS with >= 5 years.
@@ -215,10 +240,11 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
             caveats.append("overdispersie")
         model = Model(kind, params, scale * cov, df, centre, scale, factor, max(years),
                       last_noemer=float(rows["noemer"].iloc[-1]))
-        slope, se = average_marginal_effect(model, rows)
+        b1, se1 = float(params[1]), float(np.sqrt(model.cov[1, 1]))
+        derivative = mean_derivative(model, rows)  # > 0: the slope's interval is b1's, on the unit scale
+        slope, se = b1 * derivative, se1 * derivative
         stats_fields.update(dispersie=phi, schaal=scale)
         if kind == "poisson":
-            b1, se1 = float(params[1]), float(np.sqrt(model.cov[1, 1]))
             stats_fields.update(
                 relatieve_verandering=100 * math.expm1(b1),
                 relatieve_ondergrens=100 * math.expm1(b1 - q * se1),
@@ -231,7 +257,7 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
         helling_bovengrens=slope + q * se,
         p_waarde=two_sided_p(slope / se, df),
         caveats=tuple(caveats),
-        fitted=fitted_band(model, rows),
+        fitted=fitted_band(model, rows, r.eenheid),
         _model=model,
         **stats_fields,
         **base,
@@ -343,6 +369,11 @@ def project(
         caveats.append("marge_laatste_jaar")
         half = q * math.sqrt(var_mean + model.scale * v0)
         verwacht, lower, upper = eta, eta - half, eta + half
+    if model.kind in ("ols", "wls"):  # a straight line has no bounds of its own: a count or rate stays >= 0
+        straight = (verwacht, lower, upper)
+        verwacht, lower, upper = (float(v) for v in bounded(straight, result.eenheid))
+        if (verwacht, lower, upper) != straight:
+            caveats.append("begrensd")
     else:
         used_noemer = float(noemer) if noemer is not None else model.last_noemer
         if noemer is None:
@@ -360,3 +391,59 @@ def project(
     return Projection(year, float(verwacht), float(lower), float(upper), result.methode, "voorspelling", level,
                       laatste_jaar=model.last_year, noemer=used_noemer, noemer_jaar=noemer_jaar,
                       caveats=tuple(caveats), durbin_watson=result.durbin_watson)
+
+
+def is_registration(eenheid: str | None) -> bool:
+    """Whether a series of unit ``eenheid`` is a registration (a full count, no sampling error)."""
+    return eenheid in REGISTRATION_UNITS
+
+
+def direction(lower, upper, confirmed: bool | None = None) -> str | None:
+    """What a trend with 95% interval [``lower``, ``upper``] says, one of :data:`DIRECTIONS`; None without an
+    interval (no trend, or two measurements).
+
+    The one rule for every direction word in the reports: 'stijging' or 'daling' only when the whole interval is
+    on one side of 0 and ``confirmed`` is not False (``confirmed``: the test survives the false discovery rate of
+    :func:`add_fdr`; None when that was not applied)."""
+    try:
+        low, high = float(lower), float(upper)
+    except (TypeError, ValueError):
+        return None
+    if math.isnan(low) or math.isnan(high):
+        return None
+    if low <= 0 <= high:
+        return "geen"
+    if confirmed is False:
+        return "niet_na_correctie"
+    return "stijging" if low > 0 else "daling"
+
+
+def fdr_adjust(p_values, q: float = FDR_NIVEAU) -> tuple[np.ndarray, np.ndarray]:
+    """Benjamini-Hochberg over the p-values that exist (statsmodels ``multipletests``, ``fdr_bh``): the adjusted
+    p-values and whether each test is rejected at false discovery rate ``q``. A missing p-value (no trend) is
+    no test: NaN and False."""
+    p = pd.to_numeric(pd.Series(list(p_values), dtype=object), errors="coerce").to_numpy(float)
+    adjusted, rejected = np.full(p.shape, np.nan), np.zeros(p.shape, dtype=bool)
+    tested = ~np.isnan(p)
+    if tested.any():
+        reject, corrected, _, _ = multipletests(p[tested], alpha=q, method="fdr_bh")
+        adjusted[tested], rejected[tested] = corrected, reject
+    return adjusted, rejected
+
+
+def add_fdr(table: pd.DataFrame, suffix: str = "", q: float = FDR_NIVEAU) -> pd.DataFrame:
+    """A copy of a trend table with the false discovery rate over all its tests (rows with a ``p_waarde``):
+    ``p_fdr<suffix>`` (Benjamini-Hochberg adjusted p-value), ``fdr_aantoonbaar<suffix>`` (rejected at ``q``;
+    None for a row without a test) and ``fdr_toetsen<suffix>`` (the number of tests in the family).
+
+    The family is the table: a theme's trends in its notebook (no suffix), every trend of a run in the run-wide
+    ``trends.csv`` (suffix ``_run``, :func:`analyse.pipeline.collect`)."""
+    out = table.copy()
+    p = out["p_waarde"] if "p_waarde" in out.columns else pd.Series(np.nan, index=out.index)
+    adjusted, rejected = fdr_adjust(p, q)
+    tested = ~np.isnan(pd.to_numeric(p, errors="coerce").to_numpy(float))
+    out[f"p_fdr{suffix}"] = adjusted
+    out[f"fdr_aantoonbaar{suffix}"] = pd.Series([bool(r) if t else None for r, t in zip(rejected, tested)],
+                                                index=out.index, dtype=object)
+    out[f"fdr_toetsen{suffix}"] = int(tested.sum())
+    return out

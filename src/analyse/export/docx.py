@@ -34,6 +34,7 @@ from analyse.export.read import (Reports, Table, Theme, log, png_size, register_
                                  verdict_counts)
 from analyse.text.label_texts import REGISTER_LABELS, REGISTER_STATUSES
 from analyse.text.notation import EN_DASH, format_difference, format_number, format_value, join_words, year_range
+from analyse.text.trend_texts import fdr_policy, registration_note
 
 TOC_PLACEHOLDER = ("Klik met rechts en kies Veld bijwerken om de inhoudsopgave te tonen "
                    "(in Word gebeurt dit ook bij het openen).")
@@ -140,6 +141,8 @@ class Note:
             "Een trend is geschat over alle meetjaren van een reeks, met een 95%-betrouwbaarheidsinterval: de "
             "band rond de trendlijn in de figuren. Hoe breder de band, hoe onzekerder de trend. Met minder dan "
             "drie meetjaren is er geen trend geschat.",
+            fdr_policy(),
+            registration_note(),
             f"Het verschil tussen twee percentages staat in procentpunt: van {format_value(23.3, 'procent', 1)} "
             f"naar {format_value(26.9, 'procent', 1)} is {format_difference(3.6, 'procent', 1)} erbij.",
             f"Aantallen personen kleiner dan {format_number(settings.small_count)} worden niet gepubliceerd, "

@@ -38,7 +38,8 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     - ``labels`` maps hue keys (group codes, region names) to legend labels.
     - ``trend``: columns ``x``, ``gefit``, ``ondergrens``, ``bovengrens`` (and ``hue``; ``reeks`` or
       ``bron`` to say which reeks it was fitted on): drawn as a dashed line with a shaded 95% band
-      in the colour of its series, only for a reeks with
+      in the colour of its series (no band through a count: :func:`analyse.figures.draws_bands`), only for a
+      reeks with
       :data:`analyse.figures.MIN_TREND_POINTS` measurements and only over that reeks' years.
     - ``doel``: ``(jaar, waarde)``, drawn as a star with a dotted reference line, labelled
       "Doel 2021: 90%".
@@ -74,7 +75,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
         check_columns(trend, x, "gefit", "ondergrens", "bovengrens", hue)
         parts = [(key, fitted) for key in keys_of(trend, hue)
                  for fitted, _ in trend_pieces(subset_of(trend, hue, key), subset_of(data, hue, key), x=x, y=y)]
-        bands = figures.draws_bands(len({key for key, _ in parts}))
+        bands = figures.draws_bands(len({key for key, _ in parts}), eenheid)
         for key, fitted in parts:
             values.extend(draw_trend(ax, fitted, x=x, colour=colours.get(key, colour_for(key)), band=bands))
         if parts:

@@ -12,6 +12,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from analyse import figures
 from analyse.plots.lines import describe_series
 from analyse.plots.pieces import (break_handle, check_unique, connected_pieces, draw_breaks, draw_pieces,
                                   draw_trend, status_handles, trend_pieces)
@@ -39,7 +40,8 @@ def small_multiples_figure(data: pd.DataFrame, *, facet: str = "groep", x: str =
       ``ncols`` per row, each in the colour of its group or region.
     - ``benchmark``: rows of one reference series (``x``, ``y``; e.g. the reference group or
       Nederland), drawn in grey in every panel and named ``benchmark_label`` in the legend.
-    - ``trend``: as in :func:`series_figure`, with a ``facet`` column; one trend per panel, with band.
+    - ``trend``: as in :func:`series_figure`, with a ``facet`` column; one trend per panel, with band (not
+      through a count: :func:`analyse.figures.draws_bands`).
 
     Drawn with matplotlib, not seaborn: seaborn's figure-level facets (``relplot``, ``FacetGrid``)
     create their figures through pyplot; ``seaborn.objects`` can draw on our own Figure, but the line
@@ -87,7 +89,8 @@ def small_multiples_figure(data: pd.DataFrame, *, facet: str = "groep", x: str =
         if trend is not None:
             check_columns(trend, x, "gefit", "ondergrens", "bovengrens", facet)
             for fitted, _ in trend_pieces(subset_of(trend, facet, key), part, x=x, y=y):
-                values.extend(draw_trend(ax, fitted, x=x, colour=colours[key], band=True))
+                values.extend(draw_trend(ax, fitted, x=x, colour=colours[key],
+                                         band=figures.draws_bands(1, eenheid)))
                 trend_drawn += 1
         ax._analyse_breaks = breaks + bench_breaks
         breaks_any |= bool(breaks or bench_breaks)
@@ -111,9 +114,10 @@ def small_multiples_figure(data: pd.DataFrame, *, facet: str = "groep", x: str =
         handles.append(Line2D([], [], color=BENCHMARK_COLOUR, marker="o", markersize=3, linewidth=1.2))
         legend_labels.append(benchmark_label or "Ter vergelijking")
     if trend_drawn:
-        handles.append((Patch(color="#999999", alpha=0.3, linewidth=0),
-                        Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)))
-        legend_labels.append("Trend met 95%-interval")
+        line = Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)
+        band = figures.draws_bands(1, eenheid)
+        handles.append((Patch(color="#999999", alpha=0.3, linewidth=0), line) if band else line)
+        legend_labels.append("Trend met 95%-interval" if band else "Trend")
     for handle, text in status_handles(statuses):
         handles.append(handle)
         legend_labels.append(text)

@@ -25,10 +25,23 @@ def classification_note() -> str:
             "tussen de twee wordt geen verandering berekend.")
 
 
-def sentence_top_area(area: str, group: str, value: float, average: float, region: str, year: int) -> str:
-    """'In 2024 is het aandeel inwoners in de groep ... het hoogst in Dijkpolder: 29,0%, tegen 24,0% in heel ...'"""
-    return (f"In {year} woont het grootste aandeel inwoners uit de groep {group} in {area}: "
-            f"{format_value(value, 'procent', 1)}, tegen {format_value(average, 'procent', 1)} in heel {region}.")
+def sentence_top_area(area: str, group: str, value: float, average: float, region: str, year: int,
+                      most: tuple[str, float] | None = None) -> str:
+    """The wijk where the group's share of the inhabitants is highest, and (``most``: wijk and its share of the
+    whole group, in percent) the wijk where most of the group lives, which can be another wijk:
+
+    'In 2022 is het aandeel inwoners uit de groep niet-westerse migratieachtergrond het hoogst in Sluispolder:
+    25,1% van de inwoners van die wijk, tegen 20,2% in heel Maassluis. De meeste inwoners uit die groep wonen in
+    Kapelpolder (31,0% van de groep).'"""
+    text = (f"In {year} is het aandeel inwoners uit de groep {group} het hoogst in {area}: "
+            f"{format_value(value, 'procent', 1)} van de inwoners van die wijk, tegen "
+            f"{format_value(average, 'procent', 1)} in heel {region}.")
+    if most is not None:
+        where, share = most
+        shown = format_value(share, "procent", 1)
+        text += (f" Daar wonen ook de meeste inwoners uit die groep ({shown} van de groep)." if where == area else
+                 f" De meeste inwoners uit die groep wonen in {where} ({shown} van de groep).")
+    return text
 
 
 def sentence_area_difference(area: str, group: str, value: float, average: float, difference: float,
@@ -41,12 +54,30 @@ def sentence_area_difference(area: str, group: str, value: float, average: float
             f"({format_value(average, 'procent', 1)}).")
 
 
-def sentence_dissimilarity(value: float, expected: float, n_areas: int, group: str, region: str, year: int) -> str:
-    """The segregation index as a key message, with what chance alone would give."""
+def chance_text(result: Dissimilarity, *, how: bool = True) -> str:
+    """How likely the observed D is under random allocation, as a chance ('kleiner dan 1 op de 10.000', '30 op de
+    10.000'), with ``how`` also how many simulations reached it ('(geen van 10.000 gesimuleerde willekeurige
+    spreidingen komt zo hoog)')."""
+    n = format_number(result.simulations, 0)
+    k = format_number(result.exceedances, 0)
+    if result.exceedances == 0:
+        chance, count = f"kleiner dan 1 op de {n}", f"geen van {n} gesimuleerde willekeurige spreidingen komt zo hoog"
+    else:
+        chance = f"{k} op de {n}"
+        count = f"{k} van {n} gesimuleerde willekeurige spreidingen komen even hoog of hoger"
+    return f"{chance} ({count})" if how else chance
+
+
+def sentence_dissimilarity(result: Dissimilarity, group: str, region: str, year: int) -> str:
+    """The segregation index as a key message: D, the bias-corrected D beside it, the expected D under random
+    allocation (an expected value) and the chance of a D this high by chance alone (a chance)."""
+    value = result.value
     return (f"In {year} zou {format_value(100 * value, 'procent', 0)} van de inwoners met een {group} in "
-            f"{region} moeten verhuizen om gelijk over de {n_areas} buurten verspreid te wonen (ongelijkheidsindex "
-            f"D = {format_number(value, 2)}); bij een willekeurige spreiding zou dat rond "
-            f"{format_value(100 * expected, 'procent', 0)} liggen.")
+            f"{region} moeten verhuizen om gelijk over de {result.n_areas} buurten verspreid te wonen "
+            f"(ongelijkheidsindex D = {format_number(value, 2)}; gecorrigeerd voor toeval "
+            f"{format_number(result.systematic, 2)}). Bij een willekeurige spreiding over dezelfde buurten is D "
+            f"gemiddeld {format_number(result.expected_random, 2)}; de kans op een D van "
+            f"{format_number(value, 2)} of hoger bij een willekeurige spreiding is {chance_text(result)}.")
 
 
 def dissimilarity_formula() -> str:
@@ -140,11 +171,15 @@ def segregation_explanation(result: Dissimilarity | None = None, *, exposure_res
             f"{when} *D* over {result.n_areas} {area_label} van {region} {format_number(result.value, 2)} "
             f"({_pct(result.value)}): zoveel procent van de groep zou moeten verhuizen voor een gelijke "
             f"spreiding. Bij een willekeurige verdeling over dezelfde {area_label} is *D* gemiddeld "
-            f"{_pct(result.expected_random)}, en in 95% van de gesimuleerde willekeurige verdelingen tussen "
-            f"{_pct(low)} en {_pct(high)}. "
+            f"{_pct(result.expected_random)} (een verwachte waarde), en in 95% van de "
+            f"{format_number(result.simulations, 0)} gesimuleerde willekeurige verdelingen tussen "
+            f"{_pct(low)} en {_pct(high)}. De kans op een *D* van {_pct(result.value)} of hoger bij een "
+            f"willekeurige verdeling is {chance_text(result)}. "
             + ("De gemeten *D* ligt daarboven: de spreiding is niet door toeval alleen te verklaren."
                if result.value > high else
-               "De gemeten *D* valt binnen wat door toeval alleen kan ontstaan."),
+               "De gemeten *D* valt binnen wat door toeval alleen kan ontstaan.")
+            + f" Gecorrigeerd voor toeval (Carrington en Troske: (*D* − verwachting) / (1 − verwachting)) is *D* "
+            f"{format_number(result.systematic, 2)}.",
         ]
         if result.left_out:
             listed = "; ".join(f"{item.area} ({LEFT_OUT_REASONS.get(item.reason, item.reason)})"

@@ -141,20 +141,24 @@ def claim_direction_trend(claimed: str, found: str, first: int, last: int, n: in
     return f"{head} Het interval bevat nul: de data tonen de genoemde {claimed} niet met 95% zekerheid aan."
 
 
+_ENDPOINTS = {"stijging": "hoger dan", "daling": "lager dan", "gelijk": "even hoog als"}
+"""How the last of two measurements compares with the first: a difference of two values, not a direction."""
+
+
 def claim_direction_two_points(claimed: str, found: str, first: int, v0, last: int, v1, reeks: str,
                                verdict: str) -> str:
     head = f"Twee metingen (reeks {reeks}): {first}: {_nl_value(v0)}, {last}: {_nl_value(v1)}."
     if verdict == "wijkt_af":
-        word = "geen verandering" if found == "gelijk" else f"een {found}"
-        return f"{head} Die tonen {word}, niet de genoemde {claimed}."
-    return (f"{head} Die wijzen op een {found}, maar twee metingen hebben geen onzekerheidsmarge en een trend "
-            "vraagt minstens drie meetjaren: de richting is niet aangetoond.")
+        return (f"{head} De laatste meting ligt {_ENDPOINTS[found]} de eerste; dat past niet bij de genoemde "
+                f"{claimed}.")
+    return (f"{head} De laatste meting ligt {_ENDPOINTS[found]} de eerste, maar twee metingen hebben geen "
+            f"onzekerheidsmarge en een trend vraagt minstens drie meetjaren: de genoemde {claimed} is niet "
+            "aangetoond.")
 
 
 def claim_direction_refused(reason: str, claimed: str, found: str, reeks: str) -> str:
-    return (f"Geen trend te schatten (reeks {reeks}): {reason.rstrip('.')}. Van de eerste naar de laatste meting "
-            f"{'is het gelijk gebleven' if found == 'gelijk' else 'is het een ' + found}; zonder marge is de "
-            f"genoemde {claimed} niet aangetoond.")
+    return (f"Geen trend te schatten (reeks {reeks}): {reason.rstrip('.')}. De laatste meting ligt "
+            f"{_ENDPOINTS[found]} de eerste; zonder marge is de genoemde {claimed} niet aangetoond.")
 
 
 def claim_years_said(jaar: int | None, jaar_tot: int | None) -> str:

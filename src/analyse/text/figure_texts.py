@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from analyse.text.label_texts import lower_first
 from analyse.text.notation import format_value, join_words
+from analyse.trends import is_registration
 
 
 def all_hidden(label: str, threshold: int) -> str:
@@ -33,7 +34,7 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
     """
     if kind in _FIGURE_KINDS:
         return _figure_kind_guidance(kind, per=per, trends=trends, bands=bands, zero_based=zero_based, breuk=breuk,
-                                     schattingen=schattingen, benchmark=benchmark, rest=rest)
+                                     schattingen=schattingen, benchmark=benchmark, rest=rest, eenheid=eenheid)
     if kind == "rang":
         return ("Een rangorde met 1 bovenaan: het grootst of het vaakst genoemd; gelijke rangen delen een "
                 "nummer. Een rang zegt niet hoe groot de verschillen zijn.")
@@ -46,6 +47,8 @@ def figure_guidance(kind: str, *, per: str, eenheid: str, series: int = 1, jaar:
                          "breder, hoe onzekerder" if trends == 1 else
                          "de gestreepte lijnen zijn de geschatte trends, de banden eromheen hun 95%-intervallen: "
                          "hoe breder, hoe onzekerder")
+        elif trends and is_registration(eenheid):
+            notes.append(_REGISTRATION_TREND[trends == 1])
         elif trends:
             notes.append("de gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel)")
         if doel is not None:
@@ -100,8 +103,19 @@ def series_notes(*, breuk: bool = False, schattingen=()) -> list[str]:
     return notes
 
 
+_REGISTRATION_TREND = {
+    True: "de gestreepte lijn is de geschatte trend; een telling is geen steekproef, dus er staat geen "
+          "onzekerheidsband omheen (het interval van de trend, over de schommeling van de jaren rond de lijn, staat "
+          "in de trendtabel)",
+    False: "de gestreepte lijnen zijn de geschatte trends; een telling is geen steekproef, dus er staan geen "
+           "onzekerheidsbanden omheen (de intervallen van de trends, over de schommeling van de jaren rond de lijn, "
+           "staan in de trendtabel)",
+}
+"""Guidance for trend lines through a count (:data:`analyse.trends.REGISTRATION_UNITS`): one trend, or several."""
+
+
 def _figure_kind_guidance(kind: str, *, per: str, trends: int, bands: bool, zero_based: bool, breuk: bool,
-                          schattingen, benchmark: str | None, rest: bool) -> str:
+                          schattingen, benchmark: str | None, rest: bool, eenheid: str = "") -> str:
     """Reading guidance for a tile, a 100% bar, small multiples and a ranking table (see figure_guidance)."""
     notes: list[str] = []
     if kind == "tegel":
@@ -125,7 +139,9 @@ def _figure_kind_guidance(kind: str, *, per: str, trends: int, bands: bool, zero
                  "stip is een meting.")
         if benchmark:
             notes.append(f"de grijze lijn in elk paneel is {benchmark}, ter vergelijking")
-        if trends:
+        if trends and is_registration(eenheid):
+            notes.append(_REGISTRATION_TREND[True])
+        elif trends:
             notes.append("de gestreepte lijn is de geschatte trend" + (", de band eromheen het 95%-interval"
                                                                        if bands else ""))
         notes.extend(series_notes(breuk=breuk, schattingen=schattingen))

@@ -8,7 +8,9 @@ from decimal import Decimal
 from analyse.indicators import Change, change
 from analyse.text.notation import (MISSING, auto_decimals, display_decimals, format_difference, format_measure,
                                    format_number, format_published, format_value, join_words, rounded, to_decimal)
-from analyse.text.records import is_set, is_true
+from analyse.text.label_texts import lower_first
+from analyse.text.records import is_set
+from analyse.text.trend_texts import trend_direction, trend_statement
 
 
 def _magnitude(x: float, decimals: int | None, formatter) -> str:
@@ -234,25 +236,23 @@ def _comparison_sentences(finding: Finding) -> tuple[str, list[str]]:
     return clause, sentences
 
 
-def _statistics_clause(finding: Finding, direction: str) -> str:
+def _statistics_clause(finding: Finding) -> str:
+    """What the trend of the same reeks says, after the change between two measurements: the finding of
+    :func:`analyse.text.trend_texts.trend_statement` (a direction word only when its interval and the false
+    discovery rate allow it); with too few measurements for a trend, that no trend can be told."""
     trend = finding.trend
-    noun = {"stijging": "de stijging", "daling": "de daling"}.get(direction)
     if trend is None or is_set(trend.get("reason")):
         n = trend.get("n_jaren") if trend else None
         return f"met {n} metingen is niet te zeggen of dit een trend is" if n and n > 1 else ""
-    low, high = trend.get("helling_ondergrens"), trend.get("helling_bovengrens")
-    if not (is_set(low) and is_set(high)):
+    if trend_direction(trend) is None:
         return ""
-    certain = (low > 0 and direction == "stijging") or (high < 0 and direction == "daling")
-    if noun is None:
-        return ""
-    few = f" (op maar {int(trend['n_jaren'])} metingen)" if is_true(trend.get("indicatief")) else ""
-    return f"{noun} is statistisch {'zeker' if certain else 'niet zeker'}{few}"
+    return lower_first(trend_statement(trend))
 
 
 def key_message(finding: Finding) -> str:
-    """One or two plain Dutch sentences: level and benchmark first, then the direction with a short clause
-    on its certainty. Never a sentence about what was not measured: that belongs in the availability table."""
+    """One or two plain Dutch sentences: level and benchmark first, then the difference with the first
+    measurement of the same reeks and what its trend says (:func:`_statistics_clause`). Never a sentence about
+    what was not measured: that belongs in the availability table."""
     level, region = finding.level, finding.region
     if finding.count_word:
         first = f"In {level.year} heeft {region} {level.shown()} {finding.count_word}"
@@ -273,7 +273,7 @@ def key_message(finding: Finding) -> str:
                 decimals = max(display_decimals(v.value, v.eenheid, v.derived) or 0 for v in (start, level))
                 amount = format_difference(abs(moved.absolute), level.eenheid, decimals)
             second = f"Dat is {amount} {verb} dan in {start.year} ({_plain_value(start)})"
-        clause = _statistics_clause(finding, moved.direction)
+        clause = _statistics_clause(finding)
         if clause:
             second += f"; {clause}"
         if finding.break_year:

@@ -122,9 +122,12 @@ def monitor_no_baseline() -> str:
 
 
 def monitor_two_points(first: int, v0, last: int, v1, moved: float) -> str:
-    word = "de gewenste" if moved > 0 else "de verkeerde" if moved < 0 else "geen"
-    return (f"Twee metingen ({first}: {format_published(v0)}; {last}: {format_published(v1)}) "
-            f"wijzen in {word} richting, zonder onzekerheidsmarge.")
+    """Two measurements are two values, not a direction: where the last lies, and that no change is shown."""
+    where = ("ligt aan de gewenste kant van" if moved > 0 else "ligt aan de verkeerde kant van" if moved < 0
+             else "is gelijk aan")
+    return (f"Twee metingen ({first}: {format_published(v0)}; {last}: {format_published(v1)}): de laatste {where} "
+            "de eerste, maar zonder onzekerheidsmarge en met minder dan drie meetjaren is dat geen aangetoonde "
+            "verandering.")
 
 
 def monitor_other_series(others: list[str]) -> str:

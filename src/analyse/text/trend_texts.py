@@ -11,53 +11,129 @@ import pandas as pd
 
 from analyse.text.notation import format_difference, format_number, join_words, rounded, to_decimal, year_range
 from analyse.text.records import as_int, codes, is_set, is_true, record_of
+from analyse.trends import FDR_NIVEAU, direction, is_registration
+
+
+def fdr_policy() -> str:
+    """The policy for many trend tests in one report, as the trend table, the notebook and the note state it."""
+    rate = format_number(100 * FDR_NIVEAU, 0)
+    return ("Veel trends tegelijk: een trend heet alleen stijgend of dalend als het hele 95%-interval aan één kant "
+            "van nul ligt én de correctie voor meervoudig toetsen van Benjamini en Hochberg over alle trendtoetsen "
+            f"van het thema dat bevestigt (false discovery rate {rate}%: van de trends die zo stijgend of dalend "
+            f"heten, is naar verwachting hoogstens {rate}% toeval). Een thema wordt op zichzelf doorgerekend, dus de "
+            "correctie geldt per thema; de trendtabel met alle thema's samen geeft daarnaast de correctie over alle "
+            "trendtoetsen van de run.")
+
+
+def registration_note() -> str:
+    """What the interval of a count's trend is about."""
+    return ("Een aantal (een telling uit een registratie, zoals het aantal inwoners uit de Basisregistratie "
+            "Personen) is geen steekproef en heeft geen steekproefmarge: het interval van zijn trend gaat over de "
+            "schommeling van de jaren rond de trendlijn. In de figuren staat daarom geen band om zo'n trendlijn.")
+
+
+def trend_direction(record) -> str | None:
+    """What a trend record says, by the one rule of :func:`analyse.trends.direction` (its 95% interval and, when
+    the record has it, the false discovery rate ``fdr_aantoonbaar``): 'stijging', 'daling', 'geen',
+    'niet_na_correctie', or None without a trend. Every sentence about a trend record takes its direction from
+    here."""
+    r = record_of(record)
+    if trend_reason(r) is not None:
+        return None
+    confirmed = r.get("fdr_aantoonbaar")
+    return direction(r.get("helling_ondergrens"), r.get("helling_bovengrens"),
+                     is_true(confirmed) if is_set(confirmed) else None)
+
+
+def _decimals(values) -> int:
+    """One decimal, or up to three while a non-zero slope or interval bound would read 0, or while the two bounds
+    of an interval (the last two values) would read the same."""
+    numbers = [to_decimal(v) if is_set(v) else None for v in values]
+    bounds = [d for d in numbers[-2:] if d is not None]
+
+    def unclear(decimals: int) -> bool:
+        zero = any(d is not None and d != 0 and rounded(d, decimals) == 0 for d in numbers)
+        same = len(bounds) == 2 and bounds[0] != bounds[1] and rounded(bounds[0], decimals) == rounded(bounds[1],
+                                                                                                      decimals)
+        return zero or same
+
+    decimals = 1
+    while decimals < 3 and unclear(decimals):
+        decimals += 1
+    return decimals
+
+
+def trend_statement(record, decimals: int | None = None) -> str:
+    """The finding of one trend record, without the full stop: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met
+    0,4 procentpunt per jaar (95%-interval 0,2 tot 0,6)".
+
+    The direction follows :func:`trend_direction`: "stijgt"/"daalt" only when the whole 95% interval lies on one
+    side of 0 and the false discovery rate over the trend tests of the theme confirms it; otherwise "is er geen
+    aantoonbare verandering", with the slope and its interval (and, when the interval excludes 0 but the
+    correction for many tests does not confirm it, a clause saying so). A Poisson trend adds its relative change
+    per year with the interval of the same parameter. A count (a registration) says what its interval is about.
+    ``indicatief`` and the caveat ``autocorrelatie`` are added in the parentheses. ``decimals=None``: one decimal,
+    or up to three when the slope or a bound would otherwise read 0, or the two bounds would read the same. Raises
+    ValueError for a refused trend (use :func:`trend_reason`).
+    """
+    r = record_of(record)
+    if trend_reason(r) is not None:
+        raise ValueError("Geen trend: gebruik trend_reason.")
+    eenheid = r["eenheid"]
+    first, last, n = int(float(r["eerste_jaar"])), int(float(r["laatste_jaar"])), int(float(r["n_jaren"]))
+    slope = to_decimal(r["helling"])
+    if slope is None:
+        raise ValueError("Trendrecord zonder helling en zonder reden.")
+    low, high = r.get("helling_ondergrens"), r.get("helling_bovengrens")
+    if decimals is None:
+        decimals = _decimals([slope, low, high])
+    years = "1 jaar" if n == 1 else f"{n} jaren"
+    if n < last - first + 1:
+        years += " met gegevens"
+    found = trend_direction(r)
+    notes = []
+    if is_set(low) and is_set(high):
+        notes.append(f"95%-interval {format_number(low, decimals)} tot {format_number(high, decimals)}")
+    relative = [r.get(k) for k in ("relatieve_verandering", "relatieve_ondergrens", "relatieve_bovengrens")]
+    if all(is_set(v) for v in relative):
+        rel_decimals = max(1, _decimals(relative))
+        notes.append(f"relatief {format_number(relative[0], rel_decimals)}% per jaar, 95%-interval "
+                     f"{format_number(relative[1], rel_decimals)} tot {format_number(relative[2], rel_decimals)}")
+    if found == "niet_na_correctie":
+        m = as_int(r.get("fdr_toetsen"))
+        many = f"bij {m} trendtoetsen in dit thema" if m else "bij zoveel trendtoetsen"
+        notes.append(f"dat interval sluit 0 uit, maar {many} houdt dat na correctie voor meervoudig toetsen "
+                     f"met een false discovery rate van {format_number(100 * FDR_NIVEAU, 0)}% geen stand")
+    if is_registration(eenheid) and notes:
+        notes.append("een telling, geen steekproef: het interval gaat over de schommeling van de jaren rond de "
+                     "trendlijn")
+    if is_true(r.get("indicatief")):
+        notes.append("indicatief: weinig meetpunten")
+    if "autocorrelatie" in codes(r.get("caveats")):
+        notes.append("waarschijnlijk te smal: opeenvolgende jaren hangen samen")
+    tail = f" ({'; '.join(notes)})" if notes else ""
+    if found in ("stijging", "daling"):
+        verb = "stijgt" if found == "stijging" else "daalt"
+        body = f"{verb} dit gemiddeld met {format_difference(abs(slope), eenheid, decimals)} per jaar{tail}"
+    else:
+        body = (f"is er geen aantoonbare verandering: gemiddeld {format_difference(slope, eenheid, decimals)} "
+                f"per jaar{tail}")
+    return f"Over {year_range(first, last)} ({years}) {body}"
 
 
 def sentence_trend(record: dict, decimals: int | None = None) -> str:
-    """A sentence about a trend estimate (one record of ``reports/trends.csv``).
+    """A sentence about a trend estimate (one record of ``reports/trends.csv``): :func:`trend_statement`, or,
+    when the estimate was refused, the reason (:func:`trend_reason`; in older records a Dutch ``reden``).
 
-    Uses ``n_jaren``, ``eerste_jaar``, ``laatste_jaar``, ``helling`` (slope per year),
-    ``helling_ondergrens``/``helling_bovengrens`` (95% interval, may be missing), ``eenheid``,
-    ``reason`` (a code, see :func:`trend_reason`) or, in older records, a Dutch ``reden``
-    (when set, the estimate was refused and the reason is returned as the sentence),
-    ``indicatief`` and ``caveats`` (``autocorrelatie`` adds that the interval is probably too
-    narrow). Example: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt
-    per jaar (95%-interval 0,2 tot 0,6)." The slope of a percentage is in procentpunt. When fewer
-    years were measured than the period spans it reads "(6 jaren met gegevens)".
-    ``decimals=None``: one decimal, or up to three when the slope would otherwise read 0.
+    Example: "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt per jaar (95%-interval 0,2 tot
+    0,6)." The slope of a percentage is in procentpunt. When fewer years were measured than the period spans it
+    reads "(6 jaren met gegevens)".
     """
     record = record_of(record)
     reden = trend_reason(record)
     if reden is not None:
         return reden if reden.endswith(".") else reden + "."
-    eenheid = record["eenheid"]
-    first, last, n = int(record["eerste_jaar"]), int(record["laatste_jaar"]), int(record["n_jaren"])
-    slope = to_decimal(record["helling"])
-    if slope is None:
-        raise ValueError("Trendrecord zonder helling en zonder reden.")
-    if decimals is None:
-        decimals = 1
-        while decimals < 3 and slope != 0 and rounded(slope, decimals) == 0:
-            decimals += 1
-    years = "1 jaar" if n == 1 else f"{n} jaren"
-    if n < last - first + 1:
-        years += " met gegevens"
-    if slope > 0:
-        body = f"stijgt dit gemiddeld met {format_difference(abs(slope), eenheid, decimals)} per jaar"
-    elif slope < 0:
-        body = f"daalt dit gemiddeld met {format_difference(abs(slope), eenheid, decimals)} per jaar"
-    else:
-        body = "blijft dit gemiddeld gelijk"
-    notes = []
-    low, high = record.get("helling_ondergrens"), record.get("helling_bovengrens")
-    if is_set(low) and is_set(high):
-        notes.append(f"95%-interval {format_number(low, decimals)} tot {format_number(high, decimals)}")
-    if is_true(record.get("indicatief")):
-        notes.append("indicatief: weinig meetpunten")
-    if "autocorrelatie" in codes(record.get("caveats")):
-        notes.append("waarschijnlijk te smal: opeenvolgende jaren hangen samen")
-    tail = f" ({'; '.join(notes)})" if notes else ""
-    return f"Over {year_range(first, last)} ({years}) {body}{tail}."
+    return trend_statement(record, decimals) + "."
 
 
 _TREND_MODEL_FAILURES = {
@@ -159,6 +235,9 @@ def _caveat_text(code: str, r: dict) -> str | None:
         return f"Teller en noemer wijken{amount} af van de gepubliceerde waarde; trend op de gepubliceerde waarde."
     if code == "teller_groter_dan_noemer":
         return "Teller groter dan noemer; trend op de gepubliceerde waarde."
+    if code == "begrensd":
+        return ("De rechte lijn komt hier buiten wat kan (onder 0, of boven 100%); de verwachting en het interval "
+                "zijn op die grens afgekapt.")
     if code == "extrapolatie":
         year, last = as_int(r.get("jaar")), as_int(r.get("laatste_jaar"))
         if year is not None and last is not None:
