@@ -277,7 +277,9 @@ def test_failing_notebook_names_theme_cell_and_error_and_keeps_reports(shipped_r
     nb.cells.insert(at, nbformat.v4.new_code_cell(f"x = 1\n{broken}"))
     nbformat.write(nb, path)
     raw_before, reports_before = tree_hashes(root / "data" / "raw"), tree_hashes(root / "reports")
-    assert f"tables/{GOOD_THEME}/kerncijfers.json" in reports_before and "tabellen.xlsx" in reports_before
+    region = REPORTS.relative_to("reports").as_posix()
+    assert f"{region}/tables/{GOOD_THEME}/kerncijfers.json" in reports_before
+    assert f"{region}/tabellen.xlsx" in reports_before
 
     code, message = cli(monkeypatch, capsys, root, "run", "--thema", GOOD_THEME, "--jobs", "1")
     assert code != 0

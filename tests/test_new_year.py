@@ -55,6 +55,7 @@ def new_edition(tmp_path_factory):
     root = tmp_path_factory.mktemp("nieuwe_editie")
     for name in ("data/raw", "notebooks"):
         shutil.copytree(ROOT / name, root / name)
+    shutil.copy(ROOT / "instellingen.toml", root / "instellingen.toml")
     (root / "data" / "processed").mkdir()
     raw = root / "data" / "raw"
     drop_later_maassluis_population(raw)

@@ -37,7 +37,7 @@ CHANGED_FILE, CHANGED_ROW = "beleidsvisie_2019.csv", "inburgeringsplichtigen,Maa
 def tree_hashes(folder: Path, skip_hidden: bool = False) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()
-            and not (skip_hidden and p.relative_to(folder).parts[0].startswith("."))}
+            and not (skip_hidden and any(part.startswith(".") for part in p.relative_to(folder).parts[:2]))}
 
 
 def env(root: Path) -> dict[str, str]:

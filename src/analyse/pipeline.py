@@ -228,8 +228,11 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     with publish.stop_on_signals(), publish.RunLock(reports, command) as lock:
         if lock.stale:
             echo(f"Let op: {publish.describe_stale(lock.stale)}")
-        for line in publish.clean_leftovers(reports):  # the flat layout of earlier versions, the overview's .tmp
-            echo(f"  {line}")
+        # what killed runs left: in reports/ (the overview's .tmp, the flat layout of earlier versions) and in the
+        # folder of every region
+        for folder in [reports, *sorted(p for p in reports.iterdir() if p.is_dir() and not p.name.startswith("."))]:
+            for line in publish.clean_leftovers(folder):
+                echo(f"  {line}")
         table = processed / data.PROCESSED_FILE
         batch = bool(every_municipality or (regions and len(regions) > 1))
         quick = None if batch else _unchanged(root, selected, given, regions, settings, again, table, raw)
@@ -326,8 +329,6 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
 
     folder = report_folder(root / "reports", region, context.region_code(dataset.regios, region))
     parameters = {**given, "regio": region}
-    for line in publish.clean_leftovers(folder):
-        echo(f"  {line}")
     try:
         with step("vorige rapporten vergelijken"):
             plan = freshness.plan(root, selected, parameters, again=again, reports=folder)
