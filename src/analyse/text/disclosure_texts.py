@@ -13,11 +13,6 @@ from analyse.indicators import SERIES_KEY, SMALL_COUNT, small_groups
 from analyse.text.notation import format_number, rounded, to_decimal
 
 
-def small_numbers_note(threshold: int) -> str:
-    return (f"Aandelen die op minder dan {threshold} personen rusten, staan er niet als getal in "
-            f"(<{threshold}): ze zouden personen herkenbaar maken en schommelen sterk.")
-
-
 def disclosure_mark(threshold: int) -> str:
     """Shown instead of a count of persons below the threshold: '<10'."""
     return f"<{threshold}"
