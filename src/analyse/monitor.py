@@ -39,6 +39,7 @@ import math
 import pandas as pd
 
 from analyse import indicators, series, trends
+from analyse.disclosure import Cells, Measure
 from analyse.schema import number
 from analyse.text.label_texts import MONITOR_RULES
 from analyse.text.monitor_texts import (MARGIN_SOURCES, monitor_before_baseline, monitor_no_baseline,
@@ -58,6 +59,13 @@ COLUMNS = ["indicator", "label", "doel_omschrijving", "regio", "groep", "doel_ty
            "laatste_jaar", "laatste_bron", "trend_bron", "trend_methode", "n_jaren", "helling",
            "helling_ondergrens", "helling_bovengrens", "projectie_jaar", "projectie", "projectie_ondergrens",
            "projectie_bovengrens", "projectie_interval", "marge", "oordeel", "toelichting"]
+_KEYS = {"indicator": "indicator", "regio": "regio", "groep": "groep"}
+DISCLOSURE = Cells(measures=(Measure("basis_waarde", keys={**_KEYS, "jaar": "basis_jaar"}),
+                             Measure("laatste_waarde", keys={**_KEYS, "jaar": "laatste_jaar"},
+                                     follows=("laatste_ondergrens", "laatste_bovengrens"))),
+                   texts=("toelichting",))
+"""How the monitor table passes the small-numbers gate (:class:`analyse.gate.Gate`): baseline and latest
+measurement by target, series and year (unit per row in ``eenheid``); the explanation may not quote them."""
 
 
 def desired_sign(target: pd.Series) -> int:

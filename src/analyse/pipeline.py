@@ -17,14 +17,16 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import checksum, context, contract, data, freshness, publish, runner, trends
+from analyse import checksum, context, contract, data, freshness, monitor, publish, register, runner, trends
 from analyse import parameters as notebook_params
+from analyse.gate import Gate
 from analyse.text.label_texts import slug, upper_first
 from analyse.text.notation import count_noun
 from analyse.text.progress import batch_summary, nothing_changed, taken_over
 
-# run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/
-COLLECTED = ("trends", "reproductie", "monitor")
+# run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/, and how
+# each passes the small-numbers gate (None: its number columns by the standard key columns)
+COLLECTED = {"trends": None, "reproductie": register.DISCLOSURE, "monitor": monitor.DISCLOSURE}
 
 
 def _summaries(reports_dir: Path) -> list[contract.ThemeSummary]:
@@ -35,33 +37,42 @@ def _summaries(reports_dir: Path) -> list[contract.ThemeSummary]:
     return [contract.read_summary(path) for path in paths]
 
 
-def collect(reports_dir: Path) -> list[contract.TableRecord]:
+def collect(reports_dir: Path, gate: Gate | None = None) -> list[contract.TableRecord]:
     """Gather the per-theme tables into the run-wide CSVs (order: theme, then rows) and describe them.
 
     The description (columns, units, decimals) is that of the first theme's table of the same name. The run-wide
     ``trends.csv`` gets the false discovery rate over every trend test of the run (columns ``*_run``) beside the one
-    each theme applied within itself.
+    each theme applied within itself. Each theme's hidden cells stay hidden (moved to their row in the whole
+    table), and the whole table passes ``gate`` (the run's small-numbers gate, :class:`analyse.gate.Gate`) before it
+    is written: what one theme hid, no other theme's rows give away. Its notes are those of every theme's table,
+    then those of the gate.
     """
+    gate = gate or Gate()
     records = []
     summaries = _summaries(reports_dir)
-    for name in COLLECTED:
-        parts, first = [], None
+    for name, cells in COLLECTED.items():
+        parts, first, suppressed, notes = [], None, [], []
         for summary in summaries:
             record = next((t for t in summary.tables if t.name == name), None)
             if record is None:
                 continue
             first = first or record
+            offset = sum(len(part) for part in parts)
+            suppressed += [replace(cell, row=cell.row + offset) for cell in record.suppressed]
+            notes += record.notes
             parts.append(pd.read_csv(reports_dir / record.csv, dtype=str, keep_default_na=False))
         if not parts:
             continue
         table = pd.concat(parts, ignore_index=True)
         if name == "trends":  # the run-wide false discovery rate beside each theme's own (analyse.trends.add_fdr)
             table = trends.add_fdr(table, suffix="_run")
+        protected = gate.table(table, first.columns, cells, suppressed)
         data.write_atomic(reports_dir / f"{name}.csv",
-                          lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+                          lambda tmp: protected.frame.to_csv(tmp, index=False, lineterminator="\n"))
         title = {"trends": "Trendschattingen, alle thema's", "reproductie": "Reproductieregister hoofdstuk 2",
                  "monitor": first.title}[name]
-        records.append(replace(first, csv=f"{name}.csv", title=title, suppressed=(), in_note=name == "monitor"))
+        records.append(replace(first, csv=f"{name}.csv", title=title, suppressed=tuple(protected.cells),
+                               notes=tuple(dict.fromkeys([*notes, *protected.notes])), in_note=name == "monitor"))
     return records
 
 
@@ -250,11 +261,12 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
                     except context.NoThemeData:
                         pass
             outcomes = []
+            gate = Gate.of(dataset, settings.small_count)  # one small-numbers decision for every region
             for number, region in enumerate(names, start=1):
                 if batch:
                     echo(f"== {region} ({number}/{len(names)}) ==")
                 outcomes.append(_run_region(root, dataset, pool, region, selected, available, given, again,
-                                            raw_before, echo, batch=batch))
+                                            raw_before, echo, batch=batch, gate=gate))
             pool.close()
         if batch or len(names) > 1:
             for line in batch_summary(outcomes, time.perf_counter() - started):
@@ -322,7 +334,8 @@ def _resolve(root: Path, dataset: data.Dataset, thema: str, parameters: dict) ->
 
 
 def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: list[str], available: list[str],
-                given: dict, again: bool, raw_before: str, echo, batch: bool = False) -> RegionOutcome:
+                given: dict, again: bool, raw_before: str, echo, batch: bool = False,
+                gate: Gate | None = None) -> RegionOutcome:
     """Everything for one region, all or nothing (see :func:`run`). In a batch a failed step is returned, so
     the next region can run; alone it is raised (one line, and the run ends with an error). Ctrl+C is raised."""
     from analyse import export
@@ -372,8 +385,8 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
             with step("tabellen verzamelen"):
                 fingerprints = {**freshness.recorded(folder)[0], **plan.fingerprints}
                 fingerprints = {t: f for t, f in fingerprints.items() if t not in skipped}
-                write_manifest(staging, root, dataset, collect(staging), fingerprints, skipped=tuple(skipped.values()),
-                               region=region)
+                write_manifest(staging, root, dataset, collect(staging, gate), fingerprints,
+                               skipped=tuple(skipped.values()), region=region)
             echo("Publicatiebestanden maken ...")
             with step("publicatiebestanden maken"):
                 exports = export.export_all(staging, previous=folder)

@@ -41,6 +41,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 
 from analyse import series, trends
+from analyse.disclosure import Cells
 from analyse.indicators import rate_per_1000, select, share
 from analyse.text.claim_texts import (claim_coarser_source, claim_direction_refused, claim_direction_trend,
                                       claim_direction_two_points, claim_extreme, claim_internal, claim_missing,
@@ -61,6 +62,10 @@ measurements, the document's own number only, or nothing (geen_data)."""
 UNDECIDED = "onbepaald"
 """``berekend`` of a direction whose trend interval contains 0."""
 COLUMNS = ["id", "thema", "citaat", "verwacht", "berekend", "status", "bewijs", "bronnen", "toelichting"]
+DISCLOSURE = Cells(measures=(), claims="id", claim_cells=("verwacht", "berekend", "herberekend"),
+                   texts=("toelichting",), quotes=("citaat",))
+"""How the register passes the small-numbers gate (:class:`analyse.gate.Gate`): per claim (``id``) its figure and
+what its explanation and quotation may not show."""
 
 
 def round_half_up(value: float, decimals: int) -> float:

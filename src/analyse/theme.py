@@ -15,6 +15,7 @@ import pandas as pd
 
 from analyse import (areas, catalogue, comparisons, context, contract, data, disclosure, group_gaps, indicators, monitor,
                      peers, presenter, register, series, theme_figures, trends)
+from analyse.gate import Gate
 from analyse.schema import MONITOR, THEMES
 from analyse.text.claim_texts import unrounded
 from analyse.text.disclosure_texts import small_group_warnings
@@ -23,7 +24,7 @@ from analyse.text.label_texts import (MONITOR_LABELS, MONITOR_RULES, lower_first
 from analyse.text.messages import (Finding, Level, PeerLevels, describe_change, key_message, revision_note,
                                    theme_intro)
 from analyse.text.monitor_texts import sentence_verdicts
-from analyse.text.notation import MISSING, display_decimals, year_range
+from analyse.text.notation import display_decimals, year_range
 from analyse.text.sources import UNKNOWN_PRODUCER, document_source, no_policy_document, source_line
 from analyse.text.trend_texts import add_trend_texts, fdr_policy, registration_note, sentence_gap, sentence_trend
 from analyse.theme_areas import Areas
@@ -44,7 +45,7 @@ class _Notebook:
         self.cat = catalogue.Catalogue(self.dataset)
         self.grades = self.dataset.grades
         self.persons = disclosure.person_indicators(self.dataset.indicatoren)
-        self.out = catalogue_writer(self.context)
+        self.out = catalogue_writer(self.context, Gate.of(self.dataset, self.context.settings.small_count))
         # what this region's reports may publish: never a number whose only source cannot be cited, nor another
         # municipality's quote of other regions (series.citable); what is left out is named in the sources
         publisher = areas.municipality_code(self.dataset.regios, self.context.region)
@@ -150,10 +151,10 @@ class _Notebook:
             f"(figuren in {where}figures/{ctx.theme}/).")
 
 
-def catalogue_writer(ctx: context.ThemeContext):
+def catalogue_writer(ctx: context.ThemeContext, gate: Gate | None = None):
     from analyse.writer import ReportWriter
 
-    return ReportWriter(ctx)
+    return ReportWriter(ctx, gate)
 
 
 class Thema(_Notebook):
@@ -176,7 +177,7 @@ class Thema(_Notebook):
     def _level(self, row: pd.Series) -> Level:
         """A value for a key message; a value resting on fewer persons than the threshold is not published."""
         small = self.context.settings.small_count
-        protected = disclosure.protect_value(row, person_indicators=self.persons, threshold=small)
+        protected = self.out.gate.value(row)
         return Level(int(row["jaar"]), float(row["waarde"]), row["eenheid"], bool(row["afgeleid"]),
                      row["status"] or "", small if protected.mark else None)
 
@@ -198,7 +199,7 @@ class Thema(_Notebook):
                    contract.Column("aantal_jaren", "Aantal jaren", "number", "aantal", decimals=0))
         self.out.table("beschikbaarheid", frame, title=f"{self.context.title}: beschikbare gegevens, "
                        f"{self.context.window}", source=self._source(self.obs), columns=columns)
-        return presenter.table(frame, columns)
+        return self.out.display("beschikbaarheid")
 
     def overzicht(self):
         """First and last measurement of every series in the window and the change, in the right unit."""
@@ -226,23 +227,18 @@ class Thema(_Notebook):
                    contract.Column("waarde_tot", "Waarde tot", "number", unit_column="eenheid",
                                    decimals_column="decimalen_tot"),
                    contract.Column("verandering", "Verandering"), contract.Column("bron", "Bron"))
-        cells, hidden_notes = [], []
-        for column, counts, bases in (("waarde_van", (), ()), ("waarde_tot", ("teller_tot",), ("noemer_tot",))):
-            result = disclosure.protect(frame, value_column=column, unit_column="eenheid", count_columns=counts,
-                                        base_columns=bases, person_indicators=self.persons,
-                                        threshold=self.context.settings.small_count)
-            frame[column] = result.frame[column]
-            cells += [c for c in result.cells if c.column == column]
-            hidden_notes += [n for n in result.notes if n not in hidden_notes]
-        for cell in cells:  # a change would give a hidden value back
-            frame.loc[cell.row, "verandering"] = MISSING
+        keys = {"indicator": "indicator", "regio": "regio", "groep": "groep"}
+        cells = disclosure.Cells(keys=table[["groep"]], measures=(  # a change would give a hidden value back
+            disclosure.Measure("waarde_van", keys={**keys, "jaar": "jaar_van"}, follows=("verandering",)),
+            disclosure.Measure("waarde_tot", keys={**keys, "jaar": "jaar_tot"}, counts=("teller_tot",),
+                               bases=("noemer_tot",), follows=("verandering",))))
         names = self.cat.names()
         notes = tuple(readable(revision_note(r, self.cat.label(r["indicator"])), names) for r in
-                      series.revisions(self.obs).to_dict("records")) + tuple(hidden_notes)
+                      series.revisions(self.obs).to_dict("records"))
         self.out.table("overzicht", frame, title=f"{self.context.title}: eerste en laatste meting, "
                        f"{self.context.window}", source=self._source(self.obs), columns=columns, notes=notes,
-                       key=self.out.key_table is None, suppressed=tuple(cells))
-        return presenter.table(frame, columns, tuple(cells))
+                       key=self.out.key_table is None, cells=cells)
+        return self.out.display("overzicht")
 
     @functools.cached_property
     def trend_records(self) -> dict[tuple, dict]:
@@ -277,7 +273,7 @@ class Thema(_Notebook):
         notes = (fdr_policy(), registration_note())
         self.out.table("trends", table, title=f"{self.context.title}: trendschattingen {self.context.window}",
                        source=self._source(self.obs), columns=columns, notes=notes)
-        return presenter.table(table, columns, caption=" ".join(notes))
+        return self.out.display("trends", caption=" ".join(notes))
 
     def register(self):
         """Recompute every statement of this theme in the reproduction register (only in the reports of the
@@ -298,8 +294,8 @@ class Thema(_Notebook):
                    contract.Column("toelichting", "Toelichting"))
         self.out.table("reproductie", table, title=f"{self.context.title}: reproductie van de beweringen in "
                        "hoofdstuk 2", source=f"{document_source(self.dataset.policy_document)}; {self.context.editor}",
-                       columns=columns)
-        return presenter.table(table, columns)
+                       columns=columns, cells=register.DISCLOSURE)
+        return self.out.display("reproductie")
 
     def kleine_groepen(self) -> presenter.HTMLBlock:
         """Figures resting on few cases: a warning per indicator and group, quoting the small number."""
@@ -360,10 +356,15 @@ class Thema(_Notebook):
                    contract.Column("waarde_b", self.cat.group(groep_b), "number", gap.eenheid),
                    contract.Column("verschil", "Verschil", "number",
                                    "procentpunt" if gap.eenheid == "procent" else gap.eenheid))
-        self.out.table(f"verschil_{indicator}_{groep_a}_{groep_b}", frame, title=title(
+        name = f"verschil_{indicator}_{groep_a}_{groep_b}"
+        self.out.table(name, frame, title=title(
             f"Verschil in {subject} tussen {labels[0]} en {labels[1]}", where), source=self._source(
-            pd.concat([a, b])), columns=columns)
-        return presenter.table(frame, columns, caption=sentence)
+            pd.concat([a, b])), columns=columns, cells=disclosure.Cells(measures=tuple(
+                disclosure.Measure(column, unit=gap.eenheid, keys={"jaar": "jaar"},
+                                   fixed={"indicator": indicator, "regio": where, "groep": groep},
+                                   follows=("verschil", "verhouding", "relatief"))
+                for column, groep in (("waarde_a", groep_a), ("waarde_b", groep_b)))))
+        return self.out.display(name, caption=sentence)
 
     # ------------------------------------------------------------------ wijken and buurten
 
@@ -517,20 +518,12 @@ class Doelenmonitor(_Notebook):
                    contract.Column("laatste_jaar", "Jaar", "year"),
                    contract.Column("oordeel", "Oordeel", "label"),
                    contract.Column("toelichting", "Toelichting"))
-        cells, notes = [], []
-        for column in ("basis_waarde", "laatste_waarde"):  # a count of persons under the threshold: not shown
-            result = disclosure.protect(table, value_column=column, unit_column="eenheid", count_columns=(),
-                                        base_columns=(), person_indicators=self.persons,
-                                        threshold=self.context.settings.small_count)
-            table[column] = result.frame[column]
-            cells += result.cells
-            notes += [n for n in result.notes if n not in notes]
         rules = tuple(f"{MONITOR_LABELS[v]}: {rule}" for v, rule in MONITOR_RULES.items())
         self.out.table("monitor", table, title=f"Doelenmonitor hoofdstuk 4, {self.context.region}, metingen tot "
                        f"en met {self.context.end_year}", source=f"{document_source(self.dataset.policy_document)} "
                        f"en de metingen in de data; {self.context.editor}", columns=columns, key=True, in_note=True,
-                       suppressed=tuple(cells), notes=(*notes, *rules))
-        return presenter.table(table, columns, tuple(cells))
+                       notes=rules, cells=monitor.DISCLOSURE)
+        return self.out.display("monitor")
 
     def figuren(self) -> list:
         """A figure for every numeric target with measurements: its reeks, trend and the target."""

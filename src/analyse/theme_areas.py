@@ -12,12 +12,11 @@ import html
 import pandas as pd
 from IPython.display import Markdown
 
-from analyse import areas, contract, indicators, presenter, profile, segregation, series
+from analyse import areas, contract, disclosure, indicators, presenter, profile, segregation, series
 from analyse.plots.bars import bar_figure, describe_bars
 from analyse.text.area_texts import (chance_text, classification_note, dissimilarity_formula,
                                      segregation_explanation, sentence_area_difference, sentence_dissimilarity,
                                      sentence_top_area)
-from analyse.text.disclosure_texts import small_numbers_note
 from analyse.text.figure_texts import figure_guidance
 from analyse.text.label_texts import lower_first
 from analyse.theme_part import ThemePart
@@ -67,13 +66,14 @@ class Areas(ThemePart):
         not published. Key messages name the wijk with the highest share and where wijken differ most from
         the municipal average. No change is computed between the two origin classifications.
         """
-        ctx, small = self.context, self.context.settings.small_count
-        parts, municipal, sources = [], [], []
+        ctx = self.context
+        parts, municipal, sources, keys = [], [], [], {}
         for indicator, groep in self.WIJK_KENMERKEN:
             jaar = self._area_year(indicator, groep, "wijk")
             if jaar is None:
                 continue
             label = f"{self.cat.group(groep)} ({jaar})"
+            keys[label] = {"indicator": indicator, "groep": groep, "jaar": jaar}  # the count a share rests on
             counts = areas.area_counts(self.theme_obs, self.dataset.regios, region=ctx.region, level="wijk",
                                        jaar=jaar, indicator=indicator, groep=groep)
             parts.append(counts.assign(indicator=label, groep=groep, jaar=jaar))
@@ -88,24 +88,27 @@ class Areas(ThemePart):
         table = profile.profile(counts, municipal=pd.DataFrame(municipal))
         rows = pd.concat(sources, ignore_index=True)
         source = self._source(rows)
-        wide = self._wijk_table(table, counts, small)
+        frame = self._wijk_table(table, counts)
         self._wijk_messages(table, counts)
-        labels = [c for c in wide.columns if c not in ("wijk", "inwoners", "jaar_inwoners") and not c.startswith("_")]
+        labels = [c for c in frame.columns if c not in ("wijk", "inwoners", "jaar_inwoners")]
         columns = (contract.Column("wijk", "Wijk"),
-                   contract.Column("inwoners", f"Inwoners ({int(wide['jaar_inwoners'].iloc[0])})", "number",
+                   contract.Column("inwoners", f"Inwoners ({int(frame['jaar_inwoners'].iloc[0])})", "number",
                                    "aantal", decimals=0),
                    *(contract.Column(label, f"{label}, %", "number", "procent", decimals=1) for label in labels))
-        suppressed = tuple(contract.SuppressedCell(i, label, f"<{small}") for label in labels
-                           for i in wide.index[wide[label].isna() & wide[f"_{label}_klein"]])
-        frame = wide.drop(columns=[c for c in wide.columns if c.endswith("_klein")])
-        notes = (classification_note(), small_numbers_note(small))
+        cells = disclosure.Cells(measures=(  # a share per wijk is hidden with the count it rests on (the gate)
+            disclosure.Measure("inwoners", unit="aantal", keys={"regio": "wijk", "jaar": "jaar_inwoners"},
+                               fixed={"indicator": "inwoners", "groep": "totaal"}, persons=True),
+            *(disclosure.Measure(label, unit="procent", keys={"regio": "wijk"}, fixed=keys[label])
+              for label in labels)))
+        notes = (classification_note(),)  # the gate adds what its marks mean
         self.out.table("wijken", frame, title=f"Wijken van {ctx.region}: herkomst en leeftijd", source=source,
-                       columns=columns, suppressed=suppressed, notes=notes, in_note=True)
-        figure = self._wijk_figure(table, source)
-        return [item for item in (figure, presenter.table(frame, columns, suppressed)) if item is not None]
+                       columns=columns, notes=notes, in_note=True, cells=cells)
+        figure = self._wijk_figure(table, source, keys)
+        return [item for item in (figure, self.out.display("wijken")) if item is not None]
 
-    def _wijk_table(self, table: pd.DataFrame, counts: pd.DataFrame, small: int) -> pd.DataFrame:
-        """One row per wijk (and the municipality): inhabitants and every share, small shares hidden."""
+    def _wijk_table(self, table: pd.DataFrame, counts: pd.DataFrame) -> pd.DataFrame:
+        """One row per wijk (and the municipality): inhabitants and every share (the writer's gate hides what
+        rests on few persons)."""
         ctx = self.context
         wijken = list(dict.fromkeys(counts["area"]))
         year = int(counts["jaar"].max())
@@ -117,9 +120,7 @@ class Areas(ThemePart):
         frame["jaar_inwoners"] = year
         for label, rows in table.groupby("indicator", sort=False):
             rows = rows.set_index("area").reindex(wijken)
-            hidden = (rows["count"] < small) | (rows["base"] < small)
-            frame[label] = [*rows["value"].where(~hidden), float(rows["average"].iloc[0])]
-            frame[f"_{label}_klein"] = [*hidden, False]
+            frame[label] = [*rows["value"], float(rows["average"].iloc[0])]
         return frame
 
     def _wijk_messages(self, table: pd.DataFrame, counts: pd.DataFrame) -> None:
@@ -144,7 +145,7 @@ class Areas(ThemePart):
             self.out.message(sentence_area_difference(name[row["area"]], lower_first(self.cat.group(groep)),
                                                       row["value"], row["average"], row["difference"], jaar))
 
-    def _wijk_figure(self, table: pd.DataFrame, source: str) -> presenter.FigureView | None:
+    def _wijk_figure(self, table: pd.DataFrame, source: str, keys: dict) -> presenter.FigureView | None:
         ctx = self.context
         rows = table[table["indicator"].str.startswith("Herkomst buiten Europa")]
         if rows.empty:
@@ -152,7 +153,9 @@ class Areas(ThemePart):
         label = str(rows["indicator"].iloc[0])
         drawn = pd.DataFrame({"regio": [*rows["area"], f"{ctx.region} (gemiddeld)"],
                               "waarde": [*rows["value"], float(rows["average"].iloc[0])]})
-        hidden = ((rows["count"] < ctx.settings.small_count) | (rows["base"] < ctx.settings.small_count)).tolist()
+        key = keys[label]
+        hidden = [self.out.gate.hides((key["indicator"], area, key["groep"], key["jaar"]), "procent", value)
+                  for area, value in zip(rows["area"], rows["value"])]
         drawn.loc[[*hidden, False], "waarde"] = float("nan")
         title = f"{label}, wijken van {ctx.region}"
         guidance = figure_guidance("staaf", per="regio", eenheid="procent", series=len(drawn),

@@ -3,15 +3,15 @@
 :class:`Figures` works for :class:`analyse.theme.Thema` (and the target monitor): each series key gets the reeks
 that counts for it (:func:`analyse.series.choose`) plus the reeksen it continues after a definition break; the
 benchmark (comparison regions, or the reference group) stands next to it; the form follows the rules of
-:mod:`analyse.figures`; values resting on few persons are emptied first (:mod:`analyse.disclosure`); the writer
-saves the figure with its reading guidance and alt text.
+:mod:`analyse.figures`; values resting on few persons are emptied first (the run's gate, :mod:`analyse.gate`);
+the writer saves the figure with its reading guidance and alt text.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from analyse import contract, disclosure, figures, indicators, presenter, series
+from analyse import contract, figures, indicators, presenter, series
 from analyse.plots import dispatch
 from analyse.text import label_texts
 from analyse.text.figure_texts import all_hidden, figure_guidance, not_comparable_note
@@ -123,9 +123,8 @@ class Figures(ThemePart):
 
     def _protect(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         """Observation rows with values resting on fewer persons than the threshold emptied (the small-numbers
-        rule of :mod:`analyse.disclosure`); column ``verborgen`` holds the mark shown instead."""
-        result = disclosure.protect(rows.reset_index(drop=True), person_indicators=self.persons,
-                                    threshold=self.context.settings.small_count)
+        rule, as the run's gate decides: :mod:`analyse.gate`); column ``verborgen`` holds the mark shown instead."""
+        result = self.out.gate.observations(rows)
         frame = result.frame.assign(verborgen="")
         for cell in result.cells:
             if cell.column == "waarde":
@@ -138,7 +137,7 @@ class Figures(ThemePart):
         frame = figures.ranking_table(newest, category=per, labels=self.cat.series_labels())
         columns = tuple(contract.Column(c, c, "label" if c == "Rang" else "text") for c in frame.columns)
         self.out.table(name, frame, title=title, source=source, columns=columns)
-        return presenter.table(frame, columns, caption=title)
+        return self.out.display(name, caption=title)
 
     def figure(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
                regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,

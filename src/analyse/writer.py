@@ -4,6 +4,10 @@ One :class:`ReportWriter` per notebook. It saves tables (CSV plus a :class:`~ana
 figures (PNG and SVG plus a :class:`~analyse.contract.FigureRecord`), key figures, key messages and warnings,
 and :meth:`ReportWriter.save` writes the theme summary ``tables/<thema>/kerncijfers.json``.
 
+Every table and key figure passes the run's small-numbers gate (:class:`analyse.gate.Gate`) before it is
+written: the CSV, the record's suppressed cells and notes, ``kerncijfers.json`` and the table the notebook shows
+(:meth:`ReportWriter.display`) all hold the same protected table.
+
 Figures are cached: a figure is drawn again only when its fingerprint changed. The fingerprint covers
 everything that shapes it: the data and arguments, the source code of every module of this package that
 draws or words a figure, and the versions of the libraries that render it. The runner hands each run the
@@ -21,8 +25,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from analyse import checksum, contract
+from analyse import checksum, contract, presenter
 from analyse.context import ThemeContext
+from analyse.disclosure import Cells
+from analyse.gate import Gate
 
 FIGURE_CACHE = ".figuren.json"
 _FIGURE_MODULES = ("plots", "figures", "text", "writer")
@@ -84,8 +90,10 @@ def _clean_numbers(frame: pd.DataFrame) -> pd.DataFrame:
 class ReportWriter:
     """Collects one theme's outputs and writes them under ``context.output_dir``."""
 
-    def __init__(self, context: ThemeContext):
+    def __init__(self, context: ThemeContext, gate: Gate | None = None):
         self.context = context
+        self.gate = gate or Gate(context.settings.small_count)
+        self._shown: dict[str, pd.DataFrame] = {}  # the protected frame of each table, as written
         self.figure_dir = context.output_dir / "figures" / context.theme
         self.table_dir = context.output_dir / "tables" / context.theme
         self.figures: list[contract.FigureRecord] = []
@@ -106,21 +114,34 @@ class ReportWriter:
     def table(self, name: str, frame: pd.DataFrame, *, title: str, source: str,
               columns: tuple[contract.Column, ...], in_note: bool = False,
               suppressed: tuple[contract.SuppressedCell, ...] = (), notes: tuple[str, ...] = (),
-              key: bool = False) -> contract.TableRecord:
-        """Write ``frame`` as ``tables/<thema>/<name>.csv`` and record it (replacing a record of that name)."""
+              key: bool = False, cells: Cells | None = None) -> contract.TableRecord:
+        """Write ``frame`` through the gate as ``tables/<thema>/<name>.csv`` and record it (replacing a record of
+        that name).
+
+        ``cells`` says how the table's values are found in the data (:class:`analyse.disclosure.Cells`; None:
+        its number columns by the standard key columns); ``suppressed`` are cells the theme hid itself. The
+        record carries every hidden cell and, after ``notes``, the notes of the small-numbers rule.
+        """
         missing = [c.name for c in columns if c.name not in frame.columns]
         if missing:
             raise ValueError(f"tabel {name}: kolommen {missing} staan niet in de tabel")
+        protected = self.gate.table(frame, columns, cells, suppressed)
         self.table_dir.mkdir(parents=True, exist_ok=True)
         path = self.table_dir / f"{name}.csv"
-        _clean_numbers(frame).to_csv(path, index=False, lineterminator="\n")
+        _clean_numbers(protected.frame).to_csv(path, index=False, lineterminator="\n")
         record = contract.TableRecord(name=name, csv=self._relative(path), title=title, source=source,
-                                      columns=tuple(columns), in_note=in_note, suppressed=tuple(suppressed),
-                                      notes=tuple(notes))
+                                      columns=tuple(columns), in_note=in_note, suppressed=tuple(protected.cells),
+                                      notes=tuple(dict.fromkeys([*notes, *protected.notes])))
         self.tables = [t for t in self.tables if t.name != name] + [record]
+        self._shown[name] = protected.frame
         if key:
             self.key_table = name
         return record
+
+    def display(self, name: str, caption: str | None = None):
+        """The table ``name`` as written (after the gate), for the notebook to show."""
+        record = next(t for t in self.tables if t.name == name)
+        return presenter.table(self._shown[name], record.columns, record.suppressed, caption=caption)
 
     # ------------------------------------------------------------------ figures
 
@@ -163,6 +184,8 @@ class ReportWriter:
         return text
 
     def key_figure(self, figure: contract.KeyFigure) -> None:
+        """Record a key figure (through the gate: a hidden value and benchmark show their mark)."""
+        figure = self.gate.key_figure(figure)
         same = (figure.indicator, figure.region, figure.group)
         self.key_figures = [k for k in self.key_figures if (k.indicator, k.region, k.group) != same] + [figure]
 
