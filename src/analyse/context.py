@@ -216,7 +216,7 @@ def default_comparisons(dataset: data.Dataset, settings: ProjectSettings, region
     by name, without the region itself and without regions the data lack."""
     own = settings.of(region_code(dataset.regios, region))
     names = [region_name(dataset.regios, r, "vergelijkingsregio") for r in (*own.neighbours, *settings.compare)]
-    present = set(dataset.observations["regio"])
+    present = set(dataset.observations["regio"].unique())
     return tuple(dict.fromkeys(n for n in names if n != region and n in present))
 
 
@@ -277,7 +277,7 @@ def resolve(theme: str, dataset: data.Dataset, *, regio: str | None = None, verg
     else:
         comparisons = tuple(region_name(dataset.regios, r, "vergelijkingsregio") for r in _regions(vergelijk_regios))
     obs = dataset.observations
-    present = set(obs["regio"])
+    present = set(obs["regio"].unique())
     for name, wanted in (("regio", (regio,)), ("vergelijkingsregio", comparisons)):
         for other in wanted:
             if other not in present:
