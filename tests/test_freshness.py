@@ -233,6 +233,13 @@ def test_a_file_changed_by_hand_is_named_and_its_theme_made_again(project, name,
     assert found.current == ("demografie", "onderwijs")
 
 
+def test_a_file_changed_by_hand_is_named_also_when_its_theme_runs_anyway(project):
+    _png(project / "reports" / "figures" / "onderwijs" / "a.png")
+    _notebook(project / "notebooks" / "onderwijs.ipynb", "onderwijs", "\n# bewerkt")
+    found = plan(project)
+    assert found.run == ("onderwijs",) and found.changed == {"onderwijs": ("figures/onderwijs/a.png",)}
+
+
 def test_a_changed_publication_makes_the_publications_again_only(project):
     (project / "reports" / "index.html").write_text("<script>alert(1)</script>", encoding="utf-8")
     (project / "reports" / "beleidsnota.docx").unlink()

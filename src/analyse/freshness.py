@@ -207,13 +207,12 @@ def plan(root: Path, dataset: data.Dataset, themes: list[str], parameters: dict,
                     unusable=unusable)
     made = {run.theme: run for run in manifest.themes}
     run, changed = [], {}
-    for thema in wanted:
+    for thema in wanted:  # a file changed by hand is named also when the theme runs anyway
         record = made.get(thema)
-        if record is None or record.fingerprint != fingerprints[thema]:
-            run.append(thema)
-        elif found := cache.differences(reports, record.files, theme_files(reports, thema)):
-            run.append(thema)
+        if record is not None and (found := cache.differences(reports, record.files, theme_files(reports, thema))):
             changed[thema] = tuple(found)
+        if record is None or record.fingerprint != fingerprints[thema] or thema in changed:
+            run.append(thema)
     for thema in (t for t in others if t in made and t not in themes):
         if found := cache.differences(reports, made[thema].files, theme_files(reports, thema)):
             changed[thema] = tuple(found)
