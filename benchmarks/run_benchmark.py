@@ -9,8 +9,9 @@ Every approach runs in its own copy of ``data/raw`` and ``notebooks/`` and start
 every figure is drawn each time (a cold run). (a) is the whole command as a user runs it, exports included
 (the PDF too when LibreOffice is there); (b) and (c) do the analysis only (the notebooks' code, the same work
 for all three). Also timed: a rerun of (a) and of one theme with nothing changed (every theme is current, so
-nothing is executed), the same with ``--opnieuw`` (executed, figures from the cache), one theme with another
-end year (executed, as a researcher reruns it), ``analyse validate``, and, on the reports (a) made, the
+nothing is executed), the same with ``--opnieuw`` (executed, every figure drawn again), one theme with another
+end year (executed, as a researcher reruns it), a run after the newest year of police figures is added (only the
+themes that read them executed; as a fraction of (a)), ``analyse validate``, and, on the reports (a) made, the
 exports alone and the PDF conversion alone.
 
     python benchmarks/run_benchmark.py                 # all themes, 3 repeats
@@ -133,7 +134,25 @@ def earlier_end_years(project: Path, thema: str) -> list[str]:
     return [str(y) for y in years[-3:-1]][::-1]
 
 
+POLICE = Path("data") / "raw" / "politie_47018ned.csv"
+
+
+def police_year_out(project: Path) -> bytes:
+    """Take the newest year of police figures (CBS 47018NED) out of the project's data/raw, as before it was
+    published; returns the complete file, to put back."""
+    import pandas as pd
+
+    path = project / POLICE
+    complete = path.read_bytes()
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    years = table["jaar"].astype(int)
+    table[years != years.max()].to_csv(path, index=False, lineterminator="\n")
+    return complete
+
+
 GOALS = {"a_b_hoogstens": 0.35, "a_c_hoogstens": 1.0, "een_thema_herhaling_onder_s": 4.0}
+POLICE_GOAL = 0.4
+"""A run after a year of police figures was added, as a fraction of (a): at most this."""
 
 
 def summarise(results: dict[str, tuple[float, list[float]]], themes: list[str], repeat: int, jobs: int) -> dict:
@@ -147,6 +166,8 @@ def summarise(results: dict[str, tuple[float, list[float]]], themes: list[str], 
         "seconden_alle": {k: [round(t, 2) for t in v[1]] for k, v in results.items()},
         "verhouding_a_b": round(a / b, 3), "verhouding_a_c": round(a / c, 3),
         "doel": GOALS,
+        **({"verhouding_politiejaar_a": round(results["a_politiejaar_erbij"][0] / a, 3),
+            "doel_politiejaar_hoogstens": POLICE_GOAL} if "a_politiejaar_erbij" in results else {}),
     }
 
 
@@ -190,8 +211,9 @@ def main(argv: list[str] | None = None) -> int:
             compile(EXPORTS, "exports", "exec")
             for key, label, _ in measurements:
                 print(f"  {label:<32} {key} in {projects[key[0]]}")
+            police_year_out(projects["a"])
             print("  daarna: exports, pdf, herhaling zonder wijziging (alles en één thema), dezelfde met --opnieuw, "
-                  "één thema met een ander eindjaar, analyse validate")
+                  "één thema met een ander eindjaar, een jaar politiecijfers erbij, analyse validate")
             print("Niets gemeten (--dry-run).")
             return 0
         results = {}
@@ -217,15 +239,29 @@ def main(argv: list[str] | None = None) -> int:
         years = iter(earlier_end_years(a, first[0]) * repeat)
         results["een_thema_andere_parameter"] = median_of(repeat, lambda: None, lambda: run_pipeline(
             a, first, args.jobs, "--eind-jaar", str(next(years))))
+        # a year of police figures added: executed are only the themes that read them (criminaliteit, the monitor)
+        complete = {}
+
+        def police_year_taken_out() -> None:  # and the reports made without it (not measured)
+            complete["bytes"] = police_year_out(a)
+            run_pipeline(a, themes, args.jobs)
+
+        def police_year_added() -> float:
+            (a / POLICE).write_bytes(complete["bytes"])
+            return run_pipeline(a, themes, args.jobs)
+
+        results["a_politiejaar_erbij"] = median_of(repeat, police_year_taken_out, police_year_added)
         results["analyse_validate"] = median_of(repeat, lambda: None, lambda: timed(
             [str(BIN / "analyse"), "validate"], a, {"ANALYSE_ROOT": str(a)}))
         for key in ("exports_zonder_pdf", "pdf_alleen", "a_herhaling_zonder_wijziging", "een_thema_herhaling",
-                    "a_herhaling_opnieuw", "een_thema_opnieuw", "een_thema_andere_parameter", "analyse_validate"):
+                    "a_herhaling_opnieuw", "een_thema_opnieuw", "een_thema_andere_parameter", "a_politiejaar_erbij",
+                    "analyse_validate"):
             print(f"  {key:<32} mediaan {results[key][0]:6.1f} s  {[round(t, 1) for t in results[key][1]]}",
                   flush=True)
         report = summarise(results, themes, repeat, args.jobs)
         print(f"  a/b = {report['verhouding_a_b']:.2f} (doel <= {GOALS['a_b_hoogstens']})   "
               f"a/c = {report['verhouding_a_c']:.2f} (doel <= {GOALS['a_c_hoogstens']})   "
+              f"politiejaar/a = {report['verhouding_politiejaar_a']:.2f} (doel <= {POLICE_GOAL})   "
               f"belasting na afloop {os.getloadavg()[0]:.2f}")
         args.output.parent.mkdir(parents=True, exist_ok=True)
         args.output.write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")

@@ -1,7 +1,9 @@
-"""data/processed is used only while it provably belongs to data/raw; published files are readable by others."""
+"""data/processed is used only while it provably is the table built from data/raw as it is now (a hand edit is
+noticed, also with a recomputed checksum); published files are readable by others."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import stat
@@ -9,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from analyse import checksum, data
+from analyse import cache, checksum, data, pipeline
 
 
 @pytest.fixture
@@ -65,6 +67,56 @@ def test_an_edited_or_foreign_processed_table_is_not_used(built, raw_dir, tmp_pa
 def test_a_new_version_of_the_data_code_rebuilds(built, raw_dir, monkeypatch):
     monkeypatch.setattr(checksum, "code_digest", lambda: "0" * 64)
     assert data.is_stale(built, raw_dir)
+
+
+def test_the_build_code_is_every_module_data_uses_and_the_libraries(monkeypatch):
+    """No list of modules: what analyse.data imports, directly or through others, is the code of the table."""
+    files = {p.relative_to(cache.PACKAGE).as_posix() for p in cache.closure(["analyse.data"])}
+    assert {"data.py", "reader.py", "validate.py", "schema.py", "series.py", "derived.py", "text/notation.py",
+            "checksum.py", "inventory.py", "workbook.py", "lookalike.py", "cache.py"} <= files
+    assert not files & {"theme.py", "plots/bars.py", "export/docx.py"}
+    before = checksum.code_digest()
+    monkeypatch.setattr(cache, "libraries", lambda: "pandas-9.9")
+    assert checksum.code_digest() != before
+
+
+def _recompute_sidecar(table: Path) -> None:
+    """What someone does who edits the table and then 'repairs' its checksum file."""
+    sidecar = checksum.sidecar_path(table)
+    record = json.loads(sidecar.read_text(encoding="utf-8"))
+    record["tabel"] = hashlib.sha256(table.read_bytes()).hexdigest()
+    sidecar.write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_an_edited_table_with_a_recomputed_checksum_is_noticed_and_rebuilt(built, raw_dir):
+    assert not checksum.edited(built, raw_dir)
+    built.write_text(built.read_text(encoding="utf-8").replace("32518", "99999"), encoding="utf-8")
+    _recompute_sidecar(built)
+    assert checksum.edited(built, raw_dir) and data.is_stale(built, raw_dir)
+    loaded = data.load(built.parent.parent)
+    assert 99999 not in set(loaded.observations["waarde"]) and 32518 in set(loaded.observations["waarde"])
+    assert not checksum.edited(built, raw_dir) and not data.is_stale(built, raw_dir)
+
+
+def test_a_run_names_the_edited_table_and_rebuilds_it(built, raw_dir):
+    root = raw_dir.parent.parent
+    built.write_text(built.read_text(encoding="utf-8").replace("32518", "99999"), encoding="utf-8")
+    _recompute_sidecar(built)
+    said: list[str] = []
+    dataset = pipeline._validated(root, built, said.append)
+    assert 99999 not in set(dataset.observations["waarde"])
+    assert said[1] == ("  Let op: data/processed/waarnemingen.csv is veranderd nadat het uit data/raw werd gebouwd "
+                       "(met de hand bewerkt of vervangen); de tabel wordt opnieuw gebouwd uit data/raw. Verander "
+                       "cijfers in data/raw.")
+    said.clear()
+    pipeline._validated(root, built, said.append)
+    assert not any("Let op" in line for line in said), "rebuilt: nothing to say the second time"
+
+
+def test_new_raw_data_is_not_taken_for_an_edited_table(built, raw_dir):
+    with (raw_dir / "toets.csv").open("a", encoding="utf-8") as handle:
+        handle.write("inwoners,Maassluis,totaal,2017,32450,aantal,toets,,,,,\n")
+    assert data.is_stale(built, raw_dir) and not checksum.edited(built, raw_dir)
 
 
 @pytest.mark.parametrize("mask, file_mode", [(0o022, 0o644), (0o027, 0o640)])

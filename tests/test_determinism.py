@@ -1,8 +1,8 @@
 """The same data and parameters give the same reports, byte for byte, whatever folder, time or kernel they run in.
 
 The session's run (conftest.shipped_run, all notebooks) is compared with a rerun of two themes in a copy of
-that project in another folder, without their figure cache, so both themes are computed and drawn again, each
-in a fresh kernel, while in the session's run they may follow other notebooks in the same kernel (no state may
+that project in another folder with ``--opnieuw``, which reuses nothing (no figure of the previous run), so both
+themes are computed and drawn again, each in a fresh kernel, while in the session's run they may follow other notebooks in the same kernel (no state may
 leak from one notebook into the next). Compared byte for byte: every table (``tables/**``, including
 ``kerncijfers.json``), the collected ``trends.csv``, ``reproductie.csv`` and ``monitor.csv``, the figures and
 ``index.html``; and the outputs of the two executed notebooks cell by cell. ``tabellen.xlsx`` and
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import zipfile
 
 import nbformat
@@ -31,14 +30,26 @@ WRITE_TIME = {"tabellen.xlsx": {"docProps/core.xml"}, "beleidsnota.docx": {"docP
 pytestmark = pytest.mark.e2e
 
 
+FIGURES: dict[str, int] = {}  # figure -> its file (inode) before the rerun
+
+
 @pytest.fixture(scope="module")
 def two_runs(shipped_run, tmp_path_factory):
     root = copy_shipped_run(shipped_run, tmp_path_factory.mktemp("elders") / "tweede")
-    for thema in THEMES:
-        shutil.rmtree(root / REPORTS / "figures" / thema)  # no cache: drawn again
-    done = run_analyse(root, "run", *(a for t in THEMES for a in ("--thema", t)), "--jobs", "2")
+    FIGURES.update({p.relative_to(root / REPORTS).as_posix(): p.stat().st_ino for thema in THEMES
+                    for p in (root / REPORTS / "figures" / thema).iterdir()})
+    done = run_analyse(root, "run", *(a for t in THEMES for a in ("--thema", t)), "--jobs", "2", "--opnieuw")
     assert done.returncode == 0, done.stdout + done.stderr
     return [shipped_run.reports, root / REPORTS]
+
+
+def test_again_reuses_no_figure(two_runs):
+    """--opnieuw hands the notebooks no figure cache: every figure is a new file, none a link to the old one."""
+    rerun = two_runs[1]
+    assert FIGURES and any(name.endswith(".png") for name in FIGURES)
+    reused = [name for name, inode in FIGURES.items()
+              if (rerun / name).exists() and (rerun / name).stat().st_ino == inode]
+    assert reused == []
 
 
 def compared_files(reports) -> list[str]:

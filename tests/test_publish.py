@@ -155,6 +155,17 @@ def test_copy_current_brings_the_other_themes_and_the_figure_cache(tmp_path):
                       "tables/onderwijs/a.csv": b"oud onderwijs\n", "figures/demografie/a.csv": b"oud demografie\n"}
 
 
+def test_copy_current_leaves_out_what_was_changed_by_hand(tmp_path):
+    reports = tmp_path / "reports"
+    current_set(reports, "oud")
+    (reports / "figures" / "demografie" / "b.png").write_text("met de hand\n", encoding="utf-8")
+    staging = tmp_path / "staging"
+    publish.copy_current(reports, staging, keep=["onderwijs"], cache=["demografie"],
+                         leave_out=["figures/demografie/b.png", "notebooks/onderwijs.html", "tables/onderwijs/a.csv"])
+    assert tree(staging) == {"figures/onderwijs/a.csv": b"oud onderwijs\n",
+                             "figures/demografie/a.csv": b"oud demografie\n"}
+
+
 def test_signals_raise_interrupted_and_wait_during_publishing():
     with publish.stop_on_signals():
         with publish.deferred_signals():

@@ -1,17 +1,20 @@
 """Checksums that tie ``data/processed`` to the raw data it was built from.
 
-``data/processed/waarnemingen.csv`` is used only when it provably belongs to the raw data that was
-validated. Next to it, :func:`build_processed <analyse.data.build_processed>` writes
-``waarnemingen.sha256.json`` (:data:`SIDECAR`) with
+``data/processed/waarnemingen.csv`` is used only when it provably is the table that validating ``data/raw`` as
+it is now would write. Two records say so, both written by :func:`build_processed
+<analyse.data.build_processed>` (:func:`record`, :func:`remember`):
 
-- ``raw``: the SHA-256 of every file the validator reads in ``data/raw`` (the catalogues and the
-  observation files: names and bytes, see :func:`raw_digest`), plus one line per file (``bestanden``) to
-  say which one changed;
-- ``code``: the SHA-256 of the modules that turn raw into processed (:data:`BUILD_MODULES`: a new version
-  of the data contract or its checks rebuilds the table);
-- ``tabel``: the SHA-256 of ``waarnemingen.csv`` itself, so an edited or replaced table is noticed.
+- next to the table, ``waarnemingen.sha256.json`` (:data:`SIDECAR`), for people: ``raw``, the SHA-256 of every
+  file the validator reads in ``data/raw`` (names and bytes, see :func:`raw_digest`) with one line per file
+  (``bestanden``) to say which one changed; ``code``, the key of the code that builds the table and the library
+  versions (:func:`code_digest`, through :mod:`analyse.cache`: a new version of the data contract, its checks or
+  pandas rebuilds the table); ``tabel``, the SHA-256 of ``waarnemingen.csv``;
+- in ``data/processed/.cache/`` (:data:`STORE`), the record of the build itself: under the key of the raw data
+  and the code (:func:`build_key`), the SHA-256 of the table as it was built.
 
-:func:`matches` is true only when all three agree with what is on disk now; file times play no part.
+:func:`matches` is true only when both agree with what is on disk now; file times play no part. A table edited
+after it was built is noticed even when someone recomputed the checksum in the sidecar: the build record, kept
+under the key of the raw data, still holds the digest of the table as built (:func:`edited`).
 """
 
 from __future__ import annotations
@@ -21,19 +24,12 @@ import hashlib
 import json
 from pathlib import Path
 
-from analyse import inventory
+from analyse import cache, inventory
+from analyse.cache import file_digest
 from analyse.schema import CATALOGUES
 
 SIDECAR = "waarnemingen.sha256.json"
-_CHUNK = 1 << 20
-
-
-def file_digest(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
+STORE = ".cache"
 
 
 def observation_files(raw_dir: Path) -> list[Path]:
@@ -82,40 +78,23 @@ def raw_digest(raw_dir: Path) -> str:
     return combined(raw_manifest(raw_dir))
 
 
-BUILD_MODULES = ("data", "reader", "validate", "schema", "series", "derived", "text.notation", "checksum",
-                 "inventory", "workbook", "lookalike")
-"""The modules whose code decides what data/processed contains (reading, validating, editions, derived figures):
-a change in any of them rebuilds it."""
-
-
-def source_files(modules) -> list[Path]:
-    """The source files of modules of this package, named as imported below ``analyse`` (``'data'``,
-    ``'text.notation'``); a subpackage (``'plots'``) stands for every module in it. A name that is neither
-    raises FileNotFoundError, so a renamed module cannot silently drop out of a checksum."""
-    package = Path(__file__).resolve().parent
-    files = []
-    for name in modules:
-        path = package.joinpath(*name.split("."))
-        if path.is_dir():
-            files += sorted(path.glob("*.py"))
-        elif path.with_suffix(".py").is_file():
-            files.append(path.with_suffix(".py"))
-        else:
-            raise FileNotFoundError(f"Geen module {name!r} in {package}.")
-    return files
-
-
 def code_digest() -> str:
-    """The checksum of the code that builds the processed table (:data:`BUILD_MODULES`)."""
-    package = Path(__file__).resolve().parent
-    digest = hashlib.sha256()
-    for path in source_files(BUILD_MODULES):
-        digest.update(path.relative_to(package).as_posix().encode() + b"\0" + file_digest(path).encode())
-    return digest.hexdigest()
+    """The key of what builds the processed table besides the data: the code of :mod:`analyse.data` and every
+    module it uses (:func:`analyse.cache.code`), and the versions of Python and the libraries."""
+    return cache.key("waarnemingen", cache.code("analyse.data"), cache.libraries())
+
+
+def build_key(raw: str, code: str) -> str:
+    """The key of one build: the raw data (:func:`combined`) and the code (:func:`code_digest`)."""
+    return cache.key("waarnemingen", raw, code)
 
 
 def sidecar_path(processed: Path) -> Path:
     return Path(processed).with_name(SIDECAR)
+
+
+def _store(processed: Path) -> cache.Store:
+    return cache.Store(Path(processed).parent / STORE)
 
 
 def record(manifest: dict[str, str], processed: Path) -> str:
@@ -125,15 +104,37 @@ def record(manifest: dict[str, str], processed: Path) -> str:
     return json.dumps(content, indent=1, ensure_ascii=False) + "\n"
 
 
-def matches(processed: Path, raw_dir: Path) -> bool:
-    """True when ``processed`` and its sidecar exist and belong to ``raw_dir`` as it is now."""
-    processed = Path(processed)
-    sidecar = sidecar_path(processed)
+def remember(manifest: dict[str, str], processed: Path) -> None:
+    """Keep the digest of ``processed`` as built from raw files with ``manifest`` under the key of that build."""
+    _store(processed).put(build_key(combined(manifest), code_digest()), {"tabel": file_digest(processed)})
+
+
+def _built(processed: Path, raw: str, code: str) -> tuple[str | None, str | None]:
+    """The digest of the table as built from raw data ``raw`` by code ``code`` (None without a record) and of
+    the table on disk (None when it cannot be read)."""
+    built = _store(processed).get(build_key(raw, code))
     try:
-        stored = json.loads(sidecar.read_text(encoding="utf-8"))
-        if not isinstance(stored, dict):
-            return False
-        return (stored.get("tabel") == file_digest(processed) and stored.get("code") == code_digest()
-                and stored.get("raw") == raw_digest(raw_dir))
+        table = file_digest(processed)
+    except OSError:
+        table = None
+    return (built.get("tabel") if built is not None else None), table
+
+
+def matches(processed: Path, raw_dir: Path) -> bool:
+    """True when ``processed`` is the table built from ``raw_dir`` as it is now, by this code: both records
+    (sidecar and build record) name the table on disk."""
+    processed, raw, code = Path(processed), raw_digest(raw_dir), code_digest()
+    built, table = _built(processed, raw, code)
+    try:
+        stored = json.loads(sidecar_path(processed).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return False
+    return (table is not None and built == table and isinstance(stored, dict) and stored.get("tabel") == table
+            and stored.get("code") == code and stored.get("raw") == raw)
+
+
+def edited(processed: Path, raw_dir: Path) -> bool:
+    """True when ``processed`` exists but is not the table that was built from ``raw_dir`` as it is now (by this
+    code): it was changed or replaced after it was built, whatever its sidecar says."""
+    built, table = _built(Path(processed), raw_digest(raw_dir), code_digest())
+    return built is not None and table is not None and built != table

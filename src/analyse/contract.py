@@ -224,6 +224,7 @@ class ThemeRun:
     title: str
     parameters: Parameters
     fingerprint: str = ""  # of everything the theme's outputs were made from (see analyse.freshness)
+    files: dict[str, str] = field(default_factory=dict)  # every file it published (path in the folder -> SHA-256)
 
 
 @dataclass(frozen=True)
@@ -261,6 +262,7 @@ class RunManifest:
     tables: tuple[TableRecord, ...] = ()  # run-wide tables: monitor.csv, reproductie.csv, trends.csv
     versions: dict[str, str] = field(default_factory=dict)
     skipped: tuple[SkippedTheme, ...] = ()  # themes without data for the region
+    files: dict[str, str] = field(default_factory=dict)  # the run-wide files besides this one (path -> SHA-256)
     schema: int = SCHEMA_VERSION
 
 
@@ -299,19 +301,53 @@ _NESTED = {
 }
 
 
+_SCALARS = {"str": (str, "tekst"), "int": (int, "een geheel getal"), "float": ((int, float), "een getal"),
+            "bool": (bool, "ja of nee (true/false)")}
+
+
+def _kind(value: Any) -> str:
+    """What a JSON value is, in Dutch (for messages)."""
+    if isinstance(value, bool):
+        return f"{str(value).lower()}"
+    return {str: "tekst", int: "een getal", float: "een getal", list: "een lijst", dict: "een object",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _scalar(annotation: str, value: Any, where: str):
+    wanted, said = _SCALARS[annotation]
+    if isinstance(value, bool) and annotation != "bool" or not isinstance(value, wanted):
+        raise ContractError(f"{where}: verwacht {said}, gevonden {_kind(value)}.")
+    return value
+
+
 def _convert(annotation: str, value: Any, where: str):
-    if value is None and annotation.endswith("| None"):
-        return None
+    """``value`` as field type ``annotation``; :class:`ContractError` naming the field when it has another type."""
+    if annotation.endswith(" | None"):
+        return None if value is None else _convert(annotation.removesuffix(" | None"), value, where)
     if annotation in _NESTED:
         cls = _NESTED[annotation]
         if annotation.startswith("tuple["):
             if not isinstance(value, list):
-                raise ContractError(f"{where}: verwacht een lijst.")
+                raise ContractError(f"{where}: verwacht een lijst, gevonden {_kind(value)}.")
             return tuple(_build(cls, item, f"{where}[{i}]") for i, item in enumerate(value))
         return _build(cls, value, where)
-    if annotation.startswith("tuple[") and isinstance(value, list):
-        return tuple(value)
-    return value
+    if annotation in _SCALARS:
+        return _scalar(annotation, value, where)
+    if annotation.startswith("tuple["):
+        if not isinstance(value, list):
+            raise ContractError(f"{where}: verwacht een lijst, gevonden {_kind(value)}.")
+        inner = annotation[len("tuple["):-1].split(", ")
+        if inner[-1] == "...":
+            return tuple(_convert(inner[0], item, f"{where}[{i}]") for i, item in enumerate(value))
+        if len(value) != len(inner):
+            raise ContractError(f"{where}: verwacht {len(inner)} waarden, gevonden {len(value)}.")
+        return tuple(_convert(kind, item, f"{where}[{i}]") for i, (kind, item) in enumerate(zip(inner, value)))
+    if annotation.startswith("dict["):
+        if not isinstance(value, dict):
+            raise ContractError(f"{where}: verwacht een object, gevonden {_kind(value)}.")
+        kind = annotation[len("dict[str, "):-1]
+        return {name: _convert(kind, item, f"{where}.{name}") for name, item in value.items()}
+    raise ContractError(f"{where}: onbekend veldtype {annotation}.")  # a new field type: add it above
 
 
 def read_summary(path: Path) -> ThemeSummary:

@@ -280,8 +280,8 @@ def write_atomic(path: Path, write) -> None:
 def build_processed(raw_dir: Path | str, processed_dir: Path | str) -> Dataset:
     """Validate ``raw_dir`` and write the combined tidy table to ``processed_dir``.
 
-    Next to the table goes a checksum record (:mod:`analyse.checksum`) of the raw files it was built from;
-    a table is only used again while that record matches. Raw data that changes while it is being
+    Next to the table goes a checksum record (:mod:`analyse.checksum`) of the raw files it was built from, and
+    the build is recorded under their key; a table is only used again while both match. Raw data that changes while it is being
     validated is refused (the table would not belong to one version of it).
     """
     raw_dir, processed = Path(raw_dir), Path(processed_dir) / PROCESSED_FILE
@@ -293,6 +293,7 @@ def build_processed(raw_dir: Path | str, processed_dir: Path | str) -> Dataset:
     write_atomic(processed, lambda tmp: dataset.observations.to_csv(tmp, index=False, lineterminator="\n"))
     write_atomic(checksum.sidecar_path(processed),
                  lambda tmp: tmp.write_text(checksum.record(before, processed), encoding="utf-8"))
+    checksum.remember(before, processed)
     return dataset
 
 

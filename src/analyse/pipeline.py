@@ -20,9 +20,9 @@ import pandas as pd
 from analyse import checksum, context, contract, data, freshness, monitor, publish, register, runner, trends
 from analyse import parameters as notebook_params
 from analyse.gate import Gate
-from analyse.text.label_texts import slug, upper_first
+from analyse.text.label_texts import slug
 from analyse.text.notation import count_noun
-from analyse.text.progress import batch_summary, nothing_changed, taken_over
+from analyse.text.progress import batch_summary, changed_by_hand, nothing_changed, taken_over, unusable_manifest
 
 # run-wide tables in reports/, each gathered from the table of the same name in reports/tables/<thema>/, and how
 # each passes the small-numbers gate (None: its number columns by the standard key columns)
@@ -246,7 +246,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
                 echo(f"  {line}")
         table = processed / data.PROCESSED_FILE
         batch = bool(every_municipality or (regions and len(regions) > 1))
-        quick = None if batch else _unchanged(root, selected, given, regions, settings, again, table, raw)
+        quick = None if batch else _unchanged(root, selected, available, given, regions, settings, again, table, raw)
         if quick is not None:  # one region, nothing changed: no validation, no kernel, nothing written
             echo(nothing_changed(quick.current, quick.previous_run, time.perf_counter() - started))
             return True
@@ -257,7 +257,7 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
             if not batch:  # a parameter the notebooks would refuse: refused now, before any notebook runs
                 for thema in selected:
                     try:
-                        _resolve(root, dataset, thema, {**given, "regio": names[0]})
+                        freshness.resolve(root, dataset, thema, {**given, "regio": names[0]})
                     except context.NoThemeData:
                         pass
             outcomes = []
@@ -287,23 +287,22 @@ def run(root: Path, *, themes: list[str] | None = None, parameters: dict | None 
     return all(o.status in ("gepubliceerd", "ongewijzigd") for o in outcomes)
 
 
-def _unchanged(root: Path, selected: list[str], given: dict, regions: list[str] | None,
+def _unchanged(root: Path, selected: list[str], available: list[str], given: dict, regions: list[str] | None,
                settings: context.ProjectSettings, again: bool, table: Path, raw: Path) -> freshness.Plan | None:
     """The plan of a one-region run when nothing changed since its reports were made (else None).
 
-    Decided without validating: the region is found in ``regios.csv`` by code or name, and the processed table
-    must still belong to data/raw."""
+    Decided without validating: the processed table is read when it still belongs to data/raw."""
     if again or not checksum.matches(table, raw):
         return None
     wanted = (regions or [None])[0] or given.get("regio") or settings.municipality
-    regios_file = raw / "regios.csv"
     try:
-        regios = pd.read_csv(regios_file, dtype=str, keep_default_na=False)
-        region = context.region_name(regios, wanted)
+        dataset = data.load(root / "data")
+        region = context.region_name(dataset.regios, wanted)
+        folder = report_folder(root / "reports", region, context.region_code(dataset.regios, region))
+        plan = freshness.plan(root, dataset, selected, {**given, "regio": region}, reports=folder,
+                              others=[t for t in available if t not in selected])
     except (OSError, ValueError, KeyError, data.AnalyseError):
         return None
-    folder = report_folder(root / "reports", region, context.region_code(regios, region))
-    plan = freshness.plan(root, selected, {**given, "regio": region}, reports=folder)
     return plan if plan.nothing_to_do else None
 
 
@@ -315,6 +314,9 @@ def _validated(root: Path, table: Path, echo) -> data.Dataset:
         # a table whose checksum record matches data/raw and the code that builds it, as they are now, is what
         # validating would write again: it is read, not rebuilt
         unchanged = checksum.matches(table, raw)
+        if not unchanged and checksum.edited(table, raw):
+            echo(f"  Let op: {table.relative_to(root)} is veranderd nadat het uit data/raw werd gebouwd (met de hand "
+                 "bewerkt of vervangen); de tabel wordt opnieuw gebouwd uit data/raw. Verander cijfers in data/raw.")
         dataset = data.load(root / "data") if unchanged else data.build_processed(raw, processed)
     if unchanged:
         echo(f"  {len(dataset.observations)} waarnemingen in orde; data/raw is niet veranderd sinds "
@@ -324,13 +326,6 @@ def _validated(root: Path, table: Path, echo) -> data.Dataset:
     for warning in dataset.warnings:  # only when validated now: a reused table was checked before
         echo(f"  Let op: {warning}")
     return dataset
-
-
-def _resolve(root: Path, dataset: data.Dataset, thema: str, parameters: dict) -> context.ThemeContext:
-    """The check a notebook makes at its first cell, made here with its declared defaults and ``parameters``."""
-    defaults = notebook_params.declared(root / "notebooks" / f"{thema}.ipynb")
-    merged = {k: v for k, v in {**defaults, **parameters}.items() if k not in ("data_dir", "output_dir")}
-    return context.resolve(thema, dataset, **merged, root=root, data_dir=root / "data", output_dir=root / "reports")
 
 
 def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: list[str], available: list[str],
@@ -343,34 +338,33 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
     folder = report_folder(root / "reports", region, context.region_code(dataset.regios, region))
     parameters = {**given, "regio": region}
     try:
-        with step("vorige rapporten vergelijken"):
-            plan = freshness.plan(root, selected, parameters, again=again, reports=folder)
-        skipped = dict(plan.skipped)
-        for thema in plan.run:
-            try:
-                _resolve(root, dataset, thema, parameters)
-            except context.NoThemeData as missing:
-                skipped[thema] = contract.SkippedTheme(thema, context.TITLES.get(thema, thema),
-                                                       upper_first(str(missing)), plan.fingerprints[thema])
-            except data.ParameterError as refused:
-                return RegionOutcome(region, "geweigerd", reason=str(refused))
-        if set(skipped) == set(selected):
+        try:
+            with step("vorige rapporten vergelijken"):
+                plan = freshness.plan(root, dataset, selected, parameters, again=again, reports=folder,
+                                      others=[t for t in available if t not in selected])
+        except data.ParameterError as refused:
+            return RegionOutcome(region, "geweigerd", reason=str(refused))
+        skipped = plan.skipped
+        if set(selected) <= set(skipped):
             return RegionOutcome(region, "geweigerd", skipped=tuple(skipped.values()),
                                  reason=" ".join(s.reason for s in skipped.values()) + " Er is niets uitgevoerd.")
-        to_run = [t for t in plan.run if t not in skipped]
-        for line in taken_over([t for t in plan.current if t not in skipped], plan.previous_run):
+        if plan.unusable:
+            echo(unusable_manifest(plan.unusable))
+        for line in [*changed_by_hand(plan.changed, plan.previous_run), *taken_over(plan.current, plan.previous_run)]:
             echo(line)
         for thema in selected:
             if thema in skipped:
                 echo(f"  Overgeslagen: {thema}. {skipped[thema].reason}")
-        if not to_run and not set(skipped) - set(plan.skipped):  # only themes skipped before, skipped again
+        if plan.nothing_to_do:  # every theme current, or skipped again as before
             echo(nothing_changed(plan.current, plan.previous_run, 0))
             return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+        to_run = list(plan.run)
         run_parameters = {**parameters, "data_dir": str(root / "data")}
         with publish.Staging(folder) as staging:
             kept = [t for t in available if t not in plan.run and t not in skipped]
             with step("vorige rapporten klaarzetten"):
-                publish.copy_current(folder, staging, keep=kept, cache=to_run)
+                publish.copy_current(folder, staging, keep=kept, cache=[] if again else to_run,
+                                     leave_out=[f for files in plan.changed.values() for f in files])
                 refresh_pages(staging, kept)
             if to_run:
                 echo(f"Notebooks uitvoeren ({len(to_run)}, {min(len(pool.workers), len(to_run))} tegelijk) ...")
@@ -383,13 +377,14 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
                             else f"; {NOTHING_PUBLISHED}."))
                     return RegionOutcome(region, "mislukt", reason=f"notebook {', '.join(failed)} mislukt")
             with step("tabellen verzamelen"):
-                fingerprints = {**freshness.recorded(folder)[0], **plan.fingerprints}
+                fingerprints = {**plan.recorded, **plan.fingerprints}
                 fingerprints = {t: f for t, f in fingerprints.items() if t not in skipped}
                 write_manifest(staging, root, dataset, collect(staging, gate), fingerprints,
                                skipped=tuple(skipped.values()), region=region)
             echo("Publicatiebestanden maken ...")
-            with step("publicatiebestanden maken"):
-                exports = export.export_all(staging, previous=folder)
+            with step("publicatiebestanden maken"):  # the previous PDF is not reused when it was changed by hand
+                exports = export.export_all(staging, previous=None if again or "" in plan.changed else folder)
+                freshness.record_outputs(staging)
             if checksum.raw_digest(root / "data" / "raw") != raw_before:
                 raise StepError("stap 'publiceren' overgeslagen: data/raw is tijdens de run gewijzigd, dus de "
                                 f"rapporten horen niet bij één versie van de data; {NOTHING_PUBLISHED}. Start opnieuw.")

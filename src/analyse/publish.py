@@ -15,9 +15,9 @@ refusal. The lock file is removed when the run ends normally.
 **Staging.** A run builds the *complete* set in ``.run-<id>/``: for themes that are not run this time
 (``--thema``) their current notebooks, figures and tables are copied in first; the themes that run get
 their previous figures as figure cache (figures as hard links: no bytes copied, and a figure is removed
-before it is drawn again, never written through); then the notebooks write their outputs there, and the run-wide
-CSVs and the exports (workbook, Word note, start page) are built from what is in staging. Workers and
-kernels only ever write into staging.
+before it is drawn again, never written through; none with ``--opnieuw``, and never a file changed by
+hand); then the notebooks write their outputs there, and the run-wide CSVs and the exports (workbook, Word
+note, start page) are built from what is in staging. Workers and kernels only ever write into staging.
 
 **Publishing** (:func:`publish`), only when every step succeeded: the staged entries get the normal file
 modes, a journal ``.run-<id>/.publiceren`` listing the entries is written and synced, and then per entry
@@ -234,38 +234,48 @@ def _link_or_copy(source: str, target: str) -> None:
         shutil.copy2(source, target)
 
 
-def _copy(source: Path, target: Path, link: bool = False) -> None:
-    """Copy ``source`` to ``target``; with ``link``, files become hard links (no bytes copied).
+def _copy(source: Path, target: Path, link: bool = False, leave_out: frozenset[Path] = frozenset()) -> None:
+    """Copy ``source`` to ``target``; with ``link``, files become hard links (no bytes copied); files in
+    ``leave_out`` are not copied.
 
     Only figures (:data:`LINKED`) are linked: nobody writes into them (the writer removes a figure before it
     draws it again).
     """
     target.parent.mkdir(parents=True, exist_ok=True)
     if source.is_dir():
-        shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True,
-                        ignore=shutil.ignore_patterns(OLD_PREFIX + "*"),
+        def ignore(folder: str, names: list[str]) -> set[str]:
+            return {n for n in names if n.startswith(OLD_PREFIX) or Path(folder) / n in leave_out}
+
+        shutil.copytree(source, target, symlinks=True, dirs_exist_ok=True, ignore=ignore,
                         copy_function=_link_or_copy if link else shutil.copy2)
+    elif source in leave_out:
+        return
     elif link:
         _link_or_copy(str(source), str(target))
     else:
         shutil.copy2(source, target)
 
 
-def copy_current(reports_dir: Path, staging: Path, *, keep: list[str], cache: list[str]) -> None:
+def copy_current(reports_dir: Path, staging: Path, *, keep: list[str], cache: list[str],
+                 leave_out: list[str] = ()) -> None:
     """Copy the current outputs of the themes in ``keep`` (not run now) and the figures of ``cache``.
 
     The figures of a theme that runs are its figure cache: the notebook keeps a figure whose data,
-    arguments and house style did not change, and removes the ones it did not make.
+    arguments and code did not change and whose files are as drawn, and removes the ones it did not make.
+    ``leave_out``: files (relative to ``reports_dir``) that are not as the previous run made them (changed by
+    hand): never copied, so never published or reused. ``analyse run --opnieuw`` gives no ``cache``.
     """
     reports_dir = Path(reports_dir)
+    left_out = frozenset(reports_dir / name for name in leave_out)
     for thema in keep:
         for part in THEME_PARTS:
             relative = part.format(t=thema)
             if (reports_dir / relative).exists():
-                _copy(reports_dir / relative, staging / relative, link=relative.startswith("figures/"))
+                _copy(reports_dir / relative, staging / relative, link=relative.startswith("figures/"),
+                      leave_out=left_out)
     for thema in cache:
         if (reports_dir / "figures" / thema).is_dir():
-            _copy(reports_dir / "figures" / thema, staging / "figures" / thema, link=True)
+            _copy(reports_dir / "figures" / thema, staging / "figures" / thema, link=True, leave_out=left_out)
 
 
 # --------------------------------------------------------------------------- publishing

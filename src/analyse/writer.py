@@ -8,74 +8,51 @@ Every table and key figure passes the run's small-numbers gate (:class:`analyse.
 written: the CSV, the record's suppressed cells and notes, ``kerncijfers.json`` and the table the notebook shows
 (:meth:`ReportWriter.display`) all hold the same protected table.
 
-Figures are cached: a figure is drawn again only when its fingerprint changed. The fingerprint covers
-everything that shapes it: the data and arguments, the source code of every module of this package that
-draws or words a figure, and the versions of the libraries that render it. The runner hands each run the
-previous run's figures, so an unchanged figure is copied, not redrawn.
+Figures are cached (:mod:`analyse.cache`): a figure is drawn again unless its key and its files are as
+recorded. The key covers everything that shapes it: the data and arguments, the code of the drawing function's
+module and of every module it imports, and the versions of the libraries that render it. The record,
+``figures/<thema>/.figuren.json``, holds per figure that key and the SHA-256 of its PNG and SVG as drawn, so an
+emptied, replaced or edited figure file is drawn again, never published as it is. ``analyse run`` hands each
+run the previous run's figures (not with ``--opnieuw``), so an unchanged figure is copied, not redrawn.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 from collections.abc import Callable
 from dataclasses import replace
-from importlib import metadata
 from pathlib import Path
 
 import pandas as pd
 
-from analyse import checksum, contract, presenter
+from analyse import cache, contract, presenter
 from analyse.context import ThemeContext
 from analyse.disclosure import Cells
 from analyse.gate import Gate
 
 FIGURE_CACHE = ".figuren.json"
-_FIGURE_MODULES = ("plots", "figures", "text", "writer")
-_FIGURE_LIBRARIES = ("matplotlib", "seaborn", "numpy", "pandas")
+SAVING = "analyse.plots.saving"
+"""The module that writes every figure's PNG and SVG: part of every figure's code."""
 
 
-def _code_fingerprint() -> str:
-    digest = hashlib.sha256()
-    for path in checksum.source_files(_FIGURE_MODULES):
-        digest.update(path.read_bytes())
-    for library in _FIGURE_LIBRARIES:
-        try:
-            digest.update(f"{library}={metadata.version(library)}".encode())
-        except metadata.PackageNotFoundError:
-            digest.update(f"{library}=-".encode())
-    return digest.hexdigest()
+def figure_key(draw: Callable, data: pd.DataFrame, arguments: dict) -> str:
+    """The cache key of a figure: the drawing function and the code it runs (its module and what that imports,
+    and the module that saves it), the library versions, the data and the arguments."""
+    module = getattr(draw, "__module__", "") or ""
+    return cache.key("figuur", draw, cache.code(module, SAVING), cache.libraries(), data, arguments)
 
 
-_CODE = _code_fingerprint()
-
-
-def fingerprint(*parts) -> str:
-    """A stable digest of a figure's inputs (frames by content) and of the code and libraries drawing it."""
-    digest = hashlib.sha256(_CODE.encode())
-    for part in parts:
-        if isinstance(part, dict):
-            for key in sorted(part):
-                digest.update(key.encode())
-                digest.update(_part_bytes(part[key]))
-        else:
-            digest.update(_part_bytes(part))
-    return digest.hexdigest()
-
-
-def _part_bytes(value) -> bytes:
-    if isinstance(value, pd.DataFrame):
-        return value.to_csv(index=False).encode()
-    if isinstance(value, dict):
-        return repr(sorted(value.items())).encode()
-    return repr(value).encode()
-
-
-def _read_json(path: Path) -> dict:
+def _read_cache(path: Path) -> dict[str, dict[str, str]]:
+    """The figure records in ``path``: name -> {'sleutel', 'png', 'svg'}; a record of another form is left out
+    (that figure is drawn again), as is a file that is not such a JSON object."""
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
         return {}
+    if not isinstance(found, dict):
+        return {}
+    return {name: entry for name, entry in found.items() if isinstance(entry, dict)
+            and all(isinstance(entry.get(part), str) for part in ("sleutel", "png", "svg"))}
 
 
 def _clean_numbers(frame: pd.DataFrame) -> pd.DataFrame:
@@ -103,8 +80,8 @@ class ReportWriter:
         self._leads = 0
         self.warnings: list[str] = []
         self.key_table: str | None = None
-        self._cache = _read_json(self.figure_dir / FIGURE_CACHE)
-        self._drawn: dict[str, str] = {}
+        self._cache = _read_cache(self.figure_dir / FIGURE_CACHE)
+        self._drawn: dict[str, dict[str, str]] = {}
 
     def _relative(self, path: Path) -> str:
         return path.relative_to(self.context.output_dir).as_posix()
@@ -154,15 +131,24 @@ class ReportWriter:
         from analyse.plots.saving import save_figure
 
         png, svg = self.figure_dir / f"{name}.png", self.figure_dir / f"{name}.svg"
-        key = fingerprint(getattr(draw, "__name__", repr(draw)), data, arguments)
-        if not (self._cache.get(name) == key and png.exists() and svg.exists()):
+        key = figure_key(draw, data, arguments)
+        if not self._reusable(name, key):
             for path in (png, svg):  # never write through to a file the previous run published
                 path.unlink(missing_ok=True)
             save_figure(draw(data, **arguments), self.figure_dir, name)
-        self._drawn[name] = key
+        self._drawn[name] = {"sleutel": key, "png": cache.file_digest(png), "svg": cache.file_digest(svg)}
         saved = replace(record, name=name, png=self._relative(png), svg=self._relative(svg))
         self.figures = [f for f in self.figures if f.name != name] + [saved]
         return saved
+
+    def _reusable(self, name: str, key: str) -> bool:
+        """True when figure ``name`` was drawn under ``key`` and its PNG and SVG are still as drawn."""
+        entry = self._cache.get(name)
+        if entry is None or entry["sleutel"] != key:
+            return False
+        recorded = {f"{name}.png": entry["png"], f"{name}.svg": entry["svg"]}
+        present = [name for name in recorded if (self.figure_dir / name).is_file()]
+        return not cache.differences(self.figure_dir, recorded, present)
 
     def png_path(self, figure: contract.FigureRecord) -> Path:
         return self.context.output_dir / figure.png

@@ -1,5 +1,5 @@
-"""The lines a run prints (themes taken over, nothing changed) and the warning of ``analyse validate``
-for rows that no report shows."""
+"""The lines a run prints (themes taken over, files changed by hand, nothing changed) and the warning of
+``analyse validate`` for rows that no report shows."""
 
 from __future__ import annotations
 
@@ -34,6 +34,23 @@ def taken_over(themes: tuple[str, ...] | list[str], created: str) -> list[str]:
         return []
     return [f"Ongewijzigd sinds {_run_moment(created)}, overgenomen: {', '.join(themes)} "
             "(opnieuw uitvoeren: --opnieuw)."]
+
+
+def changed_by_hand(changed: dict[str, tuple[str, ...]], created: str) -> list[str]:
+    """The progress lines for reports that are not as the run of ``created`` made them: per theme ('' for the
+    run-wide files) the files changed, removed or added, and what is made again."""
+    lines = []
+    for theme, files in sorted(changed.items()):
+        shown = ", ".join(files[:5]) + (f" en {len(files) - 5} meer" if len(files) > 5 else "")
+        again = f"{theme} wordt opnieuw gemaakt" if theme else "de publicatiebestanden worden opnieuw gemaakt"
+        lines.append(f"Let op: niet meer zoals {_run_moment(created)} ze maakte (met de hand veranderd, weggehaald "
+                     f"of toegevoegd): {shown}; {again}.")
+    return lines
+
+
+def unusable_manifest(reason: str) -> str:
+    """The progress line for a ``manifest.json`` that cannot be used: the run takes nothing over."""
+    return f"Let op: {reason.rstrip('.')}; behandeld als geen vorige run, dus alles wordt opnieuw gemaakt."
 
 
 def nothing_changed(themes: tuple[str, ...] | list[str], created: str, seconds: float) -> str:
