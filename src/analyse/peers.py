@@ -27,6 +27,8 @@ included, upper bound excluded (CBS, 'Gemeentegrootte en stedelijkheid', cbs.nl,
 classes as the column Gemeentegrootte of the tables Gebieden in Nederland)."""
 POPULATION = ("inwoners", "totaal", "cbs_bevolking")
 """The inhabitant count that decides the size class: indicator, group and reeks."""
+PEER_TABLE = ("inwoners", "stedelijkheid")
+"""The indicators the table of peers (:func:`peer_table`) shows for every member."""
 COMPARABLE_UNITS = ("procent", "per_100", "per_1000", "per_10000", "rapportcijfer", "score", "index")
 """Units a municipality can be compared in with municipalities of other sizes (not counts, not ranks)."""
 MIN_PEERS = 5

@@ -403,7 +403,7 @@ class Thema(_Notebook):
                        title=f"Gemeenten van dezelfde grootte als {ctx.region}: {label}, {year}",
                        source=self._source(rows[rows["jaar"] <= year]), columns=columns,
                        notes=(peer_group_note(ctx.region, label, year, len(group.members)),))
-        return presenter.table(frame.drop(columns="zelf"), columns)
+        return self.out.display("vergelijkbare_gemeenten")
 
     # ------------------------------------------------------------------ key messages
 

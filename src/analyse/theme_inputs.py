@@ -4,12 +4,14 @@
 follows what :class:`analyse.theme.Thema` and :class:`analyse.theme.Doelenmonitor` select (:func:`read_by`):
 
 - **indicators**: those of the theme in ``indicatoren.csv`` (the target monitor: every indicator), and those the
-  theme's claims compute with (``indicator``, ``noemer_indicator`` in ``beweringen.csv``) when the region has the
-  policy document the claims come from;
+  claims compute with (``indicator``, ``noemer_indicator`` in ``beweringen.csv``) when the region has the policy
+  document the claims come from: every claim, not only the theme's, because the small-numbers gate
+  (:meth:`analyse.gate.Gate.of`) hides in every table what any claim would give away;
 - **regions**: the region, its comparison regions, the regions its notebook names (a string in its code such as
   ``regio="Nederland"``) and its claims name and, for a theme (not the monitor), its wijken and buurten and every
   municipality of its CBS size class in each year the region has an inhabitant count (:mod:`analyse.peers`);
-- **rows**: every row of the processed table of those indicators in those regions;
+- **rows**: every row of the processed table of those indicators in those regions, and the rows of the table of
+  peers (:data:`analyse.peers.PEER_TABLE`) of every peer;
 - **catalogue entries**: the rows of ``indicatoren.csv`` of those indicators (the monitor: all, they hold its
   targets), of ``groepen.csv`` of the groups in the rows and claims and the groups they make a whole with
   (:data:`analyse.figures.PARTITIONS`, named in a figure of shares), of ``regios.csv`` of the regions, of
@@ -139,8 +141,9 @@ def read_by(dataset: data.Dataset, theme: str, region: str, comparisons: Iterabl
     """What notebook ``theme`` reads for ``region`` with ``comparisons`` at ``level``; ``named``: the text constants
     in the notebook's code (:func:`names_in_code`)."""
     obs, regios = dataset.observations, dataset.regios
-    claims = dataset.beweringen[dataset.beweringen["thema"] == theme] if dataset.has_policy_document(region) \
-        else dataset.beweringen.iloc[0:0]
+    # every claim of the region's policy document, not only the theme's: the small-numbers gate
+    # (analyse.gate.Gate.of) hides what any claim would give away, in every table of the run
+    claims = dataset.beweringen if dataset.has_policy_document(region) else dataset.beweringen.iloc[0:0]
     indicatoren = dataset.indicatoren
     own = indicatoren if theme == MONITOR else indicatoren[indicatoren["thema"] == theme]
     indicators = set(own["indicator"]) | _codes(claims, ("indicator", "noemer_indicator"))
@@ -148,7 +151,9 @@ def read_by(dataset: data.Dataset, theme: str, region: str, comparisons: Iterabl
     parts = () if theme == MONITOR else (*areas.within(regios, region, "wijk"), *areas.within(regios, region, "buurt"))
     regions = ({region, *comparisons, *parts} | _regions_named(regios, named) | _regions_named(regios, claims["regio"])
                | {member for group in groups_found for member in group.members})
-    rows = obs["indicator"].isin(indicators) & obs["regio"].isin(regions)
+    members = {region} | {member for group in groups_found for member in group.members}
+    rows = (obs["indicator"].isin(indicators) & obs["regio"].isin(regions)) \
+        | (obs["indicator"].isin(peers.PEER_TABLE) & obs["regio"].isin(members))
     read = obs.loc[rows, ["groep", "bron", "noemer_bron", "reeks", "noemer_reeks"]]
     sources = _codes(read, ("bron", "noemer_bron", "reeks", "noemer_reeks"))
     reeksen = _continued(dataset.reeksen, sources & set(dataset.reeksen["reeks"]))
@@ -162,7 +167,7 @@ def read_by(dataset: data.Dataset, theme: str, region: str, comparisons: Iterabl
         "groepen": dataset.groepen[dataset.groepen["groep"].isin(groups | mentioned)],
         "regios": regios[regios["regio"].isin(regions)],
         "bronnen": bronnen[bronnen["bron"].isin(sources | reeksen | mentioned)
-                           | (bronnen["beleidsdocument_van"].fillna("") != "")],
+                           | (bronnen["beleidsdocument"].fillna("") == "ja")],
         "reeksen": dataset.reeksen[dataset.reeksen["reeks"].isin(reeksen | mentioned)],
         "beweringen": claims,
     }
