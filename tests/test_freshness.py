@@ -399,7 +399,7 @@ def test_a_theme_given_only_what_it_reads_writes_the_same_reports(tmp_path, monk
     rows = read.rows | full.observations.index.isin(theme_inputs.population(full.observations).index)
     only = data.Dataset(observations=full.observations[rows].reset_index(drop=True),
                         **{name: frame.reset_index(drop=True) for name, frame in read.catalogues.items()})
-    assert len(only.observations) < len(full.observations) / 2
+    assert len(only.observations) < 0.6 * len(full.observations)  # not everything: its rows and the peers'
     _run_in_process(root, thema, region, full, full, tmp_path / "alles", monkeypatch)
     _run_in_process(root, thema, region, only, full, tmp_path / "gelezen", monkeypatch)
     everything, restricted = _outputs(tmp_path / "alles"), _outputs(tmp_path / "gelezen")

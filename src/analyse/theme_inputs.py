@@ -16,7 +16,7 @@ follows what :class:`analyse.theme.Thema` and :class:`analyse.theme.Doelenmonito
   targets), of ``groepen.csv`` of the groups in the rows and claims and the groups they make a whole with
   (:data:`analyse.figures.PARTITIONS`, named in a figure of shares), of ``regios.csv`` of the regions, of
   ``bronnen.csv`` and ``reeksen.csv`` that the rows name (``bron``, ``noemer_bron``, ``reeks``,
-  ``noemer_reeks``) with the reeksen they continue or that continue them, the policy documents, the theme's
+  ``noemer_reeks``) with the reeksen they continue or that continue them, the policy documents, the
   claims, and the codes that the claims' expected values mention;
 - **size classes**: which municipalities were peers of the region in which year, with the inhabitant counts
   that decide it (those come from rows of another theme).
