@@ -161,7 +161,7 @@ class Areas(ThemePart):
         jaar = jaar or self._area_year("aantal_herkomst", groep, "buurt")
         if jaar is None:
             return [presenter.paragraph(f"Voor {ctx.region} zijn er geen cijfers per buurt over "
-                                        f"{text.lower_first(self.cat.group(groep))} in de data.", italic=True)]
+                                        f"{lower_first(self.cat.group(groep))} in de data.", italic=True)]
         counts = areas.area_counts(self.theme_obs, self.dataset.regios, region=ctx.region, level="buurt",
                                    jaar=jaar, indicator="aantal_herkomst", groep=groep)
         counts = counts.rename(columns={"count": "group", "base": "total"})
