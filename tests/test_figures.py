@@ -236,3 +236,5 @@ def test_figures_of_a_run_describe_what_they_draw_and_place_the_municipality_amo
     other = Thema("demografie", regio="GM0606", data_dir=root / "data", output_dir=tmp_path / "schiedam")
     assert demografie._figures._target("segregatie_index") == (2021, 10.0)
     assert other._figures._target("segregatie_index") is None  # Maassluis' targets are not Schiedam's
+    lone = Thema("arbeid_inkomen", regio="GM0606", data_dir=root / "data", output_dir=tmp_path / "schiedam")
+    assert lone.vergelijking("werkloosheid").record.title == "Werkloosheid (%), Nederland, 2017"  # says whose

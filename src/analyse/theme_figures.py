@@ -274,7 +274,8 @@ class Figures(ThemePart):
         if per == "groep":  # a breakdown is one year: groups of older breakdowns (other age bands) stay out
             latest = latest[latest["jaar"] == newest]
         what = self.cat.group(groep) if per == "regio" else where
-        title = titel or label_texts.title(self.cat.label(indicator), what, str(newest))
+        alone = latest["regio"].iloc[0] if per == "regio" and latest["regio"].nunique() == 1 else ""
+        title = titel or label_texts.title(self.cat.label(indicator), what, alone, str(newest))  # name a lone region
         name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
         return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota, latest=True)
 
