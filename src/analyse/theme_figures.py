@@ -165,7 +165,8 @@ class Figures(ThemePart):
         references = [k for k in arrangement.references if k in keys]
         benchmark = arguments["benchmark_label"]
         if plan.kind == "kleine_veelvouden" and benchmark is None and references:
-            benchmark = labels.get(references[0], references[0])
+            benchmark = ("het totaal" if references[0] == figures.TOTAL
+                         else label_texts.lower_first(labels.get(references[0], references[0])))
         values = list(shown["waarde"])
         if trend is not None:
             values += list(trend["gefit"]) + (list(trend["ondergrens"]) + list(trend["bovengrens"]) if plan.band else [])

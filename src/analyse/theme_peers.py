@@ -18,7 +18,7 @@ from analyse.schema import DataError, Problem
 from analyse.text import label_texts
 from analyse.text.figure_texts import figure_guidance, no_map, no_position, size_class_text
 from analyse.text.sources import source_line
-from analyse.theme_figures import area_roles
+from analyse.theme_figures import Figures, area_roles
 from analyse.theme_part import ThemePart
 
 
@@ -131,7 +131,7 @@ class Peers(ThemePart):
         rows = rows[rows["jaar"] == year]
         own = rows[rows["regio"] == ctx.region]
         reeks = own["reeks"].iloc[0] if len(own) else rows["reeks"].value_counts().index[0]
-        values = rows[rows["reeks"] == reeks].drop_duplicates("regio")
+        values = Figures._for_display(rows[rows["reeks"] == reeks].drop_duplicates("regio"))
         by_code = dict(zip(values["regio"].map(codes), values["waarde"].astype(float)))
         names = {code: regio for regio, code in codes.items()}
         frame = pd.DataFrame({"code": sorted(set(shapes["gemeentecode"]))})

@@ -18,10 +18,10 @@ from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path as MplPath
 
 from analyse.boundaries import aspect
-from analyse.plots.style import (FONT, FONT_SMALL, PEER_COLOUR, TEXT_COLOUR, Drawn, Roles, check_columns, decorate,
-                                 label_of, new_figure, plain_text, subject_of)
+from analyse.plots.style import (AXIS_LABELS, FONT, FONT_SMALL, PEER_COLOUR, TEXT_COLOUR, Drawn, Roles, check_columns,
+                                 decorate, label_of, new_figure, plain_text, subject_of)
 from analyse.text.figure_texts import alt_sentence
-from analyse.text.notation import count_noun, format_value, join_words, published_decimals
+from analyse.text.notation import count_noun, format_number, format_value, join_words, published_decimals
 
 MAP_HEIGHT = 6.0  # inch; the map keeps its shape within the column width
 MIDDLE_LATITUDE = 52.2  # of the Netherlands
@@ -150,6 +150,11 @@ def describe_peer_map(data: pd.DataFrame, *, jaar: int, peers_label: str,
                         f"{jaar} (grijs)", details)
 
 
+def _class_value(value: float, eenheid: str, decimals: int) -> str:
+    """A class edge in the legend: with "%" or "€", other units in the legend's title ("2023, per 1.000")."""
+    return format_value(value, eenheid, decimals) if eenheid in ("procent", "euro") else format_number(value, decimals)
+
+
 def classes(values, n: int = CLASSES) -> list[float]:
     """Class edges with about as many municipalities in every class (quantiles), from the lowest to the highest
     value; fewer classes when values repeat."""
@@ -188,13 +193,14 @@ def choropleth_figure(data: pd.DataFrame, *, shapes: pd.DataFrame, title: str, e
             _name_on_map(ax, paths[code], label_of(labels, regio))
     decimals = max((published_decimals(v) or 0 for v in measured["waarde"]), default=0)
     handles = [Patch(color=c) for c in colours]
-    texts = [f"{format_value(low, eenheid, decimals)} tot {format_value(high, eenheid, decimals)}"
+    texts = [f"{_class_value(low, eenheid, decimals)} tot {_class_value(high, eenheid, decimals)}"
              for low, high in zip(edges[:-1], edges[1:])]
     if missing:
         handles.append(Patch(facecolor=MISSING_FILL, edgecolor="#BBBBBB", hatch="////", linewidth=0))
         texts.append(f"Geen cijfer in {jaar}")
+    unit = AXIS_LABELS.get(eenheid, "").lower() if eenheid not in ("procent", "euro") else ""
     ax.legend(handles, texts, loc="upper left", frameon=False, fontsize=FONT_SMALL, borderaxespad=0,
-              title=str(jaar), title_fontsize=FONT_SMALL)
+              title=f"{jaar}, {unit}" if unit and unit != "aantal" else str(jaar), title_fontsize=FONT_SMALL)
     decorate(fig, ax, title=title, bron=bron)
     alt = describe_choropleth(data[data["code"].isin(paths)], eenheid=eenheid, title=title, jaar=jaar,
                               labels=labels, subject=subject)
