@@ -29,10 +29,9 @@ ROOT = Path(__file__).resolve().parents[1]
 LOCK = ROOT / "requirements.lock"
 STAMP = ".venv/.installed"
 
-# Declared, use pending: seaborn is one of the project's named libraries (issue 26) and the figures are being
-# moved onto it on another branch; until that lands nothing here imports it. Remove it from this set as soon as
-# the code imports seaborn (test_every_declared_package_is_used then fails for as long as it stays listed).
-DECLARED_USE_PENDING = {"seaborn"}
+# Declared, use pending: a package the project names before the code imports it. Remove it from this set as soon as
+# the code imports it (test_every_declared_package_is_used then fails for as long as it stays listed).
+DECLARED_USE_PENDING: set[str] = set()
 # Modules that come with LibreOffice's own Python, which runs export/uno_pdf.py (and the check in export/pdf.py
 # that a Python can `import uno`); never installed into the project's environment.
 LIBREOFFICE_PYTHON = {"uno", "com"}

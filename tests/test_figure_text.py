@@ -3,7 +3,7 @@ notation of analyse.text.notation that alt texts use."""
 
 import pytest
 
-from analyse.text.figure_texts import alt_sentence, figure_guidance
+from analyse.text.figure_texts import alt_sentence, figure_guidance, size_class_text
 from analyse.text.notation import EN_DASH, join_words, value_text, year_range, years_text
 
 
@@ -66,3 +66,40 @@ def test_guidance_says_why_a_count_has_no_band():
     assert "geen onzekerheidsband" in panels
     rate = figure_guidance("lijn", per="groep", eenheid="per_1000", series=1, trends=1, bands=True)
     assert "de band eromheen het 95%-interval" in rate
+
+
+def test_guidance_for_bars_names_the_years_and_reference_lines_it_draws():
+    text = figure_guidance("staaf", per="regio", eenheid="procent", series=5, jaar=2022,
+                           other_years={"Nederland": 2018}, references=["Nederland (2018)"], highlight="Delft")
+    assert text.startswith("Elke staaf is de waarde van één regio in 2022; het getal staat erbij. Delft is blauw; ")
+    assert "het cijfer van Nederland is van 2018" in text  # not "one region in 2022" next to a 2018 value
+    assert "de gestreepte verticale lijn is Nederland (2018), ter vergelijking" in text
+    nested = figure_guidance("staaf", per="groep", eenheid="aantal", jaar=2018, nested=True, parts=True)
+    assert nested.endswith("Een groep met 'waarvan' valt binnen de groep erboven; de lichte balk erachter is die "
+                           "hele groep.")
+    estimate = figure_guidance("gestapeld", per="groep", eenheid="procent", schattingen=("schatting",))
+    assert "gearceerd" in estimate and "stip" not in estimate  # a bar has no dots
+
+
+def test_guidance_for_a_tile_with_a_target_never_says_there_is_no_comparison():
+    text = figure_guidance("tegel", per="groep", eenheid="index", doel=(2021, 10.0))
+    assert "geen vergelijkingscijfer" not in text
+    assert text.endswith("Rechts staat het doel uit hoofdstuk 4: 10 in 2021.")
+    both = figure_guidance("tegel", per="regio", eenheid="procent", benchmark="Nederland", doel=(2021, 90.0))
+    assert both.endswith("Rechts staan vergelijkingscijfers, elk met hun eigen jaar; rechts staat ook het doel uit "
+                         "hoofdstuk 4: 90% in 2021.")
+
+
+def test_guidance_for_a_position_and_for_maps():
+    position = figure_guidance("positie", jaar=2022, peers="182 gemeenten met 20.000 tot 50.000 inwoners",
+                               highlight="Delft", comparisons=["Leiden"], references=["Nederland"])
+    assert position.startswith("Elke grijze stip is één van de 182 gemeenten met 20.000 tot 50.000 inwoners, in 2022")
+    assert "De grote blauwe stip is Delft; Leiden staat er apart onder" in position
+    peer_map = figure_guidance("kaart", jaar=2023, borders=2023, peers="183 gemeenten met 20.000 tot 50.000 inwoners",
+                               highlight="Delft")
+    assert "Delft is blauw" in peer_map and "grenzen" not in peer_map
+    choropleth = figure_guidance("kaart", choropleth=True, jaar=2022, borders=2023, highlight="Delft")
+    assert "hoe donkerder, hoe hoger" in choropleth and choropleth.endswith("de grenzen zijn die van 2023.")
+    assert size_class_text((20_000, 50_000)) == "20.000 tot 50.000 inwoners"
+    assert size_class_text((250_000, None)) == "250.000 of meer inwoners"
+    assert size_class_text((0, 5_000)) == "minder dan 5.000 inwoners"

@@ -134,7 +134,9 @@ def test_benchmark_rows_pick_comparison_regions_or_the_reference_group():
     assert reference[["regio", "groep"]].values.tolist() == [["Maassluis", "nederlands"]]
     # no reference group in the region: the same group in the comparison regions
     without = obs[obs["groep"] != "nederlands"]
-    fallback = figures.benchmark_rows(without, per="groep", region="Maassluis", group="niet_westers")
+    assert figures.benchmark_rows(without, per="groep", region="Maassluis", group="niet_westers").empty
+    fallback = figures.benchmark_rows(without, per="groep", region="Maassluis", group="niet_westers",
+                                      comparison_regions=["Nederland"])
     assert fallback[["regio", "groep"]].values.tolist() == [["Nederland", "niet_westers"]]
     assert figures.benchmark_rows(obs, per="groep", region="Maassluis", group="man").empty
     assert figures.reference_group("herkomst_europa") == "herkomst_nederland"
@@ -170,6 +172,81 @@ def test_score_axes_keep_a_meaningful_minimum_range(unit, low, high, least, limi
         assert limits[0] <= bottom and top <= limits[1]
 
 
-def test_counts_and_shares_start_at_zero():
+def test_bars_start_at_zero_and_lines_at_zero_when_the_data_fill_half_the_axis():
+    assert figures.y_range("aantal", 31390, 32518, bars=True) == (0.0, 32518)
+    assert figures.y_range("procent", 60.0, 67.0, bars=True) == (0.0, 67.0)
+    assert figures.y_range("per_1000", 47.9, 108.8) == (0.0, 108.8)  # the data fill more than half of 0-109
+    # a tenth of a point does not fill the height: the minimum span of 10 points reaches 0, so 0 it is
     assert figures.y_range("procent", 1.7, 1.8) == (0.0, 1.8)
-    assert figures.y_range("aantal", 31390, 32518)[0] == 0.0
+    assert figures.starts_at_zero("procent", [1.7, 1.8]) and figures.starts_at_zero("aantal", [])
+
+
+def test_rates_of_60_to_67_percent_get_an_axis_around_them_with_a_minimum_span():
+    low, high = figures.y_range("procent", 60.0, 67.0)
+    assert 50 < low < 60 and 67 < high < 80  # not 0-70%, where 66% hides behind 65%
+    assert high - low >= figures.MIN_SPAN["procent"] and high - low >= 0.2 * 67
+    assert not figures.starts_at_zero("procent", [60.0, 67.0])
+    low, high = figures.y_range("aantal", 31390, 35832)
+    assert 0 < low < 31390 and high > 35832 and high - low >= 0.2 * 35832 - 1e-6  # growth shown, not invented
+
+
+def test_groups_are_ordered_and_nested_as_they_are():
+    counts = figures.arrange(["leeftijd_18_20", "leeftijd_18_27", "totaal"], per="groep", unit="aantal")
+    assert counts.order == ("totaal", "leeftijd_18_27", "leeftijd_18_20")  # 18-20 within 18-27 within the total
+    assert counts.parents == {"leeftijd_18_27": "totaal", "leeftijd_18_20": "leeftijd_18_27"}
+    assert counts.parts and counts.references == ()
+    shares = figures.arrange(["niet_westers", "westers", "migratieachtergrond", "totaal"], per="groep",
+                             unit="procent", values={"migratieachtergrond": 29.5, "westers": 9.3,
+                                                     "niet_westers": 20.2, "totaal": 100.0},
+                             sums={"migratieachtergrond": ["westers", "niet_westers"]},
+                             catalogue_order=["totaal", "nederlands", "migratieachtergrond", "westers",
+                                              "niet_westers"])
+    assert shares.order == ("migratieachtergrond", "westers", "niet_westers")
+    assert shares.parts and shares.references == ("totaal",)  # the average is a line, never one more bar
+    rates = figures.arrange(["niet_westers", "westers", "migratieachtergrond"], per="groep", unit="procent",
+                            values={"migratieachtergrond": 12.0, "westers": 8.0, "niet_westers": 15.0},
+                            sums={"migratieachtergrond": ["westers", "niet_westers"]})
+    assert rates.parents and not rates.parts  # 8% + 15% is not 12%: a rate of a part is no part of the rate
+    ages = figures.arrange(["leeftijd_65_plus", "leeftijd_0_14", "leeftijd_45_64", "leeftijd_15_24"],
+                           per="groep", unit="procent")
+    assert ages.order == ("leeftijd_0_14", "leeftijd_15_24", "leeftijd_45_64", "leeftijd_65_plus")
+    assert figures.is_ordered(ages.order) and not figures.is_ordered(["leeftijd_0_14", "westers"])
+    regions = figures.arrange(["Delft", "Nederland", "Leiden"], per="regio", unit="procent", national=["Nederland"])
+    assert regions.order == ("Delft", "Leiden") and regions.references == ("Nederland",)
+    assert figures.arrange(["Nederland"], per="regio", unit="procent", national=["Nederland"]).references == ()
+    assert figures.age_bounds("leeftijd_tot_29") == (0.0, 29.0) and figures.age_bounds("leeftijd_tot_aow") is None
+
+
+# --------------------------------------------------------------------------- the notebook's figures on the shipped data
+
+@pytest.mark.slow
+def test_figures_of_a_run_describe_what_they_draw_and_place_the_municipality_among_its_peers(tmp_path):
+    from conftest import copy_project
+
+    from analyse import presenter
+    from analyse.theme import Thema
+
+    root = copy_project(tmp_path / "project")
+    demografie = Thema("demografie", data_dir=root / "data", output_dir=tmp_path / "out")
+    bars = demografie.vergelijking("aandeel_herkomst", groep="migratieachtergrond").record
+    # Maassluis 2022 next to Nederland 2018: the guidance says so, and Nederland is a line, not a bar
+    assert "het cijfer van Nederland is van 2018" in bars.guidance
+    assert bars.alt.endswith("ter vergelijking Nederland (2018) 22,6% (lijn).")
+    nested = demografie.figuur("aandeel_herkomst", groepen=["migratieachtergrond", "westers", "niet_westers"]).record
+    assert "waarvan westerse migratieachtergrond 9,3%" in nested.alt
+
+    work = Thema("arbeid_inkomen", data_dir=root / "data", output_dir=tmp_path / "out")
+    position = work.positie("netto_arbeidsparticipatie_kwb", groep="leeftijd_15_74").record
+    assert position.kind == "positie" and position.title.endswith(", 2022")
+    assert position.alt.startswith("Positie van Maassluis tussen 182 gemeenten met 20.000 tot 50.000 inwoners")
+    assert "Maassluis 64%;" in position.alt and (tmp_path / "out" / position.png).is_file()
+    assert isinstance(work.positie("bijstand_personen"), presenter.HTMLBlock)  # a count is not compared
+    chart = work.kaart("netto_arbeidsparticipatie_kwb", groep="leeftijd_15_74").record
+    assert chart.kind == "kaart" and "Maassluis 64% (klasse" in chart.alt
+    assert "CBS/Kadaster" in chart.source and "de grenzen zijn die van 2023" in chart.guidance
+
+    other = Thema("demografie", regio="GM0606", data_dir=root / "data", output_dir=tmp_path / "schiedam")
+    assert demografie._figures._target("segregatie_index") == (2021, 10.0)
+    assert other._figures._target("segregatie_index") is None  # Maassluis' targets are not Schiedam's
+    lone = Thema("arbeid_inkomen", regio="GM0606", data_dir=root / "data", output_dir=tmp_path / "schiedam")
+    assert lone.vergelijking("werkloosheid").record.title == "Werkloosheid (%), Nederland, 2017"  # says whose

@@ -51,16 +51,17 @@ def test_fixed_colour_per_group_in_every_figure():
     in_line, in_bars = _legend_colours(line), _legend_colours(bar)
     label = LABELS["niet_westers"]
     # Same colour although the group is second in one figure and first in the other.
-    assert in_line[label] == in_bars[label] == style.STYLES["niet_westers"][0].lower()
+    assert in_line[label] == in_bars[label] == style.GROUP_STYLES["niet_westers"][0].lower()
     assert in_line[LABELS["nederlands"]] != in_line[label]
 
 
 def test_fallback_colour_is_deterministic_across_processes():
-    code = "from analyse.plots.style import colour_for, marker_for; print(colour_for('onbekende_groep'), marker_for('onbekende_groep'))"
+    code = ("from analyse.plots.style import series_styles; "
+            "print(*series_styles(['onbekende_groep', 'andere_groep'])['onbekende_groep'][:2])")
     env = dict(os.environ, PYTHONHASHSEED="12345",
                PYTHONPATH=os.pathsep.join([str(Path(style.__file__).parents[2]), os.environ.get("PYTHONPATH", "")]))
     out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
-    assert out.stdout.split() == [style.colour_for("onbekende_groep"), style.marker_for("onbekende_groep")]
+    assert out.stdout.split() == list(style.series_styles(["onbekende_groep", "andere_groep"])["onbekende_groep"][:2])
 
 
 def test_tick_labels_use_decimal_comma():
@@ -255,13 +256,11 @@ def test_svg_is_reproducible(tmp_path):
 
 
 def test_keys_in_one_figure_never_share_a_colour():
-    ages = [f"leeftijd_{a}" for a in ("0_14", "15_29", "30_44", "45_59", "60_74", "75_plus")]
-    keys = ["niet_westers", *ages, "Maassluis", "nederlands"]  # Maassluis and nederlands are both blue
-    colours = style.colours_for(keys)
-    assert len(set(colours.values())) == len(keys)
-    assert colours["niet_westers"] == style.STYLES["niet_westers"][0]
-    assert colours["Maassluis"] == style.STYLES["Maassluis"][0]  # the first of the two keeps its colour
-    assert colours["nederlands"] != style.STYLES["nederlands"][0]
+    keys = ["westers", "marokkaans", "niet_westers", "herkomst_buiten_europa", "onbekend"]  # two fixed pairs collide
+    styles = style.series_styles(keys)
+    assert len({s.colour for s in styles.values()}) == len(keys)
+    assert styles["westers"].colour == style.GROUP_STYLES["westers"][0]  # the first of the two keeps its colour
+    assert styles["marokkaans"].colour != style.GROUP_STYLES["marokkaans"][0]
 
 
 # --------------------------------------------------------------------------- series model: reeks, status, trends
@@ -270,6 +269,11 @@ def _data_lines(ax):
     """Lines that carry data (not the vertical break marks, the target line or trend lines)."""
     return [line for line in ax.get_lines()
             if line.get_linestyle() == "-" and len(set(np.asarray(line.get_xdata(), float))) == len(line.get_xdata())]
+
+
+def _data_lines_any_style(ax):
+    """Lines through more than one year (seaborn gives every line a dash pattern, so the style does not tell)."""
+    return [line for line in ax.get_lines() if len(set(np.asarray(line.get_xdata(), float))) > 1]
 
 
 def _halt_with_break(**extra):
@@ -438,7 +442,7 @@ def test_one_hundred_percent_bar_adds_the_complement_and_fills_the_bar():
     ax = fig.axes[0]
     widths = [p.get_width() for p in ax.patches if p.get_width() > 0]
     assert widths == [75.0, 25.0] and ax.get_xlim() == (0, 100)
-    assert to_hex(ax.patches[1].get_facecolor()) == style.STYLES["vrouw"][0].lower()
+    assert to_hex(ax.patches[1].get_facecolor()) == style.GROUP_STYLES["vrouw"][0].lower()
     assert {"Man: 75%", "Vrouw (rest tot 100%): 25%"} <= set(_legend_texts(fig))
     assert "75%" in _texts(fig) and "25%" in _texts(fig)  # inside the segments
     assert alt == "Balk van 100% voor t: Man 75% en Vrouw 25% (rest tot 100%)."
@@ -473,27 +477,42 @@ def test_small_multiples_one_panel_per_group_with_the_benchmark_in_each():
     data = _series(groups=groups, years=range(2008, 2018))
     bench = _series(groups=("nederlands",), years=range(2008, 2018)).assign(waarde=1.0)
     fig, alt = small_multiples.small_multiples_figure(data, labels={"turks": "Turkse achtergrond"}, title="t",
-                                                      eenheid="procent", bron=BRON,
-                                                      benchmark=bench, benchmark_label="Nederlandse achtergrond")
+                                                      eenheid="procent", bron=BRON, benchmark=bench,
+                                                      benchmark_label="Nederlandse achtergrond",
+                                                      roles=style.Roles("Maassluis"), area="Maassluis")
     panels = [ax for ax in fig.axes if ax.get_title(loc="left")]
-    assert len(panels) == len(groups)
+    assert [ax.get_title(loc="left") for ax in panels] == ["Turkse achtergrond", *groups[1:]]
     assert len({ax.get_ylim() for ax in panels}) == 1 and panels[0].get_ylim()[0] == 0  # one shared axis
     for ax, group in zip(panels, groups):
         colours = {to_hex(line.get_color()) for line in ax.get_lines()}
-        assert colours == {style.BENCHMARK_COLOUR.lower(), style.colour_for(group).lower()}
+        # the groups of the municipality in its colour, not a rainbow; the benchmark grey in every panel
+        assert colours == {style.REFERENCE_COLOUR.lower(), style.HIGHLIGHT.lower()}
+        assert len(ax.get_lines()) == 2  # one line per connected piece: the group and the benchmark
     assert "Nederlandse achtergrond" in _legend_texts(fig)
     assert fig.get_figwidth() == pytest.approx(style.WIDTH)
     assert alt.startswith("Kleine figuren van t, één per groep, 2008-2017: Turkse achtergrond")
     assert "in elk paneel ter vergelijking Nederlandse achtergrond (grijs)" in alt
 
 
-def test_small_multiples_do_not_use_pyplot():
+def test_small_multiples_keep_gaps_and_breaks_in_seaborn_facets():
+    data = pd.concat([_halt_with_break().assign(groep=g) for g in ("turks", "marokkaans", "surinaams", "pools",
+                                                                       "antilliaans")])
+    data = data[data["jaar"] != 2012]  # a gap in the old reeks
+    fig, _ = small_multiples.small_multiples_figure(data, title="t", eenheid="per_10000", bron=BRON)
+    panel = next(ax for ax in fig.axes if ax.get_title(loc="left") == "turks")
+    pieces = sorted((min(line.get_xdata()), max(line.get_xdata())) for line in _data_lines_any_style(panel))
+    assert pieces == [(2009, 2011), (2013, 2015), (2016, 2018)]  # never joined across the gap or the break
+    marks = [line.get_xdata()[0] for line in panel.get_lines() if len(set(line.get_xdata())) == 1]
+    assert marks == [2015.5]
+
+
+def test_small_multiples_make_no_pyplot_figure():
     code = ("import pandas as pd, sys; from analyse.plots import small_multiples; "
             "d = pd.DataFrame(dict(groep=['a']*3+['b']*3, jaar=[1,2,3]*2, waarde=[1.,2,3,4,5,6])); "
             "small_multiples.small_multiples_figure(d, title='t', eenheid='aantal', bron='b'); "
-            "print('matplotlib.pyplot' in sys.modules)")
+            "import matplotlib.pyplot as plt; print(plt.get_fignums())")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "[]"  # seaborn draws on our own figure: no pyplot state, nothing shown twice
 
 
 def test_describe_functions_give_the_alt_without_drawing():
@@ -544,16 +563,17 @@ def test_saving_draws_the_figure_once_per_format(tmp_path, monkeypatch):
 
 def test_value_colours_keep_readable_contrast():
     data = pd.DataFrame(dict(jaar=[2018], waarde=[26.9]))
-    fig, _ = tiles.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="migratieachtergrond")
+    roles = style.Roles("Maassluis", comparisons=("Vlaardingen",))
+    fig, _ = tiles.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, roles=roles, area="Maassluis")
     big = next(t for t in _drawn_texts(fig) if t.get_text() == "26,9%")
-    assert to_hex(big.get_color()) == "#000000"  # the orange of the group is too light for text on white
-    fig, _ = tiles.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, key="Maassluis")
+    assert to_hex(big.get_color()) == style.HIGHLIGHT.lower()  # the municipality of the run, whatever its name
+    fig, _ = tiles.tile_figure(data, title="t", label="x", eenheid="procent", bron=BRON, roles=roles, area="Delft")
     big = next(t for t in _drawn_texts(fig) if t.get_text() == "26,9%")
-    assert to_hex(big.get_color()) == style.STYLES["Maassluis"][0].lower()
+    assert to_hex(big.get_color()) == "#000000"  # an area without a role: black
     shares = pd.DataFrame(dict(groep=["nederlands", "niet_westers", "westers"], waarde=[75.0, 17.0, 8.0]))
     fig, _ = stacked.stacked_share_figure(shares, title="t", bron=BRON)
     inside = {t.get_text(): to_hex(t.get_color()) for t in fig.axes[0].texts}
-    assert inside["75%"] == "#ffffff" and inside["17%"] == "#000000"  # white on blue, black on vermilion
+    assert inside["75%"] == "#ffffff" and inside["17%"] == "#000000"  # white on indigo, black on vermilion
 
 
 def test_draw_follows_the_plan():
@@ -591,3 +611,223 @@ def test_draw_names_the_benchmark_of_a_tile_by_region_or_by_group():
     assert "Nederland: 30 per 1.000 (2017)" in _texts(drawn.figure)
     drawn = dispatch.draw(plan, own, per="groep", title="t", eenheid="per_1000", bron=BRON, benchmarks=national.iloc[0:0])
     assert "Geen vergelijkingscijfer beschikbaar" in _texts(drawn.figure)
+
+
+# --------------------------------------------------------------------------- colours by role, contrast, layout
+
+ROLES = style.Roles(region="Delft", comparisons=("Leiden", "Gouda"), national=("Nederland",))
+
+
+def test_no_region_name_is_written_in_the_figure_code():
+    """Colours follow the role of an area, never its name: no string in the figure code names a region."""
+    import ast
+
+    names = set(pd.read_csv(Path(__file__).resolve().parents[1] / "data" / "raw" / "regios.csv")["regio"])
+    source = Path(style.__file__).parents[1]
+    files = [*sorted((source / "plots").glob("*.py")), source / "figures.py", source / "theme_figures.py",
+             source / "theme_peers.py"]
+    found = []
+    for path in files:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {id(node.body[0].value) for node in ast.walk(tree)
+                      if isinstance(node, (ast.Module, ast.ClassDef, ast.FunctionDef)) and node.body
+                      and isinstance(node.body[0], ast.Expr) and isinstance(node.body[0].value, ast.Constant)}
+        found += [(path.name, node.value) for node in ast.walk(tree)
+                  if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in docstrings
+                  and any(re.search(rf"(?<!\w){re.escape(name)}(?!\w)", node.value) for name in names
+                          if len(name) > 4)]
+    assert not found
+
+
+def test_every_line_bar_and_marker_colour_has_3_to_1_contrast_on_white():
+    colours = {style.HIGHLIGHT, style.REFERENCE_COLOUR, style.PEER_COLOUR, style.OTHER_AREA_COLOUR,
+               *(c for c, _ in style.COMPARISON_STYLES), *(c for c, _ in style.GROUP_STYLES.values()),
+               *style.sequential(8), *style.series_styles([f"onbekend_{i}" for i in range(12)]).values()}
+    colours = {c.colour if isinstance(c, style.SeriesStyle) else c for c in colours}
+    weak = {c: round(style._contrast(c, "#FFFFFF"), 2) for c in colours if style._contrast(c, "#FFFFFF") < 3.0}
+    assert not weak  # the light khaki (#DDCC77), orange (#E69F00) and sky blue (#56B4E9) are gone
+
+
+def test_the_municipality_of_the_run_is_highlighted_whatever_its_name():
+    data = pd.concat([_series(groups=(r,), years=range(2015, 2019)).rename(columns={"groep": "regio"})
+                      for r in ("Nederland", "Gouda", "Delft", "Leiden")])
+    for roles, highlighted in ((ROLES, "Delft"), (style.Roles("Gouda", ("Delft",), ("Nederland",)), "Gouda")):
+        fig, _ = lines.series_figure(data, hue="regio", title="t", eenheid="per_1000", bron=BRON, roles=roles)
+        colours = _legend_colours(fig)
+        assert colours[highlighted] == style.HIGHLIGHT.lower()
+        assert colours["Nederland"] == style.REFERENCE_COLOUR.lower()
+        thick = [line for line in fig.axes[0].get_lines() if line.get_linewidth() == style.HIGHLIGHT_WIDTH]
+        assert {to_hex(line.get_color()) for line in thick} == {style.HIGHLIGHT.lower()}
+    colours = _legend_colours(lines.series_figure(data, hue="regio", title="t", eenheid="per_1000", bron=BRON,
+                                                  roles=ROLES).figure)
+    # the comparison regions in the order the settings name them
+    assert colours["Leiden"] == style.COMPARISON_STYLES[0][0].lower()
+    assert colours["Gouda"] == style.COMPARISON_STYLES[1][0].lower()
+
+
+def test_ordered_categories_get_a_sequential_scale_not_a_rainbow():
+    ages = ["leeftijd_65_plus", "leeftijd_0_14", "leeftijd_25_44"]
+    styles = style.series_styles(ages)
+    shades = style.sequential(3)
+    assert [styles[a].colour for a in ("leeftijd_0_14", "leeftijd_25_44", "leeftijd_65_plus")] == shades
+    assert [style._luminance(c) for c in shades] == sorted((style._luminance(c) for c in shades), reverse=True)
+
+
+def test_a_line_of_rates_of_60_to_67_percent_is_not_drawn_on_a_0_to_70_axis():
+    data = pd.DataFrame(dict(regio=["Delft"] * 3 + ["Leiden"] * 3, jaar=[2018, 2019, 2022] * 2,
+                             waarde=[66.0, 67.0, 64.0, 65.0, 66.0, 63.0]))
+    fig, _ = lines.series_figure(data, hue="regio", title="t", eenheid="procent", bron=BRON, roles=ROLES)
+    bottom, top = fig.axes[0].get_ylim()
+    assert 50 < bottom < 63 and top < 80  # the one-point differences are visible
+    assert _break_marks(fig.axes[0]) == 1  # and the axis says it does not start at 0
+
+
+def _bar_colours(ax) -> list[str]:
+    return [to_hex(p.get_facecolor()) for p in ax.patches if np.isfinite(p.get_width()) and p.get_width() > 0]
+
+
+def test_bars_colour_areas_by_role_and_draw_the_national_figure_as_a_reference_line():
+    data = pd.DataFrame(dict(regio=["Delft", "Gouda", "Leiden", "Nederland"], jaar=[2022, 2022, 2022, 2018],
+                             waarde=[29.5, 53.7, 34.0, 22.6]))
+    drawn = bars.bar_figure(data, category="regio", title="t", eenheid="procent", bron=BRON, roles=ROLES,
+                            references=["Nederland"], labels={"Nederland": "Nederland (2018)"})
+    ax = drawn.figure.axes[0]
+    assert _bar_colours(ax) == [style.HIGHLIGHT.lower(), style.COMPARISON_STYLES[1][0].lower(),
+                                style.COMPARISON_STYLES[0][0].lower()]  # three bars: Nederland is no bar
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Delft", "Gouda", "Leiden"]
+    vertical = [line for line in ax.get_lines() if list(line.get_xdata()) == [22.6, 22.6]]
+    assert len(vertical) == 1 and to_hex(vertical[0].get_color()) == style.REFERENCE_COLOUR.lower()
+    assert "Nederland (2018): 22,6%" in _legend_texts(drawn.figure)
+    assert drawn.alt == ("Staafdiagram van t, 2022: Delft 29,5%; Gouda 53,7%; Leiden 34,0%; ter vergelijking "
+                         "Nederland (2018) 22,6% (lijn).")
+
+
+def test_groups_of_one_area_share_its_colour_and_nested_groups_sit_under_their_whole():
+    data = pd.DataFrame(dict(regio="Delft", groep=["totaal", "leeftijd_18_27", "leeftijd_18_20"], jaar=2018,
+                             waarde=[825.0, 50.0, 12.0]))
+    arrangement = figures.arrange(data["groep"], per="groep", unit="aantal")
+    labels = {"totaal": "Totaal", "leeftijd_18_27": "18-27 jaar", "leeftijd_18_20": "18-20 jaar"}
+    drawn = bars.bar_figure(data, category="groep", title="t", eenheid="aantal", bron=BRON, roles=ROLES, area="Delft",
+                            labels=labels, parents=arrangement.parents, parts=arrangement.parts)
+    ax = drawn.figure.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["Totaal", "waarvan 18-27 jaar", "waarvan 18-20 jaar"]
+    solid = [p for p in ax.patches if p.get_alpha() is None and np.isfinite(p.get_width())]
+    assert sorted(p.get_width() for p in solid) == [12.0, 50.0, 825.0]
+    assert {to_hex(p.get_facecolor()) for p in solid} == {style.HIGHLIGHT.lower()}  # one colour, no rainbow
+    light = sorted(p.get_width() for p in ax.patches if p.get_alpha() == bars.GHOST_ALPHA)
+    assert light == [50.0, 825.0]  # the whole each part belongs to, behind it
+    assert drawn.alt == "Staafdiagram van t, 2018: Totaal 825; waarvan 18-27 jaar 50; waarvan 18-20 jaar 12."
+
+
+def test_the_tile_never_says_there_is_nothing_to_compare_when_it_shows_a_target():
+    data = pd.DataFrame(dict(jaar=[2017], waarde=[13.0]))
+    drawn = tiles.tile_figure(data, title="Segregatie-index", label="segregatie-index", eenheid="index", bron=BRON,
+                              doel=(2021, 10.0), missing_benchmark=True)
+    texts = _texts(drawn.figure)
+    assert "Doel" in texts and "10 in 2021" in texts and "Geen vergelijkingscijfer beschikbaar" not in texts
+    assert "geen vergelijkingscijfer" not in drawn.alt and "doel 10 in 2021" in drawn.alt
+    rate = tiles.tile_figure(pd.DataFrame(dict(jaar=[2017], waarde=[41.1])), title="t",
+                             label="bijstandsuitkeringen per 1.000 inwoners", eenheid="per_1000", bron=BRON)
+    assert "41,1 bijstandsuitkeringen per 1.000 inwoners in 2017" in rate.alt  # the unit once, not twice
+
+
+# --------------------------------------------------------------------------- position among peers, maps
+
+def _position_frame():
+    peers_values = [60.0, 62.0, 62.0, 63.0, 64.0, 64.0, 64.0, 65.0, 66.0, 70.0]
+    return pd.concat([
+        pd.DataFrame(dict(regio=["Delft"], waarde=[63.0], rol="gemeente")),
+        pd.DataFrame(dict(regio=[f"Gemeente {i}" for i in range(len(peers_values))], waarde=peers_values,
+                          rol="gelijke")),
+        pd.DataFrame(dict(regio=["Leiden", "Nederland"], waarde=[61.0, 65.0], rol=["vergelijking", "land"]))],
+        ignore_index=True)
+
+
+SUMMARY = dict(median=64.0, lower_quartile=62.25, upper_quartile=64.75, minimum=60.0, maximum=70.0, below=3, above=7)
+
+
+def test_position_shows_every_peer_with_the_municipality_highlighted(tmp_path):
+    from analyse.plots import position
+
+    frame = _position_frame()
+    drawn = position.position_figure(frame, title="Arbeidsparticipatie (%), 2022", eenheid="procent", bron=BRON,
+                                     peers_label="10 gemeenten met 20.000 tot 50.000 inwoners", summary=SUMMARY,
+                                     jaar=2022, roles=ROLES, subject="arbeidsparticipatie (%)")
+    ax = drawn.figure.axes[0]
+    points = [c for c in ax.collections if c.get_offsets().shape[0] == 10]  # the swarm: every peer, none hidden
+    assert len(points) == 1 and sorted(points[0].get_offsets()[:, 0]) == sorted(frame["waarde"][1:11])
+    own = [c for c in ax.collections if c.get_offsets().shape[0] == 1 and list(c.get_offsets()[0]) == [63.0, 0.0]]
+    assert to_hex(own[0].get_facecolor()[0]) == style.HIGHLIGHT.lower()
+    assert "Delft: 63%" in _texts(drawn.figure) and "Nederland: 65%" in _legend_texts(drawn.figure)
+    assert drawn.alt == ("Positie van Delft tussen 10 gemeenten met 20.000 tot 50.000 inwoners, arbeidsparticipatie "
+                         "(%), 2022: Delft 63%; middelste waarde 64%, middelste helft 62,3% tot 64,8%, van 60% tot "
+                         "70%; 3 gemeenten lager en 7 hoger; ter vergelijking Leiden 61% en Nederland 65%.")
+    first = saving.save_figure(drawn, tmp_path / "a", "p")["svg"].read_bytes()
+    again = position.position_figure(frame, title="Arbeidsparticipatie (%), 2022", eenheid="procent", bron=BRON,
+                                     peers_label="10 gemeenten met 20.000 tot 50.000 inwoners", summary=SUMMARY,
+                                     jaar=2022, roles=ROLES, subject="arbeidsparticipatie (%)")
+    assert saving.save_figure(again, tmp_path / "b", "p")["svg"].read_bytes() == first  # no random jitter
+
+
+def test_a_dense_swarm_gets_the_height_it_needs():
+    from analyse.plots import position
+
+    size, row = position.swarm_layout([64.0] * 12 + [65.0] * 3)
+    assert size == position.SWARM_SIZE and row >= 12 * size / 72 / 0.8  # twelve equal values in one column
+    size, row = position.swarm_layout([64.0] * 200)
+    assert row == position.SWARM_ROW[1] and size < position.SWARM_SIZE  # too many: smaller dots, not lost ones
+
+
+def _squares(codes):
+    """A row of unit squares (0,1 degree) as boundaries.read gives them."""
+    rows = []
+    for i, code in enumerate(codes):
+        x = 4.0 + 0.1 * i
+        for lon, lat in ((x, 52.0), (x + 0.1, 52.0), (x + 0.1, 52.1), (x, 52.1), (x, 52.0)):
+            rows.append(dict(gemeentecode=code, gemeentenaam=code, ring=i, lon=lon, lat=lat))
+    return pd.DataFrame(rows)
+
+
+def _fills(fig) -> dict[str, str]:
+    from matplotlib.collections import PatchCollection
+
+    collection = next(c for c in fig.axes[0].collections if isinstance(c, PatchCollection))
+    codes = sorted(_squares(["GM0001", "GM0002", "GM0003", "GM0004"])["gemeentecode"].unique())
+    return dict(zip(codes, (to_hex(c) for c in collection.get_facecolors())))
+
+
+def test_the_peer_map_fills_the_municipality_and_its_peers_by_role():
+    from analyse.plots import maps
+
+    shapes = _squares(["GM0001", "GM0002", "GM0003", "GM0004"])
+    data = pd.DataFrame(dict(regio=["Delft", "Leiden", "Gouda"], code=["GM0002", "GM0003", "GM0004"],
+                             rol=["gemeente", "gelijke", "vergelijking"]))
+    drawn = maps.peer_map_figure(data, shapes=shapes, title="t", bron=BRON, peers_label="1 gemeente met 20.000 tot "
+                                 "50.000 inwoners", jaar=2023, roles=ROLES)
+    fills = _fills(drawn.figure)
+    assert fills == {"GM0001": maps.OTHER_FILL.lower(), "GM0002": style.HIGHLIGHT.lower(),
+                     "GM0003": style.PEER_COLOUR.lower(), "GM0004": maps.OTHER_FILL.lower()}
+    outlined = [p for p in drawn.figure.axes[0].patches if to_hex(p.get_edgecolor()) == style.COMPARISON_STYLES[1][0].lower()]
+    assert outlined  # Gouda, the second comparison region, has its colour as outline
+    assert drawn.alt == ("Kaart van alle gemeenten met Delft (blauw) en de 1 gemeente met 20.000 tot 50.000 inwoners "
+                         "in 2023 (grijs): met een gekleurde rand Gouda.")
+
+
+def test_a_choropleth_puts_values_in_classes_of_a_sequential_scale_and_hatches_the_missing():
+    from analyse.plots import maps
+
+    shapes = _squares(["GM0001", "GM0002", "GM0003", "GM0004"])
+    data = pd.DataFrame(dict(regio=["A", "Delft", "C", "D"], code=["GM0001", "GM0002", "GM0003", "GM0004"],
+                             waarde=[50.0, 60.0, 70.0, np.nan], rol=["", "gemeente", "", ""]))
+    assert maps.classes([50.0, 60.0, 70.0], n=2) == [50.0, 60.0, 70.0]
+    drawn = maps.choropleth_figure(data, shapes=shapes, title="Participatie (%), per gemeente, 2022",
+                                   eenheid="procent", bron=BRON, jaar=2022, roles=ROLES, subject="participatie (%)")
+    fills = _fills(drawn.figure)
+    lightness = [style._luminance(fills[c]) for c in ("GM0001", "GM0002", "GM0003")]
+    assert lightness == sorted(lightness, reverse=True)  # the higher the value, the darker
+    ax = drawn.figure.axes[0]
+    assert any(p.get_hatch() == "////" for p in ax.patches)  # GM0004 has no value
+    assert any(to_hex(p.get_edgecolor()) == "#000000" and p.get_linewidth() > 1 for p in ax.patches)  # Delft outlined
+    assert "Geen cijfer in 2022" in _legend_texts(drawn.figure)
+    assert drawn.alt.startswith("Kaart van participatie (%) per gemeente, 2022, in ")
+    assert "Delft 60%" in drawn.alt and drawn.alt.endswith("1 gemeente zonder cijfer.")

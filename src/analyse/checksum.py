@@ -42,12 +42,14 @@ def observation_files(raw_dir: Path) -> list[Path]:
 
 
 def raw_files(raw_dir: Path) -> list[Path]:
-    """The files :func:`analyse.data.load_raw` reads: the catalogues that exist and every observation file."""
+    """The files the analysis reads: the catalogues that exist, every observation file, and the boundary files of
+    the maps (``*.geojson``, :mod:`analyse.boundaries`)."""
     raw_dir = Path(raw_dir)
     if not raw_dir.is_dir():
         return []
     catalogues = [raw_dir / name for name in CATALOGUES if (raw_dir / name).is_file()]
-    return sorted([*catalogues, *observation_files(raw_dir)], key=lambda p: p.name)
+    maps = [p for p in raw_dir.glob("*.geojson") if p.is_file() and not p.name.startswith(".")]
+    return sorted([*catalogues, *observation_files(raw_dir), *maps], key=lambda p: p.name)
 
 
 def raw_manifest(raw_dir: Path) -> dict[str, str]:

@@ -33,9 +33,9 @@ COLUMN_KINDS = ("text", "number", "year", "label")
 """``text``: free text; ``number``: a value (see unit/decimals); ``year``: a year or period label, shown
 without thousands separator; ``label``: a code already turned into a Dutch label."""
 
-FIGURE_KINDS = ("lijn", "staaf", "gestapeld", "tegel", "kleine_veelvouden", "rangorde")
+FIGURE_KINDS = ("lijn", "staaf", "gestapeld", "tegel", "kleine_veelvouden", "rangorde", "positie", "kaart")
 """Line chart, bar chart, one 100% bar of complementary categories, key-figure tile, small multiples,
-ranking (drawn as a table, not as bars)."""
+ranking (drawn as a table, not as bars), position among the municipalities of the same size, map."""
 
 
 MONITOR_TABLE, REGISTER_TABLE, TRENDS_TABLE = "monitor", "reproductie", "trends"

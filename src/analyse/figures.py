@@ -47,25 +47,40 @@ Rules, each with its reason:
 7. **Estimates marked** (:data:`ESTIMATE_STATUSES`): a row with status ``schatting`` ("ongeveer
    250", a Taalhuis expectation) or ``voorlopig`` is drawn with an open or half-filled marker and
    a legend entry, and a tile says it in words. A reader must not take an expectation for a count.
-8. **Scores and report marks keep a meaningful minimum axis range** (:func:`y_range`): a unit
-   without a true zero is scaled to the data, but never so that a small difference fills the
-   height. Rapportcijfer: at least 2 points on the 1-10 scale (a 6,8 against a 7,0 then takes a
-   tenth of the height; the difference between a "voldoende" and a "ruim voldoende" is a whole
-   point), and never beyond 1-10. Score: at least a tenth of the value and at least 2 points
-   (a CITO score of 535 gets about 54 points, its whole scale of 501-550; a score on a 0-10
-   scale such as sociale cohesie behaves like a report mark). Index: at least a tenth of the
-   value (10 points around an index of 100). Counts, shares and rates start at 0.
+8. **Axes that show the differences the text talks about, without inventing them** (:func:`y_range`).
+   Bars always start at 0: a bar's length is its value. A line's axis starts at 0 for a unit with a true
+   zero (:data:`ZERO_BASED_UNITS`) when the lowest value is at most two thirds of the highest
+   (:data:`ZERO_SHARE`): the data then fill at least a third of the height. Otherwise a 0-70% axis hides
+   rates of 60-67% behind each other, so the axis spans the data, with a break mark on the axis, and
+   never less than a minimum span, so a small difference does not fill the height: a fifth of the
+   largest value for a unit with a true zero (:data:`MIN_SPAN_FRACTION_ZERO_BASED`: 30.000 to 37.000
+   inhabitants, not 31.390 to 35.832) and at least 10 points for a percentage; when that span reaches
+   0, the axis starts at 0 after all (1,70% against 1,80%). Units without a true zero are scaled to
+   the data the same way, with a tenth of the value as the minimum span (:data:`MIN_SPAN_FRACTION`).
+   Rapportcijfer: at least 2 points on the 1-10 scale (a 6,8 against a 7,0 then takes a tenth of
+   the height; the difference between a "voldoende" and a "ruim voldoende" is a whole point), and
+   never beyond 1-10. Score: at least 2 points (a CITO score of 535 gets about 54 points, its whole
+   scale of 501-550; a score on a 0-10 scale such as sociale cohesie behaves like a report mark).
+   Index: 10 points around an index of 100.
 9. **Small multiples when more than four series share a measure** (:data:`MAX_LINES`): with five
    or more lines the colours, markers and crossings can no longer be told apart reliably (even in
    a colour-blind-safe palette); one panel per group on a shared axis, with the benchmark repeated
    in grey in every panel, keeps each development readable.
 10. **Rank units** (``rang``) are always a ranking table (rule 6), whatever else holds.
+11. **Groups in the order they have, nested as they are** (:func:`arrange`). Age groups from young to
+    old and education levels from basic to university; other groups in the order of the catalogue
+    (``groepen.csv``). A group within another (18-20 within 18-27 within the total; westers within
+    migratieachtergrond, ``som_van``) is drawn under it as "waarvan ...", and when it is a part of it
+    (counts, or shares that add up) the whole is drawn lightly behind it: three bars side by side
+    would read as three separate categories. The average of a breakdown (``totaal`` of a share or
+    rate) and the national figure next to municipalities are a reference line, never one more bar.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
@@ -83,9 +98,15 @@ MAX_TREND_BANDS = 3
 MAX_LINES = 4
 """More series than this in one line chart: small multiples instead."""
 MIN_SPAN_FRACTION = 0.1
-"""An axis that does not start at 0 spans at least this fraction of its largest value."""
-MIN_SPAN = {"rapportcijfer": 2.0, "score": 2.0}
-"""Minimum axis span in the unit itself (on top of :data:`MIN_SPAN_FRACTION`)."""
+"""A line axis of a unit without a true zero spans at least this fraction of its largest value."""
+MIN_SPAN_FRACTION_ZERO_BASED = 0.2
+"""A line axis of a unit with a true zero that does not start at 0 spans at least this fraction of its largest
+value."""
+ZERO_SHARE = 2 / 3
+"""A line axis of a unit with a true zero starts at 0 when the lowest value is at most this share of the highest (the
+data then fill at least a third of the height; rates of 4 against 6 keep their ratio in sight)."""
+MIN_SPAN = {"rapportcijfer": 2.0, "score": 2.0, "procent": 10.0}
+"""Minimum axis span in the unit itself (on top of the fractions above)."""
 SCALE_LIMITS = {"rapportcijfer": (1.0, 10.0)}
 """Units on a closed scale: the axis never goes beyond it."""
 ZERO_BASED_UNITS = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000", "euro", "jaren"})
@@ -111,7 +132,6 @@ _ORIGIN_GROUPS = frozenset({"migratieachtergrond", "westers", "niet_westers", "e
                             "tweede_generatie", "tweede_generatie_twee_ouders", "turks", "marokkaans",
                             "surinaams", "antilliaans", "overig_niet_westers", "pools", "nieuwe_eu",
                             "statushouders"})
-DEFAULT_COMPARISON = ("Nederland",)
 
 
 @dataclass(frozen=True)
@@ -281,7 +301,7 @@ def reference_group(groep: str) -> str:
 
 
 def benchmark_rows(rows: pd.DataFrame, *, per: str, region: str, group: str,
-                   comparison_regions: Iterable[str] = DEFAULT_COMPARISON) -> pd.DataFrame:
+                   comparison_regions: Iterable[str] = ()) -> pd.DataFrame:
     """The rows to show next to ``region`` / ``group`` (rule 4), from all rows of one indicator.
 
     - ``per="regio"``: the comparison regions (in the order given) for the same group.
@@ -347,6 +367,161 @@ def is_complementary(rows: pd.DataFrame, *, per: str | None = "groep", unit: str
     return total <= 100 + tolerance
 
 
+# --------------------------------------------------------------------------- groups: order and nesting
+
+TOTAL = "totaal"
+EDUCATION_ORDER = ("opleiding_basisniveau", "opleiding_vmbo", "opleiding_mbo", "opleiding_hbo", "opleiding_wo")
+"""Education levels from basic to university: an ordered category."""
+_AGE = re.compile(r"leeftijd_(?:(\d+)_(\d+|plus)|tot_(\d+))")
+
+
+def age_bounds(groep: str) -> tuple[float, float] | None:
+    """First and last year of age of an age group: ``leeftijd_15_24`` (15, 24), ``leeftijd_65_plus`` (65, inf),
+    ``leeftijd_tot_29`` (0, 29); None for any other code (``leeftijd_tot_aow`` has no fixed age)."""
+    match = _AGE.fullmatch(str(groep))
+    if match is None:
+        return None
+    first, last, below = match.groups()
+    if below is not None:
+        return 0.0, float(below)
+    return float(first), math.inf if last == "plus" else float(last)
+
+
+def rank_of(groep: str) -> tuple[float, float] | None:
+    """Where an ordered category stands (age by first then last year; education by level); None otherwise."""
+    if groep in EDUCATION_ORDER:
+        return float(EDUCATION_ORDER.index(groep)), 0.0
+    return age_bounds(groep)
+
+
+def is_ordered(keys: Iterable) -> bool:
+    """Two or more keys, all of one ordered kind (all age groups, or all education levels)."""
+    keys = list(keys)
+    ages = [age_bounds(k) is not None for k in keys]
+    return len(keys) > 1 and (all(ages) or all(k in EDUCATION_ORDER for k in keys))
+
+
+def order_groups(keys: Iterable, catalogue_order: Sequence[str] = ()) -> list:
+    """Groups in the order a reader expects: ``totaal`` first; then other groups in the order of the catalogue;
+    then ordered categories (:func:`rank_of`) from young to old, from basic to university; unknown ones last,
+    as given."""
+    keys = list(dict.fromkeys(keys))
+    position = {code: i for i, code in enumerate(catalogue_order)}
+
+    def key(item):
+        index, code = item
+        rank = rank_of(code)
+        if code == TOTAL:
+            return (0, 0.0, 0.0, index)
+        if rank is not None:
+            return (2, *rank, index)
+        if code in position:
+            return (1, float(position[code]), 0.0, index)
+        return (3, 0.0, 0.0, index)
+
+    return [code for _, code in sorted(enumerate(keys), key=key)]
+
+
+def enclosing(keys: Iterable, sums: Mapping[str, Sequence[str]] | None = None) -> dict:
+    """Each key's nearest enclosing key among ``keys`` (not ``totaal``: see :func:`arrange`): an age group within
+    the narrowest wider one (18-20 within 18-27), a group within the group it is part of (``som_van``:
+    westers within migratieachtergrond)."""
+    keys = list(dict.fromkeys(keys))
+    parents = {}
+    for parent, parts in (sums or {}).items():
+        if parent in keys:
+            parents.update({part: parent for part in parts if part in keys})
+    for child in keys:
+        inner = age_bounds(child)
+        if inner is None or child in parents:
+            continue
+        wider = [(b[1] - b[0], k) for k in keys if k != child and (b := age_bounds(k)) is not None
+                 and b[0] <= inner[0] and inner[1] <= b[1] and b != inner]
+        if wider:
+            parents[child] = min(wider)[1]
+    return parents
+
+
+@dataclass(frozen=True)
+class Arrangement:
+    """How the categories of one bar chart are laid out (rule 11)."""
+
+    order: tuple
+    """Categories drawn as bars, from top to bottom; a nested category right under the one it lies within."""
+    parents: Mapping
+    """Category -> the category it lies within (drawn under it as "waarvan ...")."""
+    parts: bool
+    """A nested category is a part of its parent (counts, or shares that add up): the parent is drawn behind it."""
+    references: tuple
+    """Categories drawn as a reference line, not as a bar (the average of a breakdown, the national figure)."""
+
+
+def arrange(keys: Iterable, *, per: str, unit: str, values: Mapping | None = None,
+            sums: Mapping[str, Sequence[str]] | None = None, catalogue_order: Sequence[str] = (),
+            national: Iterable[str] = ()) -> Arrangement:
+    """Rule 11 for the categories of one figure (``per`` ``groep`` or ``regio``), in the order given for regions.
+
+    - Regions: the national figure (``national``) is a reference line when other regions are drawn.
+    - Groups: in :func:`order_groups`; nested as :func:`enclosing` finds them. ``totaal`` of a count is the
+      whole the other groups lie within; ``totaal`` of a share or rate is a reference line. Nested groups are
+      parts of their parent for counts, and for shares when every ``som_van`` group equals the sum of its
+      parts shown (``values``) within rounding.
+    """
+    keys = list(dict.fromkeys(keys))
+    if per != "groep":
+        references = tuple(k for k in keys if k in set(national)) if len(keys) > 1 else ()
+        if len(references) == len(keys):
+            references = ()
+        return Arrangement(tuple(k for k in keys if k not in references), {}, False, references)
+    ordered = order_groups(keys, catalogue_order)
+    count = unit == "aantal"
+    references = (TOTAL,) if TOTAL in keys and len(keys) > 1 and not count else ()
+    shown = [k for k in ordered if k not in references]
+    parents = enclosing([k for k in shown if k != TOTAL], sums)
+    if count and TOTAL in shown:
+        parents.update({k: TOTAL for k in shown if k != TOTAL and k not in parents})
+    parts = count or _adds_up(parents, sums or {}, values or {}, unit)
+    return Arrangement(tuple(_nested_order(shown, parents)), parents, parts and bool(parents), references)
+
+
+def _adds_up(parents: Mapping, sums: Mapping, values: Mapping, unit: str) -> bool:
+    """Every nesting is a ``som_van`` whose shown parts add up to the parent (shares, within rounding)."""
+    if unit != "procent" or not parents:
+        return False
+    for parent in set(parents.values()):
+        children = [k for k, p in parents.items() if p == parent]
+        if set(children) - set(sums.get(parent, ())) or any(_missing(values.get(k)) for k in [parent, *children]):
+            return False
+        total = sum(float(values[k]) for k in children)
+        if abs(total - float(values[parent])) > ROUNDING_TOLERANCE * (len(children) + 1):
+            return False
+    return True
+
+
+def _nested_order(keys: list, parents: Mapping) -> list:
+    """``keys`` with every nested key moved right under its parent (children in their own order)."""
+    result: list = []
+
+    def place(key):
+        result.append(key)
+        for child in keys:
+            if parents.get(child) == key:
+                place(child)
+
+    for key in keys:
+        if key not in parents or parents[key] not in keys:
+            place(key)
+    return result
+
+
+def depth(key, parents: Mapping) -> int:
+    """How deep ``key`` is nested (0: not nested)."""
+    level = 0
+    while key in parents:
+        key, level = parents[key], level + 1
+    return level
+
+
 # --------------------------------------------------------------------------- rankings
 
 def ranking_table(rows: pd.DataFrame, *, category: str, rank: str = "waarde",
@@ -383,18 +558,24 @@ def _missing(value) -> bool:
 
 # --------------------------------------------------------------------------- axes
 
-def y_range(unit: str, low: float, high: float) -> tuple[float, float]:
+def y_range(unit: str, low: float, high: float, *, bars: bool = False) -> tuple[float, float]:
     """Rule 8: the value range an axis must at least show for data from ``low`` to ``high``.
 
-    Zero-based units include 0. Other units are widened symmetrically to their minimum span
-    (:data:`MIN_SPAN_FRACTION` of the largest value, and :data:`MIN_SPAN` in the unit), then
-    shifted inside their scale (:data:`SCALE_LIMITS`). The caller adds its own margins.
+    Bars (``bars``), and lines of a unit with a true zero whose lowest value is at most :data:`ZERO_SHARE` of
+    the highest, include 0. Otherwise the range is widened symmetrically to its minimum span
+    (:data:`MIN_SPAN_FRACTION_ZERO_BASED` or :data:`MIN_SPAN_FRACTION` of the largest value, and
+    :data:`MIN_SPAN` in the unit); a unit with a true zero whose minimum span reaches 0 starts at 0 after
+    all; a closed scale (:data:`SCALE_LIMITS`) is never left. The caller adds its own margins.
     """
-    if unit in ZERO_BASED_UNITS:
+    zero_based = unit in ZERO_BASED_UNITS
+    if zero_based and (bars or low <= 0 or low <= ZERO_SHARE * high):
         return min(0.0, low), max(0.0, high)
-    least = max(MIN_SPAN_FRACTION * max(abs(low), abs(high)), MIN_SPAN.get(unit, 0.0))
+    fraction = MIN_SPAN_FRACTION_ZERO_BASED if zero_based else MIN_SPAN_FRACTION
+    least = max(fraction * max(abs(low), abs(high)), MIN_SPAN.get(unit, 0.0))
     if high - low < least:
         pad = (least - (high - low)) / 2
+        if zero_based and low - pad <= 0:
+            return 0.0, high
         low, high = low - pad, high + pad
     if unit in SCALE_LIMITS:
         floor, ceiling = SCALE_LIMITS[unit]
@@ -403,6 +584,12 @@ def y_range(unit: str, low: float, high: float) -> tuple[float, float]:
         if low < floor:
             low, high = floor, min(ceiling, high + (floor - low))
     return low, high
+
+
+def starts_at_zero(unit: str, values) -> bool:
+    """Whether a line axis for ``values`` (everything the chart draws) starts at 0 (rule 8)."""
+    finite = [float(v) for v in values if v is not None and math.isfinite(float(v))]
+    return not finite or y_range(unit, min(finite), max(finite))[0] <= 0
 
 
 def scale_limits(unit: str) -> tuple[float, float] | None:

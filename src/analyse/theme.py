@@ -29,6 +29,7 @@ from analyse.text.sources import UNKNOWN_PRODUCER, document_source, no_policy_do
 from analyse.text.trend_texts import add_trend_texts, fdr_policy, registration_note, sentence_gap, sentence_trend
 from analyse.theme_areas import Areas
 from analyse.theme_figures import Figures
+from analyse.theme_peers import Peers
 
 
 
@@ -330,6 +331,19 @@ class Thema(_Notebook):
     def alle_figuren(self) -> list:
         """A figure for every indicator of the theme not shown yet (they stay out of the Word note)."""
         return self._figures.all_figures()
+
+    def positie(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None, titel: str | None = None,
+                naam: str | None = None, nota: bool = True):
+        """Where the region stands among the municipalities of its CBS size class for one indicator, group, year
+        and reeks (the newest year of its chosen reeks, or ``jaar``), its comparison regions marked
+        (:meth:`analyse.theme_peers.Peers.position`). For the shares and rates CBS gives for every municipality."""
+        return Peers(self).position(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
+
+    def kaart(self, indicator: str | None = None, *, groep: str = "totaal", jaar: int | None = None,
+              titel: str | None = None, naam: str | None = None, nota: bool = True):
+        """A map of all municipalities: the region and the municipalities of its size, or with ``indicator`` its
+        value per municipality with the region outlined (:meth:`analyse.theme_peers.Peers.overview_map`)."""
+        return Peers(self).overview_map(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
 
     # ------------------------------------------------------------------ groups
 

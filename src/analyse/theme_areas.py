@@ -158,14 +158,16 @@ class Areas(ThemePart):
                   for area, value in zip(rows["area"], rows["value"])]
         drawn.loc[[*hidden, False], "waarde"] = float("nan")
         title = f"{label}, wijken van {ctx.region}"
+        average = drawn["regio"].iloc[-1]  # the municipality as a whole: a reference line, not one more bar
         guidance = figure_guidance("staaf", per="regio", eenheid="procent", series=len(drawn),
-                                   jaar=int(label[-5:-1]))
-        alt = describe_bars(drawn.assign(afgeleid=True), category="regio", eenheid="procent", title=title)
+                                   jaar=int(label[-5:-1]), references=[average])
+        alt = describe_bars(drawn.assign(afgeleid=True), category="regio", eenheid="procent", title=title,
+                            references=[average])
         record = contract.FigureRecord(name="wijken_herkomst", indicator="aandeel_herkomst", kind="staaf", png="",
                                        svg="", title=title, source=source, guidance=guidance, alt=alt)
         saved = self.out.figure("wijken_herkomst", bar_figure, drawn,
-                                {"title": title, "bron": source, "category": "regio", "eenheid": "procent"},
-                                record=record)
+                                {"title": title, "bron": source, "category": "regio", "eenheid": "procent",
+                                 "references": [average]}, record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
 
     def segregation(self, groep: str = "niet_westers", *, jaar: int | None = None):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyse import contract, figures, indicators, presenter, series
+from analyse import contract, derived, figures, indicators, presenter, series
 from analyse.plots import dispatch
+from analyse.plots.style import Roles
 from analyse.text import label_texts
 from analyse.text.figure_texts import all_hidden, figure_guidance, not_comparable_note
 from analyse.text.notation import year_range
@@ -20,6 +21,23 @@ from analyse.theme_part import ThemePart
 
 COUNT_UNITS = ("aantal",)
 """Units whose level is not compared across regions of different size."""
+PLACE_KINDS = ("positie", "kaart")
+"""Kinds that place the municipality among all municipalities in one year (:mod:`analyse.theme_peers`)."""
+ONE_YEAR_KINDS = ("staaf", "gestapeld")
+"""Figure kinds that draw one year: the rows of the plan's year, or each key's newest value for a comparison."""
+
+
+def national_regions(cat) -> tuple[str, ...]:
+    """The regions at the level of the country (regios.csv ``niveau`` land): drawn as the neutral reference."""
+    return tuple(region for region, level in cat.region_levels.items() if level == "land")
+
+
+def area_roles(ctx, cat, peers=()) -> Roles:
+    """The part every area plays in the figures of this run: the municipality of the run, the comparison regions
+    in the order the settings name them, the country, and ``peers`` (municipalities of the same size)."""
+    national = national_regions(cat)
+    return Roles(region=ctx.region, comparisons=tuple(r for r in ctx.comparison_regions if r not in national),
+                 national=national, peers=tuple(peers))
 
 
 class Figures(ThemePart):
@@ -54,8 +72,10 @@ class Figures(ThemePart):
         return presenter.paragraph(note, italic=True)
 
     def _target(self, indicator: str) -> tuple[int, float] | None:
+        """The target of the policy document for ``indicator``: only in the figures of the municipality whose
+        document it is (another municipality has no such target)."""
         ind = self.dataset.indicatoren.set_index("indicator")
-        if indicator not in ind.index:
+        if indicator not in ind.index or not self.dataset.has_policy_document(self.context.region):
             return None
         row = ind.loc[indicator]
         if row.get("doel_type") == "niveau" and row.get("doel_jaar") and row.get("doel_waarde"):
@@ -63,13 +83,15 @@ class Figures(ThemePart):
         return None
 
     def _plot(self, rows: pd.DataFrame, *, indicator: str, per: str, name: str, title: str | tuple[str, ...],
-              in_note: bool, benchmarks: pd.DataFrame | None = None, label: str | None = None,
+              in_note: bool, benchmarks: pd.DataFrame | None = None, label: str | None = None, latest: bool = False,
               not_comparable: tuple[str, ...] = ()):
         """Draw ``rows`` in the figure the rules of :mod:`analyse.figures` choose, save it and show it.
 
         A ranking becomes a table (saved as such). ``rows`` hold one reeks per series key (with the reeksen
-        it continues); ``benchmarks`` the rows shown next to them. ``title`` is the title, or the parts of one
-        (label, where) that get the years the figure shows: its one year, or the span of its years.
+        it continues); ``benchmarks`` the rows shown next to them. ``latest``: the rows are each key's newest
+        value (a comparison), drawn together as one year with every older year named. ``title`` is the title,
+        or the parts of one (label, where) that get the years the figure shows: its one year, or the span of
+        its years.
         """
         eenheid = self.cat.unit(indicator)
         rows, hidden_notes = self._protect(self._for_display(rows))
@@ -79,15 +101,25 @@ class Figures(ThemePart):
         if rows["waarde"].isna().all():  # everything rests on fewer persons than the threshold
             return presenter.paragraph(all_hidden(self.cat.label(indicator), self.context.settings.small_count),
                                        italic=True)
-        plan = figures.choose(rows, unit=eenheid, per=per, has_benchmark=bench is not None)
+        newest = int(rows["jaar"].max())
+        plan = figures.choose(rows.assign(jaar=newest) if latest else rows, unit=eenheid, per=per,
+                              has_benchmark=bench is not None)
+        if plan.kind in ONE_YEAR_KINDS and not latest:  # the one year the plan draws, nothing else
+            rows = rows[rows["jaar"] == plan.year]
+            bench = None if bench is None or plan.kind == "gestapeld" else bench[bench["jaar"] == plan.year]
+            bench = bench if bench is not None and not bench.empty else None
+        shown_rows = rows if bench is None else pd.concat([rows, bench])
         if isinstance(title, tuple):
-            years = (rows if bench is None else pd.concat([rows, bench]))["jaar"]
-            shown = str(plan.year) if plan.year is not None else year_range(years.min(), years.max())
+            shown = str(plan.year) if plan.year is not None else year_range(shown_rows["jaar"].min(),
+                                                                            shown_rows["jaar"].max())
             title = label_texts.title(*title, shown)
-        source = self._source(rows if bench is None else pd.concat([rows, bench]))
-        labels = self.cat.series_labels()
+        source = self._source(shown_rows)
         if plan.kind == "rangorde":
             return self._ranking(rows, indicator=indicator, per=per, name=name, title=title, source=source)
+        labels = self.cat.series_labels()
+        year = plan.year if plan.year is not None else newest
+        older = {k: int(y) for k, y in zip(shown_rows[per], shown_rows["jaar"]) if latest and int(y) != year}
+        labels = {**labels, **{k: f"{labels.get(k, k)} ({y})" for k, y in older.items()}}
         doel = self._target(indicator)
         trend = self._trend_lines(rows, per) if plan.trend else None
         bench_label = None if bench is None else ", ".join(labels.get(k, k) for k in pd.unique(bench[per]))
@@ -95,23 +127,62 @@ class Figures(ThemePart):
                    if c in rows]
         drawn = rows[list(dict.fromkeys(columns))].reset_index(drop=True)
         bench_drawn = None if bench is None else bench[drawn.columns.intersection(bench.columns)].reset_index(drop=True)
+        arrangement = self._arrangement(shown_rows, per, eenheid)
         arguments = dict(plan=plan, per=per, title=title, eenheid=eenheid, bron=source, labels=labels,
                          label=label, benchmarks=bench_drawn, benchmark_label=bench_label, trend=trend,
                          doel=doel if plan.kind in ("lijn", "tegel") else None,
-                         subject=label_texts.lower_first(self.cat.label(indicator)))
-        guidance = figure_guidance(
-            plan.kind, per=per, eenheid=eenheid, series=drawn[per].nunique(), jaar=plan.year,
-            trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=arguments["doel"],
-            zero_based=eenheid in figures.ZERO_BASED_UNITS, sources=len(self.cat.origins(rows)),
-            breuk=plan.breaks, schattingen=plan.estimates, benchmark=bench_label)
-        guidance = " ".join([guidance, *hidden_notes, *([not_comparable_note(plan.year, not_comparable)]
-                                                        if not_comparable and plan.year is not None else [])])
+                         subject=label_texts.lower_first(self.cat.label(indicator)),
+                         roles=area_roles(self.context, self.cat), arrangement=arrangement)
+        guidance = " ".join([self._guidance(plan, shown_rows, arguments, year=year, older=older,
+                                            sources=len(self.cat.origins(rows))), *hidden_notes,
+                             *([not_comparable_note(year, not_comparable)] if not_comparable else [])])
         record = contract.FigureRecord(name=name, indicator=indicator, kind=plan.kind, png="", svg="", title=title,
                                        source=source, guidance=guidance, alt=dispatch.describe(rows=drawn, **arguments),
                                        in_note=in_note,
                                        main=in_note and not any(f.main for f in self.out.figures))
         saved = self.out.figure(name, dispatch.draw_rows, drawn, arguments, record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
+
+    def _arrangement(self, rows: pd.DataFrame, per: str, eenheid: str) -> figures.Arrangement:
+        """Order, nesting and reference lines of the drawn keys (rule 11 of :mod:`analyse.figures`); regions in
+        the order of their roles: the municipality, the comparison regions as the settings name them, the rest."""
+        keys = list(pd.unique(rows[per]))
+        if per == "regio":
+            roles = area_roles(self.context, self.cat)
+            ranked = [roles.region, *roles.comparisons]
+            keys = sorted(keys, key=lambda k: ranked.index(k) if k in ranked else len(ranked))
+        newest = rows.sort_values("jaar").drop_duplicates(per, keep="last")
+        return figures.arrange(keys, per=per, unit=eenheid, values=dict(zip(newest[per], newest["waarde"])),
+                               sums=derived.compositions(self.dataset.groepen),
+                               catalogue_order=list(self.dataset.groepen["groep"]),
+                               national=national_regions(self.cat))
+
+    def _guidance(self, plan: figures.FigurePlan, shown: pd.DataFrame, arguments: dict, *, year: int,
+                  older: dict, sources: int) -> str:
+        """The reading guidance of what the figure draws (its rows, benchmarks, trend, target and layout)."""
+        per, eenheid, labels = arguments["per"], arguments["eenheid"], arguments["labels"]
+        base = self.cat.series_labels()
+        arrangement, doel, trend = arguments["arrangement"], arguments["doel"], arguments["trend"]
+        keys = list(pd.unique(shown[per]))
+        references = [k for k in arrangement.references if k in keys]
+        benchmark = arguments["benchmark_label"]
+        if plan.kind == "kleine_veelvouden" and benchmark is None and references:
+            benchmark = ("het totaal" if references[0] == figures.TOTAL
+                         else label_texts.lower_first(labels.get(references[0], references[0])))
+        values = list(shown["waarde"])
+        if trend is not None:
+            values += list(trend["gefit"]) + (list(trend["ondergrens"]) + list(trend["bovengrens"]) if plan.band else [])
+        if doel is not None:
+            values.append(doel[1])
+        return figure_guidance(
+            plan.kind, per=per, eenheid=eenheid, series=len(keys), jaar=year,
+            other_years={base.get(k, k): y for k, y in older.items()},
+            references=[labels.get(k, k) for k in references] if plan.kind == "staaf" else (),
+            highlight=self.context.region if self.context.region in keys else None,
+            trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=doel,
+            zero_based=plan.kind not in ("lijn", "kleine_veelvouden") or figures.starts_at_zero(eenheid, values),
+            sources=sources, breuk=plan.breaks, schattingen=plan.estimates, benchmark=benchmark,
+            nested=plan.kind == "staaf" and bool(arrangement.parents), parts=arrangement.parts)
 
     @staticmethod
     def _for_display(rows: pd.DataFrame) -> pd.DataFrame:
@@ -215,22 +286,24 @@ class Figures(ThemePart):
                 latest = latest[latest["jaar"] == newest]
         if latest.empty:
             return self._missing(indicator)
-        year = int(latest["jaar"].max())
-        latest, _ = self._protect(latest.reset_index(drop=True))
+        newest = int(latest["jaar"].max())
         what = self.cat.group(groep) if per == "regio" else where
-        title = titel or label_texts.title(self.cat.label(indicator), what, str(year))
+        alone = latest["regio"].iloc[0] if per == "regio" and latest["regio"].nunique() == 1 else ""
+        title = titel or label_texts.title(self.cat.label(indicator), what, alone, str(newest))  # name a lone region
         name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
-        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota,
+        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota, latest=True,
                           not_comparable=missing)
 
     def all_figures(self) -> list:
-        """A figure for every indicator of the theme not shown yet, in the form its data allow.
+        """A figure for every indicator of the theme not shown yet, in the form its data allow (a position among
+        peers or a map does not count: it shows one year, not the development).
 
         Several groups in the region, or the region with its comparison regions when the indicator has one
         group; the rules of :mod:`analyse.figures` pick lines, bars, a tile or a ranking table. New
         indicators in ``data/raw`` thus appear without editing the notebook; they stay out of the Word note.
         """
-        shown = {f.indicator for f in self.out.figures} | {t.name for t in self.out.tables}
+        shown = ({f.indicator for f in self.out.figures if f.kind not in PLACE_KINDS}
+                 | {t.name for t in self.out.tables})
         made = []
         for indicator in sorted(set(self.obs["indicator"]) - shown):
             rows = series.active(self.obs[self.obs["indicator"] == indicator])

@@ -16,10 +16,9 @@ from matplotlib.patches import Patch
 from analyse import figures
 from analyse.plots.pieces import (check_unique, connected_pieces, draw_breaks, draw_pieces, draw_trend,
                                   status_handles, trend_pieces)
-from analyse.plots.style import (AXIS_LABELS, BLACK, BLUE, FONT, GRID_COLOUR, HEIGHT, TEXT_COLOUR, Drawn,
-                                 DutchFormatter, check_columns, colour_for, colours_for, decorate, keys_of, label_of,
-                                 marker_for, new_figure, per_word, plain_text, scale_y, subject_of, subset_of,
-                                 year_axis)
+from analyse.plots.style import (AXIS_LABELS, BLACK, FONT, GRID_COLOUR, HEIGHT, TEXT_COLOUR, Drawn, DutchFormatter,
+                                 Roles, check_columns, decorate, keys_of, label_of, new_figure, per_word, plain_text,
+                                 scale_y, series_styles, subject_of, subset_of, year_axis)
 from analyse.text.figure_texts import alt_sentence
 from analyse.text.notation import format_value, join_words, published_decimals, year_range, years_text
 
@@ -28,7 +27,8 @@ from analyse.text.notation import format_value, join_words, published_decimals, 
 def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue: str | None = "groep",
                   labels: Mapping[str, str] | None = None, title: str, eenheid: str, bron: str,
                   trend: pd.DataFrame | None = None, doel: tuple[int, float] | None = None,
-                  ylabel: str | None = None, subject: str | None = None) -> Drawn:
+                  ylabel: str | None = None, subject: str | None = None, roles: Roles = Roles(),
+                  area: str | None = None) -> Drawn:
     """Line chart of one indicator over the years, one line per ``hue`` value (``None``: one line).
 
     - ``data``: columns ``x``, ``y`` (and ``hue``); optional ``reeks`` (a change of reeks within a
@@ -45,6 +45,9 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
       "Doel 2021: 90%".
     - ``ylabel``: y-axis label; default the unit ("Procent", "Per 1.000", ...).
     - ``subject``: the subject of the alt text ("het aantal inwoners van Maassluis"); default from the title.
+    - ``roles``: the part of every area (:class:`~analyse.plots.style.Roles`): the municipality of the run is
+      drawn in the highlight colour, thicker and on top; ``area``: the area the rows belong to when the lines
+      are its groups (a single line then has the area's colour).
     One value per (hue, x, reeks) is required.
     """
     check_columns(data, x, y, hue)
@@ -56,18 +59,18 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     values: list[float] = []
     breaks: list[float] = []
     statuses: set[str] = set()
-    colours = colours_for(keys_of(data, hue)) if hue else {None: BLUE}
+    styles = series_styles(keys_of(data, hue), roles=roles, area=area)
     for key in _legend_order(data, x, y, hue):
         part = subset_of(data, hue, key)
-        colour, marker = colours[key], marker_for(key) if hue else "o"
+        colour, marker, width, zorder = styles[key]
         pieces, part_breaks = connected_pieces(part, x, y)
-        statuses |= draw_pieces(ax, pieces, colour=colour, marker=marker)
+        statuses |= draw_pieces(ax, pieces, colour=colour, marker=marker, linewidth=width, zorder=zorder)
         breaks += part_breaks
         for piece in pieces:
             years.update(piece.xs)
             values.extend(piece.ys)
         joined = any(len(piece.xs) > 1 for piece in pieces)  # only points: no line in the legend either
-        handles.append(Line2D([], [], color=colour, marker=marker, markersize=5, linewidth=1.8,
+        handles.append(Line2D([], [], color=colour, marker=marker, markersize=5, linewidth=width,
                               linestyle="-" if joined else "none"))
         legend_labels.append(label_of(labels, key) if hue else (labels or {}).get(y, "Meting"))
     trend_drawn = 0
@@ -77,7 +80,8 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
                  for fitted, _ in trend_pieces(subset_of(trend, hue, key), subset_of(data, hue, key), x=x, y=y)]
         bands = figures.draws_bands(len({key for key, _ in parts}), eenheid)
         for key, fitted in parts:
-            values.extend(draw_trend(ax, fitted, x=x, colour=colours.get(key, colour_for(key)), band=bands))
+            values.extend(draw_trend(ax, fitted, x=x, colour=styles[key].colour if key in styles else "#666666",
+                                     band=bands))
         if parts:
             trend_drawn = len({key for key, _ in parts})
             line = Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)
@@ -198,7 +202,7 @@ def describe_series(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", h
         for note in _break_note(fact["breaks"]) + _estimate_notes(fact["estimates"]):
             per_note.setdefault(note, []).append(label_of(labels, key))
     notes = [note if len(names) == len(keys) else f"{join_words(names)}: {note}" for note, names in per_note.items()]
-    if benchmark:
+    if benchmark and kind == "kleine_veelvouden":
         notes.append(f"in elk paneel ter vergelijking {benchmark} (grijs)")
     if trends:
         notes.append("met de geschatte trend" if trends == 1 else "met de geschatte trends")

@@ -86,7 +86,7 @@ def connected_pieces(part: pd.DataFrame, x: str, y: str) -> tuple[list[Piece], l
 def draw_pieces(ax, pieces: list[Piece], *, colour: str, marker: str, markersize: float = 5,
                 linewidth: float = 1.8, zorder: float = 3) -> set[str]:
     """Draw connected pieces: one line per piece with filled markers on final values, and open or
-    half-filled markers on estimates. Returns the statuses drawn."""
+    half-filled markers on estimates (:func:`draw_estimates`). Returns the statuses drawn."""
     statuses = set()
     for piece in pieces:
         final = piece.status == ""
@@ -97,13 +97,22 @@ def draw_pieces(ax, pieces: list[Piece], *, colour: str, marker: str, markersize
         if len(piece.xs) > 1 or final.any():
             ax.plot(piece.xs, piece.ys, color=colour, marker=marker, markersize=markersize,
                     linewidth=linewidth, markevery=[int(i) for i in np.flatnonzero(final)], zorder=zorder)
-        for status, style in _STATUS_MARKERS.items():
-            mask = piece.status == status
-            if mask.any():
-                statuses.add(status)
-                ax.plot(piece.xs[mask], piece.ys[mask], linestyle="none", marker=marker,
-                        markersize=markersize + 1, color=colour, markeredgecolor=colour,
-                        markeredgewidth=1.3, zorder=zorder + 0.1, **style)
+        statuses |= draw_estimates(ax, piece, colour=colour, marker=marker, markersize=markersize, zorder=zorder)
+    return statuses
+
+
+def draw_estimates(ax, piece: Piece, *, colour: str, marker: str, markersize: float = 5,
+                   zorder: float = 3) -> set[str]:
+    """The markers of a piece's estimates: open for ``schatting``, half-filled for ``voorlopig``. Returns the
+    statuses drawn."""
+    statuses = set()
+    for status, style in _STATUS_MARKERS.items():
+        mask = piece.status == status
+        if mask.any():
+            statuses.add(status)
+            ax.plot(piece.xs[mask], piece.ys[mask], linestyle="none", marker=marker,
+                    markersize=markersize + 1, color=colour, markeredgecolor=colour,
+                    markeredgewidth=1.3, zorder=zorder + 0.1, **style)
     return statuses
 
 

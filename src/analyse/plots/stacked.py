@@ -8,9 +8,9 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from analyse import figures
-from analyse.plots.style import (FONT, FONT_SMALL, WIDTH, Drawn, check_columns, colours_for, decorate, keys_of,
-                                 label_of, new_figure, plain_text, subject_of, subset_of, text_colour_on,
-                                 text_width)
+from analyse.plots.style import (FONT, FONT_SMALL, PEER_COLOUR, WIDTH, Drawn, check_columns, decorate, keys_of,
+                                 label_of, new_figure, plain_text, series_styles, subject_of, subset_of,
+                                 text_colour_on, text_width)
 from analyse.text.figure_texts import alt_sentence
 from analyse.text.notation import format_number, join_words, value_text
 
@@ -50,8 +50,8 @@ def stacked_share_figure(data: pd.DataFrame, *, category: str = "groep", value: 
     rest_key = complement or "_rest"
     rest_name = label_of(labels, complement) if complement else (remainder_label or "Overig")
     all_keys = categories + [rest_key]
-    colours = colours_for(all_keys)
-    colours["_rest"] = "#BBBBBB"
+    colours = {key: style.colour for key, style in series_styles(all_keys).items()}
+    colours["_rest"] = PEER_COLOUR
     fig, ax = new_figure(0.95 + 0.5 * len(bars))
     tolerance = figures.ROUNDING_TOLERANCE * max(2, len(categories) + (complement is not None))
     legend: dict = {}

@@ -1,26 +1,25 @@
 """One house style for every figure of the reports.
 
 - Size for an A4 text column: 16 cm wide (6.3 x 3.9 inch for line charts), fonts 8-11 pt at that size.
-- Colour-blind-safe colours (Okabe-Ito, Paul Tol's "muted") with one fixed colour and marker per
-  origin group and per region (:data:`STYLES`); any other key gets a deterministic colour from the
-  "muted" palette; two keys in one figure never share a colour (:func:`colours_for`).
+- Colours by role, the same in every figure (:class:`Roles`, :func:`series_styles`): the municipality of the
+  run always :data:`HIGHLIGHT` (whatever its name: no region name is written in the code), the country a
+  neutral grey, the comparison regions fixed colours in the order the settings name them, the municipalities
+  of the same size a light grey. Groups keep one fixed colour each (:data:`GROUP_STYLES`); ordered categories
+  (age groups, education levels) a sequential scale, never a rainbow. Every colour of a line, bar or marker has
+  WCAG 3:1 contrast on white (:data:`MIN_CONTRAST`); text 4.5:1 (:func:`readable_on_white`).
 - Dutch labels and Dutch number notation on axes and annotations (via
   :func:`analyse.text.notation.format_number`, never the machine locale), "%" on percentage axes, a title and
   a source line under the figure, the legend in its own row below the plot.
 - Figures are :class:`matplotlib.figure.Figure` objects rendered with the Agg canvas: no display and no
-  pyplot state is needed.
+  pyplot state is needed. seaborn draws on those figures' axes (bars, the position among peers) or on the
+  figure itself (small multiples, :mod:`seaborn.objects`), under the same rc settings (:data:`HOUSE_RC`,
+  :func:`seaborn_theme`).
 - Every text is drawn literally: mathtext is off for every text object (``text.parse_math`` False while
   a figure is built and saved), so ``Turks $x^2$`` or ``<script>`` in a label appears as typed.
 
-The y axis never makes a small difference look large (:func:`analyse.figures.y_range`, :func:`scale_y`):
-
-- Units with a true zero (:data:`analyse.figures.ZERO_BASED_UNITS`: counts, percentages, rates, euros,
-  years) start at 0, as bar charts always do. A change from 1,70% to 1,80% is then drawn as the small change
-  it is; the exact values are in the key messages and tables.
-- Other units (scores, report marks, indices) have no meaningful zero and are scaled to the data,
-  but the axis spans at least a tenth of the largest value and, for report marks and scores, at
-  least 2 points (a 6,8 against a 7,0 does not fill the height); a report mark stays within 1-10.
-  A break mark on the y axis shows that it does not start at 0.
+The axes show the differences the text talks about, without inventing them (:func:`analyse.figures.y_range`,
+:func:`scale_y`): bars start at 0; a line starts at 0 when the data fill at least a third of such an axis, and
+otherwise spans the data with a minimum span and a break mark on the axis (rule 8 of :mod:`analyse.figures`).
 
 Every year of a span of at most 12 years gets a tick (:func:`year_axis`), so gaps between measurements read
 as gaps.
@@ -32,8 +31,10 @@ import functools
 import math
 import re
 import textwrap
+import warnings
 import zlib
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import matplotlib
@@ -64,47 +65,58 @@ LEGEND_WIDTH = 440.0  # points available for the legend row
 LEGEND_WRAP = 34  # characters: longer legend labels wrap, so the legend can have two columns
 BREAK_LABEL = "breuk in de reeks"
 BREAK_COLOUR = "#555555"
-BENCHMARK_COLOUR = "#8C8C8C"
 PLAIN_TEXT = {"text.parse_math": False}
 """rc settings while a figure is built and saved: no mathtext, every text is drawn as typed."""
 
-# Okabe & Ito (2008), colour-blind safe.
-BLACK, ORANGE, SKY, GREEN, YELLOW, BLUE, VERMILLION, PURPLE = (
-    "#000000", "#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7")
+# Okabe & Ito (2008), colour-blind safe; their orange, sky blue and yellow have less than 3:1 contrast on white
+# and are not used for lines, bars or text.
+BLACK, BLUE, VERMILLION, GREEN, PURPLE = "#000000", "#0072B2", "#D55E00", "#009E73", "#CC79A7"
 
-STYLES: dict[str, tuple[str, str]] = {
-    # origin groups
-    "totaal": (BLACK, "o"),
-    "nederlands": (BLUE, "s"),
-    "migratieachtergrond": (ORANGE, "D"),
-    "westers": (SKY, "^"),
+HIGHLIGHT = BLUE
+"""The municipality of the run, in every figure, whatever its name."""
+REFERENCE_COLOUR = "#666666"
+"""Neutral grey: the national figure, and the average of a breakdown (``totaal`` of a share or rate)."""
+PEER_COLOUR = "#949494"
+"""Light grey: the municipalities of the same size."""
+OTHER_AREA_COLOUR = "#4D6A80"
+"""An area without a role (a wijk) in a bar chart: one colour for all of them."""
+COMPARISON_STYLES = ((VERMILLION, "s"), (GREEN, "D"), (PURPLE, "^"), ("#9E6A00", "P"), ("#882255", "X"))
+"""(colour, marker) of the comparison regions, in the order the settings name them."""
+HIGHLIGHT_WIDTH, LINE_WIDTH = 2.4, 1.6
+MIN_CONTRAST = 3.0
+"""WCAG 2.1 contrast on white for lines, bars and markers (graphical objects); text needs 4.5:1."""
+
+GROUP_STYLES: dict[str, tuple[str, str]] = {
+    "nederlands": ("#332288", "s"),
+    "migratieachtergrond": ("#AA4499", "D"),
+    "westers": ("#117733", "^"),
     "niet_westers": (VERMILLION, "v"),
-    "eerste_generatie": ("#999933", "P"),
-    "tweede_generatie": (PURPLE, "X"),
+    "eerste_generatie": ("#882255", "P"),
+    "tweede_generatie": ("#007A5E", "X"),
+    "tweede_generatie_twee_ouders": ("#9E6A00", "d"),
     "turks": ("#CC6677", "o"),
-    "marokkaans": ("#332288", "s"),
-    "surinaams": ("#DDCC77", "D"),
-    "antilliaans": ("#117733", "^"),
-    "overig_niet_westers": ("#88CCEE", "v"),
-    "pools": ("#882255", "P"),
-    "nieuwe_eu": ("#44AA99", "X"),
+    "marokkaans": ("#117733", "s"),
+    "surinaams": ("#9E6A00", "D"),
+    "antilliaans": ("#882255", "^"),
+    "overig_niet_westers": ("#AA4499", "v"),
+    "pools": ("#007A5E", "P"),
+    "nieuwe_eu": ("#B35900", "X"),
     "statushouders": ("#AA4499", "o"),
-    "man": (BLUE, "s"),
-    "vrouw": (ORANGE, "D"),
-    # regions
-    "Maassluis": (BLUE, "o"),
-    "Vlaardingen": (ORANGE, "s"),
-    "Schiedam": (GREEN, "D"),
-    "Rotterdam": (PURPLE, "^"),
-    "Nederland": ("#666666", "v"),
-    "Groot-Rijnmond": (SKY, "P"),
-    "Politie-eenheid Rotterdam": (VERMILLION, "X"),
+    "herkomst_nederland": ("#332288", "s"),
+    "herkomst_europa": ("#117733", "^"),
+    "herkomst_buiten_europa": (VERMILLION, "v"),
+    "man": ("#332288", "s"),
+    "vrouw": ("#B35900", "D"),
 }
-"""Fixed (colour, marker) per origin group code and per region name, the same in every figure."""
+"""Fixed (colour, marker) per group code, the same in every figure; each has 3:1 contrast on white."""
+SEQUENTIAL = "crest"
+"""The seaborn colour map for ordered categories (age groups, education levels): one hue, light to dark."""
+SEQUENTIAL_RANGE = (0.35, 1.0)
+"""The part of :data:`SEQUENTIAL` with 3:1 contrast on white."""
 
-# Paul Tol's "muted" scheme (colour-blind safe) for keys without a fixed colour.
-_FALLBACK_COLOURS = ("#332288", "#88CCEE", "#44AA99", "#117733", "#999933",
-                     "#DDCC77", "#CC6677", "#882255", "#AA4499")
+# Paul Tol's "muted" and "bright" colours with 3:1 contrast on white, for keys without a fixed colour.
+_FALLBACK_COLOURS = ("#332288", "#117733", "#882255", "#AA4499", "#CC6677", "#9E6A00", "#007A5E", "#B35900",
+                     VERMILLION)
 _FALLBACK_MARKERS = ("o", "s", "D", "^", "v", "P", "X")
 
 AXIS_LABELS = {
@@ -114,40 +126,126 @@ AXIS_LABELS = {
 }
 MISSING_LABEL = "geen gegevens"
 
+HOUSE_RC = {
+    "font.size": FONT, "axes.titlesize": FONT, "axes.labelsize": FONT, "legend.fontsize": FONT_SMALL,
+    "xtick.labelsize": FONT_SMALL, "ytick.labelsize": FONT_SMALL, "text.color": TEXT_COLOUR,
+    "axes.labelcolor": TEXT_COLOUR, "xtick.color": "#888888", "ytick.color": "#888888",
+    "xtick.labelcolor": TEXT_COLOUR, "ytick.labelcolor": TEXT_COLOUR, "axes.edgecolor": "#888888",
+    "axes.spines.top": False, "axes.spines.right": False, "axes.facecolor": "white", "figure.facecolor": "white",
+    "axes.grid": False, "grid.color": GRID_COLOUR, "grid.linewidth": 0.8, "lines.linewidth": LINE_WIDTH,
+    "axes.prop_cycle": matplotlib.cycler(color=list(_FALLBACK_COLOURS)), "legend.frameon": False,
+}
+"""The house style as rc settings: every figure is built under them, matplotlib and seaborn alike."""
+
+
+@dataclass(frozen=True)
+class Roles:
+    """The part every area plays in the figures of a run: colours follow the part, never the name.
+
+    The municipality of the run is always :data:`HIGHLIGHT`, the country :data:`REFERENCE_COLOUR`, the
+    comparison regions :data:`COMPARISON_STYLES` in the order of ``comparisons`` (the order the settings name
+    them), peers :data:`PEER_COLOUR`. An area with no part (a wijk) gets a neutral colour.
+    """
+
+    region: str | None = None
+    comparisons: tuple[str, ...] = ()
+    national: tuple[str, ...] = ()
+    peers: tuple[str, ...] = ()
+
+    def style(self, area) -> SeriesStyle | None:
+        """The style of ``area`` by its part; None for an area without one."""
+        if area is None:
+            return None
+        if area == self.region:
+            return SeriesStyle(HIGHLIGHT, "o", HIGHLIGHT_WIDTH, 4.0)
+        if area in self.comparisons:
+            colour, marker = COMPARISON_STYLES[self.comparisons.index(area) % len(COMPARISON_STYLES)]
+            return SeriesStyle(colour, marker, LINE_WIDTH, 3.0)
+        if area in self.national:
+            return SeriesStyle(REFERENCE_COLOUR, "v", LINE_WIDTH, 2.5)
+        if area in self.peers:
+            return SeriesStyle(PEER_COLOUR, "o", 1.0, 1.0)
+        return None
+
+
+class SeriesStyle(NamedTuple):
+    """How one series (a line, a bar colour, a panel) is drawn."""
+
+    colour: str
+    marker: str
+    width: float = LINE_WIDTH
+    zorder: float = 3.0
+
 
 def _key_hash(key: str) -> int:
     return zlib.crc32(str(key).encode("utf-8"))
 
 
-def colour_for(key: str) -> str:
-    """The colour of a group or region; deterministic (independent of the run) for unknown keys."""
-    if key in STYLES:
-        return STYLES[key][0]
-    return _FALLBACK_COLOURS[_key_hash(key) % len(_FALLBACK_COLOURS)]
+def _fallback(key) -> SeriesStyle:
+    """A deterministic colour and marker (independent of the run) for a key without a fixed style."""
+    return SeriesStyle(_FALLBACK_COLOURS[_key_hash(key) % len(_FALLBACK_COLOURS)],
+                       _FALLBACK_MARKERS[(_key_hash(key) // len(_FALLBACK_COLOURS)) % len(_FALLBACK_MARKERS)])
 
 
-def marker_for(key: str) -> str:
-    """The marker of a group or region; deterministic for unknown keys."""
-    if key in STYLES:
-        return STYLES[key][1]
-    return _FALLBACK_MARKERS[(_key_hash(key) // len(_FALLBACK_COLOURS)) % len(_FALLBACK_MARKERS)]
+def category_colours(categories, *, roles: Roles = Roles(), area=None) -> dict:
+    """One colour per bar category: an area with a role keeps its colour; every other category (a group of
+    ``area``, a wijk) has the colour of ``area`` (:data:`OTHER_AREA_COLOUR` without one): one colour, since the
+    labels name the categories and a rainbow would mean nothing."""
+    own = roles.style(area) or SeriesStyle(OTHER_AREA_COLOUR, "o")
+    return {key: (roles.style(key) or own).colour for key in categories}
 
 
-def colours_for(keys) -> dict:
-    """Colours for the keys of one figure: :func:`colour_for`, except that a key whose colour is
-    already taken in this figure gets the first free colour of the palettes. Keys with a fixed
-    colour are served first (in order), so they keep their colour unless two of them share one.
+def sequential(n: int) -> list[str]:
+    """``n`` colours of the ordered scale (:data:`SEQUENTIAL`), light to dark, each with 3:1 contrast on white."""
+    if n < 1:
+        return []
+    import seaborn
+
+    scale = seaborn.color_palette(SEQUENTIAL, as_cmap=True)
+    low, high = SEQUENTIAL_RANGE
+    return [matplotlib.colors.to_hex(scale(low + (high - low) * i / max(1, n - 1))) for i in range(n)]
+
+
+def series_styles(keys, *, roles: Roles = Roles(), area=None, distinct: bool = True) -> dict:
+    """The style of every series key (group code or area) of one figure.
+
+    - An area with a part in ``roles`` keeps the colour of its part (:class:`Roles`).
+    - A single group of one area (``area``) is that area's series: the area's colour.
+    - ``totaal`` next to other groups is the average of the breakdown: :data:`REFERENCE_COLOUR`.
+    - Ordered categories (:func:`analyse.figures.is_ordered`: age groups, education levels) get a sequential
+      scale in their order, never a rainbow; other groups their fixed colour (:data:`GROUP_STYLES`).
+    - Any other key gets a deterministic palette colour when ``distinct`` (lines must be told apart), else the
+      colour of ``area`` or :data:`OTHER_AREA_COLOUR` (bars of wijken: one colour, the labels name them).
+    Two keys without a part never share a colour in one figure: the later one gets the first free colour.
     """
     keys = list(keys)
-    candidates = [BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY, BLACK, *_FALLBACK_COLOURS]
+    own = roles.style(area) or SeriesStyle(OTHER_AREA_COLOUR, "o")
+    if len(keys) == 1 and roles.style(keys[0]) is None:
+        return {keys[0]: own}
+    groups = [k for k in keys if k != figures.TOTAL and roles.style(k) is None]
+    ordered = figures.order_groups(groups) if figures.is_ordered(groups) else []
+    shades = dict(zip(ordered, sequential(len(ordered))))
     result, used = {}, set()
-    for key in [k for k in keys if k in STYLES] + [k for k in keys if k not in STYLES]:
-        colour = colour_for(key)
-        if colour in used:
-            colour = next((c for c in candidates if c not in used), colour)
-        result[key] = colour
-        used.add(colour)
-    return {key: result[key] for key in keys}
+    for key in keys:
+        if (style := roles.style(key)) is not None:
+            result[key] = style
+            continue
+        if key == figures.TOTAL:
+            style = SeriesStyle(REFERENCE_COLOUR, "o", LINE_WIDTH, 2.5)
+        elif key in shades:
+            style = SeriesStyle(shades[key], _FALLBACK_MARKERS[ordered.index(key) % len(_FALLBACK_MARKERS)])
+        elif key in GROUP_STYLES:
+            style = SeriesStyle(*GROUP_STYLES[key])
+        elif distinct:
+            style = _fallback(key)
+        else:
+            style = own
+        if distinct and style.colour in used and key not in shades:
+            free = next((c for c in _FALLBACK_COLOURS if c not in used), style.colour)
+            style = style._replace(colour=free)
+        result[key] = style
+        used.add(style.colour)
+    return result
 
 
 class DutchFormatter(Formatter):
@@ -270,7 +368,7 @@ class Drawn(NamedTuple):
 
 
 def plain_text(draw):
-    """Build the figure with mathtext off, then lay it out once and freeze the layout.
+    """Build the figure under the house rc settings with mathtext off, then lay it out once and freeze the layout.
 
     The layout draw creates the tick labels while mathtext is off, and every text object of the
     figure gets ``parse_math`` False, so a later draw (also outside this module) shows them as typed.
@@ -278,11 +376,21 @@ def plain_text(draw):
     """
     @functools.wraps(draw)
     def wrapper(*args, **kwargs) -> Drawn:
-        with matplotlib.rc_context(PLAIN_TEXT):
+        with matplotlib.rc_context({**HOUSE_RC, **PLAIN_TEXT}), warnings.catch_warnings():
+            # seaborn 0.13 still uses arguments that newer matplotlib and pandas deprecate; nothing for a reader
+            warnings.filterwarnings("ignore", category=DeprecationWarning, module="seaborn")
             fig, alt = draw(*args, **kwargs)
             _finish(fig)
         return Drawn(fig, alt)
     return wrapper
+
+
+def seaborn_theme() -> dict:
+    """seaborn's plain "ticks" style under the house rc settings (for :meth:`seaborn.objects.Plot.theme`, whose
+    default would be seaborn's grey grid)."""
+    import seaborn
+
+    return {**seaborn.axes_style("ticks"), **HOUSE_RC, **PLAIN_TEXT}
 
 
 def freeze_layout(fig: Figure) -> None:
@@ -306,7 +414,7 @@ def subject_of(title: str) -> str:
     unless the first word is a name or abbreviation ("Maassluis", "CITO")."""
     subject = re.sub(r",\s*\d{4}(\s*-\s*\d{4})?\s*$", "", title.strip())
     first = subject.split(" ", 1)[0]
-    if not first or first in STYLES or first[1:] != first[1:].lower():
+    if not first or first[1:] != first[1:].lower():
         return subject
     return subject[:1].lower() + subject[1:]
 
@@ -346,8 +454,8 @@ def scale_y(ax, values: list[float], eenheid: str) -> None:
     low, high = figures.y_range(eenheid, min(finite), max(finite))
     span = (high - low) or 1.0
     bottom = low if low == 0 else low - 0.08 * span
-    if bottom < 0 <= min(finite):  # no negative values: never a negative axis
-        bottom = 0.0
+    if bottom < 0 and (min(finite) >= 0 or eenheid in figures.ZERO_BASED_UNITS):
+        bottom = 0.0  # never a negative axis for values that cannot be negative (a trend band may dip below 0)
     top = high + 0.08 * span
     scale = figures.scale_limits(eenheid)
     if scale is not None:  # a closed scale: a little room for the markers, never far beyond it

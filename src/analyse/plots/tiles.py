@@ -8,14 +8,15 @@ from collections.abc import Mapping
 import pandas as pd
 
 from analyse import figures
-from analyse.plots.style import (BLUE, FONT, GRID_COLOUR, TEXT_COLOUR, Drawn, check_columns, colour_for, decorate,
-                                 label_of, new_figure, plain_text, readable_on_white, subject_of, wrap)
+from analyse.plots.style import (FONT, GRID_COLOUR, TEXT_COLOUR, Drawn, Roles, check_columns, decorate, label_of,
+                                 new_figure, plain_text, readable_on_white, subject_of, wrap)
 from analyse.text.figure_texts import alt_sentence
 from analyse.text.notation import format_number, format_value, join_words, published_decimals, value_text
 
 
 TILE_VALUE_SIZE = 30
-_WORD_UNITS = frozenset({"per_100", "per_1000", "per_10000", "jaren"})
+_UNIT_WORDS = {"per_100": "per 100", "per_1000": "per 1.000", "per_10000": "per 10.000", "jaren": "jaar"}
+_WORD_UNITS = frozenset(_UNIT_WORDS)
 
 
 def _tile_value(value: float, eenheid: str, status: str) -> str:
@@ -45,10 +46,11 @@ def _benchmark_lines(benchmarks: pd.DataFrame | None, *, key: str, year: int, x:
 
 @plain_text
 def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bron: str,
-                x: str = "jaar", y: str = "waarde", key: str | None = None, period: str | None = None,
+                x: str = "jaar", y: str = "waarde", period: str | None = None,
                 benchmarks: pd.DataFrame | None = None, benchmark_key: str = "regio",
                 labels: Mapping[str, str] | None = None, doel: tuple[int, float] | None = None,
-                missing_benchmark: bool = False, subject: str | None = None) -> Drawn:
+                missing_benchmark: bool = False, subject: str | None = None, roles: Roles = Roles(),
+                area: str | None = None) -> Drawn:
     """A key-figure tile: the newest value large, with year, label, source line and benchmarks.
 
     For a series with fewer than three measurements (rule 1 of :mod:`analyse.figures`).
@@ -60,11 +62,12 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
     - ``label``: what the number counts, under it ("inwoners van Maassluis", "inwoners met een
       niet-westerse migratieachtergrond"; a rate gets its unit in front: "per 1.000 ...").
       ``period``: shown instead of the year ("aug 2016 - jan 2019").
-    - ``key``: group or region code for the colour of the value (default: the house blue).
+    - ``roles``, ``area``: the value has the colour of the area's role (the municipality of the run: the
+      highlight colour), as far as that colour reads as text on white; otherwise black.
     - ``benchmarks``: rows of the comparison regions or reference group (see
       :func:`analyse.figures.benchmark_rows`): ``benchmark_key``, ``x``, ``y``, optional ``status``;
       one line per key, "Nederland: 8,1% (2018)", the same year when there is one, else the newest.
-    - ``doel``: (year, value) of a policy target, listed as "Doel 2021: 10".
+    - ``doel``: (year, value) of a policy target, under its own heading "Doel": "10 in 2021".
     - ``missing_benchmark``: say "Geen vergelijkingscijfer beschikbaar" when there are no benchmarks.
     The height follows the content.
     """
@@ -76,13 +79,13 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
         raise ValueError("Geen meting voor de tegel.")
     newest = rows.iloc[-1]
     year, value, status = int(newest[x]), float(newest["_y"]), newest["_status"]
-    unit_word = {"per_100": "per 100", "per_1000": "per 1.000", "per_10000": "per 10.000",
-                 "jaren": "jaar"}.get(eenheid)
+    unit_word = _UNIT_WORDS.get(eenheid)
     text_label = label if not unit_word or unit_word in label else f"{unit_word} {label}"
     tag = {"schatting": "schatting, geen meting", "voorlopig": "voorlopig cijfer"}.get(status)
     # left column: (text, size, weight, colour, style, height in points)
     left = [(_tile_value(value, eenheid, status), TILE_VALUE_SIZE, "bold",
-             "#666666" if status == "schatting" else readable_on_white(colour_for(key) if key else BLUE),
+             "#666666" if status == "schatting" else readable_on_white(roles.style(area).colour if roles.style(area)
+                                                                       else "#000000"),
              "normal", 38)]
     wrapped = wrap(text_label, 44)
     left.append((wrapped, FONT, "normal", "#000000", "normal", 12 * (wrapped.count("\n") + 1) + 4))
@@ -95,18 +98,18 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
                  for j, v, s in zip(earlier[x], earlier["_y"], earlier["_status"])]
         line = wrap(f"Eerder: {'; '.join(items)}", 44)
         left.append((line, FONT, "normal", TEXT_COLOUR, "normal", 12 * (line.count("\n") + 1)))
-    right_lines = [line for line, _ in _benchmark_lines(benchmarks, key=benchmark_key, year=year, x=x, y=y,
-                                                        eenheid=eenheid, labels=labels)]
-    if doel is not None:
-        right_lines.append(f"Doel {doel[0]}: {format_value(doel[1], eenheid)}")
-    if not right_lines and missing_benchmark:
-        right_lines.append("Geen vergelijkingscijfer beschikbaar")
+    compared = [line for line, _ in _benchmark_lines(benchmarks, key=benchmark_key, year=year, x=x, y=y,
+                                                     eenheid=eenheid, labels=labels)]
+    if not compared and missing_benchmark and doel is None:
+        compared.append("Geen vergelijkingscijfer beschikbaar")
     right = []
-    if right_lines:
-        right.append(("Ter vergelijking", FONT, "bold", "#000000", "normal", 16))
-        for line in right_lines:
+    for heading, lines in (("Ter vergelijking", compared),
+                           ("Doel", [f"{format_value(doel[1], eenheid)} in {doel[0]}"] if doel is not None else [])):
+        if lines:
+            right.append((heading, FONT, "bold", "#000000", "normal", 16))
+        for line in lines:
             wrapped = wrap(line, 46)
-            right.append((wrapped, FONT, "normal", TEXT_COLOUR, "normal", 12 * (wrapped.count("\n") + 1) + 2))
+            right.append((wrapped, FONT, "normal", TEXT_COLOUR, "normal", 12 * (wrapped.count("\n") + 1) + 6))
     content = max(sum(item[-1] for item in left), sum(item[-1] for item in right))
     fig, ax = new_figure(content / 72 + 0.68)
     ax.set_axis_off()
@@ -139,6 +142,9 @@ def describe_tile(data: pd.DataFrame, *, label: str, eenheid: str, title: str, x
     status = newest["_status"]
     shown = ("ca. " if status == "schatting" else "") + value_text(newest["_y"], eenheid)
     when = period or str(int(newest[x]))
+    unit_word = _UNIT_WORDS.get(eenheid)
+    if unit_word and unit_word in label:  # "41,1 bijstandsuitkeringen per 1.000 inwoners", not "41,1 per 1.000 ..."
+        shown = ("ca. " if status == "schatting" else "") + format_number(newest["_y"], published_decimals(newest["_y"]))
     first = f"{shown} {label} in {when}" if eenheid not in ("procent", "euro") else f"{label} {shown} in {when}"
     if status:
         first += " (een schatting, geen meting)" if status == "schatting" else " (voorlopig cijfer)"
@@ -150,7 +156,7 @@ def describe_tile(data: pd.DataFrame, *, label: str, eenheid: str, title: str, x
                              labels=labels)
     if lines:
         details.append("ter vergelijking " + join_words(line for line, _ in lines))
-    elif missing_benchmark:
+    elif missing_benchmark and doel is None:
         details.append("geen vergelijkingscijfer beschikbaar")
     if doel is not None:
         details.append(f"doel {format_value(doel[1], eenheid)} in {doel[0]}")
