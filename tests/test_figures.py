@@ -229,9 +229,9 @@ def test_figures_of_a_run_describe_what_they_draw_and_place_the_municipality_amo
     root = copy_project(tmp_path / "project")
     demografie = Thema("demografie", data_dir=root / "data", output_dir=tmp_path / "out")
     bars = demografie.vergelijking("aandeel_herkomst", groep="migratieachtergrond").record
-    # Maassluis 2022 next to Nederland 2018: the guidance says so, and Nederland is a line, not a bar
-    assert "het cijfer van Nederland is van 2018" in bars.guidance
-    assert bars.alt.endswith("ter vergelijking Nederland (2018) 22,6% (lijn).")
+    # Maassluis 2022 has no Nederland figure of the same year: Nederland (2018) is not drawn, and the guidance says so
+    assert bars.guidance.endswith("Geen vergelijkbaar cijfer voor 2022: Nederland (niet getekend).")
+    assert "Nederland" not in bars.alt and "2018" not in bars.alt and "Maassluis 29,5%" in bars.alt
     nested = demografie.figuur("aandeel_herkomst", groepen=["migratieachtergrond", "westers", "niet_westers"]).record
     assert "waarvan westerse migratieachtergrond 9,3%" in nested.alt
 
@@ -249,4 +249,5 @@ def test_figures_of_a_run_describe_what_they_draw_and_place_the_municipality_amo
     assert demografie._figures._target("segregatie_index") == (2021, 10.0)
     assert other._figures._target("segregatie_index") is None  # Maassluis' targets are not Schiedam's
     lone = Thema("arbeid_inkomen", regio="GM0606", data_dir=root / "data", output_dir=tmp_path / "schiedam")
-    assert lone.vergelijking("werkloosheid").record.title == "Werkloosheid (%), Nederland, 2017"  # says whose
+    # Schiedam has no unemployment figure of its own: no comparison is drawn (not Nederland alone in its place)
+    assert lone.vergelijking("werkloosheid").plain.startswith("Geen gegevens voor 'Werkloosheid")

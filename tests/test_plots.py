@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from matplotlib.collections import PolyCollection
-from matplotlib.patches import PathPatch
+from matplotlib.patches import Polygon, PathPatch
 from matplotlib.colors import to_hex
 from matplotlib.text import Text
 from PIL import Image
@@ -467,7 +467,8 @@ def test_a_count_gets_a_trend_line_without_a_band():
     fitted = panels.assign(gefit=panels.waarde, ondergrens=panels.waarde - 1.0, bovengrens=panels.waarde + 1.0)
     for eenheid, banded in (("aantal", False), ("procent", True)):
         fig, _ = small_multiples.small_multiples_figure(panels, title="t", eenheid=eenheid, bron=BRON, trend=fitted)
-        shaded = [c for ax in fig.axes for c in ax.collections if isinstance(c, PolyCollection)]
+        # seaborn.objects draws a band as a Polygon patch
+        shaded = [p for ax in fig.axes if ax.get_title(loc="left") for p in ax.patches if isinstance(p, Polygon)]
         assert bool(shaded) == banded
         assert ("Trend met 95%-interval" in _legend_texts(fig)) == banded
 
