@@ -29,9 +29,11 @@ SCHEMA_VERSION = 3
 SUMMARY_FILE = "kerncijfers.json"
 MANIFEST_FILE = "manifest.json"
 
-COLUMN_KINDS = ("text", "number", "year", "label")
+COLUMN_KINDS = ("text", "number", "year", "label", "value")
 """``text``: free text; ``number``: a value (see unit/decimals); ``year``: a year or period label, shown
-without thousands separator; ``label``: a code already turned into a Dutch label."""
+without thousands separator; ``label``: a code already turned into a Dutch label; ``value``: a value as a
+document wrote it, a number (in the data contract's notation, shown in Dutch notation with the decimals it was
+written with) or a word ('daling')."""
 
 FIGURE_KINDS = ("lijn", "staaf", "gestapeld", "tegel", "kleine_veelvouden", "rangorde")
 """Line chart, bar chart, one 100% bar of complementary categories, key-figure tile, small multiples,

@@ -255,7 +255,8 @@ class Thema(_Notebook):
                                 else ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
                                 for i, v in zip(table["id"], table["berekend"])]
         columns = (contract.Column("id", "Nr."), contract.Column("citaat", "Citaat"),
-                   contract.Column("verwacht", "Volgens document"), contract.Column("herberekend", "Herberekend"),
+                   contract.Column("verwacht", "Volgens document", kind="value"),
+                   contract.Column("herberekend", "Herberekend"),
                    contract.Column("status", "Status", "label"), contract.Column("bewijs", "Bewijs", "label"),
                    contract.Column("toelichting", "Toelichting"))
         self.out.table("reproductie", table, title=f"{self.context.title}: reproductie van de beweringen in "

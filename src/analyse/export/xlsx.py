@@ -113,7 +113,7 @@ def _fill_table(sheet, table: Table) -> None:
                 target.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 target.alignment = Alignment(vertical="top")
-                if column.kind == "number" and cell.value is not None:
+                if column.kind in ("number", "value") and cell.value is not None:
                     target.number_format = number_format(cell.decimals)
                 elif column.kind == "year" and isinstance(cell.value, int):
                     target.number_format = "0"
