@@ -107,7 +107,8 @@ class FigureRecord:
     """A figure a theme saved: ``png`` and ``svg`` are relative to ``reports/``.
 
     ``alt`` states what the figure shows (for screen readers and the index page), ``guidance`` is the
-    'Zo leest u deze figuur' text, ``main`` marks the figures shown as thumbnails on the index page.
+    'Zo leest u deze figuur' text, ``main`` marks the figures shown on the index page. ``csv`` (relative to
+    ``reports/``) holds the data the figure was drawn from, offered for download beside it.
     """
 
     name: str
@@ -121,6 +122,7 @@ class FigureRecord:
     alt: str
     in_note: bool = True
     main: bool = False
+    csv: str = ""
 
     def __post_init__(self):
         if self.kind not in FIGURE_KINDS:

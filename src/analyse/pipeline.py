@@ -35,29 +35,50 @@ def _summaries(reports_dir: Path) -> list[contract.ThemeSummary]:
     return [contract.read_summary(path) for path in paths]
 
 
+def merged_source(sources: list[str]) -> str:
+    """One source line for a table gathered from several themes: every source once, in order, the editor last.
+
+    ``["Bron: CBS; bewerking gemeente X", "Bron: Politie; CBS; bewerking gemeente X"]`` ->
+    ``"Bron: CBS; Politie; bewerking gemeente X"``."""
+    parts, editors = [], []
+    for source in sources:
+        for part in source.removeprefix("Bron: ").split("; "):
+            part = part.strip()
+            target = editors if part.startswith("bewerking ") else parts
+            if part and part not in target:
+                target.append(part)
+    return "Bron: " + "; ".join(parts + editors) if parts or editors else ""
+
+
 def collect(reports_dir: Path) -> list[contract.TableRecord]:
     """Gather the per-theme tables into the run-wide CSVs (order: theme, then rows) and describe them.
 
-    The description (columns, units, decimals) is that of the first theme's table of the same name.
+    The description (columns, units, decimals) is that of the first theme's table of the same name; the source
+    line names the sources of every part, and the suppressed cells of every part are kept (at their new rows).
     """
     records = []
     summaries = _summaries(reports_dir)
     for name in COLLECTED:
-        parts, first = [], None
+        parts, used, suppressed, rows = [], [], [], 0
         for summary in summaries:
             record = next((t for t in summary.tables if t.name == name), None)
             if record is None:
                 continue
-            first = first or record
-            parts.append(pd.read_csv(reports_dir / record.csv, dtype=str, keep_default_na=False))
+            used.append(record)
+            part = pd.read_csv(reports_dir / record.csv, dtype=str, keep_default_na=False)
+            suppressed += [replace(cell, row=cell.row + rows) for cell in record.suppressed]
+            rows += len(part)
+            parts.append(part)
         if not parts:
             continue
         table = pd.concat(parts, ignore_index=True)
         data.write_atomic(reports_dir / f"{name}.csv",
                           lambda tmp: table.to_csv(tmp, index=False, lineterminator="\n"))
+        first = used[0]
         title = {"trends": "Trendschattingen, alle thema's", "reproductie": "Reproductieregister hoofdstuk 2",
                  "monitor": first.title}[name]
-        records.append(replace(first, csv=f"{name}.csv", title=title, suppressed=(), in_note=name == "monitor"))
+        records.append(replace(first, csv=f"{name}.csv", title=title, suppressed=tuple(suppressed),
+                               source=merged_source([r.source for r in used]), in_note=name == "monitor"))
     return records
 
 
@@ -285,7 +306,9 @@ def _unchanged(root: Path, selected: list[str], given: dict, regions: list[str] 
         return None
     folder = report_folder(root / "reports", region, context.region_code(regios, region))
     plan = freshness.plan(root, selected, {**given, "regio": region}, reports=folder)
-    return plan if plan.nothing_to_do else None
+    from analyse.export import pdf_missing
+
+    return plan if plan.nothing_to_do and not pdf_missing(folder) else None
 
 
 def _validated(root: Path, table: Path, echo) -> data.Dataset:
@@ -346,8 +369,10 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
             if thema in skipped:
                 echo(f"  Overgeslagen: {thema}. {skipped[thema].reason}")
         if not to_run and not set(skipped) - set(plan.skipped):  # only themes skipped before, skipped again
-            echo(nothing_changed(plan.current, plan.previous_run, 0))
-            return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+            if not export.pdf_missing(folder):
+                echo(nothing_changed(plan.current, plan.previous_run, 0))
+                return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+            echo("LibreOffice is er nu: de PDF's van de nota en het technisch rapport worden gemaakt.")
         run_parameters = {**parameters, "data_dir": str(root / "data")}
         with publish.Staging(folder) as staging:
             kept = [t for t in available if t not in plan.run and t not in skipped]

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyse.schema import THEMES, AnalyseError
-from analyse.text.notation import format_number
+from analyse.text.notation import EN_DASH, format_number, join_words, year_range
 
 NOTEBOOK_ORDER = (*THEMES, "monitor")
 OUTPUT_KINDS = ("figures", "tables")
@@ -110,17 +110,42 @@ def _failure_message(thema: str, error: BaseException) -> str:
     return f"{thema}: fout in cel {cell}:\n{code}\n  {ename}: {evalue}"
 
 
+def page_header(executed: Path) -> dict:
+    """What a theme's page shows first: its title, area and period, and its key messages (from the
+    ``kerncijfers.json`` the notebook wrote beside it); the title alone when there is none."""
+    from analyse import contract
+
+    thema = executed.stem
+    summary = executed.parent.parent / "tables" / thema / contract.SUMMARY_FILE
+    try:
+        record = contract.read_summary(summary)
+    except contract.ContractError:
+        return {"title": THEMES.get(thema, thema.replace("_", " ").capitalize()), "where": "", "messages": []}
+    params = record.parameters
+    regions = list(params.comparison_regions)
+    period = year_range(params.start_year, params.end_year, dash=EN_DASH)
+    where = f"{params.region}, vergeleken met {join_words(regions)}; {period}." if regions else \
+        f"{params.region}; {period}."
+    return {"title": record.title, "where": where, "messages": list(record.messages)}
+
+
 def write_html(executed: Path, html_path: Path, notebook=None) -> None:
-    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised.
+    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised; in Dutch
+    (``lang="nl"``), titled with the theme, its key messages first, readable on a phone.
 
     ``notebook``: the executed notebook as it was just written to ``executed`` (saves reading it again).
     """
+    import copy
+
     import nbformat
 
-    from analyse.safe_html import OfflineHTMLExporter, offline_problems
+    from analyse.safe_html import PAGE_STYLE, OfflineHTMLExporter, offline_problems
 
+    page = page_header(executed)
+    node = copy.deepcopy(notebook if notebook is not None else nbformat.read(executed, as_version=4))
+    node.metadata["title"] = page["title"]
     exporter = OfflineHTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(notebook if notebook is not None else nbformat.read(executed, as_version=4))
+    body, _ = exporter.from_notebook_node(node, resources={"analyse_page": page, "analyse_style": PAGE_STYLE})
     problems = offline_problems(body)
     if problems:  # fail closed: a page that would load or run something is not written
         raise AnalyseError(f"de HTML-kopie van {executed.stem} zou iets laden of uitvoeren: {problems[0]}")

@@ -22,7 +22,7 @@ from analyse.export.plain import nota_messages
 from analyse.export.read import Reports, Theme, verdict_counts
 from analyse.schema import MONITOR
 from analyse.text.label_texts import MONITOR_LABELS
-from analyse.text.notation import EN_DASH, format_number, format_value, join_words, published_decimals, year_range
+from analyse.text.notation import EENHEDEN, EN_DASH, format_number, format_value, join_words, published_decimals, year_range
 
 MESSAGES_PER_THEME = 3
 SUMMARY_MESSAGES = 2
@@ -148,7 +148,8 @@ def _value(text: str, unit: str) -> str:
         value = float(text)
     except ValueError:
         return text
-    return format_value(value, unit, published_decimals(text)) if unit else format_number(value)
+    decimals = published_decimals(text)
+    return format_value(value, unit, decimals) if unit in EENHEDEN else format_number(value, decimals)
 
 
 def _measured(value: str, year: str, unit: str) -> str:
@@ -190,7 +191,8 @@ def monitor_rows(reports: Reports) -> tuple[list[str], list[list[str]]]:
         if group and group != "Totaal" and group.lower() not in goal.lower():
             goal = f"{goal} ({group[:1].lower() + group[1:]})"
         verdict = MONITOR_LABELS.get(row.get(contract.MONITOR_VERDICT_COLUMN, ""), "geen oordeel")
-        rows.append([goal, _measured(row.get("basis_waarde", ""), row.get("basis_jaar", ""), unit),
+        start = row.get("basis_periode") or row.get("basis_jaar", "")
+        rows.append([goal, _measured(row.get("basis_waarde", ""), start, unit),
                      _measured(row.get("laatste_waarde", ""), row.get("laatste_jaar", ""), unit),
                      verdict, needed(row, last_year)])
     return headers, rows

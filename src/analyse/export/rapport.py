@@ -92,7 +92,6 @@ class TechnicalReport(Publication):
         self.new_page()
         self.doc.add_paragraph("Colofon", style="Tussenkop")
         self.publisher_lines()
-        self.text(self.reports.manifest.data_checksum, lead="Controlegetal van de gegevens: ")
         self.text(f"Dit rapport hoort bij de nota {self.reports.title}. Het legt uit hoe de cijfers in de nota tot "
                   "stand kwamen, welke bronnen erachter staan en hoe betrouwbaar die zijn, en het bevat de tabellen. "
                   "Alle tabellen staan ook in de tabellenwerkmap, als getallen om mee te rekenen.")
@@ -225,12 +224,13 @@ class TechnicalReport(Publication):
                 if note:
                     item.add_run(f" {sentence(note)}")
         headers, rows, numeric = published_cells(register)
-        j = headers.index("Citaat") if "Citaat" in headers else None
-        if j is not None:
+        citation = register.column("citaat")
+        if citation is not None and citation in register.filled():
+            j = register.filled().index(citation)
             rows = [[quoted(c) if k == j else c for k, c in enumerate(row)] for row in rows]
         self.heading("Alle beweringen", 2)
-        self.text("De citaten staan tussen aanhalingstekens zoals ze in de beleidsvisie staan, met [sic] waar het "
-                  "document een schrijffout heeft.", "Toelichting")
+        self.text("De citaten staan tussen aanhalingstekens, letterlijk zoals ze in de beleidsvisie staan.",
+                  "Toelichting")
         self.table(register, self.numbers[id(register)], headers, rows, numeric)
 
     def problem_claims(self) -> list[tuple[str, str, str]]:
