@@ -22,7 +22,7 @@ from analyse import checksum, contract, publish
 from analyse.context import SETTINGS_FILE
 
 # what a complete published set needs besides the themes (the PDF only when LibreOffice made one)
-EXPORTS = ("manifest.json", "trends.csv", "tabellen.xlsx", "beleidsnota.docx", "index.html")
+EXPORTS = ("manifest.json", "trends.csv", "tabellen.xlsx", "beleidsnota.docx", "technisch-rapport.docx", "index.html")
 
 
 def environment_digest(root: Path) -> str:
