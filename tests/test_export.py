@@ -312,7 +312,7 @@ def test_nota_structure_title_page_contents_and_chapters(built):
     assert "Nieuwste cijfers per thema: 2018" in first_page  # the newest key figures, not the widest window
     assert any("Gemeente Maassluis" in t for t in first_page)
     heading1 = [t for s, t in styles if s == "Heading 1"]
-    assert heading1 == ["Samenvatting", *THEMES, "Doelenmonitor"]  # no method, register or annex: the report
+    assert heading1 == ["Inleiding", "Samenvatting", *THEMES, "Doelenmonitor"]  # no method, register, annex
     assert ("Tussenkop", "Colofon") in styles and ("Tussenkop", "Inhoud") in styles
     with zipfile.ZipFile(built / "beleidsnota.docx") as archive:
         body = archive.read("word/document.xml").decode("utf-8")
@@ -978,3 +978,53 @@ def test_run_workbook_has_meaningful_sheet_names_and_numbers_as_numbers(shipped_
                 assert all(c.data_type == "n" for c in values), (sheet.title, column[0].column_letter)
     readme = "\n".join(str(c.value) for row in book["Lees mij"].iter_rows() for c in row if c.value)
     assert "Politie" in next(line for line in readme.splitlines() if line.startswith("Trendschattingen"))
+
+
+# --------------------------------------------------------------------------- the theme pages
+
+def test_a_theme_page_leaves_out_what_is_for_researchers_and_says_codes_in_words():
+    import nbformat
+
+    from analyse import runner
+
+    cells = [nbformat.v4.new_markdown_cell("# Onderwijs\n\nDit notebook leest `instellingen.toml`."),
+             nbformat.v4.new_markdown_cell("## Zo leest u dit notebook\n\nHet oordeel is `op_koers` of `x_y`."),
+             nbformat.v4.new_markdown_cell("## Parameters\n\n- `start_jaar`: het eerste jaar"),
+             nbformat.v4.new_code_cell("start_jaar = None", metadata={"tags": ["parameters"]}),
+             nbformat.v4.new_code_cell("t = Thema()"),
+             nbformat.v4.new_markdown_cell("## Kernboodschappen\n\nMet een later `eind_jaar` ..."),
+             nbformat.v4.new_code_cell("t.kernboodschappen()"),
+             nbformat.v4.new_markdown_cell("## Bronnen")]
+    kept = runner.reader_cells(cells)
+    assert ["".join(c.source) for c in kept] == [
+        "## Zo leest u dit notebook\n\nHet oordeel is *op koers* of `x_y`.", "t = Thema()", "## Bronnen"]
+
+
+def test_a_long_output_table_is_folded_and_a_short_one_is_not():
+    from analyse import safe_html
+
+    short = "<table>" + "<tr><td>1</td></tr>" * 5 + "</table>"
+    long = "<table><tr><th>a</th></tr>" + "<tr><td>1</td></tr>" * 30 + "</table>"
+    assert safe_html.fold_long_table(short) == short
+    assert safe_html.fold_long_table(long) == f"<details><summary>Tabel met 30 regels tonen</summary>{long}</details>"
+
+
+def test_a_theme_page_opens_with_its_title_area_and_key_messages(reports, tmp_path):
+    import nbformat
+
+    from analyse import runner
+
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_markdown_cell("# Demografie\n\nVoor onderzoekers."),
+                                               nbformat.v4.new_markdown_cell("## Bronnen\n\nCBS <script>x</script>")])
+    executed = reports / "notebooks" / "demografie.ipynb"
+    executed.parent.mkdir(exist_ok=True)
+    nbformat.write(notebook, executed)
+    runner.write_html(executed, tmp_path / "demografie.html")
+    page = _visible(tmp_path / "demografie.html")
+    text = " ".join(" ".join(page.parts).split())
+    summary = contract.read_summary(reports / "tables" / "demografie" / contract.SUMMARY_FILE)
+    assert page.lang == "nl" and page.title == "Demografie en diversiteit"
+    assert text.startswith("Demografie en diversiteit Maassluis, vergeleken met Rotterdam en Nederland; 2009–2018. "
+                           f"Kernboodschappen {summary.messages[0]}")
+    assert "Voor onderzoekers" not in text and "<script>x</script>" in text  # data text stays text
+    assert "max-width:100%" in (tmp_path / "demografie.html").read_text(encoding="utf-8")

@@ -373,3 +373,15 @@ def test_sentence_gap_refused_and_other_series():
         "Het verschil wordt kleiner: de groepen groeien naar elkaar toe (2008-2017, 10 jaar met gegevens; verschil 0,80 punt "
         "per jaar (95%-interval 0,60 tot 1,00)). Let op: de twee groepen komen uit verschillende reeksen "
         "(cbs; enquete).")
+
+
+def test_a_measure_shows_the_indicators_fixed_decimals():
+    from analyse.text.messages import Level
+    from analyse.text.notation import format_measure
+
+    assert format_measure(24.0, "procent") == "24%"  # as published
+    assert format_measure(24.0, "procent", decimals=1) == "24,0%"  # the catalogue's decimalen: alike everywhere
+    assert format_measure(1.73, "procent", decimals=1) == "1,7%"
+    assert format_measure(6.0, "rapportcijfer", status="schatting", decimals=1) == "ongeveer 6,0"
+    assert Level(2017, 6.0, "rapportcijfer", decimals=1).shown() == "6,0"
+    assert Level(2017, 6.0, "rapportcijfer").shown() == "6"

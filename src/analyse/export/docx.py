@@ -17,6 +17,7 @@ from pathlib import Path
 
 from docx.enum.section import WD_SECTION
 from docx.enum.text import WD_BREAK
+from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from analyse.export.docx_style import (DARK, LANGUAGE, add_caption, add_field, add_footer, every_run_in_dutch,
@@ -58,6 +59,15 @@ def area_line(theme: Theme) -> str:
     if regions:
         return f"{params.region}, vergeleken met {join_words(regions)}; cijfers over {period}."
     return f"{params.region}; cijfers over {period}."
+
+
+def key_figure_label(figure) -> str:
+    """'Inwoners naar herkomst (%) (niet-westerse migratieachtergrond)': the indicator and, when it is not the
+    total, the group; '(schatting)' for an estimate."""
+    label = figure.label
+    if figure.group != "totaal" and figure.group_label and figure.group_label.lower() not in label.lower():
+        label += f" ({figure.group_label[:1].lower() + figure.group_label[1:]})"
+    return label + (" (schatting)" if figure.estimate else "")
 
 
 def benchmark_text(figure) -> str:
@@ -184,12 +194,8 @@ class Publication:
         headers = ["Kerncijfer", "Gebied", "Jaar", "Waarde", "Ter vergelijking (zelfde jaar)"]
         rows = []
         for figure in figures:
-            label = figure.label
-            if figure.group != "totaal" and figure.group_label and figure.group_label.lower() not in label.lower():
-                label += f" ({figure.group_label[:1].lower() + figure.group_label[1:]})"
-            if figure.estimate:
-                label += " (schatting)"
-            rows.append([label, figure.region, str(figure.year), figure.text, benchmark_text(figure)])
+            rows.append([key_figure_label(figure), figure.region, str(figure.year), figure.text,
+                         benchmark_text(figure)])
         if all(r[4] == EN_DASH for r in rows):
             headers, rows = headers[:4], [r[:4] for r in rows]
         numeric = [False, False, True, True, False][:len(headers)]
@@ -219,12 +225,30 @@ class Publication:
     def body(self) -> None:
         raise NotImplementedError
 
+    def breaks_before(self) -> None:
+        """Every page break the body put in a paragraph of its own moved onto the next paragraph ('page break
+        before'): a break paragraph after a full page would otherwise leave an empty page."""
+        body = self.doc.element.body
+        for paragraph in list(body.iterchildren(qn("w:p"))):
+            runs = paragraph.findall(qn("w:r"))
+            if len(runs) != 1 or [c.tag for c in runs[0] if c.tag != qn("w:rPr")] != [qn("w:br")]:
+                continue
+            if runs[0].find(qn("w:br")).get(qn("w:type")) != "page":
+                continue
+            following = paragraph.getnext()
+            if following is None or following.tag != qn("w:p") or following.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") \
+                    is not None:
+                continue
+            following.get_or_add_pPr().get_or_add_pageBreakBefore()
+            body.remove(paragraph)
+
     def build(self):
         section = self.doc.sections[0]
         page_setup(section, landscape=False)
         section.different_first_page_header_footer = True
         add_footer(section)
         self.body()
+        self.breaks_before()
         update_fields_on_open(self.doc)
         every_run_in_dutch(self.doc)
         self.properties()

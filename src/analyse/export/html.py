@@ -20,7 +20,7 @@ from analyse import contract
 from analyse.data import write_atomic
 from analyse.text.label_texts import REGISTER_STATUSES
 from analyse.text.notation import EN_DASH, format_date, format_number
-from analyse.export.docx import area_line, benchmark_text, newest_years
+from analyse.export.docx import area_line, benchmark_text, key_figure_label, newest_years
 from analyse.export.nota import chapters
 from analyse.export.plain import nota_messages
 from analyse.export.read import (
@@ -97,7 +97,8 @@ def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
     notebook = relative_href(f"notebooks/{theme.code}.html")
     if notebook is not None and not (root / "notebooks" / f"{theme.code}.html").is_file():
         notebook = None
-    tiles = tuple(Tile(k.label, k.region, k.year, k.text, "" if benchmark_text(k) == EN_DASH else benchmark_text(k))
+    tiles = tuple(Tile(key_figure_label(k), k.region, k.year, k.text,
+                       "" if benchmark_text(k) == EN_DASH else benchmark_text(k))
                   for k in theme.summary.key_figures if k.value is not None)
     messages = nota_messages(theme.summary.messages, theme.summary.key_figures, MESSAGES_PER_THEME)
     return ThemeCard(f"thema-{index}", theme.title, area_line(theme), tuple(messages), tiles, tuple(figures),

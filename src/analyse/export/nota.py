@@ -26,7 +26,7 @@ from analyse.text.notation import EENHEDEN, EN_DASH, format_number, format_value
 
 MESSAGES_PER_THEME = 3
 SUMMARY_MESSAGES = 2
-FIGURES_PER_THEME = 4
+FIGURES_PER_THEME = 6
 """The main figure first, then the theme's other figures for the note, up to this many (the workbook, the
 technical report and the theme's page have the rest)."""
 JUDGED = ("gehaald", "niet_gehaald", "op_koers", "niet_op_koers")
@@ -56,6 +56,7 @@ class Nota(Publication):
         self.title_page("Cijfers over integratie, per thema", lines)
         self.colophon(themes)
         self.contents()
+        self.introduction(themes)
         self.summary(themes)
         for theme in themes:
             self.theme(theme)
@@ -85,6 +86,36 @@ class Nota(Publication):
             self.doc.add_paragraph("Niet opgenomen", style="Tussenkop 2")
             for note in self.reports.notes:
                 self.bullet(note)
+
+    def introduction(self, themes: list[Theme]) -> None:
+        """What the nota is about and how to read it: the same for every municipality, with its own names."""
+        r = self.reports
+        region = r.region
+        compared = sorted({c for t in themes for c in t.summary.parameters.comparison_regions})
+        peers = next((k.peers.label for t in themes for k in t.summary.key_figures if k.peers is not None), "")
+        self.new_page()
+        self.heading("Inleiding", 1)
+        self.text(f"Hoe staat het met de integratie in {region}? Deze nota laat het per thema zien: "
+                  + join_words([t.title[:1].lower() + t.title[1:] for t in themes]) + ". Per thema staan eerst "
+                  "twee of drie zinnen over de stand, een vergelijking en de richting, dan de kerncijfers en de "
+                  "belangrijkste figuren." + (" Het laatste hoofdstuk zet de doelen uit de beleidsvisie naast de "
+                                              "metingen." if r.monitor is not None else ""))
+        self.heading("Zo leest u deze nota", 2)
+        lines = [("Vergelijken. ", f"{region} wordt alleen vergeleken met een ander gebied in hetzelfde jaar"
+                  + (f" ({join_words(compared)})" if compared else "") + ". Heeft een gebied in dat jaar geen "
+                  "cijfer, dan staat dat erbij.")]
+        if peers:
+            lines.append(("Gemeenten van dezelfde grootte. ", f"Waar dat kan, staat {region} ook naast de "
+                          f"{peers}: de mediaan is het middelste cijfer van die gemeenten."))
+        lines += [("Richting. ", "Een stijging of daling heet zeker als de cijfers over alle jaren samen die "
+                   "richting duidelijk laten zien; bij weinig metingen zegt de tekst dat het niet te zeggen is."),
+                  ("Kleine aantallen. ", f"Aantallen personen kleiner dan {format_number(r.settings.small_count)} "
+                   "staan er niet als getal, zodat niemand herkenbaar is."),
+                  ("Figuren. ", "Onder elke figuur staan de bron en in een of twee zinnen hoe u de figuur leest."),
+                  ("Meer weten. ", f"De werkwijze, alle bronnen met hun betrouwbaarheid en alle tabellen staan in "
+                   f"{REPORT_NAME}; de tabellen ook in de tabellenwerkmap.")]
+        for lead, text in lines:
+            self.bullet(text, lead=lead)
 
     def summary(self, themes: list[Theme]) -> None:
         self.new_page()

@@ -41,6 +41,7 @@ _ABBREVIATION = re.compile(r"(?<![\w-])(" + "|".join(sorted(ABBREVIATIONS, key=l
 
 _CODE = re.compile(r"(?<![\w/.-])[a-z][a-z0-9]*_[a-z0-9_]+(?![\w/])")
 _URL = re.compile(r"(https?://|www\.)\S+")
+_QUOTATION = re.compile(r"‘[^’]*’")  # a quotation shows the document's own notation, as it was written
 _FILE = re.compile(r"\b[\w-]+\.(csv|xlsx|json|ipynb|docx|png|svg)\b", re.IGNORECASE)
 _ENGLISH_NUMBER = re.compile(r"(?<![\w.,/-])\d+\.(\d{1,2}|\d{4,})(?![\w.,])")
 _NONE = re.compile(r"(?<![\w-])(None|nan|NaN|null)(?![\w-])")
@@ -88,9 +89,9 @@ class Abbreviations:
 
 
 def visible_problems(text: str) -> list[str]:
-    """What a reader should never see in ``text`` (web addresses aside): snake_case codes, file names,
-    ``None``/``nan`` and numbers in English notation ('3.6', '1.73'; '32.518' is Dutch for thousands)."""
-    text = _URL.sub(" ", text)
+    """What a reader should never see in ``text`` (web addresses and quotations aside): snake_case codes, file
+    names, ``None``/``nan`` and numbers in English notation ('3.6', '1.73'; '32.518' is Dutch for thousands)."""
+    text = _QUOTATION.sub(" ", _URL.sub(" ", text))
     found = [m.group(0) for m in _CODE.finditer(text)]
     found += [m.group(0) for m in _FILE.finditer(text)]
     found += [m.group(0) for m in _NONE.finditer(text)]

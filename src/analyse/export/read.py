@@ -283,7 +283,7 @@ class Reports:
 
     @property
     def subtitle(self) -> str:
-        return f"Analyse van de integratie-indicatoren, {self.years}"
+        return "Analyse van de integratie-indicatoren"
 
     def sources(self) -> dict[str, list[Source]]:
         """Every source behind the themes, once, grouped by producer (in order of first appearance)."""
