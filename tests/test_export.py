@@ -924,7 +924,9 @@ def test_run_publishes_a_nota_and_a_report_in_plain_dutch(shipped_run):
     report = docx.Document(str(reports / "technisch-rapport.docx"))
     report_text = "\n".join(publication.texts_of(report))
     assert _must_not_show(nota_text) == [] and _must_not_show(report_text) == []
-    assert not plain.method_words(nota_text.replace("Methode", "")), plain.method_words(nota_text)
+    nota = docx.Document(str(reports / "beleidsnota.docx"))
+    running = "\n".join(p.text for p in nota.paragraphs if p.style.name != "Leeswijzer")  # a guide may name the band
+    assert not plain.method_words(running), plain.method_words(running)
     assert not re.search(r"\b(19|20)\d\d\.(csv|xlsx)\b|\.csv\b", nota_text)
     headings = [p.text for p in report.paragraphs if p.style.name == "Heading 1"]
     assert "Controle van de cijfers in de beleidsvisie" in headings and "Bijlage A: tabellen" in headings
@@ -1028,3 +1030,14 @@ def test_a_theme_page_opens_with_its_title_area_and_key_messages(reports, tmp_pa
                            f"Kernboodschappen {summary.messages[0]}")
     assert "Voor onderzoekers" not in text and "<script>x</script>" in text  # data text stays text
     assert "max-width:100%" in (tmp_path / "demografie.html").read_text(encoding="utf-8")
+
+
+def test_a_text_column_of_whole_numbers_is_stored_as_numbers_and_a_code_stays_text():
+    columns = (contract.Column("rang", "Rang"), contract.Column("code", "Code"), contract.Column("groep", "Groep"))
+    record = contract.TableRecord("rang", "rang.csv", "Rang", "Bron: x", columns)
+    rows = ((read.Cell("1", "1"), read.Cell("0556", "0556"), read.Cell("35-44 jaar", "35-44 jaar")),
+            (read.Cell("2", "2"), read.Cell("0606", "0606"), read.Cell("18-27 jaar", "18-27 jaar")))
+    sheet = openpyxl.Workbook().active
+    xlsx._fill_table(sheet, read.Table(record, columns, rows))
+    assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [(1, "n"), (2, "n")]
+    assert [c.value for c in sheet["B"][1:]] == ["0556", "0606"] and sheet["C"][1].data_type == "s"

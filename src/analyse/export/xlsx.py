@@ -32,6 +32,7 @@ from analyse.text.notation import format_difference, format_number, format_value
 README = "Lees mij"
 MAX_WIDTH = 60  # characters; a longer text wraps
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP, plus a line end (a cleaned CR)
+_WHOLE = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # no leading zero: '0556' is a code, not a number
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 FONT = "Calibri"  # every font is named: a cell font without a name renders differently per program
@@ -164,6 +165,10 @@ def _fill_table(sheet, table: Table) -> None:
     # a year column that also holds lists or periods ('2016, 2017', '2016/2017') is text throughout
     year_text = {j for j, column in enumerate(table.columns)
                  if column.kind == "year" and any(isinstance(row[j].value, str) for row in table.rows)}
+    # a text column that holds only whole numbers (a rank written as text) is stored as numbers
+    counted = {j for j, column in enumerate(table.columns) if column.kind in ("text", "label")
+               and any(row[j].value is not None for row in table.rows)
+               and all(row[j].value is None or _WHOLE.fullmatch(str(row[j].value)) for row in table.rows)}
     widths = [0] * len(headers)  # longest cell text per column
     for k, text in enumerate(headers, start=1):
         j, marker = layout[k - 1]
@@ -179,6 +184,8 @@ def _fill_table(sheet, table: Table) -> None:
                 widths[k - 1] = max(widths[k - 1], len(cell.text) if cell.suppressed else 0)
                 continue
             value = cell.text if j in year_text and cell.value is not None else cell.value
+            if j in counted and value is not None:
+                value = int(value)
             target = put(sheet, i, k, None if cell.suppressed and column.kind == "number" else value)
             widths[k - 1] = max(widths[k - 1], len(cell.text))
             if cell.suppressed:
