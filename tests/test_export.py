@@ -26,7 +26,6 @@ from analyse.text.label_texts import REGISTER_LABELS
 from analyse.export import docx as publication
 from analyse.export import html as page
 from analyse.export import docx_style, docx_tables, nota, pdf, plain, rapport, read, widths, xlsx
-from conftest import REPORTS
 from reports_fixture import COMMAND, DOLLARS, FORMULA, SCRIPT, build_reports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -875,7 +874,7 @@ def test_old_single_module_is_gone_and_pipeline_names_remain():
     assert REGISTER_LABELS["overgenomen"] == "overgenomen"
 
 
-# --------------------------------------------------------------------------- the real outputs of a run
+# --------------------------------------------------------------------------- the theme pages
 
 class _Visible(HTMLParser):
     """The text a reader sees on a page: no style or script content, no attributes (URLs aside)."""
@@ -905,84 +904,12 @@ class _Visible(HTMLParser):
             self.parts.append(data)
 
 
-def _visible(path: Path) -> _Visible:
+def visible_text(path: Path) -> _Visible:
     page = _Visible()
     page.feed(path.read_text(encoding="utf-8"))
     return page
 
 
-def _must_not_show(text: str) -> list[str]:
-    """What issue 25 forbids in visible text: snake_case codes, None and nan (web addresses aside)."""
-    text = re.sub(r"(https?://|www\.)\S+", " ", text)
-    return sorted(set(re.findall(r"(?<![\w/.-])[a-z][a-z0-9]*_[a-z0-9_]+(?![\w/])", text)
-                      + re.findall(r"(?<![\w-])(?:None|nan|NaN)(?![\w-])", text)))
-
-
-def test_run_publishes_a_nota_and_a_report_in_plain_dutch(shipped_run):
-    reports = shipped_run.root / REPORTS
-    nota_text = "\n".join(docx_texts(reports / "beleidsnota.docx"))
-    report = docx.Document(str(reports / "technisch-rapport.docx"))
-    report_text = "\n".join(publication.texts_of(report))
-    assert _must_not_show(nota_text) == [] and _must_not_show(report_text) == []
-    nota = docx.Document(str(reports / "beleidsnota.docx"))
-    running = "\n".join(p.text for p in nota.paragraphs if p.style.name != "Leeswijzer")  # a guide may name the band
-    assert not plain.method_words(running), plain.method_words(running)
-    assert not re.search(r"\b(19|20)\d\d\.(csv|xlsx)\b|\.csv\b", nota_text)
-    headings = [p.text for p in report.paragraphs if p.style.name == "Heading 1"]
-    assert "Controle van de cijfers in de beleidsvisie" in headings and "Bijlage A: tabellen" in headings
-    assert "Bijlage B: inventaris van de beschikbare gegevens" in headings
-    captions = [p.text for p in report.paragraphs if p.style.name == "Caption" and p.text.startswith("Tabel")]
-    assert any("Reproductieregister" in c for c in captions) and len(captions) > 10
-    register = next(t for t in report.tables if t.rows[0].cells[1].text == "Citaat")
-    claimed = [row.cells[2].text for row in register.rows[1:]]
-    assert "3,6" in claimed and "31.390" in claimed and "3.6" not in claimed and "31390" not in claimed
-
-
-@pytest.mark.skipif(pdf.find_soffice() is None or shutil.which("pdfinfo") is None,
-                    reason="LibreOffice (soffice) or pdfinfo is not installed")
-def test_run_nota_pdf_is_at_most_40_tagged_pages(shipped_run):
-    reports = shipped_run.root / REPORTS
-    nota_pdf, report_pdf = pdf_catalogue(reports / "beleidsnota.pdf"), pdf_catalogue(reports / "technisch-rapport.pdf")
-    assert 20 <= nota_pdf["pages"] <= 40, nota_pdf["pages"]
-    for catalogue in (nota_pdf, report_pdf):
-        assert catalogue["tagged"] == "yes" and catalogue["marked"] and catalogue["outlines"]
-        assert catalogue["lang"] == "nl-NL" and catalogue["title"].startswith("Integratie in Maassluis")
-
-
-def test_run_pages_declare_dutch_and_show_no_codes(shipped_run):
-    reports = shipped_run.root / REPORTS
-    index = _visible(reports / "index.html")
-    assert index.lang == "nl" and "Maassluis" in index.title
-    assert _must_not_show(" ".join(index.parts)) == []
-    source = (reports / "index.html").read_text(encoding="utf-8")
-    for href in re.findall(r'href="(figures/[^"]+\.csv)"', source):  # a CSV of the data beside each figure
-        assert (reports / href).is_file()
-    assert re.search(r'href="figures/[^"]+\.csv"', source)
-    for page in sorted((reports / "notebooks").glob("*.html")):
-        visible = _visible(page)
-        assert visible.lang == "nl", page.name
-        summary = contract.read_summary(reports / "tables" / page.stem / contract.SUMMARY_FILE)
-        assert visible.title == summary.title, page.name
-        text = " ".join(visible.parts)
-        if summary.messages:  # the key messages come first, right under the title
-            assert text.index(summary.messages[0]) < len(summary.title) + len(" ".join(summary.messages)) + 400
-        assert _must_not_show(text) == [], page.name
-
-
-def test_run_workbook_has_meaningful_sheet_names_and_numbers_as_numbers(shipped_run):
-    book = openpyxl.load_workbook(shipped_run.root / REPORTS / "tabellen.xlsx")
-    assert not [n for n in book.sheetnames if re.search(r"\(\d+\)$", n)]
-    number = re.compile(r"[+-]?\d[\d.]*(,\d+)?")
-    for sheet in book.worksheets[1:]:
-        for column in sheet.iter_cols(min_row=2):
-            values = [c for c in column if c.value not in (None, "")]
-            if values and all(c.data_type == "n" or number.fullmatch(str(c.value)) for c in values):
-                assert all(c.data_type == "n" for c in values), (sheet.title, column[0].column_letter)
-    readme = "\n".join(str(c.value) for row in book["Lees mij"].iter_rows() for c in row if c.value)
-    assert "Politie" in next(line for line in readme.splitlines() if line.startswith("Trendschattingen"))
-
-
-# --------------------------------------------------------------------------- the theme pages
 
 def test_a_theme_page_leaves_out_what_is_for_researchers_and_says_codes_in_words():
     import nbformat
@@ -1022,7 +949,7 @@ def test_a_theme_page_opens_with_its_title_area_and_key_messages(reports, tmp_pa
     executed.parent.mkdir(exist_ok=True)
     nbformat.write(notebook, executed)
     runner.write_html(executed, tmp_path / "demografie.html")
-    page = _visible(tmp_path / "demografie.html")
+    page = visible_text(tmp_path / "demografie.html")
     text = " ".join(" ".join(page.parts).split())
     summary = contract.read_summary(reports / "tables" / "demografie" / contract.SUMMARY_FILE)
     assert page.lang == "nl" and page.title == "Demografie en diversiteit"

@@ -22,7 +22,7 @@ from analyse.text.label_texts import REGISTER_STATUSES
 from analyse.text.notation import EN_DASH, format_date, format_number
 from analyse.export.docx import area_line, benchmark_text, key_figure_label, newest_years
 from analyse.export.nota import chapters
-from analyse.export.plain import nota_messages
+from analyse.export.plain import Abbreviations, nota_messages
 from analyse.export.read import (
     Reports, Theme, log, png_size, register_counts, source_line, verdict_counts,
 )
@@ -82,7 +82,7 @@ class ThemeCard:
     notebook: str | None
 
 
-def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
+def _card(root: Path, theme: Theme, index: int, words: Abbreviations) -> ThemeCard:
     figures = []
     main = [f for f in theme.figures if f.main] or theme.figures[:1]
     for figure in main:
@@ -100,7 +100,8 @@ def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
     tiles = tuple(Tile(key_figure_label(k), k.region, k.year, k.text,
                        "" if benchmark_text(k) == EN_DASH else benchmark_text(k))
                   for k in theme.summary.key_figures if k.value is not None)
-    messages = nota_messages(theme.summary.messages, theme.summary.key_figures, MESSAGES_PER_THEME)
+    messages = [words.explain(m) for m in
+                nota_messages(theme.summary.messages, theme.summary.key_figures, MESSAGES_PER_THEME)]
     return ThemeCard(f"thema-{index}", theme.title, area_line(theme), tuple(messages), tiles, tuple(figures),
                      notebook)
 
@@ -121,11 +122,12 @@ def render(reports: Reports) -> str:
         monitor = {"total": sum(n for _, n in counts), "rules": reports.monitor.record.notes,
                    "counts": counts}
     monitor_page = (root / "notebooks" / "monitor.html").is_file()
+    words = Abbreviations()  # explained at their first use on the page
     template = _ENVIRONMENT.get_template("index.html")
     return template.render(
         title=reports.title, subtitle=reports.subtitle, settings=reports.settings, run_date=reports.run_date,
         years=newest_years(chapters(reports)), downloads=downloads, notes=reports.notes, region=reports.region,
-        themes=[_card(root, theme, i) for i, theme in enumerate(chapters(reports), start=1)],
+        themes=[_card(root, theme, i, words) for i, theme in enumerate(chapters(reports), start=1)],
         monitor=monitor, monitor_page=monitor_page, register=register,
         sources=[(producer, [source_line(s) for s in sources]) for producer, sources in reports.sources().items()],
         small_count=reports.settings.small_count,
