@@ -917,7 +917,7 @@ def test_a_theme_page_leaves_out_what_is_for_researchers_and_says_codes_in_words
     from analyse import runner
 
     cells = [nbformat.v4.new_markdown_cell("# Onderwijs\n\nDit notebook leest `instellingen.toml`."),
-             nbformat.v4.new_markdown_cell("## Zo leest u dit notebook\n\nHet oordeel is `op_koers` of `x_y`."),
+             nbformat.v4.new_markdown_cell("## Zo leest u dit notebook\n\nHet oordeel is `op_koers`, `gehaald` of `x_y`."),
              nbformat.v4.new_markdown_cell("## Parameters\n\n- `start_jaar`: het eerste jaar"),
              nbformat.v4.new_code_cell("start_jaar = None", metadata={"tags": ["parameters"]}),
              nbformat.v4.new_code_cell("t = Thema()"),
@@ -926,7 +926,7 @@ def test_a_theme_page_leaves_out_what_is_for_researchers_and_says_codes_in_words
              nbformat.v4.new_markdown_cell("## Bronnen")]
     kept = runner.reader_cells(cells)
     assert ["".join(c.source) for c in kept] == [
-        "## Zo leest u dit notebook\n\nHet oordeel is *op koers* of `x_y`.", "t = Thema()", "## Bronnen"]
+        "## Zo leest u dit notebook\n\nHet oordeel is *op koers*, *gehaald* of `x_y`.", "t = Thema()", "## Bronnen"]
 
 
 def test_a_long_output_table_is_folded_and_a_short_one_is_not():

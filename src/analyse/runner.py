@@ -131,7 +131,7 @@ def page_header(executed: Path) -> dict:
     return {"title": record.title, "where": where, "messages": list(record.messages)}
 
 
-_CODE_SPAN = re.compile(r"`([a-z][a-z0-9]*_[a-z0-9_]+)`")
+_CODE_SPAN = re.compile(r"`([a-z][a-z0-9_]*)`")
 
 
 def reader_cells(cells: list) -> list:

@@ -94,8 +94,7 @@ body{max-width:60rem;margin:0 auto;padding:0 .75rem}
 .jp-Notebook{padding:0}
 .jp-Cell{padding:.25rem 0}
 .jp-OutputArea-output,.jp-RenderedHTMLCommon{overflow-x:auto;max-width:100%}
-.jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{text-align:left;vertical-align:top}
-.jp-RenderedHTMLCommon td.getal,.jp-RenderedHTMLCommon th.getal{text-align:right}
+.jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{text-align:left!important;vertical-align:top}
 .jp-RenderedHTMLCommon table{display:block;overflow-x:auto;max-width:100%}
 .jp-RenderedHTMLCommon img,.jp-OutputArea-output img{max-width:100%;height:auto}
 .jp-RenderedHTMLCommon p,.jp-RenderedHTMLCommon li{overflow-wrap:anywhere}
