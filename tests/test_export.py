@@ -3,6 +3,7 @@ from a reports/ folder written from contract records (tests/reports_fixture.py).
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import subprocess
@@ -968,3 +969,18 @@ def test_a_text_column_of_whole_numbers_is_stored_as_numbers_and_a_code_stays_te
     xlsx._fill_table(sheet, read.Table(record, columns, rows))
     assert [(c.value, c.data_type) for c in sheet["A"][1:]] == [(1, "n"), (2, "n")]
     assert [c.value for c in sheet["B"][1:]] == ["0556", "0606"] and sheet["C"][1].data_type == "s"
+
+
+def test_a_municipality_without_a_policy_document_gets_no_monitor_and_no_check(reports):
+    manifest = json.loads((reports / contract.MANIFEST_FILE).read_text(encoding="utf-8"))
+    manifest["tables"] = [t for t in manifest["tables"] if t["name"] == contract.TRENDS_TABLE]
+    manifest["settings"]["policy_document"] = ""
+    (reports / contract.MANIFEST_FILE).write_text(json.dumps(manifest), encoding="utf-8")
+    export.export_all(reports, make_pdf=False, echo=lambda _: None)
+    headings = {name: [p.text for p in docx.Document(str(reports / name)).paragraphs if p.style.name == "Heading 1"]
+                for name in ("beleidsnota.docx", "technisch-rapport.docx")}
+    assert headings["beleidsnota.docx"] == ["Inleiding", "Samenvatting", *THEMES]
+    assert headings["technisch-rapport.docx"] == ["Werkwijze", "Bronnen", "Uitkomsten per thema",
+                                                  "Bijlage A: tabellen", "Afkortingen"]
+    text = "\n".join(docx_texts(reports / "beleidsnota.docx"))
+    assert "beleidsvisie" not in text.lower()  # nothing about a document this municipality does not have
