@@ -66,6 +66,9 @@ def _figure(root: Path, record: FigureRecord, draw, dpi: int) -> FigureRecord:
     fig.tight_layout()
     fig.savefig(png, dpi=dpi)
     plt.close(fig)
+    if record.csv:  # the figure's data, as the writer saves it beside the figure
+        lines = [(int(x), float(y)) for line in fig.axes[0].get_lines() for x, y in zip(*line.get_data())]
+        _write_csv(root / record.csv, ["jaar", "waarde"], [list(pair) for pair in lines])
     return record
 
 
@@ -102,7 +105,7 @@ def demografie(root: Path, dpi: int, hostile: bool) -> ThemeSummary:
             "Aantal inwoners, Maassluis, 2009-2018", "Bron: CBS",
             "Elke stip is een meting; een lijn tussen twee stippen is zelf geen meting, en er is niets bijgeschat.",
             "Lijnfiguur: het aantal inwoners van Maassluis groeide van 31.390 in 2009 naar 32.518 in 2018.",
-            main=True), _line({MAASSLUIS: (years, inwoners)}), dpi),
+            main=True, csv="figures/demografie/inwoners.csv"), _line({MAASSLUIS: (years, inwoners)}), dpi),
         _figure(root, FigureRecord(
             "aandeel_migratieachtergrond", "aandeel_migratieachtergrond", "lijn",
             "figures/demografie/aandeel_migratieachtergrond.png", "figures/demografie/aandeel_migratieachtergrond.svg",
@@ -171,7 +174,7 @@ def demografie(root: Path, dpi: int, hostile: bool) -> ThemeSummary:
         KeyFigure("aandeel_migratieachtergrond", "Aandeel inwoners met migratieachtergrond", MAASSLUIS,
                   "migratieachtergrond", "Met migratieachtergrond", 2018, 26.9, "procent", "26,9%", "Bron: CBS",
                   "cbs_bevolking", benchmarks=(Benchmark("Rotterdam", 2018, 50.3, "50,3%"),
-                                               Benchmark("Nederland", 2018, 23.1, "23,1%"))),
+                                               Benchmark("Nederland", 2018, 23.1, "23,1%")), comparison_year=2018),
     )
     return ThemeSummary(
         "demografie", "Demografie en diversiteit",
@@ -228,7 +231,7 @@ def arbeid_inkomen(root: Path, dpi: int, hostile: bool) -> ThemeSummary:
         KeyFigure("bijstand_totaal", "Personen met een bijstandsuitkering", MAASSLUIS, "totaal", "Totaal", 2018, 825,
                   "aantal", "825", "Bron: CBS", "cbs_bijstand",
                   benchmarks=(Benchmark("Vlaardingen", 2018, 2890, "2.890"),
-                              Benchmark("Schiedam", 2018, 3560, "3.560"))),
+                              Benchmark("Schiedam", 2018, 3560, "3.560")), comparison_year=2018),
     )
     warnings = ("Voor de wijk Kapelpolder zijn te weinig bijstandsontvangers om het aantal te publiceren.",)
     if hostile:

@@ -717,3 +717,21 @@ def test_validate_names_a_broken_notebook_and_still_checks_the_data(tmp_path, mo
         in warnings
     assert "notebooks/onderwijs.ipynb: de parameters zijn niet te lezen (het is geen gewoon bestand)" in warnings
     assert "Thema 'demografie'" not in warnings  # not reported as 'no notebook for this theme'
+
+
+def test_decimalen_in_the_catalogue_is_a_whole_number_up_to_three(tmp_path):
+    raw = make_raw(tmp_path / "raw")
+    catalogue = raw / "indicatoren.csv"
+    header, *rows = catalogue.read_text(encoding="utf-8").splitlines()
+
+    def write(decimals: list[str]) -> None:
+        lines = [header + ",decimalen"] + [f"{row},{d}" for row, d in zip(rows, decimals)]
+        catalogue.write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+    write(["0", "x", "1"])
+    problem = only(problems_in(raw))
+    assert problem.row == 3 and problem.column == "decimalen" and "0 tot en met 3" in problem.expected
+    write(["0", "4", ""])
+    assert only(problems_in(raw)).column == "decimalen"
+    write(["0", "1", ""])
+    assert data.load_raw(raw) is not None  # 0 to 3, or empty (as published)

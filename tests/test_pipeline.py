@@ -165,9 +165,9 @@ def test_the_wijk_section_and_the_segregation_index_reach_the_tables_and_the_not
     assert any("½ × Σ" in note for note in record["notes"]), "the formula is given with the table"
     wijken = pd.read_csv(tables / "wijken.csv")
     assert len(wijken) == 9 and wijken["wijk"].iloc[-1] == "Maassluis (gemeente)"
-    note = Document(root / REPORTS / "beleidsnota.docx")
-    content = "\n".join([p.text for p in note.paragraphs]
-                        + [c.text for t in note.tables for r in t.rows for c in r.cells])
+    report = Document(root / REPORTS / "technisch-rapport.docx")  # the annex tables are in the technical report
+    content = "\n".join([p.text for p in report.paragraphs]
+                        + [c.text for t in report.tables for r in t.rows for c in r.cells])
     assert "Wijken van Maassluis" in content and "Ongelijkheidsindex D" in content
 
 

@@ -407,3 +407,15 @@ def test_sentence_gap_refused_and_other_series():
 def test_sentence_trend_shows_bounds_that_would_read_the_same_with_more_decimals():
     text = sentence_trend(_trend(helling=-0.07, helling_ondergrens=-0.09, helling_bovengrens=-0.052))
     assert "daalt dit gemiddeld met 0,07 procentpunt per jaar (95%-interval -0,09 tot -0,05)" in text
+
+
+def test_a_measure_shows_the_indicators_fixed_decimals():
+    from analyse.text.messages import Level
+    from analyse.text.notation import format_measure
+
+    assert format_measure(24.0, "procent") == "24%"  # as published
+    assert format_measure(24.0, "procent", decimals=1) == "24,0%"  # the catalogue's decimalen: alike everywhere
+    assert format_measure(1.73, "procent", decimals=1) == "1,7%"
+    assert format_measure(6.0, "rapportcijfer", status="schatting", decimals=1) == "ongeveer 6,0"
+    assert Level(2017, 6.0, "rapportcijfer", decimals=1).shown() == "6,0"
+    assert Level(2017, 6.0, "rapportcijfer").shown() == "6"

@@ -33,6 +33,8 @@ class Catalogue:
         self.labels = dict(zip(ind["indicator"], ind["label"]))
         self.units = dict(zip(ind["indicator"], ind["eenheid"]))
         self.persons = {i for i, p in zip(ind["indicator"], ind["personen"]) if str(p).strip().lower() == "ja"}
+        self.decimal_places = {i: int(d) for i, d in zip(ind["indicator"], ind.get("decimalen", [""] * len(ind)))
+                               if str(d).strip()}
         self.group_labels = dict(zip(dataset.groepen["groep"], dataset.groepen["label"]))
         self.classification = dict(zip(dataset.groepen["groep"], dataset.groepen["indeling"]))
         regios = dataset.regios
@@ -52,6 +54,11 @@ class Catalogue:
 
     def unit(self, indicator: str) -> str:
         return self.units[indicator]
+
+    def decimals(self, indicator: str) -> int | None:
+        """The decimals an indicator is shown with everywhere (``decimalen`` in indicatoren.csv); None: as
+        published."""
+        return self.decimal_places.get(indicator)
 
     def group(self, groep: str) -> str:
         return self.group_labels.get(groep, groep)

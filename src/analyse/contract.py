@@ -29,9 +29,11 @@ SCHEMA_VERSION = 3
 SUMMARY_FILE = "kerncijfers.json"
 MANIFEST_FILE = "manifest.json"
 
-COLUMN_KINDS = ("text", "number", "year", "label")
+COLUMN_KINDS = ("text", "number", "year", "label", "value")
 """``text``: free text; ``number``: a value (see unit/decimals); ``year``: a year or period label, shown
-without thousands separator; ``label``: a code already turned into a Dutch label."""
+without thousands separator; ``label``: a code already turned into a Dutch label; ``value``: a value as a
+document wrote it, a number (in the data contract's notation, shown in Dutch notation with the decimals it was
+written with) or a word ('daling')."""
 
 FIGURE_KINDS = ("lijn", "staaf", "gestapeld", "tegel", "kleine_veelvouden", "rangorde", "positie", "kaart")
 """Line chart, bar chart, one 100% bar of complementary categories, key-figure tile, small multiples,
@@ -105,7 +107,8 @@ class FigureRecord:
     """A figure a theme saved: ``png`` and ``svg`` are relative to ``reports/``.
 
     ``alt`` states what the figure shows (for screen readers and the index page), ``guidance`` is the
-    'Zo leest u deze figuur' text, ``main`` marks the figures shown as thumbnails on the index page.
+    'Zo leest u deze figuur' text, ``main`` marks the figures shown on the index page. ``csv`` (relative to
+    ``reports/``) holds the data the figure was drawn from, offered for download beside it.
     """
 
     name: str
@@ -119,6 +122,7 @@ class FigureRecord:
     alt: str
     in_note: bool = True
     main: bool = False
+    csv: str = ""
 
     def __post_init__(self):
         if self.kind not in FIGURE_KINDS:

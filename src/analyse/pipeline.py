@@ -37,32 +37,48 @@ def _summaries(reports_dir: Path) -> list[contract.ThemeSummary]:
     return [contract.read_summary(path) for path in paths]
 
 
+def merged_source(sources: list[str]) -> str:
+    """One source line for a table gathered from several themes: every source once, in order, the editor last.
+
+    ``["Bron: CBS; bewerking gemeente X", "Bron: Politie; CBS; bewerking gemeente X"]`` ->
+    ``"Bron: CBS; Politie; bewerking gemeente X"``."""
+    parts, editors = [], []
+    for source in sources:
+        for part in source.removeprefix("Bron: ").split("; "):
+            part = part.strip()
+            target = editors if part.startswith("bewerking ") else parts
+            if part and part not in target:
+                target.append(part)
+    return "Bron: " + "; ".join(parts + editors) if parts or editors else ""
+
+
 def collect(reports_dir: Path, gate: Gate | None = None) -> list[contract.TableRecord]:
     """Gather the per-theme tables into the run-wide CSVs (order: theme, then rows) and describe them.
 
-    The description (columns, units, decimals) is that of the first theme's table of the same name. The run-wide
-    ``trends.csv`` gets the false discovery rate over every trend test of the run (columns ``*_run``) beside the one
-    each theme applied within itself. Each theme's hidden cells stay hidden (moved to their row in the whole
-    table), and the whole table passes ``gate`` (the run's small-numbers gate, :class:`analyse.gate.Gate`) before it
-    is written: what one theme hid, no other theme's rows give away. Its notes are those of every theme's table,
-    then those of the gate.
+    The description (columns, units, decimals) is that of the first theme's table of the same name; the source
+    line names the sources of every part. The run-wide ``trends.csv`` gets the false discovery rate over every
+    trend test of the run (columns ``*_run``) beside the one each theme applied within itself. Each theme's hidden
+    cells stay hidden (moved to their row in the whole table), and the whole table passes ``gate`` (the run's
+    small-numbers gate, :class:`analyse.gate.Gate`) before it is written: what one theme hid, no other theme's
+    rows give away. Its notes are those of every theme's table, then those of the gate.
     """
     gate = gate or Gate()
     records = []
     summaries = _summaries(reports_dir)
     for name, cells in COLLECTED.items():
-        parts, first, suppressed, notes = [], None, [], []
+        parts, used, suppressed, notes = [], [], [], []
         for summary in summaries:
             record = next((t for t in summary.tables if t.name == name), None)
             if record is None:
                 continue
-            first = first or record
+            used.append(record)
             offset = sum(len(part) for part in parts)
             suppressed += [replace(cell, row=cell.row + offset) for cell in record.suppressed]
             notes += record.notes
             parts.append(pd.read_csv(reports_dir / record.csv, dtype=str, keep_default_na=False))
         if not parts:
             continue
+        first = used[0]
         table = pd.concat(parts, ignore_index=True)
         if name == "trends":  # the run-wide false discovery rate beside each theme's own (analyse.trends.add_fdr)
             table = trends.add_fdr(table, suffix="_run")
@@ -72,7 +88,8 @@ def collect(reports_dir: Path, gate: Gate | None = None) -> list[contract.TableR
         title = {"trends": "Trendschattingen, alle thema's", "reproductie": "Reproductieregister hoofdstuk 2",
                  "monitor": first.title}[name]
         records.append(replace(first, csv=f"{name}.csv", title=title, suppressed=tuple(protected.cells),
-                               notes=tuple(dict.fromkeys([*notes, *protected.notes])), in_note=name == "monitor"))
+                               notes=tuple(dict.fromkeys([*notes, *protected.notes])),
+                               source=merged_source([r.source for r in used]), in_note=name == "monitor"))
     return records
 
 
@@ -303,7 +320,9 @@ def _unchanged(root: Path, selected: list[str], available: list[str], given: dic
                               others=[t for t in available if t not in selected])
     except (OSError, ValueError, KeyError, data.AnalyseError):
         return None
-    return plan if plan.nothing_to_do else None
+    from analyse.export import pdf_missing
+
+    return plan if plan.nothing_to_do and not pdf_missing(folder) else None
 
 
 def _validated(root: Path, table: Path, echo) -> data.Dataset:
@@ -356,8 +375,10 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
             if thema in skipped:
                 echo(f"  Overgeslagen: {thema}. {skipped[thema].reason}")
         if plan.nothing_to_do:  # every theme current, or skipped again as before
-            echo(nothing_changed(plan.current, plan.previous_run, 0))
-            return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+            if not export.pdf_missing(folder):
+                echo(nothing_changed(plan.current, plan.previous_run, 0))
+                return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+            echo("LibreOffice is er nu: de PDF's van de nota en het technisch rapport worden gemaakt.")
         to_run = list(plan.run)
         run_parameters = {**parameters, "data_dir": str(root / "data")}
         with publish.Staging(folder) as staging:

@@ -60,7 +60,8 @@ OLD_PREFIX = ".old-"
 JOURNAL = ".publiceren"
 # the entries of reports/ that make up one complete set, published together
 PUBLISHED = ("notebooks", "figures", "tables", "trends.csv", "reproductie.csv", "monitor.csv", "manifest.json",
-             "tabellen.xlsx", "beleidsnota.docx", "beleidsnota.pdf", "index.html")
+             "tabellen.xlsx", "beleidsnota.docx", "beleidsnota.pdf", "technisch-rapport.docx",
+             "technisch-rapport.pdf", "index.html")
 # per theme, what a run copies from the current set into staging when the theme itself is not run
 THEME_PARTS = ("notebooks/{t}.ipynb", "notebooks/{t}.html", "figures/{t}", "tables/{t}")
 

@@ -22,6 +22,7 @@ import functools
 import json
 import logging
 import os
+import re
 import selectors
 import signal
 import subprocess
@@ -32,7 +33,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyse.schema import THEMES, AnalyseError
-from analyse.text.notation import format_number
+from analyse.text.label_texts import CODE_LABELS
+from analyse.text.notation import EN_DASH, format_number, join_words, year_range
 
 NOTEBOOK_ORDER = (*THEMES, "monitor")
 OUTPUT_KINDS = ("figures", "tables")
@@ -110,17 +112,73 @@ def _failure_message(thema: str, error: BaseException) -> str:
     return f"{thema}: fout in cel {cell}:\n{code}\n  {ename}: {evalue}"
 
 
+def page_header(executed: Path) -> dict:
+    """What a theme's page shows first: its title, area and period, and its key messages (from the
+    ``kerncijfers.json`` the notebook wrote beside it); the title alone when there is none."""
+    from analyse import contract
+
+    thema = executed.stem
+    summary = executed.parent.parent / "tables" / thema / contract.SUMMARY_FILE
+    try:
+        record = contract.read_summary(summary)
+    except contract.ContractError:
+        return {"title": THEMES.get(thema, thema.replace("_", " ").capitalize()), "where": "", "messages": []}
+    params = record.parameters
+    regions = list(params.comparison_regions)
+    period = year_range(params.start_year, params.end_year, dash=EN_DASH)
+    where = f"{params.region}, vergeleken met {join_words(regions)}; {period}." if regions else \
+        f"{params.region}; {period}."
+    return {"title": record.title, "where": where, "messages": list(record.messages)}
+
+
+_CODE_SPAN = re.compile(r"`([a-z][a-z0-9_]*)`")
+
+
+def reader_cells(cells: list) -> list:
+    """The cells a reader of the published page needs. Left out: the notebook's introduction for researchers
+    (the first Markdown cell: the page opens with its own title, area and key messages instead), the explanation
+    of the parameters (the Markdown cell headed 'Parameters' and the parameter cell itself) and the key messages
+    at the end (they are at the top now: the cell headed 'Kernboodschappen' and the cell after it). A code in
+    Markdown that has a Dutch label ('`op_koers`') reads as that label (*op koers*)."""
+    kept, skip_next = [], False
+    for i, cell in enumerate(cells):
+        source = "".join(cell.get("source", "")).lstrip()
+        if skip_next and cell.get("cell_type") == "code":
+            skip_next = False
+            continue
+        skip_next = False
+        if cell.get("cell_type") == "markdown":
+            if (i == 0 and source.startswith("# ")) or source.startswith("## Parameters"):
+                continue
+            if source.startswith("## Kernboodschappen"):
+                skip_next = True
+                continue
+            cell["source"] = _CODE_SPAN.sub(lambda m: f"*{CODE_LABELS[m.group(1)]}*" if m.group(1) in CODE_LABELS
+                                            else m.group(0), "".join(cell.get("source", "")))
+        if "parameters" in cell.get("metadata", {}).get("tags", []):
+            continue
+        kept.append(cell)
+    return kept
+
+
 def write_html(executed: Path, html_path: Path, notebook=None) -> None:
-    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised.
+    """The HTML copy without code: offline (no scripts, nothing from the internet) and sanitised; in Dutch
+    (``lang="nl"``), titled with the theme, its key messages first, readable on a phone.
 
     ``notebook``: the executed notebook as it was just written to ``executed`` (saves reading it again).
     """
+    import copy
+
     import nbformat
 
-    from analyse.safe_html import OfflineHTMLExporter, offline_problems
+    from analyse.safe_html import PAGE_STYLE, OfflineHTMLExporter, offline_problems
 
+    page = page_header(executed)
+    node = copy.deepcopy(notebook if notebook is not None else nbformat.read(executed, as_version=4))
+    node.metadata["title"] = page["title"]
+    node.cells = reader_cells(node.cells)
     exporter = OfflineHTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
-    body, _ = exporter.from_notebook_node(notebook if notebook is not None else nbformat.read(executed, as_version=4))
+    body, _ = exporter.from_notebook_node(node, resources={"analyse_page": page, "analyse_style": PAGE_STYLE})
     problems = offline_problems(body)
     if problems:  # fail closed: a page that would load or run something is not written
         raise AnalyseError(f"de HTML-kopie van {executed.stem} zou iets laden of uitvoeren: {problems[0]}")

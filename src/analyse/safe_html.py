@@ -89,7 +89,46 @@ def clean(html: str) -> str:
     return re.sub(re.escape(stand_in) + r"(\d+)", lambda m: payloads[int(m.group(1))], cleaned)
 
 
+PAGE_STYLE = """
+body{max-width:60rem;margin:0 auto;padding:0 .75rem}
+.jp-Notebook{padding:0}
+.jp-Cell{padding:.25rem 0}
+.jp-OutputArea-output,.jp-RenderedHTMLCommon{overflow-x:auto;max-width:100%}
+.jp-RenderedHTMLCommon td,.jp-RenderedHTMLCommon th{text-align:left!important;vertical-align:top}
+.jp-RenderedHTMLCommon table{display:block;overflow-x:auto;max-width:100%}
+.jp-RenderedHTMLCommon img,.jp-OutputArea-output img{max-width:100%;height:auto}
+.jp-RenderedHTMLCommon p,.jp-RenderedHTMLCommon li{overflow-wrap:anywhere}
+.analyse-kop{border-bottom:2px solid #cfd8e3;margin:1rem 0;padding-bottom:.5rem;font-family:system-ui,Arial,sans-serif}
+.analyse-kop h1{font-size:1.6rem;margin:.5rem 0;color:#1f3a5f}
+.analyse-kop .waar{color:#4a5666;margin:.25rem 0}
+.analyse-kop li{margin:.35rem 0;line-height:1.45}
+details>summary{cursor:pointer;color:#0b4f8a;margin:.25rem 0}
+"""
+"""The page's own layout: readable on a phone (390 px), text left-aligned, wide tables scroll in their box."""
+LONG_TABLE = 25
+"""An output table with more rows than this is folded (``<details>``): the page stays readable."""
+
 _TEMPLATE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_css -%}<style>{{ resources.analyse_style }}</style>{%- endblock html_head_css -%}
+{%- block body_header -%}
+{{ super() }}
+{%- if resources.analyse_page %}
+<header class="analyse-kop">
+<h1>{{ resources.analyse_page.title | e }}</h1>
+{%- if resources.analyse_page.where %}
+<p class="waar">{{ resources.analyse_page.where | e }}</p>
+{%- endif %}
+{%- if resources.analyse_page.messages %}
+<h2>Kernboodschappen</h2>
+<ul>
+{%- for message in resources.analyse_page.messages %}
+<li>{{ message | e }}</li>
+{%- endfor %}
+</ul>
+{%- endif %}
+</header>
+{%- endif %}
+{%- endblock body_header -%}
 {%- block html_head_js -%}{%- endblock html_head_js -%}
 {%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
 {%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
@@ -100,6 +139,14 @@ _TEMPLATE = """{%- extends 'index.html.j2' -%}
 {%- block data_latex scoped -%}{%- endblock data_latex -%}
 {%- block footer_js -%}{%- endblock footer_js -%}
 """
+
+
+def fold_long_table(html: str) -> str:
+    """An output with a table of more than :data:`LONG_TABLE` rows, folded under a line that says how long it is."""
+    rows = len(re.findall(r"<tr\b", html)) - 1
+    if rows <= LONG_TABLE:
+        return html
+    return f"<details><summary>Tabel met {rows} regels tonen</summary>{html}</details>"
 
 
 def _exporter_classes() -> dict:
@@ -128,7 +175,7 @@ def _exporter_classes() -> dict:
                             del data[mime]
                     if "text/html" in data:
                         html = data["text/html"]
-                        data["text/html"] = clean("".join(html) if isinstance(html, list) else html)
+                        data["text/html"] = fold_long_table(clean("".join(html) if isinstance(html, list) else html))
             elif cell.cell_type == "raw":  # the template emits a raw cell unchanged
                 cell.source = clean(cell.source)
             return cell, resources
@@ -138,6 +185,7 @@ def _exporter_classes() -> dict:
 
         def __init__(self, **kwargs):
             kwargs.setdefault("template_name", "lab")
+            kwargs.setdefault("language_code", "nl")
             super().__init__(extra_loaders=[jinja2.DictLoader({"analyse_offline.html.j2": _TEMPLATE})],
                              template_file="analyse_offline.html.j2", **kwargs)
             self.register_preprocessor(SanitizeOutputs(), enabled=True)

@@ -180,7 +180,7 @@ class Thema(_Notebook):
         small = self.context.settings.small_count
         protected = self.out.gate.value(row)
         return Level(int(row["jaar"]), float(row["waarde"]), row["eenheid"], bool(row["afgeleid"]),
-                     row["status"] or "", small if protected.mark else None)
+                     row["status"] or "", small if protected.mark else None, self.cat.decimals(row["indicator"]))
 
     # ------------------------------------------------------------------ tables
 
@@ -211,10 +211,11 @@ class Thema(_Notebook):
             "jaar_van": table["jaar_van"], "waarde_van": table["waarde_van"],
             "jaar_tot": table["jaar_tot"], "waarde_tot": table["waarde_tot"],
             "teller_tot": table["teller_tot"], "noemer_tot": table["noemer_tot"]})
-        frame["decimalen_van"] = [display_decimals(v, u, d) for v, u, d in
-                                  zip(table["waarde_van"], table["eenheid"], table["afgeleid_van"])]
-        frame["decimalen_tot"] = [display_decimals(v, u, d) for v, u, d in
-                                  zip(table["waarde_tot"], table["eenheid"], table["afgeleid_tot"])]
+        fixed = table["indicator"].map(self.cat.decimals)  # the catalogue's decimalen, else as published
+        frame["decimalen_van"] = [display_decimals(v, u, d) if pd.isna(f) else int(f) for v, u, d, f in
+                                  zip(table["waarde_van"], table["eenheid"], table["afgeleid_van"], fixed)]
+        frame["decimalen_tot"] = [display_decimals(v, u, d) if pd.isna(f) else int(f) for v, u, d, f in
+                                  zip(table["waarde_tot"], table["eenheid"], table["afgeleid_tot"], fixed)]
         frame["verandering"] = [describe_change(r) for r in table.to_dict("records")]
         frame["bron"] = [self._source(self.obs[(self.obs["reeks"] == r.reeks) & (self.obs["indicator"] == r.indicator)
                                                & (self.obs["regio"] == r.regio) & (self.obs["groep"] == r.groep)])
@@ -290,7 +291,8 @@ class Thema(_Notebook):
                                 else ("" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v))
                                 for i, v in zip(table["id"], table["berekend"])]
         columns = (contract.Column("id", "Nr."), contract.Column("citaat", "Citaat"),
-                   contract.Column("verwacht", "Volgens document"), contract.Column("herberekend", "Herberekend"),
+                   contract.Column("verwacht", "Volgens document", kind="value"),
+                   contract.Column("herberekend", "Herberekend"),
                    contract.Column("status", "Status", "label"), contract.Column("bewijs", "Bewijs", "label"),
                    contract.Column("toelichting", "Toelichting"))
         self.out.table("reproductie", table, title=f"{self.context.title}: reproductie van de beweringen in "
@@ -430,11 +432,12 @@ class Thema(_Notebook):
             comparisons=[r for r in ctx.comparison_regions if r != where], indicator=indicator, groep=groep,
             grades=self.grades, start=ctx.start_year, end=ctx.end_year, with_peers=where == ctx.region)
 
-    def _peer_levels(self, found: peers.PeerComparison, derived: bool) -> PeerLevels:
-        """The peers' median and quartiles in the notation of the figure itself (published whole percentages stay
-        whole where the median is; a share we computed has one decimal)."""
+    def _peer_levels(self, found: peers.PeerComparison, indicator: str, derived: bool) -> PeerLevels:
+        """The peers' median and quartiles in the notation of the figure itself: the indicator's fixed decimals
+        (catalogue), else published whole percentages stay whole where the median is and a share we computed has
+        one decimal."""
         def level(value: float) -> Level:
-            return Level(found.year, value, found.unit, derived=derived)
+            return Level(found.year, value, found.unit, derived=derived, decimals=self.cat.decimals(indicator))
         return PeerLevels(size_class_label(*found.group.size_class), found.n, level(found.median),
                           level(found.lower_quartile), level(found.upper_quartile), found.below, found.above)
 
@@ -461,8 +464,8 @@ class Thema(_Notebook):
             benchmarks = tuple((region, self._level(row)) for region, row in found.others.items())
             compared = self._level(found.own) if found.year != int(last["jaar"]) else None
             missing = found.missing
-            peer_levels = (self._peer_levels(found.peers, bool(found.own["afgeleid"])) if found.peers is not None
-                           else None)
+            peer_levels = (self._peer_levels(found.peers, indicator, bool(found.own["afgeleid"]))
+                           if found.peers is not None else None)
         trend = self.trend_records.get((indicator, where, groep, last["reeks"]))
         breaks = series.breaks(last["reeks"], self.dataset.reeksen)
         finding = Finding(
@@ -487,7 +490,7 @@ class Thema(_Notebook):
     def _peer_benchmark(self, found: comparisons.RegionComparison | None) -> contract.PeerBenchmark | None:
         if found is None or found.peers is None:
             return None
-        group, levels = found.peers, self._peer_levels(found.peers, bool(found.own["afgeleid"]))
+        group, levels = found.peers, self._peer_levels(found.peers, found.indicator, bool(found.own["afgeleid"]))
         text = (f"mediaan {levels.median.shown()} (middelste helft {levels.lower.shown()} tot "
                 f"{levels.upper.shown()})")
         return contract.PeerBenchmark(levels.label, group.year, group.n, group.median, group.lower_quartile,

@@ -190,6 +190,10 @@ def indicators(ind: pd.DataFrame, problems: list[Problem]) -> None:
             _problem(problems, row, "doel_marge", "verwacht leeg of een getal van 0 of meer (in de eenheid van de indicator).")
         elif margin and (wrong := magnitude_problem(number(margin))):
             _problem(problems, row, "doel_marge", wrong)
+        decimals = row.get("decimalen", "")
+        if decimals and decimals not in ("0", "1", "2", "3"):
+            _problem(problems, row, "decimalen", "verwacht leeg of een heel getal van 0 tot en met 3 (het aantal "
+                     "decimalen waarmee de indicator overal getoond wordt).")
         persons = row.get("personen", "")
         if persons not in PERSON_FLAGS:
             _problem(problems, row, "personen", "verwacht leeg, 'ja' of 'nee'.")

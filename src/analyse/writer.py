@@ -124,20 +124,22 @@ class ReportWriter:
 
     def figure(self, name: str, draw: Callable, data: pd.DataFrame, arguments: dict, *,
                record: contract.FigureRecord) -> contract.FigureRecord:
-        """Draw (unless cached) and save a figure as PNG and SVG; ``draw(data, **arguments)`` returns it.
+        """Draw (unless cached) and save a figure as PNG and SVG, and its data as CSV; ``draw(data, **arguments)``
+        returns it.
 
         ``record`` carries everything but the paths, which are filled in here.
         """
         from analyse.plots.saving import save_figure
 
-        png, svg = self.figure_dir / f"{name}.png", self.figure_dir / f"{name}.svg"
+        png, svg, csv = (self.figure_dir / f"{name}{suffix}" for suffix in (".png", ".svg", ".csv"))
         key = figure_key(draw, data, arguments)
         if not self._reusable(name, key):
             for path in (png, svg):  # never write through to a file the previous run published
                 path.unlink(missing_ok=True)
             save_figure(draw(data, **arguments), self.figure_dir, name)
         self._drawn[name] = {"sleutel": key, "png": cache.file_digest(png), "svg": cache.file_digest(svg)}
-        saved = replace(record, name=name, png=self._relative(png), svg=self._relative(svg))
+        _clean_numbers(data).to_csv(csv, index=False, lineterminator="\n")  # the figure's data, for download
+        saved = replace(record, name=name, png=self._relative(png), svg=self._relative(svg), csv=self._relative(csv))
         self.figures = [f for f in self.figures if f.name != name] + [saved]
         return saved
 
@@ -191,7 +193,7 @@ class ReportWriter:
         self.table_dir.mkdir(parents=True, exist_ok=True)
         self.figure_dir.mkdir(parents=True, exist_ok=True)
         for stale in self.figure_dir.iterdir():
-            if stale.suffix in (".png", ".svg") and stale.stem not in self._drawn:
+            if stale.suffix in (".png", ".svg", ".csv") and stale.stem not in self._drawn:
                 stale.unlink()
         (self.figure_dir / FIGURE_CACHE).write_text(json.dumps(self._drawn, indent=1, sort_keys=True),
                                                     encoding="utf-8")

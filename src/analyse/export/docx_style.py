@@ -1,21 +1,32 @@
-"""The Word note's house style and its low-level parts: A4 pages, Arial and nl-NL on every style and run,
-the headings and paragraph styles, Word fields (page number, caption number, contents) and the footer."""
+"""The house style of the Word documents and their low-level parts.
+
+The styles live in a Word template shipped with the package, ``templates/huisstijl.docx`` (A4, Arial, nl-NL on
+the defaults and every style; Title, Heading 1-3, Caption, List Bullet and the house's own *Tussenkop*,
+*Tussenkop 2*, *Toelichting* and *Leeswijzer*). Another municipality restyles the nota and the technical report
+by opening that file in Word, changing the styles and saving it; no code changes. Here: page setup (portrait
+and landscape sections), Word fields (page number, caption number, contents), the footer, and nl-NL on every
+run the code writes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import docx
 from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-FONT = "Arial"
 LANGUAGE = "nl-NL"
 PAGE = (21.0, 29.7)  # A4, cm
 MARGIN = 2.5
 DARK = RGBColor(0x1F, 0x3A, 0x5F)
 GREY = RGBColor(0x4A, 0x4A, 0x4A)
+TEMPLATE = Path(__file__).with_name("templates") / "huisstijl.docx"
+STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet", "Tussenkop",
+          "Tussenkop 2", "Toelichting", "Leeswijzer")
+"""The styles the publications use: the template must hold every one of them."""
 
 
 def text_width(landscape: bool) -> float:
@@ -51,16 +62,6 @@ def add_field(paragraph, instruction: str, shown: str = "") -> None:
     char("end")
 
 
-def _set_fonts(rpr_owner, name: str = FONT) -> None:
-    """Arial for every script, replacing the template's theme fonts."""
-    rpr = rpr_owner.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for attribute in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
-        fonts.attrib.pop(qn(attribute), None)
-    for attribute in ("w:ascii", "w:hAnsi", "w:cs", "w:eastAsia"):
-        fonts.set(qn(attribute), name)
-
-
 _RPR_AFTER_LANG = ("w:eastAsianLayout", "w:specVanish", "w:oMath")
 
 
@@ -77,57 +78,10 @@ def _set_language(rpr) -> None:
     lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
-def set_styles(doc) -> None:
-    styles = doc.styles
-    defaults = styles.element.find(qn("w:docDefaults"))
-    rpr_default = defaults.find(qn("w:rPrDefault"))
-    rpr = rpr_default.find(qn("w:rPr"))
-    if rpr is None:
-        rpr = OxmlElement("w:rPr")
-        rpr_default.append(rpr)
-    _set_language(rpr)
-    normal = styles["Normal"]
-    normal.font.size = Pt(10)
-    normal.paragraph_format.space_after = Pt(6)
-    normal.paragraph_format.line_spacing = 1.15
-    for spec in (("Heading 1", 16, 18, 8), ("Heading 2", 12.5, 14, 4), ("Heading 3", 11, 10, 2)):
-        name, size, before, after = spec
-        style = styles[name]
-        style.font.size, style.font.color.rgb, style.font.bold = Pt(size), DARK, True
-        style.paragraph_format.space_before, style.paragraph_format.space_after = Pt(before), Pt(after)
-    title = styles["Title"]
-    title.font.size, title.font.color.rgb, title.font.bold = Pt(28), DARK, True
-    title.paragraph_format.space_after = Pt(12)
-    caption = styles["Caption"]
-    caption.font.size, caption.font.color.rgb, caption.font.bold = Pt(9.5), DARK, True
-    caption.paragraph_format.space_before = Pt(4)
-    caption.paragraph_format.space_after = Pt(2)
-    lead = styles.add_style("Tussenkop", WD_STYLE_TYPE.PARAGRAPH)  # a heading that stays out of the contents
-    lead.base_style = normal
-    lead.font.size, lead.font.bold, lead.font.color.rgb = Pt(16), True, DARK
-    lead.paragraph_format.space_after, lead.paragraph_format.keep_with_next = Pt(10), True
-    lead2 = styles.add_style("Tussenkop 2", WD_STYLE_TYPE.PARAGRAPH)
-    lead2.base_style = normal
-    lead2.font.size, lead2.font.bold, lead2.font.color.rgb = Pt(12), True, DARK
-    lead2.paragraph_format.space_before, lead2.paragraph_format.space_after = Pt(10), Pt(4)
-    lead2.paragraph_format.keep_with_next = True
-    small = styles.add_style("Toelichting", WD_STYLE_TYPE.PARAGRAPH)
-    small.base_style = normal
-    small.font.size, small.font.color.rgb = Pt(8.5), GREY
-    small.paragraph_format.space_before, small.paragraph_format.space_after = Pt(3), Pt(4)
-    guide = styles.add_style("Leeswijzer", WD_STYLE_TYPE.PARAGRAPH)
-    guide.base_style = normal
-    guide.font.size, guide.font.italic, guide.font.color.rgb = Pt(9), True, GREY
-    guide.paragraph_format.space_after = Pt(14)
-    for style in styles:
-        if style.type in (WD_STYLE_TYPE.PARAGRAPH, WD_STYLE_TYPE.CHARACTER) and style.element.get(qn("w:styleId")):
-            if style.type == WD_STYLE_TYPE.PARAGRAPH and style.name.startswith(("Heading", "Title", "Normal",
-                                                                                 "Caption", "List", "TOC")):
-                _set_fonts(style.element)
-            _set_language(style.element.get_or_add_rPr())
-    subtitle_numbering = styles["Subtitle"].element.find(qn("w:pPr"))
-    if subtitle_numbering is not None and subtitle_numbering.find(qn("w:numPr")) is not None:
-        subtitle_numbering.remove(subtitle_numbering.find(qn("w:numPr")))
+def new_document():
+    """A new, empty document in the house style: the template :data:`TEMPLATE` (its page, fonts, language and
+    styles). Restyling the publications is editing that file in Word; it must keep :data:`STYLES`."""
+    return docx.Document(str(TEMPLATE))
 
 
 def every_run_in_dutch(doc) -> None:

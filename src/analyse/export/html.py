@@ -19,15 +19,19 @@ import jinja2
 from analyse import contract
 from analyse.data import write_atomic
 from analyse.text.label_texts import REGISTER_STATUSES
-from analyse.text.notation import EN_DASH, format_date, format_number, join_words, year_range
+from analyse.text.notation import EN_DASH, format_date, format_number
+from analyse.export.docx import area_line, benchmark_text, key_figure_label, newest_years
+from analyse.export.nota import chapters
+from analyse.export.plain import Abbreviations, nota_messages
 from analyse.export.read import (
     Reports, Theme, log, png_size, register_counts, source_line, verdict_counts,
 )
 
 MESSAGES_PER_THEME = 2
 _SAFE_PATH = re.compile(r"[A-Za-z0-9_.\-/ ]+")
-DOWNLOADS = (("beleidsnota.pdf", "Beleidsnota (PDF)"), ("beleidsnota.docx", "Beleidsnota (Word)"),
-             ("tabellen.xlsx", "Tabellen (Excel)"))
+DOWNLOADS = (("beleidsnota.pdf", "Nota (PDF)"), ("beleidsnota.docx", "Nota (Word)"),
+             ("technisch-rapport.pdf", "Technisch rapport (PDF)"), ("technisch-rapport.docx", "Technisch rapport (Word)"),
+             ("tabellen.xlsx", "Alle tabellen (Excel)"))
 
 _ENVIRONMENT = jinja2.Environment(
     loader=jinja2.PackageLoader("analyse.export", "templates"),
@@ -47,12 +51,24 @@ def relative_href(path: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Thumbnail:
+class Figure:
     href: str
     title: str
     alt: str
     width: int | None
     height: int | None
+    data: str | None  # the CSV of the figure's data, when there is one
+
+
+@dataclass(frozen=True)
+class Tile:
+    """A key figure as the page shows it: whose number, of which year, and its comparison of the same year."""
+
+    label: str
+    area: str
+    year: int
+    text: str
+    comparison: str
 
 
 @dataclass(frozen=True)
@@ -61,12 +77,13 @@ class ThemeCard:
     title: str
     where: str
     messages: tuple[str, ...]
-    thumbnails: tuple[Thumbnail, ...]
+    tiles: tuple[Tile, ...]
+    figures: tuple[Figure, ...]
     notebook: str | None
 
 
-def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
-    thumbnails = []
+def _card(root: Path, theme: Theme, index: int, words: Abbreviations) -> ThemeCard:
+    figures = []
     main = [f for f in theme.figures if f.main] or theme.figures[:1]
     for figure in main:
         href = relative_href(figure.png)
@@ -74,18 +91,19 @@ def _card(root: Path, theme: Theme, index: int) -> ThemeCard:
             log.warning("%s: figuur met ongeldig pad overgeslagen: %r", theme.code, figure.png)
             continue
         size = png_size(root / figure.png)
-        thumbnails.append(Thumbnail(href, figure.title, figure.alt or figure.title,
-                                    *(size if size else (None, None))))
+        data = relative_href(figure.csv) if figure.csv and (root / figure.csv).is_file() else None
+        figures.append(Figure(href, figure.title, figure.alt or figure.title, *(size if size else (None, None)),
+                              data))
     notebook = relative_href(f"notebooks/{theme.code}.html")
     if notebook is not None and not (root / "notebooks" / f"{theme.code}.html").is_file():
         notebook = None
-    params = theme.summary.parameters
-    regions = list(params.comparison_regions)
-    period = year_range(params.start_year, params.end_year, dash=EN_DASH)
-    where = (f"{params.region}, vergeleken met {join_words(regions)}, {period}" if regions
-             else f"{params.region}, {period}")
-    return ThemeCard(f"thema-{index}", theme.title, where, tuple(theme.summary.messages[:MESSAGES_PER_THEME]),
-                     tuple(thumbnails), notebook)
+    tiles = tuple(Tile(key_figure_label(k), k.region, k.year, k.text,
+                       "" if benchmark_text(k) == EN_DASH else benchmark_text(k))
+                  for k in theme.summary.key_figures if k.value is not None)
+    messages = [words.explain(m) for m in
+                nota_messages(theme.summary.messages, theme.summary.key_figures, MESSAGES_PER_THEME)]
+    return ThemeCard(f"thema-{index}", theme.title, area_line(theme), tuple(messages), tiles, tuple(figures),
+                     notebook)
 
 
 def render(reports: Reports) -> str:
@@ -104,11 +122,12 @@ def render(reports: Reports) -> str:
         monitor = {"total": sum(n for _, n in counts), "rules": reports.monitor.record.notes,
                    "counts": counts}
     monitor_page = (root / "notebooks" / "monitor.html").is_file()
+    words = Abbreviations()  # explained at their first use on the page
     template = _ENVIRONMENT.get_template("index.html")
     return template.render(
         title=reports.title, subtitle=reports.subtitle, settings=reports.settings, run_date=reports.run_date,
-        years=reports.years, downloads=downloads, notes=reports.notes,
-        themes=[_card(root, theme, i) for i, theme in enumerate(reports.themes, start=1)],
+        years=newest_years(chapters(reports)), downloads=downloads, notes=reports.notes, region=reports.region,
+        themes=[_card(root, theme, i, words) for i, theme in enumerate(chapters(reports), start=1)],
         monitor=monitor, monitor_page=monitor_page, register=register,
         sources=[(producer, [source_line(s) for s in sources]) for producer, sources in reports.sources().items()],
         small_count=reports.settings.small_count,

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import contract
+from analyse.schema import NUMBER
 from analyse.contract import Column, ContractError, FigureRecord, RunManifest, Source, TableRecord, ThemeSummary
 from analyse.text.label_texts import CODE_LABELS, MONITOR_LABELS, REGISTER_LABELS
 from analyse.text.notation import EN_DASH, MISSING, format_date, format_number, published_decimals, year_range
@@ -148,6 +149,9 @@ def _number(text: str, where: str) -> float | int:
     return int(value) if value.is_integer() and "." not in text and "e" not in text.lower() else value
 
 
+_WRITTEN_NUMBER = re.compile(NUMBER)
+
+
 def _year(text: str) -> int | str:
     try:
         value = float(text)
@@ -198,6 +202,10 @@ def read_table(root: Path, record: TableRecord, theme: str | None = None,
                     decimals = int(float(own)) if own else None
                 if decimals is None:
                     decimals = published_decimals(value)
+                cells.append(Cell(value, format_number(value, decimals), decimals))
+            elif column.kind == "value" and _WRITTEN_NUMBER.fullmatch(text):
+                value = _number(text, at)
+                decimals = published_decimals(text) or 0
                 cells.append(Cell(value, format_number(value, decimals), decimals))
             elif column.kind == "year":
                 value = _year(text) if text else None
@@ -275,7 +283,7 @@ class Reports:
 
     @property
     def subtitle(self) -> str:
-        return f"Analyse van de integratie-indicatoren, {self.years}"
+        return "Analyse van de integratie-indicatoren"
 
     def sources(self) -> dict[str, list[Source]]:
         """Every source behind the themes, once, grouped by producer (in order of first appearance)."""

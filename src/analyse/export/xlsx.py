@@ -4,7 +4,8 @@ Each table sheet holds exactly one table: the header in row 1 (frozen, with an a
 record below it, nothing else. Title, source and notes of each sheet are on *Lees mij*. Numbers are
 numbers, shown with the decimals of their column spec; a percentage is 26,9 with the unit in the header
 or in a unit column (never an Excel percentage, so the value in the cell is the value in the CSV).
-A suppressed cell holds its mark ('<10') as text; an empty number cell means "geen gegevens".
+A suppressed cell is empty and its mark ('<10') stands in a text column beside it ('...: niet gepubliceerd'),
+so a number column holds only numbers; an empty number cell without a mark means "geen gegevens".
 
 Escaping (OWASP CSV injection): every text is written as a string cell; a text that starts with ``=``,
 ``+``, ``-``, ``@``, tab or carriage return also gets Excel's quote prefix, so it is shown literally and
@@ -31,6 +32,7 @@ from analyse.text.notation import format_difference, format_number, format_value
 README = "Lees mij"
 MAX_WIDTH = 60  # characters; a longer text wraps
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")  # OWASP, plus a line end (a cleaned CR)
+_WHOLE = re.compile(r"-?(0|[1-9][0-9]{0,14})")  # no leading zero: '0556' is a code, not a number
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\']")
 HEADER_FILL = PatternFill("solid", fgColor="DDE4EE")
 FONT = "Calibri"  # every font is named: a cell font without a name renders differently per program
@@ -53,23 +55,68 @@ def put(sheet, row: int, column: int, value):
     return cell
 
 
-def sheet_name(title: str, taken: set[str]) -> str:
-    """A valid, unique sheet name (at most 31 characters) that reads like ``title``."""
-    title = " ".join(title.split())
-    if len(title) > 31:
-        first = re.split(r"[,:;(]", title, maxsplit=1)[0].strip()
-        if 10 <= len(first) <= 31:
-            title = first
-    title = _SHEET_FORBIDDEN.sub("", title).strip() or "Tabel"
-    if len(title) > 31:
-        cut = title[:31].rsplit(" ", 1)[0]
-        title = cut if len(cut) >= 18 else title[:30] + "…"
-    name, n = title, 2
-    while name.lower() in taken or name.lower() == "history":
-        suffix = f" ({n})"
-        name, n = title[:31 - len(suffix)].rstrip() + suffix, n + 1
-    taken.add(name.lower())
-    return name
+SHORT_WORDS = (("Nederlandse achtergrond", "Nederlands"), ("Marokkaanse achtergrond", "Marokkaans"),
+               ("Turkse achtergrond", "Turks"), ("niet-westerse migratieachtergrond", "niet-westers"),
+               ("westerse migratieachtergrond", "westers"), ("het aandeel als verdachte geregistreerden", "verdachten"),
+               ("als verdachte geregistreerden", "verdachten"), ("bijstandsgerechtigden", "bijstand"),
+               ("netto arbeidsparticipatie", "arbeidsparticipatie"), ("politieregistraties", "politie"),
+               ("meldingen aan RADAR", "RADAR"))
+"""Phrases of table titles said shorter in a sheet name."""
+FILLERS = frozenset({"de", "het", "een", "in", "van", "met", "bij", "aan", "als", "tussen", "en", "naar", "op", "voor",
+                     "over"})
+KIND_WORDS = {"overzicht": "overzicht", "beschikbaarheid": "inventaris", "trends": "trends",
+              "reproductie": "beweringen"}
+"""The part of a sheet name that says which of a theme's standard tables it holds."""
+
+
+def _words(title: str, region: str = "") -> list[str]:
+    """The words of a title that name its table: no region, years, parentheses or filler words."""
+    for long, short in SHORT_WORDS:
+        title = re.sub(re.escape(long), short, title, flags=re.IGNORECASE)
+    title = re.sub(r"\([^)]*\)", " ", title)
+    if region:
+        title = re.sub(rf"\b(van|in) {re.escape(region)}\b", " ", title)
+    parts = [p.strip() for p in title.split(",")]
+    kept = [p for p in parts[:1] + [p for p in parts[1:] if p != region and not re.search(r"\d{4}", p)]]
+    words = [w for w in _SHEET_FORBIDDEN.sub("", " ".join(kept)).split() if w != region]
+    if len(" ".join(words)) > 31:
+        words = [w for i, w in enumerate(words) if i == 0 or w.lower() not in FILLERS]
+    return words or ["Tabel"]
+
+
+def sheet_name(title: str, taken: set[str], region: str = "") -> str:
+    """A valid, unique sheet name of at most 31 characters that reads like ``title``: its first words, and
+    when those are taken by another sheet, the first words with the last ones (where two titles differ:
+    'Verschil verdachten Turks Nederlands'); never a number in brackets."""
+    words = _words(" ".join(title.split()), region)
+    candidates = []
+    for total in range(len(words), 0, -1):
+        for head in range(total, 0, -1):
+            tail = words[len(words) - (total - head):] if total > head else []
+            chosen = words[:head] + tail
+            name = " ".join(chosen)
+            if len(chosen) > 1 and chosen[-1].lower() in FILLERS:  # 'Uitkeringen naar' says nothing
+                continue
+            if len(name) <= 31 and name not in candidates:
+                candidates.append(name)
+    if not candidates:
+        candidates = [words[0][:30] + "…"]
+    for name in candidates:
+        if name.lower() not in taken and name.lower() != "history":
+            taken.add(name.lower())
+            return name
+    for n in range(2, 1000):  # every shortening of the title is taken: its number among them
+        name = f"{candidates[0][:27].rstrip()} {n}"
+        if name.lower() not in taken:
+            taken.add(name.lower())
+            return name
+    raise ValueError(title)
+
+
+def theme_word(title: str) -> str:
+    """A theme's title as the first part of a sheet name: 'Arbeid en inkomen', 'Criminaliteit', 'Basisvaardigheden'."""
+    first = title.split(",")[0].strip()
+    return first if len(first) <= 18 else first.split()[0]
 
 
 def sentence(text: str) -> str:
@@ -95,28 +142,64 @@ def _lines(text: str, width: float) -> int:
     return max(lines, 1)
 
 
-def _fill_table(sheet, table: Table) -> None:
+def _layout(table: Table) -> list[tuple[int, bool]]:
+    """The sheet's columns: (column of the table, whether it is the marker column after it). A number column
+    with suppressed cells gets a text column beside it that holds the marks ('<10'), so the number column
+    holds only numbers and an empty cell there is never read as a value."""
+    columns = []
+    for j in range(len(table.columns)):
+        columns.append((j, False))
+        if any(row[j].suppressed for row in table.rows):
+            columns.append((j, True))
+    return columns
+
+
+def sheet_headers(table: Table) -> list[str]:
     headers = table.headers()
+    return [f"{headers[j]}: niet gepubliceerd" if marker else headers[j] for j, marker in _layout(table)]
+
+
+def _fill_table(sheet, table: Table) -> None:
+    layout = _layout(table)
+    headers = sheet_headers(table)
+    # a year column that also holds lists or periods ('2016, 2017', '2016/2017') is text throughout
+    year_text = {j for j, column in enumerate(table.columns)
+                 if column.kind == "year" and any(isinstance(row[j].value, str) for row in table.rows)}
+    # a text column that holds only whole numbers (a rank written as text) is stored as numbers
+    counted = {j for j, column in enumerate(table.columns) if column.kind in ("text", "label")
+               and any(row[j].value is not None for row in table.rows)
+               and all(row[j].value is None or _WHOLE.fullmatch(str(row[j].value)) for row in table.rows)}
     widths = [0] * len(headers)  # longest cell text per column
-    for j, text in enumerate(headers, start=1):
-        cell = put(sheet, 1, j, text)
+    for k, text in enumerate(headers, start=1):
+        j, marker = layout[k - 1]
+        cell = put(sheet, 1, k, text)
         cell.font, cell.fill = Font(name=FONT, size=11, bold=True), HEADER_FILL
         cell.alignment = Alignment(wrap_text=True, vertical="top",
-                                   horizontal="right" if table.is_number(j - 1) else "left")
+                                   horizontal="right" if table.is_number(j) and not marker else "left")
     for i, row in enumerate(table.rows, start=2):
-        for j, (column, cell) in enumerate(zip(table.columns, row), start=1):
-            target = put(sheet, i, j, cell.value)
-            widths[j - 1] = max(widths[j - 1], len(cell.text))
+        for k, (j, marker) in enumerate(layout, start=1):
+            column, cell = table.columns[j], row[j]
+            if marker:
+                put(sheet, i, k, cell.text if cell.suppressed else None).alignment = Alignment(vertical="top")
+                widths[k - 1] = max(widths[k - 1], len(cell.text) if cell.suppressed else 0)
+                continue
+            value = cell.text if j in year_text and cell.value is not None else cell.value
+            if j in counted and value is not None:
+                value = int(value)
+            target = put(sheet, i, k, None if cell.suppressed and column.kind == "number" else value)
+            widths[k - 1] = max(widths[k - 1], len(cell.text))
             if cell.suppressed:
                 target.alignment = Alignment(horizontal="right", vertical="top")
             elif isinstance(cell.value, str):
                 target.alignment = Alignment(wrap_text=True, vertical="top")
             else:
                 target.alignment = Alignment(vertical="top")
-                if column.kind == "number" and cell.value is not None:
+                if column.kind in ("number", "value") and cell.value is not None:
                     target.number_format = number_format(cell.decimals)
                 elif column.kind == "year" and isinstance(cell.value, int):
                     target.number_format = "0"
+    shown = [[(row[j].text if row[j].suppressed else "") if marker else row[j].text for j, marker in layout]
+             for row in table.rows]
     columns = []
     for j, width in enumerate(widths, start=1):
         header_words = max((len(w) for w in headers[j - 1].split()), default=0)
@@ -125,9 +208,9 @@ def _fill_table(sheet, table: Table) -> None:
         sheet.column_dimensions[get_column_letter(j)].width = columns[-1]
     # the header wraps within its column: give the row the lines it needs (bold: a little wider)
     sheet.row_dimensions[1].height = POINTS_PER_LINE * max(_lines(h, (w - 2) / 1.1) for h, w in zip(headers, columns))
-    for i, row in enumerate(table.rows, start=2):
-        needed = max((_lines(cell.text, (w - 2) * 1.1) for cell, w in zip(row, columns)
-                      if isinstance(cell.value, str) and len(cell.text) > (w - 2) * 1.1), default=1)
+    for i, row in enumerate(shown, start=2):
+        needed = max((_lines(text, (w - 2) * 1.1) for text, w in zip(row, columns) if len(text) > (w - 2) * 1.1),
+                     default=1)
         if needed > 1:
             sheet.row_dimensions[i].height = POINTS_PER_LINE * needed
     last = get_column_letter(len(headers))
@@ -212,10 +295,12 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
                         f"{format_difference(after - before, 'procent', 1)} (en een stijging van {relative}).")
     line("Per 1.000", "Het aantal per 1.000 inwoners (of per 1.000 van de groep die in de titel staat).")
     line("95%-interval", "De marge rond een geschatte trend: met 95% zekerheid ligt de echte waarde ertussen.")
-    line("Lege cel", "Geen gegevens.")
+    line("Lege cel", "Geen gegevens, of een getal dat niet gepubliceerd wordt: dan staat het teken in de kolom "
+                     "ernaast ('...: niet gepubliceerd').")
     marks = join_words([f"'{m}'" for m in reports.suppression_marks()])
     line("Kleine aantallen", f"Aantallen personen kleiner dan {format_number(settings.small_count)} worden niet "
-                             f"gepubliceerd, zodat niemand herkenbaar is. In die cel staat dan {marks}.")
+                             f"gepubliceerd, zodat niemand herkenbaar is. De cel blijft dan leeg en in de kolom "
+                             f"ernaast staat {marks}.")
     if reports.monitor is not None:
         heading("Doelenmonitor")
         line("Oordeel", "Per doel uit de beleidsvisie: de basis, de laatste meting en een oordeel op grond van de "
@@ -243,22 +328,34 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
             line(note)
 
 
+def sheet_tables(reports: Reports) -> list[tuple[Table, str]]:
+    """Every table once, with the sheet name it gets: per theme its key table first; a theme's part of a
+    run-wide table (trends, register, monitor) is on that table's sheet, not on a sheet of its own."""
+    taken = {README.lower()}
+    chosen: list[tuple[Table, str]] = []
+    run_names = {t.record.name for t in reports.run_tables()}
+    for theme in reports.themes:
+        key = theme.key_table
+        for table in sorted(theme.tables, key=lambda t: t is not key):
+            name = table.record.name
+            if name in run_names:
+                continue
+            title = (f"{theme_word(theme.title)} {KIND_WORDS[name]}" if name in KIND_WORDS else table.title)
+            chosen.append((table, sheet_name(title, taken, reports.region)))
+    for table in reports.run_tables():
+        chosen.append((table, sheet_name(RUN_TABLE_SHEETS.get(table.record.name, table.title), taken)))
+    return chosen
+
+
 def write_workbook(reports: Reports, path: Path) -> None:
     book = Workbook()
     readme = book.active
     readme.title = README
-    taken = {README.lower()}
+    titles = {theme.code: theme.title for theme in reports.themes}
     listing: list[tuple[str, Table, str]] = []
-    for theme in reports.themes:
-        key = theme.key_table
-        for table in sorted(theme.tables, key=lambda t: t is not key):
-            name = sheet_name(table.title, taken)
-            _fill_table(book.create_sheet(name), table)
-            listing.append((name, table, theme.title))
-    for table in reports.run_tables():
-        name = sheet_name(RUN_TABLE_SHEETS.get(table.record.name, table.title), taken)
+    for table, name in sheet_tables(reports):
         _fill_table(book.create_sheet(name), table)
-        listing.append((name, table, ""))
+        listing.append((name, table, titles.get(table.theme, "")))
     _readme(readme, reports, listing)
     readme.page_setup.orientation = "portrait"
     readme.page_setup.fitToWidth, readme.page_setup.fitToHeight = 1, 0

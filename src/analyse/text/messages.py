@@ -130,9 +130,11 @@ class Level:
     derived: bool = False
     status: str = ""
     below: int | None = None  # a small count of persons, published as 'minder dan <below>'
+    decimals: int | None = None  # the indicator's fixed decimals (catalogue), else as published
 
     def shown(self) -> str:
-        return format_measure(self.value, self.eenheid, derived=self.derived, status=self.status, below=self.below)
+        return format_measure(self.value, self.eenheid, derived=self.derived, status=self.status, below=self.below,
+                              decimals=self.decimals)
 
 
 @dataclass(frozen=True)

@@ -182,12 +182,14 @@ def display_decimals(value, eenheid: str, derived: bool = False) -> int | None:
     return published_decimals(value)
 
 
-def format_measure(value, eenheid: str, *, derived: bool = False, status: str = "", below: int | None = None) -> str:
+def format_measure(value, eenheid: str, *, derived: bool = False, status: str = "", below: int | None = None,
+                   decimals: int | None = None) -> str:
     """A measured value with its unit as a reader sees it: '26,9%', '35.832', 'ongeveer 250' (schatting);
-    ``below``: a small count that is not published: 'minder dan 10'."""
+    ``below``: a small count that is not published: 'minder dan 10'; ``decimals``: the indicator's fixed
+    decimals (the catalogue's ``decimalen``), else as published."""
     if below is not None:
         return f"minder dan {format_number(below)}"
-    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived))
+    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived) if decimals is None else decimals)
     if status == "schatting":
         return f"ongeveer {shown}"
     if status == "voorlopig":
