@@ -45,7 +45,8 @@ def executed_notebook(path) -> None:
     figure = (f'<figure style="margin:0"><img src="data:image/png;base64,{PNG}" width="640" alt="Figuur">'
               f'<figcaption><b>Zo leest u deze figuur.</b> Uitleg</figcaption></figure>')
     nb.cells = [
-        nbformat.v4.new_markdown_cell("# Thema\n\nInleiding met een [bron](https://www.cbs.nl/)."),
+        nbformat.v4.new_markdown_cell("# Thema\n\nInleiding voor onderzoekers (niet op de pagina)."),
+        nbformat.v4.new_markdown_cell("## Overzicht\n\nZie de [bron](https://www.cbs.nl/)."),
         nbformat.v4.new_code_cell("overzicht", outputs=[
             nbformat.v4.new_output("execute_result", data={"text/html": table, "text/plain": "tabel"},
                                    execution_count=1)]),

@@ -138,7 +138,10 @@ class ReportWriter:
                 path.unlink(missing_ok=True)
             save_figure(draw(data, **arguments), self.figure_dir, name)
         self._drawn[name] = {"sleutel": key, "png": cache.file_digest(png), "svg": cache.file_digest(svg)}
-        _clean_numbers(data).to_csv(csv, index=False, lineterminator="\n")  # the figure's data, for download
+        table = _clean_numbers(data).to_csv(index=False, lineterminator="\n")  # the figure's data, for download
+        if not (csv.is_file() and csv.read_text(encoding="utf-8") == table):  # an unchanged file keeps its time
+            csv.unlink(missing_ok=True)  # never write through to a file the previous run published
+            csv.write_text(table, encoding="utf-8")
         saved = replace(record, name=name, png=self._relative(png), svg=self._relative(svg), csv=self._relative(csv))
         self.figures = [f for f in self.figures if f.name != name] + [saved]
         return saved
