@@ -299,7 +299,7 @@ _NESTED = {
     "tuple[Column, ...]": Column, "tuple[SuppressedCell, ...]": SuppressedCell,
     "tuple[FigureRecord, ...]": FigureRecord, "tuple[TableRecord, ...]": TableRecord,
     "tuple[KeyFigure, ...]": KeyFigure, "tuple[Benchmark, ...]": Benchmark, "tuple[Source, ...]": Source,
-    "PeerBenchmark | None": PeerBenchmark,
+    "PeerBenchmark": PeerBenchmark,
     "tuple[ThemeRun, ...]": ThemeRun, "Parameters": Parameters, "Settings": Settings,
     "tuple[SkippedTheme, ...]": SkippedTheme,
 }

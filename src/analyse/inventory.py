@@ -18,12 +18,13 @@ type is opened only to read its first line):
 
 from __future__ import annotations
 
+import fnmatch
 import os
 import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from analyse import reader
+from analyse import boundaries, reader
 from analyse.schema import CATALOGUES, REQUIRED, Problem
 
 READ_SUFFIXES = (".csv", ".xlsx")
@@ -188,6 +189,8 @@ def _folder(path: Path, name: str, found: Survey) -> None:
 
 def _other_file(path: Path, lower: str, found: Survey) -> None:
     suffixes = Path(lower).suffixes
+    if fnmatch.fnmatch(lower, boundaries.PATTERN):  # the municipal boundaries: read by the maps (analyse.boundaries)
+        return
     if suffixes and suffixes[-1] in TABLE_FORMATS:
         _refuse(found, path, f"dit is {TABLE_FORMATS[suffixes[-1]]}, en dat formaat wordt niet gelezen. {SAVE_AS}")
     elif len(suffixes) > 1 and suffixes[-2] in READ_SUFFIXES and suffixes[-1] == ".txt":  # Windows hid '.txt'
