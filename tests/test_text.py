@@ -419,3 +419,12 @@ def test_a_measure_shows_the_indicators_fixed_decimals():
     assert format_measure(6.0, "rapportcijfer", status="schatting", decimals=1) == "ongeveer 6,0"
     assert Level(2017, 6.0, "rapportcijfer", decimals=1).shown() == "6,0"
     assert Level(2017, 6.0, "rapportcijfer").shown() == "6"
+
+
+def test_a_file_named_after_a_source_reads_as_the_source():
+    from analyse.text.label_texts import readable
+
+    names = {"beleidsvisie_2019": "Beleidsvisie Integratie", "westers": "westerse migratieachtergrond"}
+    assert readable("zie beleidsvisie_2019.csv. Nodig: westers en beleidsvisie_2019.xlsx", names) \
+        == "zie Beleidsvisie Integratie. Nodig: westerse migratieachtergrond en Beleidsvisie Integratie"
+    assert readable("westers_totaal.csv", names) == "westers_totaal.csv"  # another code stays

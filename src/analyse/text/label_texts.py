@@ -10,10 +10,12 @@ from collections.abc import Mapping
 
 def readable(note: str, names: Mapping[str, str]) -> str:
     """``note`` with every code of ``names`` (a whole word of letters, digits and underscores) replaced by its
-    name, so an explanation written with codes reads as a reader would say it."""
+    name, so an explanation written with codes reads as a reader would say it; a file named after a code
+    ('beleidsvisie_2019.csv', the bron's file in data/raw) reads as the name of that bron."""
     if not names or not note:
         return note
-    pattern = re.compile(r"\b(" + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True)) + r")\b")
+    pattern = re.compile(r"\b(" + "|".join(re.escape(code) for code in sorted(names, key=len, reverse=True))
+                         + r")\b(?:\.(?:csv|xlsx)\b)?")
     return pattern.sub(lambda match: names[match.group(1)], note)
 
 
