@@ -16,7 +16,7 @@ from docx import Document
 
 from analyse import contract
 from analyse.cli import main
-from conftest import copy_shipped_run, run_analyse
+from conftest import ROOT, copy_shipped_run, run_analyse
 
 pytestmark = pytest.mark.e2e
 OTHERS = {"schiedam": "GM0606", "zeewolde": "GM0050"}
@@ -121,3 +121,13 @@ def test_a_failing_municipality_loses_none_of_the_others(batch, tmp_path, monkey
     manifest = json.loads((project / "reports" / "zeewolde" / contract.MANIFEST_FILE).read_text(encoding="utf-8"))
     assert manifest["created"] != json.loads((root / "reports" / "zeewolde" / contract.MANIFEST_FILE).read_text(
         encoding="utf-8"))["created"], "Zeewolde was published again"
+
+
+def test_every_municipality_means_the_342_of_now_not_those_of_a_newer_edition_for_one():
+    # the Kerncijfers 2024 are in data/raw for Maassluis only: the newest year with inhabitant counts has one
+    # municipality, and --alle-gemeenten took only that one
+    from analyse import context, data
+
+    names = context.current_municipalities(data.load(ROOT / "data"))
+    assert len(names) == 342 and names[0] == "Groningen" and "Maassluis" in names
+    assert "Haaren" not in names  # dissolved in 2021

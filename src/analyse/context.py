@@ -190,16 +190,19 @@ def region_code(regios: pd.DataFrame, region: str) -> str:
 
 
 def current_municipalities(dataset: data.Dataset) -> list[str]:
-    """Every municipality with an inhabitant count in the newest year that has one (the municipalities of
-    now, merged ones excluded), by name, in the order of their CBS code."""
+    """Every municipality with an inhabitant count in the newest year that has one for the whole country (the
+    municipalities of now, merged ones excluded), by name, in the order of their CBS code. A newer year with
+    counts for only some municipalities (a newer edition imported for one municipality) does not decide it: the
+    year counts when it has at least half as many municipalities as the year with the most."""
     obs = dataset.observations
     regios = dataset.regios
     municipal = regios.loc[regios["niveau"] == "gemeente", ["regio", "code"]]
     counted = obs[(obs["indicator"] == "inwoners") & (obs["groep"] == "totaal") & obs["regio"].isin(municipal["regio"])]
     if counted.empty:
         raise ParameterError("er zijn geen inwonertallen van gemeenten in de data, dus geen lijst van alle gemeenten.")
-    newest = counted[counted["jaar"] == counted["jaar"].max()]
-    present = set(newest["regio"])
+    per_year = counted.groupby("jaar")["regio"].nunique()
+    year = max(y for y, n in per_year.items() if n >= per_year.max() / 2)
+    present = set(counted.loc[counted["jaar"] == year, "regio"])
     return [r for r in municipal.sort_values("code")["regio"] if r in present]
 
 
