@@ -24,7 +24,7 @@ from analyse.export.docx_style import (DARK, LANGUAGE, add_caption, add_field, a
                                        new_document, page_setup, text_width, update_fields_on_open)
 from analyse.export.docx_tables import add_table, layout, published_cells
 from analyse.export.plain import Abbreviations, visible_problems
-from analyse.export.read import Reports, Table, Theme, log, png_size
+from analyse.export.read import Reports, Table, Theme, log, png_size, verdict_counts
 from analyse.text.notation import EN_DASH, join_words, year_range
 
 TOC_PLACEHOLDER = ("Klik met rechts en kies Veld bijwerken om de inhoudsopgave te tonen "
@@ -224,6 +224,14 @@ class Publication:
 
     def body(self) -> None:
         raise NotImplementedError
+
+    def monitor_chapter(self) -> tuple[list[tuple[str, int]], int]:
+        """Open the chapter of the target monitor on a new page; the verdicts with their counts, and the number of
+        targets."""
+        self.new_page()
+        self.heading("Doelenmonitor", 1)
+        counts = verdict_counts(self.reports.monitor)
+        return counts, sum(n for _, n in counts)
 
     def breaks_before(self) -> None:
         """Every page break the body put in a paragraph of its own moved onto the next paragraph ('page break

@@ -160,10 +160,7 @@ class Nota(Publication):
 
     def monitor(self) -> None:
         monitor = self.reports.monitor
-        self.new_page()
-        self.heading("Doelenmonitor", 1)
-        counts = verdict_counts(monitor)
-        total = sum(n for _, n in counts)
+        counts, total = self.monitor_chapter()
         self.text(f"De beleidsvisie noemt {format_number(total)} {'doel' if total == 1 else 'doelen'} met een "
                   "getal. Per doel: het doel, de meting waarmee het begon, de laatste meting en het oordeel. Een "
                   "oordeel kan pas als er genoeg metingen zijn; de laatste kolom zegt wat er daarvoor nodig is. Hoe "

@@ -20,7 +20,7 @@ from analyse import contract
 from analyse.export.docx import Publication, area_line, save, sentence
 from analyse.export.docx_tables import published_cells
 from analyse.export.nota import chapters
-from analyse.export.read import Reports, Table, register_counts, source_line, verdict_counts
+from analyse.export.read import Reports, Table, register_counts, source_line
 from analyse.text.label_texts import REGISTER_LABELS, REGISTER_STATUSES
 from analyse.text.trend_texts import fdr_policy, registration_note
 from analyse.text.notation import format_difference, format_number, format_value, join_words
@@ -182,10 +182,7 @@ class TechnicalReport(Publication):
 
     def monitor(self) -> None:
         monitor = self.reports.monitor
-        self.new_page()
-        self.heading("Doelenmonitor", 1)
-        counts = verdict_counts(monitor)
-        total = sum(n for _, n in counts)
+        counts, total = self.monitor_chapter()
         self.text(f"De doelenmonitor volgt {format_number(total)} {'doel' if total == 1 else 'doelen'} uit de "
                   "beleidsvisie. Per doel staan de basis, de laatste meting en een oordeel: komt het doel binnen "
                   "bereik, gezien de trend en de onzekerheid daarvan? Uitkomst: "

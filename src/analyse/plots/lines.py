@@ -11,11 +11,10 @@ from collections.abc import Mapping
 
 import pandas as pd
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from analyse import figures
 from analyse.plots.pieces import (check_unique, connected_pieces, draw_breaks, draw_pieces, draw_trend,
-                                  status_handles, trend_pieces)
+                                  trend_and_status_entries, trend_pieces)
 from analyse.plots.style import (AXIS_LABELS, BLACK, FONT, GRID_COLOUR, HEIGHT, TEXT_COLOUR, Drawn, DutchFormatter,
                                  Roles, check_columns, decorate, keys_of, label_of, new_figure, per_word, plain_text,
                                  scale_y, series_styles, subject_of, subset_of, year_axis)
@@ -73,7 +72,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
         handles.append(Line2D([], [], color=colour, marker=marker, markersize=5, linewidth=width,
                               linestyle="-" if joined else "none"))
         legend_labels.append(label_of(labels, key) if hue else (labels or {}).get(y, "Meting"))
-    trend_drawn = 0
+    trend_drawn, bands = 0, False
     if trend is not None:
         check_columns(trend, x, "gefit", "ondergrens", "bovengrens", hue)
         parts = [(key, fitted) for key in keys_of(trend, hue)
@@ -82,12 +81,8 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
         for key, fitted in parts:
             values.extend(draw_trend(ax, fitted, x=x, colour=styles[key].colour if key in styles else "#666666",
                                      band=bands))
-        if parts:
-            trend_drawn = len({key for key, _ in parts})
-            line = Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)
-            handles.append((Patch(color="#999999", alpha=0.3, linewidth=0), line) if bands else line)
-            legend_labels.append("Trend met 95%-interval" if bands else "Trend")
-    for handle, text in status_handles(statuses):
+        trend_drawn = len({key for key, _ in parts})
+    for handle, text in trend_and_status_entries(statuses, bands if trend_drawn else None):
         handles.append(handle)
         legend_labels.append(text)
     if doel is not None:

@@ -22,6 +22,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
+from matplotlib.patches import Patch
 
 from analyse import figures
 from analyse.plots.style import BREAK_COLOUR, BREAK_LABEL, FONT_SOURCE
@@ -120,6 +121,20 @@ def status_handles(statuses) -> list[tuple[Line2D, str]]:
     return [(Line2D([], [], linestyle="none", marker="o", markersize=6, color=BREAK_COLOUR,
                     markeredgecolor=BREAK_COLOUR, markeredgewidth=1.3, **_STATUS_MARKERS[s]),
              figures.STATUS_LABELS[s]) for s in figures.ESTIMATE_STATUSES if s in statuses]
+
+
+def trend_handle(band: bool) -> tuple:
+    """The legend entry of the trend lines: a dashed line, with the shaded 95% band when one is drawn."""
+    line = Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)
+    if band:
+        return (Patch(color="#999999", alpha=0.3, linewidth=0), line), "Trend met 95%-interval"
+    return line, "Trend"
+
+
+def trend_and_status_entries(statuses, trend: bool | None) -> list[tuple]:
+    """Legend entries after the series: the trend (``trend``: with its band, without, or None when no trend is
+    drawn), then the marks of estimates and provisional figures among ``statuses``."""
+    return ([trend_handle(trend)] if trend is not None else []) + status_handles(statuses)
 
 
 def break_handle() -> Line2D:

@@ -17,12 +17,11 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
-from matplotlib.patches import Patch
 
 from analyse import figures
 from analyse.plots.lines import describe_series
 from analyse.plots.pieces import (break_handle, check_unique, connected_pieces, draw_breaks, draw_estimates,
-                                  status_handles, trend_pieces)
+                                  trend_and_status_entries, trend_pieces)
 from analyse.plots.style import (AXIS_LABELS, BREAK_LABEL, FONT, FONT_SMALL, GRID_COLOUR, LINE_WIDTH, PEER_COLOUR,
                                  REFERENCE_COLOUR, TEXT_COLOUR, WIDTH, Drawn, DutchFormatter, Roles, axis_break,
                                  category_colours, check_columns, keys_of, label_of, legend_row, plain_text, scale_y,
@@ -173,11 +172,7 @@ def _legend(bench_points, bands, statuses, breaks: bool, benchmark_label, bench_
     if len(bench_points):
         handles.append(Line2D([], [], color=bench_colour, marker="o", markersize=3, linewidth=1.2))
         texts.append(benchmark_label or "Ter vergelijking")
-    if len(bands):
-        line = Line2D([], [], color="#666666", linestyle="--", linewidth=1.2)
-        handles.append((Patch(color="#999999", alpha=0.3, linewidth=0), line) if band else line)
-        texts.append("Trend met 95%-interval" if band else "Trend")
-    for handle, text in status_handles(statuses):
+    for handle, text in trend_and_status_entries(statuses, band if len(bands) else None):
         handles.append(handle)
         texts.append(text)
     if breaks:
