@@ -97,6 +97,7 @@ def outputs(shipped_run):
         "trends.csv": list(trends["zin"]),
         "notebooks": [t for page in sorted((reports / "notebooks").glob("*.html")) for t in page_texts(page)],
         "nota": note_texts(reports / "beleidsnota.docx"),
+        "rapport": note_texts(reports / "technisch-rapport.docx"),
         "monitor.csv": list(pd.read_csv(reports / "monitor.csv", dtype=str, keep_default_na=False)["toelichting"]),
         "reproductie.csv": list(pd.read_csv(reports / "reproductie.csv", dtype=str,
                                             keep_default_na=False)["toelichting"]),
@@ -109,7 +110,8 @@ def test_no_direction_word_next_to_an_interval_that_contains_zero(outputs):
     assert all(texts.values())  # every kind of output was read
     for where, pieces in texts.items():
         assert contradictions(pieces) == [], where
-    for where in ("kernboodschappen", "trends.csv", "notebooks", "nota"):  # the scan saw real findings
+    # the scan saw real findings (the nota has no intervals: they are in the technical report)
+    for where in ("kernboodschappen", "trends.csv", "notebooks", "rapport"):
         assert any(DIRECTION_WORDS.search(s) and INTERVAL.search(s)
                    for text in texts[where] for s in SENTENCE_END.split(text)), where
 
@@ -158,9 +160,9 @@ def test_the_false_discovery_rate_per_theme_and_over_the_run(outputs):
     assert (trends["fdr_aantoonbaar"] == "True").sum() < (p < 0.05).sum()
 
 
-def test_the_policy_is_stated_in_the_notebook_and_the_note(outputs, shipped_run):
+def test_the_policy_is_stated_in_the_notebook_and_the_technical_report(outputs, shipped_run):
     _, _, texts = outputs
-    for where in ("notebooks", "nota"):
+    for where in ("notebooks", "rapport"):
         assert any("Benjamini en Hochberg" in t and "false discovery rate 5%" in t for t in texts[where]), where
         assert any("geen steekproefmarge" in t for t in texts[where]), where
 

@@ -181,8 +181,8 @@ def test_a_region_without_the_year_is_named_not_compared_with_another_year(tmp_p
           regions="Rotterdam,GM0599,gemeente,Rotterdam,\n")
     theme = open_theme(tmp_path, vergelijk_regios=["Rotterdam", "Nederland"])
     sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
-    assert sentence.startswith("In 2018 is het aandeel in Maassluis 26,9%: lager dan in Rotterdam (51%). "
-                               "Voor 2018 is er geen vergelijkbaar cijfer van Nederland.")
+    assert sentence.startswith("In 2018 is het aandeel in Maassluis 26,9%: lager dan in Rotterdam (51%). Dat is ")
+    assert sentence.endswith(" Voor 2018 is er geen vergelijkbaar cijfer van Nederland.")
     figure = theme.vergelijking("aandeel_herkomst", groep="migratieachtergrond")
     assert "Geen vergelijkbaar cijfer voor 2018: Nederland" in figure.record.guidance
     assert "20,1" not in figure.record.alt
@@ -192,8 +192,9 @@ def test_a_newer_own_year_keeps_its_level_and_compares_in_the_last_comparable_ye
     build(tmp_path, OBSERVATIONS + EXTRA + "aandeel_herkomst,Maassluis,migratieachtergrond,2022,29.5,procent,toets,,,,,\n")
     theme = open_theme(tmp_path, vergelijk_regios=["Nederland"])
     sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
-    assert sentence.startswith("In 2022 is het aandeel in Maassluis 29,5%. In 2018, het laatste jaar met vergelijkbare "
-                               "cijfers, was dat 26,9%: hoger dan in Nederland (22,6%).")
+    assert sentence.startswith("In 2022 is het aandeel in Maassluis 29,5%. Dat is 6,2 procentpunt meer dan in 2009")
+    assert sentence.endswith(" In 2018, het laatste jaar met vergelijkbare cijfers, was dat 26,9%: hoger dan in "
+                             "Nederland (22,6%).")  # after the change, which is about the level of 2022
     key = theme.out.key_figures[-1]
     assert (key.year, key.comparison_year, key.comparison_text) == (2022, 2018, "26,9%")
 

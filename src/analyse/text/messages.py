@@ -252,16 +252,17 @@ def _statistics_clause(finding: Finding) -> str:
 
 
 def key_message(finding: Finding) -> str:
-    """One or two plain Dutch sentences: level and benchmark first, then the difference with the first
-    measurement of the same reeks and what its trend says (:func:`_statistics_clause`). Never a sentence about
-    what was not measured: that belongs in the availability table."""
+    """A few plain Dutch sentences: level and benchmark first, then the difference with the first measurement of
+    the same reeks and what its trend says (:func:`_statistics_clause`), then what the comparison could not
+    include (regions without a figure of the same year, the peers). Never a sentence about what was not measured
+    for the region itself: that belongs in the availability table."""
     level, region = finding.level, finding.region
     if finding.count_word:
         first = f"In {level.year} heeft {region} {level.shown()} {finding.count_word}"
     else:
         first = f"In {level.year} is {finding.subject} in {region} {_plain_value(level)}"
     clause, compared = _comparison_sentences(finding)
-    sentences = [first + clause + ".", *compared]
+    sentences = [first + clause + "."]  # the change ('Dat is ...') right after the level it is about
     start = finding.start
     if start is not None and start.year != level.year and start.below is None and level.below is None:
         moved = change(start.value, level.value, level.eenheid)
@@ -282,7 +283,7 @@ def key_message(finding: Finding) -> str:
             second += (f" (de reeks is in {finding.break_year} van definitie veranderd; eerdere jaren tellen niet "
                        "mee)")
         sentences.append(second + ".")
-    return " ".join(sentences)
+    return " ".join([*sentences, *compared])
 
 
 def theme_intro(title: str, producers: list[str], region: str, comparisons: list[str]) -> str:
