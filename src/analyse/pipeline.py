@@ -374,10 +374,11 @@ def _run_region(root: Path, dataset: data.Dataset, pool, region: str, selected: 
         for thema in selected:
             if thema in skipped:
                 echo(f"  Overgeslagen: {thema}. {skipped[thema].reason}")
-        if plan.nothing_to_do:  # every theme current, or skipped again as before
-            if not export.pdf_missing(folder):
-                echo(nothing_changed(plan.current, plan.previous_run, 0))
-                return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+        pdf_missing = export.pdf_missing(folder)
+        if plan.nothing_to_do and not pdf_missing:  # every theme current, or skipped again as before
+            echo(nothing_changed(plan.current, plan.previous_run, 0))
+            return RegionOutcome(region, "ongewijzigd", skipped=tuple(skipped.values()))
+        if pdf_missing:  # a run without LibreOffice made none, or they were removed
             echo("LibreOffice is er nu: de PDF's van de nota en het technisch rapport worden gemaakt.")
         to_run = list(plan.run)
         run_parameters = {**parameters, "data_dir": str(root / "data")}
