@@ -238,3 +238,17 @@ def test_a_wijk_is_compared_with_its_municipality_by_default(tmp_path):
     sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
     assert sentence.startswith("In 2018 is het aandeel in Wijk 01 30%: hoger dan in Maassluis (26,9%) en Nederland "
                                "(22,6%).")
+
+
+@pytest.mark.slow
+def test_a_wijk_of_one_buurt_gets_no_dissimilarity_index(tmp_path):
+    # Wijk 01 Taanschuurpolder has one buurt: a dissimilarity index over one buurt is 0 by construction
+    from conftest import ROOT
+
+    from analyse.theme import Thema
+
+    theme = Thema("demografie", regio="Wijk 01 Taanschuurpolder", niveau="wijk", data_dir=ROOT / "data",
+                  output_dir=tmp_path)
+    [shown] = theme.segregatie()
+    assert "cijfers over één buurt" in shown.plain and "niet te berekenen" in shown.plain
+    assert not any(record.name == "segregatie" for record in theme.out.tables)

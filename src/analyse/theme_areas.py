@@ -184,6 +184,10 @@ class Areas(ThemePart):
         counts = areas.area_counts(self.theme_obs, self.dataset.regios, region=ctx.region, level="buurt",
                                    jaar=jaar, indicator="aantal_herkomst", groep=groep)
         counts = counts.rename(columns={"count": "group", "base": "total"})
+        if len(counts) < 2:  # a wijk of one buurt: there is nothing to spread over
+            return [presenter.paragraph(f"{ctx.region} heeft in {jaar} cijfers over één buurt; een ongelijkheidsindex "
+                                        "meet de spreiding over meer buurten en is hier niet te berekenen.",
+                                        italic=True)]
         d = segregation.dissimilarity(counts, small_count=ctx.settings.small_count)
         x = segregation.exposure(counts, small_count=ctx.settings.small_count)
         group_label = lower_first(self.cat.group(groep))
