@@ -51,9 +51,10 @@ class Figures(ThemePart):
             parts.append(series.with_predecessors(part, chosen, self.dataset.reeksen))
         return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
 
-    def _chosen_everywhere(self, indicator: str) -> pd.DataFrame:
-        """The chosen reeks of every region and group of ``indicator`` in the window (for benchmarks)."""
-        rows = indicators.select(self.window_obs, indicator=indicator)
+    def _chosen_in(self, indicator: str, regions) -> pd.DataFrame:
+        """The chosen reeks of every group of ``indicator`` in the window in ``regions`` (for benchmarks: the
+        figure's regions and the comparison regions; not every municipality of the country)."""
+        rows = indicators.select(self.window_obs, indicator=indicator, regio=list(dict.fromkeys(regions)))
         parts = [series.choose(part, self.grades) for _, part in rows.groupby(["regio", "groep"], sort=False)]
         return pd.concat(parts, ignore_index=True) if parts else rows.iloc[0:0]
 
@@ -221,7 +222,7 @@ class Figures(ThemePart):
         key-figure tile or bars. ``nota=False`` keeps it out of the Word note (it stays in the notebook).
         """
         ctx = self.context
-        everywhere = self._chosen_everywhere(indicator)
+        everywhere = self._chosen_in(indicator, [regio or ctx.region, *(regios or []), *ctx.comparison_regions])
         if self.cat.unit(indicator) in COUNT_UNITS:  # a count is not compared with a region of another size
             everywhere = everywhere[everywhere["regio"] == (regio or ctx.region)]
         if per == "groep" and groepen is not None and len(groepen) == 1:
