@@ -10,6 +10,7 @@ itself (through the same cached computation that :meth:`Thema.trends` uses).
 from __future__ import annotations
 
 import functools
+from typing import TypeVar
 
 import pandas as pd
 
@@ -29,7 +30,10 @@ from analyse.text.sources import UNKNOWN_PRODUCER, document_source, no_policy_do
 from analyse.text.trend_texts import add_trend_texts, fdr_policy, registration_note, sentence_gap, sentence_trend
 from analyse.theme_areas import Areas
 from analyse.theme_figures import Figures
+from analyse.theme_part import ThemePart
 from analyse.theme_peers import Peers
+
+P = TypeVar("P", bound=ThemePart)
 
 
 
@@ -68,6 +72,21 @@ class _Notebook:
 
     def _source(self, rows: pd.DataFrame) -> str:
         return source_line([(o.producer, o.publisher) for o in self.cat.origins(rows)], self.context.editor)
+
+    def _comparison(self, indicator: str, groep: str, where: str) -> comparisons.RegionComparison | None:
+        """The one comparison of ``where`` for this indicator and group: same year, same reeks (also used by
+        :meth:`vergelijking`, so the sentence and the figure show the same numbers)."""
+        ctx = self.context
+        return comparisons.compare_regions(
+            self.citable_obs, self.dataset.regios, region=where,
+            comparisons=[r for r in ctx.comparison_regions if r != where], indicator=indicator, groep=groep,
+            grades=self.grades, start=ctx.start_year, end=ctx.end_year, with_peers=where == ctx.region)
+
+    def _part(self, kind: type[P]) -> P:
+        """A part of this notebook (figures, wijken, peers) with what it reads of the notebook, named."""
+        return kind(context=self.context, dataset=self.dataset, cat=self.cat, grades=self.grades, out=self.out,
+                    theme_obs=self.theme_obs, window_obs=self.window_obs, obs=self.obs,
+                    trend_results=lambda: self.trend_results, compare_region=self._comparison)
 
     def kop(self) -> presenter.HTMLBlock:
         """The line under the notebook's title: region, window, comparison and where the outputs go."""
@@ -312,7 +331,7 @@ class Thema(_Notebook):
 
     @functools.cached_property
     def _figures(self) -> Figures:
-        return Figures(self)
+        return self._part(Figures)
 
     def figuur(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
                regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
@@ -339,13 +358,13 @@ class Thema(_Notebook):
         """Where the region stands among the municipalities of its CBS size class for one indicator, group, year
         and reeks (the newest year of its chosen reeks, or ``jaar``), its comparison regions marked
         (:meth:`analyse.theme_peers.Peers.position`). For the shares and rates CBS gives for every municipality."""
-        return Peers(self).position(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
+        return self._part(Peers).position(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
 
     def kaart(self, indicator: str | None = None, *, groep: str = "totaal", jaar: int | None = None,
               titel: str | None = None, naam: str | None = None, nota: bool = True):
         """A map of all municipalities: the region and the municipalities of its size, or with ``indicator`` its
         value per municipality with the region outlined (:meth:`analyse.theme_peers.Peers.overview_map`)."""
-        return Peers(self).overview_map(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
+        return self._part(Peers).overview_map(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
 
     # ------------------------------------------------------------------ groups
 
@@ -387,12 +406,12 @@ class Thema(_Notebook):
     def wijken(self):
         """The wijken of the region side by side: inhabitants, origin in both CBS classifications, age
         (:meth:`analyse.theme_areas.Areas.profile`)."""
-        return Areas(self).profile()
+        return self._part(Areas).profile()
 
     def segregatie(self, groep: str = "niet_westers", *, jaar: int | None = None):
         """The index of dissimilarity of ``groep`` over the buurten, with its chance level
         (:meth:`analyse.theme_areas.Areas.segregation`)."""
-        return Areas(self).segregation(groep, jaar=jaar)
+        return self._part(Areas).segregation(groep, jaar=jaar)
 
     # ------------------------------------------------------------------ peers of the same size
 
@@ -422,15 +441,6 @@ class Thema(_Notebook):
         return self.out.display("vergelijkbare_gemeenten")
 
     # ------------------------------------------------------------------ key messages
-
-    def _comparison(self, indicator: str, groep: str, where: str) -> comparisons.RegionComparison | None:
-        """The one comparison of ``where`` for this indicator and group: same year, same reeks (also used by
-        :meth:`vergelijking`, so the sentence and the figure show the same numbers)."""
-        ctx = self.context
-        return comparisons.compare_regions(
-            self.citable_obs, self.dataset.regios, region=where,
-            comparisons=[r for r in ctx.comparison_regions if r != where], indicator=indicator, groep=groep,
-            grades=self.grades, start=ctx.start_year, end=ctx.end_year, with_peers=where == ctx.region)
 
     def _peer_levels(self, found: peers.PeerComparison, indicator: str, derived: bool) -> PeerLevels:
         """The peers' median and quartiles in the notation of the figure itself: the indicator's fixed decimals
@@ -545,7 +555,7 @@ class Doelenmonitor(_Notebook):
     def figuren(self) -> list:
         """A figure for every numeric target with measurements: its reeks, trend and the target."""
         made = []
-        drawing = Figures(self)
+        drawing = self._part(Figures)
         for target, groep in monitor.target_series(self.dataset.indicatoren):
             measured = not indicators.select(self.obs, indicator=target["indicator"], regio=self.context.region,
                                              groep=groep).empty

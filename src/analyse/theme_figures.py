@@ -63,7 +63,7 @@ class Figures(ThemePart):
         lines = []
         for key, part in rows.groupby(per, sort=False):
             last = part.sort_values("jaar").iloc[-1]
-            result = self._trend_results.get((last["indicator"], last["regio"], last["groep"], last["reeks"]))
+            result = self.trend_results().get((last["indicator"], last["regio"], last["groep"], last["reeks"]))
             if result is not None and not result.fitted.empty:
                 lines.append(result.fitted.assign(**{per: key, "reeks": last["reeks"]}))
         return pd.concat(lines, ignore_index=True) if lines else None
@@ -268,7 +268,7 @@ class Figures(ThemePart):
         where = regio or ctx.region
         missing: tuple[str, ...] = ()
         if per == "regio" and not niveau:
-            found = self.notebook._comparison(indicator, groep, where)
+            found = self.compare_region(indicator, groep, where)
             if found is None:  # a count, or no figure: the region alone, its newest year
                 rows = indicators.select(self.window_obs, indicator=indicator, groep=groep, regio=[where])
                 latest = series.latest(rows, per, self.grades)
