@@ -222,7 +222,7 @@ def test_sentence_trend_follows_the_false_discovery_rate():
         "discovery rate van 5% geen stand).")
     assert trend_direction({**record, "fdr_aantoonbaar": False}) == "niet_na_correctie"
     assert trend_direction({**record, "fdr_aantoonbaar": None}) == "daling"
-    assert trend_direction({**record, "reason": "te_weinig_jaren"}) is None
+    assert trend_direction({**record, "reden_code": "te_weinig_jaren"}) is None
 
 
 def test_sentence_trend_small_slope_gets_more_decimals():
@@ -308,7 +308,7 @@ def test_guidance_for_bars_and_ranks():
 # ---------------------------------------------------------------------------- trend codes (issues 14/17)
 
 def test_sentence_trend_reads_reason_codes_and_older_reden():
-    record = _trend(reden=np.nan, reason="te_weinig_jaren", reason_years="2016;2017", minimum=3, helling=np.nan)
+    record = _trend(reden=np.nan, reden_code="te_weinig_jaren", reden_jaren="2016;2017", minimum=3, helling=np.nan)
     assert sentence_trend(record) == "Te weinig meetpunten: 2 jaren (2016, 2017); een trend vraagt er minstens 3."
     # a row of reports/trends.csv read back as strings
     as_csv = {k: "" if v is None or (isinstance(v, float) and np.isnan(v)) else str(v) for k, v in record.items()}
@@ -317,39 +317,39 @@ def test_sentence_trend_reads_reason_codes_and_older_reden():
 
 
 def test_sentence_trend_says_an_autocorrelated_interval_is_probably_too_narrow():
-    assert sentence_trend(_trend(caveats="autocorrelatie", durbin_watson=0.66)) == (
+    assert sentence_trend(_trend(opmerking_codes="autocorrelatie", durbin_watson=0.66)) == (
         "Over 2009-2018 (10 jaren) stijgt dit gemiddeld met 0,4 procentpunt per jaar"
         " (95%-interval 0,2 tot 0,6; waarschijnlijk te smal: opeenvolgende jaren hangen samen).")
 
 
 def test_trend_reasons_in_dutch():
-    assert trend_reason({"reason": "rang"}) == "Eenheid 'rang' is een rangorde, geen trend."
-    assert trend_reason({"reason": "dubbele_jaren", "reason_years": (2016, 2018)}) == (
+    assert trend_reason({"reden_code": "rang"}) == "Eenheid 'rang' is een rangorde, geen trend."
+    assert trend_reason({"reden_code": "dubbele_jaren", "reden_jaren": (2016, 2018)}) == (
         "De reeks heeft meer dan één waarde voor 2016 en 2018; zo'n reeks is niet eenduidig, dus geen trend.")
-    assert trend_reason({"reason": "model_faalt", "reason_detail": "alles_0_of_100"}) == (
+    assert trend_reason({"reden_code": "model_faalt", "reden_detail": "alles_0_of_100"}) == (
         "Alle waarden zijn 0% of 100%; daarin is geen trend te schatten.")
-    assert trend_reason({"reason": None}) is None
+    assert trend_reason({"reden_code": None}) is None
     with pytest.raises(ValueError):
-        trend_reason({"reason": "onbekend"})
+        trend_reason({"reden_code": "onbekend"})
 
 
 def test_trend_caveats_in_order_with_their_numbers():
-    record = {"caveats": "indicatief;afronding_vloer;autocorrelatie", "n_jaren": 4, "decimalen": 1,
+    record = {"opmerking_codes": "indicatief;afronding_vloer;autocorrelatie", "n_jaren": 4, "decimalen": 1,
               "durbin_watson": 0.6582}
     assert trend_caveats(record) == (
         "Slechts 4 meetpunten: de trend en het interval zijn indicatief. De waarden liggen (vrijwel) precies op een "
         "rechte lijn; als onzekerheid is ten minste die van de afronding op 1 decimaal genomen. Opeenvolgende jaren "
         "wijken in dezelfde richting af van de trendlijn (Durbin-Watson 0,66); het interval is daardoor "
         "waarschijnlijk te smal.")
-    assert trend_caveats({"caveats": "overdispersie", "dispersie": 3.0933}) == (
+    assert trend_caveats({"opmerking_codes": "overdispersie", "dispersie": 3.0933}) == (
         "De cijfers schommelen meer dan toeval bij deze aantallen verklaart (spreidingsfactor 3,09); "
         "de intervallen zijn daarvoor verbreed.")
-    assert trend_caveats({"caveats": None}) is None
+    assert trend_caveats({"opmerking_codes": None}) is None
 
 
 def test_add_trend_texts_adds_dutch_columns_for_readers():
-    table = pd.DataFrame([_trend(reden=None, reason=None, caveats="indicatief", n_jaren=3),
-                          _trend(reden=None, reason="rang", caveats=None, helling=np.nan)])
+    table = pd.DataFrame([_trend(reden=None, reden_code=None, opmerking_codes="indicatief", n_jaren=3),
+                          _trend(reden=None, reden_code="rang", opmerking_codes=None, helling=np.nan)])
     out = add_trend_texts(table)
     assert out["reden"].tolist()[1] == "Eenheid 'rang' is een rangorde, geen trend." and pd.isna(out["reden"][0])
     assert out["opmerking"][0] == "Slechts 3 meetpunten: de trend en het interval zijn indicatief."
@@ -357,11 +357,11 @@ def test_add_trend_texts_adds_dutch_columns_for_readers():
 
 
 def test_projection_texts():
-    refused = {"reason": "te_weinig_jaren", "reason_years": "2017;2018", "minimum": 3}
+    refused = {"reden_code": "te_weinig_jaren", "reden_jaren": "2017;2018", "minimum": 3}
     assert projection_reason(refused) == (
         "Geen trend om door te trekken: Te weinig meetpunten: 2 jaren (2017, 2018); een trend vraagt er minstens 3.")
-    projected = {"reason": None, "jaar": 2025, "laatste_jaar": 2018, "noemer": 32518.0, "noemer_jaar": 2018,
-                 "caveats": "extrapolatie;noemer_laatste_jaar"}
+    projected = {"reden_code": None, "jaar": 2025, "laatste_jaar": 2018, "noemer": 32518.0, "noemer_jaar": 2018,
+                 "opmerking_codes": "extrapolatie;noemer_laatste_jaar"}
     assert projection_reason(projected) is None
     assert projection_caveats(projected) == (
         "Extrapolatie: 7 jaar na de laatste meting (2018). Voorspeld bij de noemer van 2018 (32.518).")
@@ -372,8 +372,8 @@ def _gap(**overrides):
     record = dict(eenheid="procent", eerste_jaar=2008, laatste_jaar=2017, n_jaren=10, helling=0.8,
                   helling_ondergrens=0.6, helling_bovengrens=1.0, richting_absoluut="kleiner",
                   richting_relatief="kleiner", schaal_relatief="logit_verschil", verhouding_verandering=-4.2,
-                  verhouding_ondergrens=-6.0, verhouding_bovengrens=-2.5, verdict="convergeert",
-                  indicatief=False, reason=None, caveats=None, reeks_a="cbs", reeks_b="cbs")
+                  verhouding_ondergrens=-6.0, verhouding_bovengrens=-2.5, oordeel="convergeert",
+                  indicatief=False, reden_code=None, opmerking_codes=None, reeks_a="cbs", reeks_b="cbs")
     record.update(overrides)
     return record
 
@@ -383,7 +383,7 @@ def test_sentence_gap_convergent_only_when_both_scales_agree():
         "Het verschil in werkloosheid tussen A en B (Nederland) wordt kleiner, absoluut en relatief: de groepen "
         "groeien naar elkaar toe (2008-2017, 10 jaar met gegevens; verschil 0,80 procentpunt per jaar (95%-interval 0,60 tot "
         "1,00); odds ratio -4,2% per jaar (95%-interval -6,0 tot -2,5)).")
-    mixed = sentence_gap(_gap(richting_relatief="groter", verdict="absoluut_kleiner_relatief_groter",
+    mixed = sentence_gap(_gap(richting_relatief="groter", oordeel="absoluut_kleiner_relatief_groter",
                               verhouding_verandering=2.0, verhouding_ondergrens=0.5,
                               verhouding_bovengrens=3.5), "Het verschil")
     assert mixed.startswith("Het verschil wordt absoluut kleiner, maar relatief wordt het groter; of de groepen "
@@ -392,7 +392,7 @@ def test_sentence_gap_convergent_only_when_both_scales_agree():
 
 
 def test_sentence_gap_refused_and_other_series():
-    refused = _gap(reason="te_weinig_jaren", reason_years="2016;2017", minimum=3, verdict=None)
+    refused = _gap(reden_code="te_weinig_jaren", reden_jaren="2016;2017", minimum=3, oordeel=None)
     assert sentence_gap(refused, "Het verschil") == (
         "Het verschil: geen trend te schatten. Te weinig gemeenschappelijke meetpunten: 2 jaren (2016, 2017); "
         "een trend vraagt er minstens 3.")

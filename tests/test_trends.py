@@ -188,7 +188,7 @@ def test_glm_matches_reference_values_to_4_decimals(name):
     # the slope's interval is b1's interval at the fitted level: t * SE(b1) * AME / b1
     b1, se1 = expected["b"][1], expected["se"][1]
     assert half_width(result) == pytest.approx(REF_T * se1 * expected["ame"] / b1, abs=5e-5)
-    assert ("overdispersie" in result.caveats) == (expected["phi"] > 1)
+    assert ("overdispersie" in result.opmerking_codes) == (expected["phi"] > 1)
     proj = project(result, PI_YEAR, noemer=PI_NOEMER[eenheid])
     assert proj.interval == "voorspelling"
     assert (proj.ondergrens, proj.verwacht, proj.bovengrens) == pytest.approx(expected["pi"], abs=5e-5)
@@ -327,7 +327,7 @@ def test_ols_matches_least_squares_and_reports_unit_slope():
     assert result.residu_sd == pytest.approx(s)
     assert result.fitted["gefit"].to_numpy() == pytest.approx(expected_intercept + expected_slope * YEARS)
     assert result.n_jaren == 10 and (result.eerste_jaar, result.laatste_jaar) == (2008, 2017)
-    assert not result.indicatief and result.reason is None and "afronding_vloer" not in result.caveats
+    assert not result.indicatief and result.reden_code is None and "afronding_vloer" not in result.opmerking_codes
     assert (result.reeks, result.bron) == ("cbs", "cbs")
     assert list(result.fitted.columns) == ["jaar", "waarde", "gefit", "ondergrens", "bovengrens"]
     assert (result.fitted["ondergrens"] < result.fitted["gefit"]).all()
@@ -359,8 +359,8 @@ def test_perfectly_straight_rounded_series_gets_a_finite_interval_with_the_true_
     published = np.round(truth, 1)
     assert np.ptp(np.diff(published)) == 0  # exactly straight as published
     result = fit_trend(series(published, "procent", years))
-    assert result.methode == "ols" and result.reason is None
-    assert "afronding_vloer" in result.caveats and result.decimalen == 1
+    assert result.methode == "ols" and result.reden_code is None
+    assert "afronding_vloer" in result.opmerking_codes and result.decimalen == 1
     # floor: uniform rounding error on +-0.05, variance 0.1^2 / 12; SE(b1) = sqrt(floor / Sxx)
     floor = 0.1 ** 2 / 12
     assert result.residu_sd == pytest.approx(math.sqrt(floor))
@@ -389,7 +389,7 @@ def test_rounding_floor_does_not_bind_for_a_noisy_series():
     values = np.round(40 + 0.3 * (YEARS - 2008) + rng.normal(0, 1, YEARS.size), 1)
     result = fit_trend(series(values, "procent"))
     residuals = values - np.polyval(np.polyfit(YEARS, values, 1), YEARS)
-    assert "afronding_vloer" not in result.caveats
+    assert "afronding_vloer" not in result.opmerking_codes
     assert result.residu_sd == pytest.approx(np.sqrt(np.sum(residuals ** 2) / 8))
 
 
@@ -414,7 +414,7 @@ def test_published_margins_are_used_as_weights():
     half = np.array([0.3, 0.3, 0.5, 0.2, 0.6, 0.2, 0.4, 0.3])  # published 95% margins
     data = series(values, "rapportcijfer", years, ondergrens=values - half, bovengrens=values + half)
     result = fit_trend(data)
-    assert result.methode == "wls" and result.gewichten == "marges" and "marges_gebruikt" in result.caveats
+    assert result.methode == "wls" and result.gewichten == "marges" and "marges_gebruikt" in result.opmerking_codes
     variances = (2 * half / (2 * 1.959964)) ** 2 + 0.1 ** 2 / 12  # margin SE^2 + rounding floor
     beta, cov, phi = hand_wls(years, values, variances)
     assert result.helling == pytest.approx(beta[1])
@@ -427,7 +427,7 @@ def test_published_margins_are_used_as_weights():
     expected = T975[8] * math.sqrt(v @ cov @ v + max(1, phi) * variances[-1])
     assert proj.verwacht == pytest.approx(v @ beta)
     assert proj.bovengrens - proj.verwacht == pytest.approx(expected)
-    assert "marge_laatste_jaar" in proj.caveats
+    assert "marge_laatste_jaar" in proj.opmerking_codes
 
 
 def test_margins_wider_than_the_scatter_set_the_interval():
@@ -447,7 +447,7 @@ def test_sample_size_weights_a_share_by_p_1_minus_p_over_n():
     values = np.array([31.0, 33.0, 32.0, 35.0, 36.0, 35.0, 38.0])
     n = np.array([200, 800, 300, 1200, 250, 900, 400])
     result = fit_trend(series(values, "procent", years, n=n))
-    assert result.methode == "wls" and result.gewichten == "n" and "marges_gebruikt" in result.caveats
+    assert result.methode == "wls" and result.gewichten == "n" and "marges_gebruikt" in result.opmerking_codes
     # two-step by hand: OLS fit -> p_i -> v_i = 100^2 p(1-p)/n + floor -> WLS; the shares are
     # published as whole percentages, so the rounding floor is 1/12
     assert result.decimalen == 0
@@ -464,9 +464,9 @@ def test_incomplete_margins_are_not_used_and_the_result_says_so():
     low = np.array([18.0, np.nan, 21.0, 20.0, 22.0])
     result = fit_trend(series(values, "procent", years, ondergrens=low, bovengrens=values + 2))
     assert result.methode == "ols" and result.gewichten is None
-    assert "marges_onvolledig" in result.caveats and "marges_gebruikt" not in result.caveats
+    assert "marges_onvolledig" in result.opmerking_codes and "marges_gebruikt" not in result.opmerking_codes
     score = fit_trend(series(values, "score", years, n=[100] * 5))
-    assert score.methode == "ols" and "n_alleen_bij_aandeel" in score.caveats
+    assert score.methode == "ols" and "n_alleen_bij_aandeel" in score.opmerking_codes
 
 
 # ============================================================================ Durbin-Watson
@@ -485,7 +485,7 @@ def test_durbin_watson_value_and_exact_p_value():
     E = M @ np.random.default_rng(0).normal(size=(10, 20_000))
     simulated = np.sum(np.diff(E, axis=0) ** 2, axis=0) / np.sum(E ** 2, axis=0)
     assert result.dw_p_waarde == pytest.approx(np.mean(simulated <= dw), abs=0.012)
-    assert ("autocorrelatie" in result.caveats) == (result.dw_p_waarde < 0.05)
+    assert ("autocorrelatie" in result.opmerking_codes) == (result.dw_p_waarde < 0.05)
 
 
 def test_marked_positive_autocorrelation_is_flagged_and_independent_noise_rarely():
@@ -495,15 +495,15 @@ def test_marked_positive_autocorrelation_is_flagged_and_independent_noise_rarely
         ar = np.zeros(YEARS.size)
         for i in range(1, YEARS.size):
             ar[i] = 0.9 * ar[i - 1] + rng.normal(0, 1)
-        flagged_ar += "autocorrelatie" in fit_trend(series(50 + ar, "score")).caveats
-        flagged_white += "autocorrelatie" in fit_trend(series(50 + rng.normal(0, 1, YEARS.size), "score")).caveats
+        flagged_ar += "autocorrelatie" in fit_trend(series(50 + ar, "score")).opmerking_codes
+        flagged_white += "autocorrelatie" in fit_trend(series(50 + rng.normal(0, 1, YEARS.size), "score")).opmerking_codes
     assert flagged_white <= 12  # the exact test has level 5%
     assert flagged_ar >= 30
 
 
 def test_durbin_watson_needs_five_years():
     result = fit_trend(series([1.0, 1.4, 1.3, 2.0], "score", [2015, 2016, 2017, 2018]))
-    assert math.isnan(result.durbin_watson) and "autocorrelatie" not in result.caveats
+    assert math.isnan(result.durbin_watson) and "autocorrelatie" not in result.opmerking_codes
 
 
 # ============================================================================ reasons
@@ -511,23 +511,23 @@ def test_durbin_watson_needs_five_years():
 
 def test_two_points_are_refused_with_a_reason_code():
     result = fit_trend(series([40.0, 42.0], "procent", [2016, 2017]))
-    assert result.methode == "geen" and result.reason == "te_weinig_jaren"
-    assert result.reason_years == (2016, 2017) and result.minimum == 3
+    assert result.methode == "geen" and result.reden_code == "te_weinig_jaren"
+    assert result.reden_jaren == (2016, 2017) and result.minimum == 3
     assert np.isnan(result.helling) and result.fitted.empty
     assert trend_reason(result) == "Te weinig meetpunten: 2 jaren (2016, 2017); een trend vraagt er minstens 3."
 
 
 def test_three_points_are_indicative():
     result = fit_trend(series([40.0, 42.5, 43.0], "procent", [2014, 2016, 2018]))
-    assert result.methode == "ols" and result.indicatief and "indicatief" in result.caveats
+    assert result.methode == "ols" and result.indicatief and "indicatief" in result.opmerking_codes
     assert result.helling == pytest.approx(np.polyfit([2014, 2016, 2018], [40.0, 42.5, 43.0], 1)[0])
 
 
 def test_rank_and_empty_series_are_refused():
-    assert fit_trend(series([1, 2, 2, 3], "rang", [2015, 2016, 2017, 2018])).reason == "rang"
+    assert fit_trend(series([1, 2, 2, 3], "rang", [2015, 2016, 2017, 2018])).reden_code == "rang"
     empty = fit_trend(series([np.nan, np.nan, np.nan], "score", [2015, 2016, 2017]))
-    assert empty.reason == "geen_waarnemingen" and empty.n_ontbrekend == 3
-    assert "waarden_ontbreken" in empty.caveats
+    assert empty.reden_code == "geen_waarnemingen" and empty.n_ontbrekend == 3
+    assert "waarden_ontbreken" in empty.opmerking_codes
 
 
 def test_a_year_twice_raises_and_fit_trends_records_dubbele_jaren():
@@ -535,7 +535,7 @@ def test_a_year_twice_raises_and_fit_trends_records_dubbele_jaren():
     with pytest.raises(ValueError, match="2016"):
         fit_trend(data)
     table, fitted = fit_trends(data)
-    assert table["reason"].tolist() == ["dubbele_jaren"] and table["reason_years"].tolist() == ["2016"]
+    assert table["reden_code"].tolist() == ["dubbele_jaren"] and table["reden_jaren"].tolist() == ["2016"]
     assert fitted.empty
 
 
@@ -553,15 +553,15 @@ def test_one_reeks_at_a_time_several_editions_of_one_reeks_are_one_series():
 def test_binomial_all_100_percent_is_refused_as_model_failure():
     noemer = np.full(5, 50)
     result = fit_trend(series(np.full(5, 100.0), "procent", np.arange(2013, 2018), teller=noemer, noemer=noemer))
-    assert (result.methode, result.reason, result.reason_detail) == ("geen", "model_faalt", "alles_0_of_100")
+    assert (result.methode, result.reden_code, result.reden_detail) == ("geen", "model_faalt", "alles_0_of_100")
     assert "100%" in trend_reason(result)
 
 
 def test_reason_and_caveat_codes_are_documented_and_have_dutch_text():
     for code in REASONS:
-        assert trend_reason({"reason": code, "reason_years": "2016", "reason_detail": "alles_0"})
+        assert trend_reason({"reden_code": code, "reden_jaren": "2016", "reden_detail": "alles_0"})
     for code in CAVEATS:
-        assert trend_caveats({"caveats": code, "n_jaren": 3, "jaar": 2020, "laatste_jaar": 2017,
+        assert trend_caveats({"opmerking_codes": code, "n_jaren": 3, "jaar": 2020, "laatste_jaar": 2017,
                               "noemer": 1000, "noemer_jaar": 2017, "decimalen": 1, "n_ontbrekend": 1})
 
 
@@ -569,7 +569,7 @@ def test_teller_noemer_that_do_not_reproduce_the_value_fall_back_to_ols():
     teller = np.array([20, 22, 25, 27, 30])
     result = fit_trend(series([25.0, 27.0, 30.0, 33.0, 36.0], "procent", np.arange(2013, 2018),
                               teller=teller, noemer=np.full(5, 100)))
-    assert result.methode == "ols" and "teller_noemer_wijken_af" in result.caveats
+    assert result.methode == "ols" and "teller_noemer_wijken_af" in result.opmerking_codes
     assert result.afwijking == pytest.approx(6.0)
 
 
@@ -644,17 +644,17 @@ def test_linear_projection_of_a_count_never_goes_below_zero():
     assert eta < 0  # the straight line itself is below 0 in 2022
     proj = project(result, 2022)
     assert proj.verwacht == 0.0 and proj.ondergrens == 0.0 and proj.bovengrens > 0
-    assert "begrensd" in proj.caveats
+    assert "begrensd" in proj.opmerking_codes
     assert "afgekapt" in projection_caveats(proj)
     inside = project(result, 2020)  # within the data the line is above 0: nothing cut off
-    assert inside.ondergrens < inside.verwacht and "begrensd" not in inside.caveats
+    assert inside.ondergrens < inside.verwacht and "begrensd" not in inside.opmerking_codes
     assert (result.fitted[["gefit", "ondergrens", "bovengrens"]] >= 0).all().all()
 
 
 def test_a_score_is_not_bounded_at_zero():
     result = fit_trend(series([3.0, 2.0, 1.0, 0.2, -0.5, -1.6], "score", np.arange(2015, 2021)))
     proj = project(result, 2026)
-    assert proj.verwacht < 0 and "begrensd" not in proj.caveats
+    assert proj.verwacht < 0 and "begrensd" not in proj.opmerking_codes
 
 
 def test_binomial_needs_teller_and_noemer_on_every_row():
@@ -698,7 +698,7 @@ def test_overdispersion_widens_the_interval_by_sqrt_phi():
     rng = np.random.default_rng(5)
     data, _ = rate_series(rng, overdispersed_k=10)  # variance ~ 17 x the mean
     result = fit_trend(data)
-    assert result.methode == "poisson" and result.dispersie > 1.5 and "overdispersie" in result.caveats
+    assert result.methode == "poisson" and result.dispersie > 1.5 and "overdispersie" in result.opmerking_codes
     # independent plain Poisson fit of the same data
     X = sm.add_constant(data["jaar"].to_numpy(float) - data["jaar"].mean())
     teller, noemer = data["teller"].to_numpy(), data["noemer"].to_numpy()
@@ -721,8 +721,8 @@ def test_count_with_population_uses_exposure():
     double = project(result, 2020, noemer=2 * noemer[-1])
     assert double.verwacht == pytest.approx(2 * default.verwacht)
     assert default.noemer == noemer[-1] and default.noemer_jaar == 2017
-    assert "noemer_laatste_jaar" in default.caveats and "noemer van 2017" in projection_caveats(default)
-    assert double.noemer_jaar is None and "noemer_laatste_jaar" not in double.caveats
+    assert "noemer_laatste_jaar" in default.opmerking_codes and "noemer van 2017" in projection_caveats(default)
+    assert double.noemer_jaar is None and "noemer_laatste_jaar" not in double.opmerking_codes
 
 
 # ============================================================================ projection
@@ -742,8 +742,8 @@ def test_ols_projection_is_a_prediction_interval():
     leverage = 1 / n + (x0 - YEARS.mean()) ** 2 / sxx
     assert proj.verwacht == pytest.approx(intercept + slope * x0)
     assert proj.bovengrens - proj.verwacht == pytest.approx(t * s * np.sqrt(1 + leverage))
-    assert proj.interval == "voorspelling" and proj.reason is None
-    assert "extrapolatie" in proj.caveats and proj.laatste_jaar == 2017
+    assert proj.interval == "voorspelling" and proj.reden_code is None
+    assert "extrapolatie" in proj.opmerking_codes and proj.laatste_jaar == 2017
 
 
 def test_ols_prediction_interval_contains_new_observations_at_nominal_rate():
@@ -790,7 +790,7 @@ def test_every_model_projects_with_a_prediction_interval_of_comparable_width():
 def test_projection_without_fit_gives_reason():
     proj = project(fit_trend(series([1.0, 2.0], "score", [2016, 2017])), 2020)
     assert np.isnan(proj.verwacht) and proj.interval is None
-    assert proj.reason == "te_weinig_jaren" and proj.reason_years == (2016, 2017)
+    assert proj.reden_code == "te_weinig_jaren" and proj.reden_jaren == (2016, 2017)
     assert projection_reason(proj).startswith("Geen trend om door te trekken: Te weinig meetpunten")
 
 
@@ -823,7 +823,7 @@ def test_fit_trends_covers_every_reeks_in_key_order():
         ("Vlaardingen", "totaal", "ander"), ("Vlaardingen", "totaal", "cbs"),
     ]
     assert table["methode"].tolist() == ["geen", "ols", "ols", "ols"]
-    assert table["reason"].tolist()[0] == "te_weinig_jaren" and table["reason_years"].tolist()[0] == "2016;2017"
+    assert table["reden_code"].tolist()[0] == "te_weinig_jaren" and table["reden_jaren"].tolist()[0] == "2016;2017"
     assert "fitted" not in table.columns and "reden" not in table.columns  # codes only; text adds Dutch
     assert len(fitted) == 2 * YEARS.size + 4
     assert {"indicator", "regio", "groep", "reeks", "bron", "jaar", "gefit"} <= set(fitted.columns)
@@ -857,23 +857,23 @@ def test_converging_gap_from_either_side():
     rng = np.random.default_rng(4)
     a, b = two_groups(-12, 1.0, rng)  # a below b, catching up
     result = compare_groups(a, b)
-    assert result.verdict == "convergeert" and result.helling > 0
+    assert result.oordeel == "convergeert" and result.helling > 0
     assert (result.richting_absoluut, result.richting_relatief) == ("kleiner", "kleiner")
     assert result.helling == pytest.approx(np.polyfit(YEARS, a["waarde"] - b["waarde"], 1)[0])
-    assert compare_groups(b, a).verdict == "convergeert"
+    assert compare_groups(b, a).oordeel == "convergeert"
     assert result.verschillen["verschil"].to_numpy() == pytest.approx((a["waarde"] - b["waarde"]).to_numpy())
 
 
 def test_diverging_and_flat_gaps():
     rng = np.random.default_rng(10)
-    assert compare_groups(*two_groups(-5, -1.0, rng)).verdict == "divergeert"
-    assert compare_groups(*two_groups(-5, 0.0, rng)).verdict == "onduidelijk"
+    assert compare_groups(*two_groups(-5, -1.0, rng)).oordeel == "divergeert"
+    assert compare_groups(*two_groups(-5, 0.0, rng)).oordeel == "onduidelijk"
 
 
 def test_crossing_groups_are_not_called_converging():
     rng = np.random.default_rng(12)
     result = compare_groups(*two_groups(-6, 1.5, rng))  # gap goes from -6 to +7.5
-    assert result.verdict == "kruist" and result.richting_absoluut == "kruist"
+    assert result.oordeel == "kruist" and result.richting_absoluut == "kruist"
     assert "kruisen" in sentence_gap(result, "Het verschil")
 
 
@@ -882,7 +882,7 @@ def test_gap_needs_three_common_years():
     a = series(rng.normal(30, 1, 4), "procent", [2014, 2015, 2016, 2017], groep="niet_westers")
     b = series(rng.normal(20, 1, 3), "procent", [2011, 2016, 2017], groep="nederlands")
     result = compare_groups(a, b)
-    assert result.verdict is None and result.reason == "te_weinig_jaren" and result.reason_years == (2016, 2017)
+    assert result.oordeel is None and result.reden_code == "te_weinig_jaren" and result.reden_jaren == (2016, 2017)
     assert "Te weinig gemeenschappelijke meetpunten: 2 jaren (2016, 2017)" in gap_reason(result)
     assert result.verschillen["jaar"].tolist() == [2016, 2017]
 
@@ -918,10 +918,10 @@ def test_moroccan_and_dutch_suspect_rates_do_not_read_as_converging():
     assert result.relatief_helling == pytest.approx(np.polyfit(YEARS, rel, 1)[0]) == pytest.approx(0.003296, abs=1e-6)
     assert result.relatief_ondergrens < 0 < result.relatief_bovengrens
     assert result.richting_relatief == "onduidelijk"
-    assert result.verdict == "absoluut_kleiner_relatief_onduidelijk" and result.verdict != "convergeert"
+    assert result.oordeel == "absoluut_kleiner_relatief_onduidelijk" and result.oordeel != "convergeert"
     # autocorrelated residuals of the absolute gap (Durbin-Watson 0.66)
     assert result.durbin_watson == pytest.approx(np.sum(np.diff(residuals) ** 2) / np.sum(residuals ** 2))
-    assert round(result.durbin_watson, 2) == 0.66 and "autocorrelatie" in result.caveats
+    assert round(result.durbin_watson, 2) == 0.66 and "autocorrelatie" in result.opmerking_codes
     sentence = sentence_gap(result, "Het verschil in het aandeel verdachten tussen Marokkaans en Nederlands")
     assert "groeien naar elkaar toe" not in sentence and "wordt absoluut kleiner, maar relatief" in sentence
     assert "-0,30 procentpunt per jaar" in sentence and "Durbin-Watson 0,66" in sentence
@@ -935,7 +935,7 @@ def test_absolute_gap_shrinking_while_the_ratio_grows():
     assert result.schaal_relatief == "log_verhouding"
     assert result.relatief_helling == pytest.approx(np.polyfit(years, np.log(a / b), 1)[0])
     assert result.verhouding_verandering == pytest.approx(100 * np.expm1(result.relatief_helling))
-    assert result.verdict == "absoluut_kleiner_relatief_groter"
+    assert result.oordeel == "absoluut_kleiner_relatief_groter"
     assert "wordt absoluut kleiner, maar relatief wordt het groter" in sentence_gap(result, "Het verschil")
 
 
@@ -943,7 +943,7 @@ def test_units_without_a_natural_zero_are_judged_on_the_absolute_gap():
     rng = np.random.default_rng(4)
     a, b = two_groups(-12, 1.0, rng)
     result = compare_groups(a.assign(eenheid="score"), b.assign(eenheid="score"))
-    assert result.richting_relatief == "niet_van_toepassing" and result.verdict == "convergeert"
+    assert result.richting_relatief == "niet_van_toepassing" and result.oordeel == "convergeert"
     assert math.isnan(result.relatief_helling)
 
 
@@ -953,14 +953,14 @@ def test_a_zero_value_leaves_the_relative_scale_undetermined():
     b = series([0.0, 1.0, 1.0, 2.0, 1.0, 2.0], "aantal", years, groep="y")
     result = compare_groups(a, b)
     assert result.richting_relatief == "niet_beschikbaar"
-    assert result.verdict == "absoluut_kleiner_relatief_niet_beschikbaar"
+    assert result.oordeel == "absoluut_kleiner_relatief_niet_beschikbaar"
 
 
 def test_straight_gaps_get_a_finite_interval():
     years = np.arange(2013, 2018)
     result = compare_groups(series([30.0, 29.0, 28.0, 27.0, 26.0], "procent", years, groep="x"),
                             series([20.0, 20.0, 20.0, 20.0, 20.0], "procent", years, groep="y"))
-    assert result.verdict == "convergeert" and "afronding_vloer" in result.caveats
+    assert result.oordeel == "convergeert" and "afronding_vloer" in result.opmerking_codes
     # two values rounded to whole numbers: floor variance 2 / 12
     assert result.helling_bovengrens - result.helling == pytest.approx(T975[5] * math.sqrt(2 / 12 / 10))
 

@@ -39,9 +39,9 @@ class GapResult:
     year of the ratio / odds ratio). ``richting_absoluut`` and ``richting_relatief``: 'kleiner',
     'groter', 'onduidelijk', 'kruist'; the relative one also 'niet_beschikbaar' (a value <= 0,
     or >= 100 for a share) or 'niet_van_toepassing' (a unit without a natural zero: score,
-    rapportcijfer, index; then the absolute scale alone decides). ``verdict``: 'convergeert',
+    rapportcijfer, index; then the absolute scale alone decides). ``oordeel``: 'convergeert',
     'divergeert', 'onduidelijk', 'kruist' or 'absoluut_<richting>_relatief_<richting>'; None
-    when refused (``reason``). Durbin-Watson per scale with >= 5 common years."""
+    when refused (``reden_code``). Durbin-Watson per scale with >= 5 common years."""
 
     indicator: str | None
     eenheid: str
@@ -70,16 +70,16 @@ class GapResult:
     verhouding_ondergrens: float = math.nan
     verhouding_bovengrens: float = math.nan
     richting_relatief: str | None = None
-    verdict: str | None = None
+    oordeel: str | None = None
     durbin_watson: float = math.nan
     dw_p_waarde: float = math.nan
     relatief_durbin_watson: float = math.nan
     relatief_dw_p_waarde: float = math.nan
     indicatief: bool = False
-    reason: str | None = None
-    reason_years: tuple[int, ...] = ()
+    reden_code: str | None = None
+    reden_jaren: tuple[int, ...] = ()
     minimum: int = MIN_JAREN
-    caveats: tuple[str, ...] = ()
+    opmerking_codes: tuple[str, ...] = ()
     verschillen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GAP_KOLOMMEN), repr=False)
 
     def to_record(self) -> dict:
@@ -149,15 +149,15 @@ def compare_groups(series_a: pd.DataFrame, series_b: pd.DataFrame) -> GapResult:
         n_jaren=len(years), eerste_jaar=min(years) if years else None, laatste_jaar=max(years) if years else None,
         indicatief=indicative, verschillen=gaps[GAP_KOLOMMEN],
     )
-    reason, reason_years = None, ()
+    code, refused_years = None, ()
     if eenheid == "rang":
-        reason = "rang"
+        code = "rang"
     elif a.rows.empty or b.rows.empty:
-        reason = "geen_waarnemingen"
+        code = "geen_waarnemingen"
     elif len(years) < MIN_JAREN:
-        reason, reason_years = "te_weinig_jaren", tuple(years)
-    if reason is not None:
-        return GapResult(reason=reason, reason_years=reason_years, caveats=tuple(caveats), **base)
+        code, refused_years = "te_weinig_jaren", tuple(years)
+    if code is not None:
+        return GapResult(reden_code=code, reden_jaren=refused_years, opmerking_codes=tuple(caveats), **base)
     if indicative:
         caveats.append("indicatief")
 
@@ -200,9 +200,9 @@ def compare_groups(series_a: pd.DataFrame, series_b: pd.DataFrame) -> GapResult:
         )
         floors.append(relative.floor_binds)
         autocorrelated.append(r_dw_p < DW_NIVEAU)
-    out["verdict"] = _gap_verdict(out["richting_absoluut"], out["richting_relatief"])
+    out["oordeel"] = _gap_verdict(out["richting_absoluut"], out["richting_relatief"])
     if any(autocorrelated):
         caveats.append("autocorrelatie")
     if any(floors):
         caveats.append("afronding_vloer")
-    return GapResult(caveats=tuple(caveats), **out, **base)
+    return GapResult(opmerking_codes=tuple(caveats), **out, **base)

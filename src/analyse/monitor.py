@@ -205,7 +205,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     fit = trends.fit_trend(chosen)
     record.update(trend_methode=fit.methode, n_jaren=fit.n_jaren)
     reason = trend_reason(fit)
-    if not fit.reason:
+    if not fit.reden_code:
         record.update(helling=fit.helling, helling_ondergrens=fit.helling_ondergrens,
                       helling_bovengrens=fit.helling_bovengrens)
     others = _other_series(rows, reeks)
@@ -219,11 +219,11 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
 
     def projected(year: int):
         proj = trends.project(fit, year)
-        if not proj.reason:
+        if not proj.reden_code:
             record.update(projectie_jaar=year, projectie=proj.verwacht, projectie_ondergrens=proj.ondergrens,
                           projectie_bovengrens=proj.bovengrens, projectie_interval=proj.interval or "")
             own = proj.to_record()  # the projection's caveats that the trend's do not already say
-            own["caveats"] = ";".join(c for c in proj.caveats if c not in fit.caveats) or None
+            own["opmerking_codes"] = ";".join(c for c in proj.opmerking_codes if c not in fit.opmerking_codes) or None
             notes.insert(2, projection_caveats(own) or "")  # after the trend's own caveats
         return proj
 
@@ -247,18 +247,18 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
                                                    target_year))
         within = monitor_within_margin(int(latest["jaar"]), latest["waarde"], mlo, mhi, goal) \
             if where == "beide" else ""
-        if fit.reason:
+        if fit.reden_code:
             if where == "beide":
                 return done("onzeker", within, reason)
             return done("onvoldoende_data", reason, _two_points(chosen, sign))
         proj = projected(target_year)
-        if proj.reason:
+        if proj.reden_code:
             return done("onvoldoende_data", projection_reason(proj))
         verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[
             side(proj.ondergrens, proj.bovengrens, goal, sign)]
         return done(verdict, monitor_projection(target_year, proj.verwacht, proj.ondergrens, proj.bovengrens,
                                                 proj.interval, goal), within)
-    if fit.reason:
+    if fit.reden_code:
         return done("onvoldoende_data", reason, _two_points(chosen, sign))
     if kind == "minimaal_gelijk":
         return _non_inferiority(target, record, chosen, fit, sign, target_year, projected, done)
@@ -284,7 +284,7 @@ def _non_inferiority(target, record, chosen, fit, sign, target_year, projected, 
     record["marge"] = delta
     year = target_year if target_year is not None and target_year > int(latest["jaar"]) else int(latest["jaar"])
     proj = projected(year)
-    if proj.reason:
+    if proj.reden_code:
         return done("onvoldoende_data", projection_reason(proj))
     worst = base - sign * delta  # the worst level that still counts as 'gelijk'
     verdict = {"voorbij": "op_koers", "achter": "niet_op_koers", "beide": "onzeker"}[

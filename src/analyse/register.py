@@ -235,7 +235,7 @@ def _direction_finding(claim: pd.Series, obs: pd.DataFrame, grades) -> Finding:
         return Finding(value=endpoints, how=f"{how} {said}", evidence="twee_metingen", sources=sources,
                        verdict=verdict)
     fit = trends.fit_trend(chosen)
-    if fit.reason:
+    if fit.reden_code:
         verdict = "niet_aangetoond" if endpoints == claimed else "wijkt_af"
         refused = claim_direction_refused(trend_reason(fit), claimed, endpoints, reeks)
         return Finding(value=endpoints, how=f"{refused} {said}", evidence="trend", sources=sources, verdict=verdict)

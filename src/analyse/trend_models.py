@@ -184,7 +184,7 @@ def rounding_variance(decimals: int) -> float:
 
 
 class FitRefused(Exception):
-    """A model could not be estimated; the message is the reason_detail code."""
+    """A model could not be estimated; the message is the reden_detail code."""
 
 
 def _checked(fit):

@@ -81,12 +81,12 @@ does not confirm it)."""
 REASONS = {
     "rang": "unit 'rang' is an ordering, not a quantity",
     "geen_waarnemingen": "no rows with a value",
-    "te_weinig_jaren": "fewer than MIN_JAREN years (reason_years: the years there are)",
-    "dubbele_jaren": "a year occurs twice in one reeks (fit_trends only; reason_years)",
-    "model_faalt": "the model cannot be estimated (reason_detail: 'alles_0_of_100', 'alles_0', "
+    "te_weinig_jaren": "fewer than MIN_JAREN years (reden_jaren: the years there are)",
+    "dubbele_jaren": "a year occurs twice in one reeks (fit_trends only; reden_jaren)",
+    "model_faalt": "the model cannot be estimated (reden_detail: 'alles_0_of_100', 'alles_0', "
                    "'convergentie', 'scheiding')",
 }
-"""Reason codes for a refused estimate (``reason``)."""
+"""Reason codes for a refused estimate (``reden_code``)."""
 CAVEATS = {
     "indicatief": "only MIN_JAREN..MAX_JAREN_INDICATIEF years",
     "autocorrelatie": "Durbin-Watson test significant: intervals too narrow (durbin_watson)",
@@ -104,7 +104,7 @@ CAVEATS = {
     "noemer_laatste_jaar": "projection at the last observed denominator (noemer, noemer_jaar)",
     "marge_laatste_jaar": "projection with the measurement variance of the last year",
 }
-"""Caveat codes (``caveats``)."""
+"""Caveat codes (``opmerking_codes``)."""
 
 
 def _empty_fitted() -> pd.DataFrame:
@@ -112,10 +112,10 @@ def _empty_fitted() -> pd.DataFrame:
 
 
 def as_record(result, *, leave_out: tuple[str, ...] = ()) -> dict:
-    """One row of a tidy table from a result dataclass: every field but ``leave_out``; ``reason_years`` and
-    ``caveats`` joined with ';' (None when empty)."""
+    """One row of a tidy table from a result dataclass: every field but ``leave_out``; ``reden_jaren`` and
+    ``opmerking_codes`` joined with ';' (None when empty)."""
     record = {f.name: getattr(result, f.name) for f in fields(result) if f.name not in leave_out}
-    for name in ("reason_years", "caveats"):
+    for name in ("reden_jaren", "opmerking_codes"):
         record[name] = ";".join(str(v) for v in record[name]) or None
     return record
 
@@ -127,13 +127,13 @@ class TrendResult:
     p-value is the Wald test of its trend parameter and every interval is that parameter's interval
     (:mod:`analyse.trend_models`, "one parameter, one test"): p < 0,05 exactly when an interval excludes 0.
 
-    ``methode``: 'ols' | 'wls' | 'binomiaal' | 'poisson' | 'geen' (refused: see ``reason``).
+    ``methode``: 'ols' | 'wls' | 'binomiaal' | 'poisson' | 'geen' (refused: see ``reden_code``).
     ``relatieve_*``: percent per year (the rate ratio minus 1), Poisson only. ``dispersie``: Pearson phi (GLM, WLS);
     ``schaal``: max(1, phi) as used; ``residu_sd``: OLS residual SD used (after the rounding
     floor); ``decimalen``: published decimals behind the floor (OLS, WLS); ``gewichten``:
     'marges' | 'n' | None. ``durbin_watson``/``dw_p_waarde``: OLS and WLS with >= 5 years.
-    ``reason``: code from :data:`REASONS` with ``reason_years`` and ``reason_detail``;
-    ``caveats``: codes from :data:`CAVEATS` with their numbers (``n_ontbrekend``, ``afwijking``,
+    ``reden_code``: code from :data:`REASONS` with ``reden_jaren`` and ``reden_detail``;
+    ``opmerking_codes``: codes from :data:`CAVEATS` with their numbers (``n_ontbrekend``, ``afwijking``,
     ``durbin_watson``, ``dispersie``, ``decimalen``, ``n_jaren``)."""
 
     indicator: str | None
@@ -161,11 +161,11 @@ class TrendResult:
     durbin_watson: float = math.nan
     dw_p_waarde: float = math.nan
     indicatief: bool = False
-    reason: str | None = None
-    reason_years: tuple[int, ...] = ()
-    reason_detail: str | None = None
+    reden_code: str | None = None
+    reden_jaren: tuple[int, ...] = ()
+    reden_detail: str | None = None
     minimum: int = MIN_JAREN
-    caveats: tuple[str, ...] = ()
+    opmerking_codes: tuple[str, ...] = ()
     n_ontbrekend: int = 0
     afwijking: float = math.nan
     fitted: pd.DataFrame = field(default_factory=_empty_fitted, repr=False)
@@ -186,9 +186,9 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
                 eerste_jaar=min(years) if years else None, laatste_jaar=max(years) if years else None,
                 indicatief=indicative, n_ontbrekend=r.n_missing)
 
-    def refuse(reason: str, reason_years=(), detail=None, extra=()) -> TrendResult:
-        return TrendResult(methode="geen", reason=reason, reason_years=tuple(int(y) for y in reason_years),
-                           reason_detail=detail, caveats=tuple([*caveats, *extra]), **base)
+    def refuse(code: str, years=(), detail=None, extra=()) -> TrendResult:
+        return TrendResult(methode="geen", reden_code=code, reden_jaren=tuple(int(y) for y in years),
+                           reden_detail=detail, opmerking_codes=tuple([*caveats, *extra]), **base)
 
     if r.duplicates:
         return refuse("dubbele_jaren", r.duplicates)
@@ -256,7 +256,7 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
         helling_ondergrens=slope - q * se,
         helling_bovengrens=slope + q * se,
         p_waarde=two_sided_p(slope / se, df),
-        caveats=tuple(caveats),
+        opmerking_codes=tuple(caveats),
         fitted=fitted_band(model, rows, r.eenheid),
         _model=model,
         **stats_fields,
@@ -269,7 +269,7 @@ def fit_trend(series: pd.DataFrame, *, eenheid: str | None = None) -> TrendResul
 
     Raises ValueError when a year occurs twice, or when the rows hold more than one reeks,
     indicator, regio, groep or unit. Every data reason not to estimate a trend gives
-    ``methode='geen'`` with a ``reason`` code (:func:`analyse.text.trend_texts.trend_reason` writes it in Dutch).
+    ``methode='geen'`` with a ``reden_code`` (:func:`analyse.text.trend_texts.trend_reason` writes it in Dutch).
     """
     return _fit(series, eenheid, strict=True)
 
@@ -279,7 +279,7 @@ def fit_trends(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     where it is empty) the ``bron`` is the reeks.
 
     A reeks in which a year occurs twice (e.g. an unresolved revision) is not fitted but gets
-    ``reason='dubbele_jaren'``. Returns (trend table with one record per reeks, refused ones
+    ``reden_code='dubbele_jaren'``. Returns (trend table with one record per reeks, refused ones
     included; fitted values with the keys indicator, regio, groep, reeks, bron), both sorted by
     the keys and year. The records hold codes; :func:`analyse.text.trend_texts.add_trend_texts` adds the Dutch.
     """
@@ -305,8 +305,8 @@ class Projection:
     ``interval`` is 'voorspelling' for every model (where one new yearly measurement is expected;
     see the module docstring for the construction), None without a fit. ``noemer`` is the
     denominator the GLM prediction is for (``noemer_jaar``: the observed year it was taken from,
-    None when it was passed in). Without a fit the numbers are NaN and ``reason`` /
-    ``reason_years`` / ``reason_detail`` are the trend's."""
+    None when it was passed in). Without a fit the numbers are NaN and ``reden_code`` /
+    ``reden_jaren`` / ``reden_detail`` are the trend's."""
 
     jaar: int
     verwacht: float
@@ -318,11 +318,11 @@ class Projection:
     laatste_jaar: int | None = None
     noemer: float | None = None
     noemer_jaar: int | None = None
-    reason: str | None = None
-    reason_years: tuple[int, ...] = ()
-    reason_detail: str | None = None
+    reden_code: str | None = None
+    reden_jaren: tuple[int, ...] = ()
+    reden_detail: str | None = None
     minimum: int = MIN_JAREN
-    caveats: tuple[str, ...] = ()
+    opmerking_codes: tuple[str, ...] = ()
     durbin_watson: float = math.nan
 
     def to_record(self) -> dict:
@@ -344,14 +344,14 @@ def project(
     model = result._model
     if model is None:
         return Projection(year, math.nan, math.nan, math.nan, result.methode, None, level,
-                          laatste_jaar=result.laatste_jaar, reason=result.reason,
-                          reason_years=result.reason_years, reason_detail=result.reason_detail,
+                          laatste_jaar=result.laatste_jaar, reden_code=result.reden_code,
+                          reden_jaren=result.reden_jaren, reden_detail=result.reden_detail,
                           minimum=result.minimum)
     caveats = []
     if year > model.last_year:
         caveats.append("extrapolatie")
     caveats += [c for c in ("indicatief", "autocorrelatie", "afronding_vloer", "overdispersie")
-                if c in result.caveats]
+                if c in result.opmerking_codes]
     x0 = np.array([1.0, year - model.centre])
     eta = float(x0 @ model.params)
     var_mean = float(x0 @ model.cov @ x0)
@@ -390,7 +390,7 @@ def project(
                                   for v in (eta, eta - half, eta + half))
     return Projection(year, float(verwacht), float(lower), float(upper), result.methode, "voorspelling", level,
                       laatste_jaar=model.last_year, noemer=used_noemer, noemer_jaar=noemer_jaar,
-                      caveats=tuple(caveats), durbin_watson=result.durbin_watson)
+                      opmerking_codes=tuple(caveats), durbin_watson=result.durbin_watson)
 
 
 def is_registration(eenheid: str | None) -> bool:

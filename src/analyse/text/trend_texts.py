@@ -1,6 +1,6 @@
 """Trends, projections and group gaps in Dutch.
 
-:mod:`analyse.trends` returns codes (``reason``, ``caveats``) with their numbers; the Dutch for them lives
+:mod:`analyse.trends` returns codes (``reden_code``, ``opmerking_codes``) with their numbers; the Dutch for them lives
 here. Every function takes a record (a dict, a row of ``reports/trends.csv`` read back as strings, or a
 ``TrendResult`` / ``Projection`` / ``GapResult``, which have ``to_record``).
 """
@@ -109,7 +109,7 @@ def trend_statement(record, decimals: int | None = None) -> str:
                      "trendlijn")
     if is_true(r.get("indicatief")):
         notes.append("indicatief: weinig meetpunten")
-    if "autocorrelatie" in codes(r.get("caveats")):
+    if "autocorrelatie" in codes(r.get("opmerking_codes")):
         notes.append("waarschijnlijk te smal: opeenvolgende jaren hangen samen")
     tail = f" ({'; '.join(notes)})" if notes else ""
     if found in ("stijging", "daling"):
@@ -158,11 +158,11 @@ def _years_text(years) -> str:
 
 
 def _reason_text(record: dict, *, common: bool = False) -> str | None:
-    code = record.get("reason")
+    code = record.get("reden_code")
     if not is_set(code):
         legacy = record.get("reden")
         return str(legacy).strip() if is_set(legacy) else None
-    years = record.get("reason_years")
+    years = record.get("reden_jaren")
     minimum = as_int(record.get("minimum")) or 3
     if code == "rang":
         return "Eenheid 'rang' is een rangorde, geen trend."
@@ -176,7 +176,7 @@ def _reason_text(record: dict, *, common: bool = False) -> str | None:
         return (f"De reeks heeft meer dan één waarde voor {listed}; zo'n reeks is niet eenduidig, "
                 "dus geen trend.")
     if code == "model_faalt":
-        return _TREND_MODEL_FAILURES.get(str(record.get("reason_detail")),
+        return _TREND_MODEL_FAILURES.get(str(record.get("reden_detail")),
                                          "Het model is niet betrouwbaar te schatten.")
     raise ValueError(f"onbekende reden-code: {code!r}")
 
@@ -184,10 +184,10 @@ def _reason_text(record: dict, *, common: bool = False) -> str | None:
 def trend_reason(record) -> str | None:
     """Why no trend was estimated, in Dutch (``None`` when there is a trend).
 
-    Reads the code ``reason`` with ``reason_years``, ``reason_detail`` and ``minimum``; a record
+    Reads the code ``reden_code`` with ``reden_jaren``, ``reden_detail`` and ``minimum``; a record
     without a code but with a Dutch ``reden`` (older reports) gives that ``reden``.
 
-    >>> trend_reason({"reason": "te_weinig_jaren", "reason_years": "2016;2017", "minimum": 3})
+    >>> trend_reason({"reden_code": "te_weinig_jaren", "reden_jaren": "2016;2017", "minimum": 3})
     'Te weinig meetpunten: 2 jaren (2016, 2017); een trend vraagt er minstens 3.'
     """
     return _reason_text(record_of(record))
@@ -253,10 +253,10 @@ def _caveat_text(code: str, r: dict) -> str | None:
 
 
 def trend_caveats(record) -> str | None:
-    """The caveats (``caveats`` codes) of a trend, projection or gap record as Dutch sentences,
+    """The caveats (``opmerking_codes`` codes) of a trend, projection or gap record as Dutch sentences,
     in the order of the codes; ``None`` when there are none."""
     r = record_of(record)
-    texts = [_caveat_text(code, r) for code in codes(r.get("caveats"))]
+    texts = [_caveat_text(code, r) for code in codes(r.get("opmerking_codes"))]
     return " ".join(t for t in texts if t) or None
 
 
@@ -304,7 +304,7 @@ def sentence_gap(record, subject: str, reeks_names: dict[str, str] | None = None
     reason = gap_reason(r)
     if reason is not None:
         return f"{subject}: geen trend te schatten. {reason}"
-    verdict = str(r["verdict"])
+    verdict = str(r["oordeel"])
     relative_applies = r.get("richting_relatief") not in (None, "niet_van_toepassing") and is_set(
         r.get("richting_relatief"))
     both = ", absoluut en relatief" if relative_applies else ""
@@ -333,7 +333,7 @@ def sentence_gap(record, subject: str, reeks_names: dict[str, str] | None = None
     if is_true(r.get("indicatief")):
         parts.append("indicatief: weinig meetpunten")
     sentence = f"{subject} {phrase} ({'; '.join(parts)})."
-    caveats = [_caveat_text(c, r) for c in codes(r.get("caveats")) if c in ("autocorrelatie", "afronding_vloer")]
+    caveats = [_caveat_text(c, r) for c in codes(r.get("opmerking_codes")) if c in ("autocorrelatie", "afronding_vloer")]
     if caveats:
         sentence += " " + " ".join(caveats)
     reeks_a, reeks_b = r.get("reeks_a"), r.get("reeks_b")
