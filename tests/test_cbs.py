@@ -532,14 +532,14 @@ def test_mapping_files_are_valid_toml_with_a_title():
 
 @pytest.mark.parametrize("text, expected", [("2019-2023", (2019, 2023)), (" 2019 - 2023 ", (2019, 2023)),
                                             ("2018", (2018, 2018))])
-def test_parse_jaren(text, expected):
-    assert cbs.parse_jaren(text) == expected
+def test_parse_years(text, expected):
+    assert cbs.parse_years(text) == expected
 
 
 @pytest.mark.parametrize("text", ["", "abc", "19-23", "2019-", "2019/2023"])
-def test_parse_jaren_rejects_bad_input(text):
+def test_parse_years_rejects_bad_input(text):
     with pytest.raises(cbs_mapping.FetchError, match="Ongeldige jaren .*gebruik de vorm 2019-2023"):
-        cbs.parse_jaren(text)
+        cbs.parse_years(text)
 
 
 def test_a_key_with_a_quote_stays_inside_its_odata_literal(raw_dir):

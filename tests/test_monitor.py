@@ -36,8 +36,8 @@ def observations(values: dict[int, float], *, bron="monitor_lv", indicator="veil
     return pd.DataFrame(rows, columns=OBS_COLUMNS)
 
 
-def evaluate(tgt, obs, eind_jaar=None, **kwargs):
-    return monitor.evaluate(tgt, obs, "Maassluis", "totaal", eind_jaar, **kwargs)
+def evaluate(tgt, obs, end_year=None, **kwargs):
+    return monitor.evaluate(tgt, obs, "Maassluis", "totaal", end_year, **kwargs)
 
 
 def ols_prediction(years, values, year, level=0.95):
@@ -146,7 +146,7 @@ def test_target_year_passed_without_a_measurement():
     assert row["oordeel"] == "onvoldoende_data"
     assert "Doeljaar 2021 verstreken zonder meting in 2021" in row["toelichting"]
     # the same when the monitor speaks of 2022 and the data stop in 2019
-    row = evaluate(target(), observations({2017: 6.8, 2018: 6.9, 2019: 7.1}), eind_jaar=2022)
+    row = evaluate(target(), observations({2017: 6.8, 2018: 6.9, 2019: 7.1}), end_year=2022)
     assert row["oordeel"] == "onvoldoende_data" and "verstreken zonder meting" in row["toelichting"]
 
 

@@ -163,7 +163,7 @@ def test_long_legend_labels_wrap_into_two_columns():
 
 def test_title_source_line_and_font_sizes():
     fig, _ = lines.series_figure(data=_series(), labels=LABELS, title="Aandeel werkenden", eenheid="procent",
-                              bron=BRON, doel=(2021, 90))
+                              bron=BRON, target=(2021, 90))
     assert fig.get_figwidth() == pytest.approx(6.3)
     texts = _drawn_texts(fig)
     strings = [t.get_text() for t in texts]
@@ -723,7 +723,7 @@ def test_groups_of_one_area_share_its_colour_and_nested_groups_sit_under_their_w
 def test_the_tile_never_says_there_is_nothing_to_compare_when_it_shows_a_target():
     data = pd.DataFrame(dict(jaar=[2017], waarde=[13.0]))
     drawn = tiles.tile_figure(data, title="Segregatie-index", label="segregatie-index", eenheid="index", bron=BRON,
-                              doel=(2021, 10.0), missing_benchmark=True)
+                              target=(2021, 10.0), missing_benchmark=True)
     texts = _texts(drawn.figure)
     assert "Doel" in texts and "10 in 2021" in texts and "Geen vergelijkingscijfer beschikbaar" not in texts
     assert "geen vergelijkingscijfer" not in drawn.alt and "doel 10 in 2021" in drawn.alt

@@ -278,31 +278,31 @@ def test_locale_module_is_not_used(monkeypatch):
 
 
 def test_guidance_for_a_line_figure_names_trend_band_and_target():
-    assert figure_guidance("lijn", per="groep", eenheid="procent", series=1, trends=1, bands=True,
-                           doel=(2021, 90)) == (
+    assert figure_guidance("lijn", per="groep", unit="procent", series=1, trends=1, bands=True,
+                           target=(2021, 90)) == (
         "Elke stip is een meting; een lijn tussen twee stippen is zelf geen meting, en er is niets bijgeschat. "
         "De gestreepte lijn is de geschatte trend, de band eromheen het 95%-interval: hoe breder, hoe "
         "onzekerder; de ster is het doel uit hoofdstuk 4: 90% in 2021.")
 
 
 def test_guidance_for_groups_says_procentpunt_and_for_scores_the_axis_break():
-    groups = figure_guidance("lijn", per="groep", eenheid="procent", series=3)
+    groups = figure_guidance("lijn", per="groep", unit="procent", series=3)
     assert groups.startswith("Elke lijn is een groep en elke stip een meting;")
     assert groups.endswith("Een verschil tussen twee percentages is een aantal procentpunt.")
-    score = figure_guidance("lijn", per="regio", eenheid="score", series=2, trends=5, bands=False, zero_based=False)
+    score = figure_guidance("lijn", per="regio", unit="score", series=2, trends=5, bands=False, zero_based=False)
     assert score.endswith("De gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel); "
                           "de verticale as begint niet bij nul (zie de breuk in de as).")
 
 
 def test_guidance_for_bars_and_ranks():
-    bars = figure_guidance("staaf", per="regio", eenheid="per_1000", series=4, jaar=2017, sources=2)
+    bars = figure_guidance("staaf", per="regio", unit="per_1000", series=4, year=2017, sources=2)
     assert bars == ("Elke staaf is de waarde van één regio in 2017; het getal staat erbij. De cijfers komen uit "
                     "verschillende bronnen (zie de bronregel), dus de definities kunnen verschillen.")
-    assert figure_guidance("staaf", per="groep", eenheid="aantal", jaar=2018) == (
+    assert figure_guidance("staaf", per="groep", unit="aantal", year=2018) == (
         "Elke staaf is de waarde van één groep in 2018; het getal staat erbij.")
-    assert figure_guidance("rang", per="groep", eenheid="rang").startswith("Een rangorde met 1 bovenaan")
+    assert figure_guidance("rang", per="groep", unit="rang").startswith("Een rangorde met 1 bovenaan")
     with pytest.raises(ValueError, match="taart"):
-        figure_guidance("taart", per="groep", eenheid="procent")
+        figure_guidance("taart", per="groep", unit="procent")
 
 
 # ---------------------------------------------------------------------------- trend codes (issues 14/17)

@@ -46,8 +46,8 @@ REGION_CODE_DIGITS = {"GM": 4, "WK": 6, "BU": 8}
 LEVELS = {"GM": "gemeente", "WK": "wijk", "BU": "buurt"}
 # a code in regios.csv -> the code some CBS tables use for the same region
 REGION_ALIASES = {"NL01": "NL00"}
-STATLINE_URL = {"opendata": "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{tabel}/table",
-                "dataderden": "https://dataderden.cbs.nl/ODataApi/odata/{tabel}"}
+STATLINE_URL = {"opendata": "https://opendata.cbs.nl/statline/#/CBS/nl/dataset/{table}/table",
+                "dataderden": "https://dataderden.cbs.nl/ODataApi/odata/{table}"}
 LICENCE = "CC BY 4.0"
 MAX_REQUEST_ROWS = 9000        # CBS refuses a query of more than 10.000 rows: ask in parts below that
 MAX_REGIONS_PER_REQUEST = 100  # keeps the address of one request short
@@ -56,7 +56,7 @@ MAX_TOTAL_ROWS = 1_000_000     # cells in one fetch, over all its requests
 
 # --------------------------------------------------------------------------- arguments
 
-def parse_jaren(text: str) -> tuple[int, int]:
+def parse_years(text: str) -> tuple[int, int]:
     """``'2019-2023'`` -> ``(2019, 2023)``; a single year ``'2019'`` -> ``(2019, 2019)``."""
     match = re.fullmatch(r"\s*(\d{4})\s*(?:-\s*(\d{4})\s*)?", text)
     if not match:
@@ -119,33 +119,33 @@ def _display(path: Path) -> str:
 
 # --------------------------------------------------------------------------- fetching
 
-def fetch_cbs(tabel: str, request: Request, jaren: tuple[int, int] | None, raw_dir: Path, *,
+def fetch_cbs(table: str, request: Request, years: tuple[int, int] | None, raw_dir: Path, *,
               client: ODataClient | None = None) -> FetchResult:
-    """Fetch ``tabel`` for the regions of ``request`` and the years ``jaren`` (all when ``None``).
+    """Fetch ``table`` for the regions of ``request`` and the years ``years`` (all when ``None``).
 
     ``client`` is anything with :meth:`ODataClient.rows`; by default a client on CBS open data.
     """
     client = ODataClient() if client is None else client
     raw_dir = Path(raw_dir)
-    mapping = load_mapping(tabel)
+    mapping = load_mapping(table)
     wanted = mapping.confirmed()
     not_fetched = tuple(f"{s.indicator}/{s.groep}" for s in mapping.series if s.unconfirmed)
     if not wanted:
         reason = mapping.series[0].unconfirmed
-        raise FetchError(f"Tabel {tabel}: geen enkele sleutel in {mapping.file} is bevestigd in openbare "
+        raise FetchError(f"Tabel {table}: geen enkele sleutel in {mapping.file} is bevestigd in openbare "
                          f"CBS-metadata, dus er wordt niets opgehaald ({reason}).")
     catalogue = _read_regios(raw_dir)
     if not request.all_municipalities:
         _known_codes(raw_dir, catalogue, request.codes)
     _bron_known(raw_dir, mapping)
 
-    properties = client.rows(mapping.catalogue, tabel, "DataProperties")
+    properties = client.rows(mapping.catalogue, table, "DataProperties")
     mapping = mapping.resolve(properties)
     wanted = mapping.confirmed()
     dims = mapping.dimension_names()
     meta = {dim: _dimension(client, mapping, dim) for dim in dims}
     regions = _select_regions(mapping, meta[mapping.region_dimension], catalogue, request, raw_dir)
-    periods = _select_periods(mapping, meta, jaren)
+    periods = _select_periods(mapping, meta, years)
     others, resolved = _select_keys(mapping, meta, wanted)
 
     records, queries = [], []
@@ -160,9 +160,9 @@ def fetch_cbs(tabel: str, request: Request, jaren: tuple[int, int] | None, raw_d
         filters = " and ".join("(" + " or ".join(f"{dim} eq '{_quoted(key)}'" for key in keys) + ")"
                                for dim, keys in selection.items())
         queries.append({"$filter": filters, "$select": select})
-        records += client.rows(mapping.catalogue, tabel, "TypedDataSet", queries[-1])
+        records += client.rows(mapping.catalogue, table, "TypedDataSet", queries[-1])
         if len(records) > MAX_TOTAL_ROWS:
-            raise FetchError(f"Tabel {tabel}: meer dan {MAX_TOTAL_ROWS} cellen voor deze vraag; vraag minder regio's "
+            raise FetchError(f"Tabel {table}: meer dan {MAX_TOTAL_ROWS} cellen voor deze vraag; vraag minder regio's "
                              f"of jaren tegelijk (--jaren); niets geschreven.")
 
     retrieved = datetime.now(timezone.utc).replace(microsecond=0)
@@ -171,21 +171,21 @@ def fetch_cbs(tabel: str, request: Request, jaren: tuple[int, int] | None, raw_d
     csv_path = raw_dir / mapping.target
     header, merged, counts = _merge(csv_path, rows)
     text = _csv_text(header, merged)
-    _validate(raw_dir, csv_path.name, text, merged, cells, tabel)
+    _validate(raw_dir, csv_path.name, text, merged, cells, table)
 
-    raw_path = _free_path(raw_dir / "cbs", f"{tabel}_{retrieved.date().isoformat()}")
+    raw_path = _free_path(raw_dir / "cbs", f"{table}_{retrieved.date().isoformat()}")
     used = {dim: [e for e in meta[dim] if e["Key"] in _wanted_keys(dim, mapping, regions, periods, others)]
             for dim in dims}
     _write_json(raw_path, {
-        "table": tabel, "title": mapping.title, "catalogue": mapping.catalogue, "mapping": mapping.file,
+        "table": table, "title": mapping.title, "catalogue": mapping.catalogue, "mapping": mapping.file,
         "retrieved_at": retrieved.isoformat().replace("+00:00", "Z"),
-        "requests": [client.url(mapping.catalogue, tabel, "TypedDataSet", q) for q in queries],
+        "requests": [client.url(mapping.catalogue, table, "TypedDataSet", q) for q in queries],
         "metadata": {"DataProperties": [p for p in properties if p.get("Key") in (*dims, *columns)], **used},
         "records": records,
     })
     data.write_atomic(csv_path, lambda tmp: tmp.write_text(text, encoding="utf-8"))
     added, changed, unchanged, kept, changes = counts
-    return FetchResult(table=tabel, raw_path=raw_path, csv_path=csv_path, rows=len(rows), added=added,
+    return FetchResult(table=table, raw_path=raw_path, csv_path=csv_path, rows=len(rows), added=added,
                        changed=changed, unchanged=unchanged, kept=kept, skipped=skipped, changes=changes,
                        not_fetched=not_fetched, mapping_file=mapping.file)
 
@@ -315,12 +315,12 @@ def _rows_to_add(mapping: Mapping, missing: list[str], exact: dict[str, dict], k
 
 # --------------------------------------------------------------------------- periods and keys
 
-def _select_periods(mapping: Mapping, meta: dict[str, list[dict]], jaren: tuple[int, int] | None) -> list[str]:
+def _select_periods(mapping: Mapping, meta: dict[str, list[dict]], years: tuple[int, int] | None) -> list[str]:
     """The exact period keys to fetch; [] for a table that is one edition (``year``)."""
     table = mapping.table
     if mapping.period_dimension is None:
-        if jaren is not None and not jaren[0] <= mapping.year <= jaren[1]:
-            raise FetchError(f"Tabel {table} is de editie {mapping.year}; die valt buiten {jaren[0]}-{jaren[1]}.")
+        if years is not None and not years[0] <= mapping.year <= years[1]:
+            raise FetchError(f"Tabel {table} is de editie {mapping.year}; die valt buiten {years[0]}-{years[1]}.")
         return []
     periods = []
     for entry in meta[mapping.period_dimension]:
@@ -330,10 +330,10 @@ def _select_periods(mapping: Mapping, meta: dict[str, list[dict]], jaren: tuple[
         if not re.fullmatch(r"\d{4}", key[:-len(mapping.period_kind)]):
             raise FetchError(f"Tabel {table}: periodesleutel '{key}' is geen jaar (verwacht bijv. 2023"
                              f"{mapping.period_kind}); onverwachte CBS-metadata, niets geschreven.")
-        if jaren is None or jaren[0] <= int(key[:4]) <= jaren[1]:
+        if years is None or years[0] <= int(key[:4]) <= years[1]:
             periods.append(entry["Key"])
     if not periods:
-        shown = "" if jaren is None else f" voor {jaren[0]}-{jaren[1]}"
+        shown = "" if years is None else f" voor {years[0]}-{years[1]}"
         raise FetchError(f"Tabel {table} heeft geen perioden van soort {mapping.period_kind}{shown}.")
     return sorted(periods)
 
@@ -410,7 +410,7 @@ def _rows(mapping: Mapping, wanted: tuple[Series, ...], records: list[dict], nam
                 "indicator": series.indicator, "regio": regions[region], "groep": series.groep, "jaar": str(jaar),
                 "waarde": _number(value), "eenheid": series.eenheid, "bron": mapping.bron, "reeks": series.reeks,
                 "periode": (series.period_label or mapping.period_label).format(jaar=jaar), "status": status,
-                "vindplaats": STATLINE_URL[mapping.catalogue].format(tabel=table),
+                "vindplaats": STATLINE_URL[mapping.catalogue].format(table=table),
                 "opmerking": f"CBS {table}: {titles.get(series.column, series.column)}"
                              + "".join(f", {_title(meta[dim], resolved[(dim, key)])}" for dim, key in series.where.items())
                              + f"{note}; opgehaald op {retrieved.date().isoformat()} (UTC).",
@@ -457,7 +457,7 @@ def bron_row(mapping: Mapping) -> dict[str, str]:
     """The row of the mapping's bron in bronnen.csv: as the mapping gives it, or made from the table."""
     made = {"bron": mapping.bron, "naam": f"CBS StatLine {mapping.table}: {mapping.title}",
             "uitgever": "Centraal Bureau voor de Statistiek (CBS)", "datum": datetime.now(timezone.utc).date().isoformat(),
-            "adres": STATLINE_URL[mapping.catalogue].format(tabel=mapping.table), "licentie": LICENCE,
+            "adres": STATLINE_URL[mapping.catalogue].format(table=mapping.table), "licentie": LICENCE,
             "producent": "CBS", "soort": "primair"}
     return {**made, **mapping.bron_row} if mapping.bron_row else made
 

@@ -77,7 +77,7 @@ class Republication:
 
 @dataclass(frozen=True)
 class Mapping:
-    """The declarative description of one CBS table, read from ``cbs_mappings/<tabel>.toml``."""
+    """The declarative description of one CBS table, read from ``cbs_mappings/<table>.toml``."""
 
     table: str
     file: str                     # the mapping file, as named in messages
@@ -201,19 +201,19 @@ def _same(left: str, right: str) -> bool:
 
 # --------------------------------------------------------------------------- reading
 
-def load_mapping(tabel: str) -> Mapping:
-    """Read and check the mapping of ``tabel``; :class:`FetchError` if it is missing, incomplete or would let
+def load_mapping(table: str) -> Mapping:
+    """Read and check the mapping of ``table``; :class:`FetchError` if it is missing, incomplete or would let
     two CBS cells fall together in one observation."""
-    if not re.fullmatch(r"[0-9A-Za-z]+", tabel):
-        raise FetchError(f"Ongeldig tabelnummer '{tabel}': alleen letters en cijfers, bijv. 85458NED.")
-    source = MAPPING_FOLDER / f"{tabel}.toml"
+    if not re.fullmatch(r"[0-9A-Za-z]+", table):
+        raise FetchError(f"Ongeldig tabelnummer '{table}': alleen letters en cijfers, bijv. 85458NED.")
+    source = MAPPING_FOLDER / f"{table}.toml"
     file = f"src/analyse/cbs_mappings/{source.name}" if source.parent == PACKAGE_MAPPINGS else str(source)
     if not source.is_file():
         known = ", ".join(available()) or "geen"
-        raise FetchError(f"Geen mapping voor tabel {tabel}; voeg {file} toe (er zijn mappings voor: {known}).")
+        raise FetchError(f"Geen mapping voor tabel {table}; voeg {file} toe (er zijn mappings voor: {known}).")
     try:
         spec = tomllib.loads(source.read_text(encoding="utf-8"))
-        mapping = _from_spec(tabel, file, spec)
+        mapping = _from_spec(table, file, spec)
     except tomllib.TOMLDecodeError as error:
         raise FetchError(f"{file} is geen geldige TOML: {_one_line(error)}.") from error
     except KeyError as error:
@@ -237,7 +237,7 @@ def _key(value) -> Key:
     raise TypeError(f"sleutel {value!r} is geen tekst en geen {{ title = \"...\" }}")
 
 
-def _from_spec(tabel: str, file: str, spec: dict) -> Mapping:
+def _from_spec(table: str, file: str, spec: dict) -> Mapping:
     period_dimension = spec.get("period_dimension")
     year = spec.get("year")
     default_reeks = spec.get("reeks")
@@ -249,10 +249,10 @@ def _from_spec(tabel: str, file: str, spec: dict) -> Mapping:
             seen=s.get("seen", ""), unconfirmed=s.get("unconfirmed", ""), column_title=s.get("column_title", ""),
             period_label=s.get("period_label"), republished=tuple(s.get("republished", ())), note=s.get("note", "")))
     return Mapping(
-        table=tabel, file=file, title=spec["title"], catalogue=spec.get("catalogue", "opendata"),
+        table=table, file=file, title=spec["title"], catalogue=spec.get("catalogue", "opendata"),
         region_dimension=spec["region_dimension"], period_dimension=period_dimension,
         year=year, period_kind=spec.get("period_kind", "JJ00"), period_label=spec["period_label"],
-        bron=spec.get("bron", f"cbs_statline_{tabel}"), target=spec.get("file", f"cbs_{tabel}.csv"),
+        bron=spec.get("bron", f"cbs_statline_{table}"), target=spec.get("file", f"cbs_{table}.csv"),
         seen=spec["seen"], fixed={dim: _key(k) for dim, k in spec.get("fixed", {}).items()},
         series=tuple(series),
         dimensions={name: (options,) if isinstance(options, str) else tuple(options)

@@ -228,7 +228,7 @@ def _fetch(root: Path, args: argparse.Namespace) -> int:
                              "bijv. analyse fetch cbs --tabel 85458NED --regio GM0556.")
     request = cbs.Request(codes=tuple(args.regio or ()), all_municipalities=args.alle_gemeenten,
                           with_areas=args.met_wijken)
-    result = cbs.fetch_cbs(args.tabel, request, cbs.parse_jaren(args.jaren) if args.jaren else None, raw)
+    result = cbs.fetch_cbs(args.tabel, request, cbs.parse_years(args.jaren) if args.jaren else None, raw)
     print(result.summary())
     return 0
 

@@ -22,13 +22,13 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from analyse.trend_models import (DW_NIVEAU, durbin_watson, linear_fit, prepare_reeks, rounding_variance,
+from analyse.trend_models import (DW_ALPHA, durbin_watson, linear_fit, prepare_reeks, rounding_variance,
                                   series_decimals, t_quantile, two_sided_p)
-from analyse.trends import MAX_JAREN_INDICATIEF, MIN_JAREN, as_record, direction
+from analyse.trends import MAX_YEARS_INDICATIVE, MIN_YEARS, as_record, direction
 
-RATIO_EENHEDEN = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000", "euro", "jaren"})
+RATIO_UNITS = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000", "euro", "jaren"})
 """Units with a natural zero: a ratio of two values means something (relative group gaps)."""
-GAP_KOLOMMEN = ["jaar", "waarde_a", "waarde_b", "verschil", "verhouding", "relatief"]
+GAP_COLUMNS = ["jaar", "waarde_a", "waarde_b", "verschil", "verhouding", "relatief"]
 
 
 @dataclass
@@ -78,9 +78,9 @@ class GapResult:
     indicatief: bool = False
     reden_code: str | None = None
     reden_jaren: tuple[int, ...] = ()
-    minimum: int = MIN_JAREN
+    minimum: int = MIN_YEARS
     opmerking_codes: tuple[str, ...] = ()
-    verschillen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GAP_KOLOMMEN), repr=False)
+    verschillen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GAP_COLUMNS), repr=False)
 
     def to_record(self) -> dict:
         """One row of a tidy table (without ``verschillen``; see :func:`analyse.trends.as_record`)."""
@@ -140,21 +140,21 @@ def compare_groups(series_a: pd.DataFrame, series_b: pd.DataFrame) -> GapResult:
     (ta, da), (tb, db) = _relative_scale(va, eenheid), _relative_scale(vb, eenheid)
     gaps["relatief"] = ta - tb
     years = gaps["jaar"].astype(int).tolist()
-    indicative = MIN_JAREN <= len(years) <= MAX_JAREN_INDICATIEF
+    indicative = MIN_YEARS <= len(years) <= MAX_YEARS_INDICATIVE
     caveats = ["waarden_ontbreken"] if a.n_missing or b.n_missing else []
     base = dict(
         indicator=a.keys["indicator"], eenheid=eenheid,
         regio_a=a.keys["regio"], groep_a=a.keys["groep"], reeks_a=a.reeks, bron_a=a.bron,
         regio_b=b.keys["regio"], groep_b=b.keys["groep"], reeks_b=b.reeks, bron_b=b.bron,
         n_jaren=len(years), eerste_jaar=min(years) if years else None, laatste_jaar=max(years) if years else None,
-        indicatief=indicative, verschillen=gaps[GAP_KOLOMMEN],
+        indicatief=indicative, verschillen=gaps[GAP_COLUMNS],
     )
     code, refused_years = None, ()
     if eenheid == "rang":
         code = "rang"
     elif a.rows.empty or b.rows.empty:
         code = "geen_waarnemingen"
-    elif len(years) < MIN_JAREN:
+    elif len(years) < MIN_YEARS:
         code, refused_years = "te_weinig_jaren", tuple(years)
     if code is not None:
         return GapResult(reden_code=code, reden_jaren=refused_years, opmerking_codes=tuple(caveats), **base)
@@ -175,10 +175,10 @@ def compare_groups(series_a: pd.DataFrame, series_b: pd.DataFrame) -> GapResult:
                p_waarde=two_sided_p(slope / se, df), durbin_watson=dw, dw_p_waarde=dw_p)
     out["richting_absoluut"] = _direction(gaps["verschil"].to_numpy(float), slope - q * se, slope + q * se)
     floors = [absolute.floor_binds]
-    autocorrelated = [dw_p < DW_NIVEAU]
+    autocorrelated = [dw_p < DW_ALPHA]
 
     relative_values = gaps["relatief"].to_numpy(float)
-    if eenheid not in RATIO_EENHEDEN:
+    if eenheid not in RATIO_UNITS:
         out["richting_relatief"] = "niet_van_toepassing"
     elif not np.all(np.isfinite(relative_values)):
         out["richting_relatief"] = "niet_beschikbaar"
@@ -199,7 +199,7 @@ def compare_groups(series_a: pd.DataFrame, series_b: pd.DataFrame) -> GapResult:
             richting_relatief=_direction(relative_values, lo, hi),
         )
         floors.append(relative.floor_binds)
-        autocorrelated.append(r_dw_p < DW_NIVEAU)
+        autocorrelated.append(r_dw_p < DW_ALPHA)
     out["oordeel"] = _gap_verdict(out["richting_absoluut"], out["richting_relatief"])
     if any(autocorrelated):
         caveats.append("autocorrelatie")

@@ -1,7 +1,7 @@
 """The target monitor: every chapter-4 target with baseline, latest measurement and a verdict.
 
 One verdict rests on one series: the reeks that :func:`analyse.series.choose` picks for the target's indicator,
-region and group with measurements from the baseline year (``basis_jaar``) up to ``eind_jaar``. The latest
+region and group with measurements from the baseline year (``basis_jaar``) up to ``end_year``. The latest
 value, the trend, the projection and the margin all come from that reeks; figures of other reeksen are named in
 the ``toelichting`` and never decide. A target is about the development since its baseline, so every trend and
 projection uses the years from ``basis_jaar`` on: earlier measurements would let a development from before the
@@ -16,7 +16,7 @@ Verdicts (:data:`VERDICTS`; the Dutch rules are :data:`RULES`, shown in the moni
 
 - numeric target (``niveau``): when the chosen reeks has a measurement in the target year, that measurement
   decides (``gehaald`` / ``niet_gehaald`` / ``onzeker``, 'doeljaar verstreken'); when the target year has passed
-  (``eind_jaar``, or else the last year in the data, is later) without one: ``onvoldoende_data``. Before that,
+  (``end_year``, or else the last year in the data, is later) without one: ``onvoldoende_data``. Before that,
   ``gehaald`` when the latest value lies on or beyond the target with its whole margin (95% interval from
   ``ondergrens``/``bovengrens``, or from ``n`` for a survey percentage); otherwise the projection of the trend to
   the target year (:func:`analyse.trends.project`) gives ``op_koers`` / ``niet_op_koers`` / ``onzeker``; without
@@ -161,17 +161,17 @@ def _join(parts: list[str]) -> str:
     return " ".join(p for p in parts if p)
 
 
-def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_jaar: int | None = None,
-             grades: dict[str, str] | None = None, peiljaar: int | None = None) -> dict:
+def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, end_year: int | None = None,
+             grades: dict[str, str] | None = None, reference_year: int | None = None) -> dict:
     """One monitor row for one target (a row of indicatoren.csv with a ``doel_type``) and one group.
 
-    ``peiljaar`` is the year the monitor speaks of (default ``eind_jaar``, else the last year in ``obs``): a
+    ``reference_year`` is the year the monitor speaks of (default ``end_year``, else the last year in ``obs``): a
     target year before it has passed.
     """
     obs = series.with_reeks(obs)
     indicator = target["indicator"]
     base_year = _year(target.get("basis_jaar"))
-    every = indicators.select(obs, indicator=indicator, regio=regio, groep=groep, end=eind_jaar)
+    every = indicators.select(obs, indicator=indicator, regio=regio, groep=groep, end=end_year)
     rows = every if base_year is None else every[every["jaar"] >= base_year]
     sign = desired_sign(target)
     record = {c: "" for c in COLUMNS}
@@ -211,7 +211,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
     others = _other_series(rows, reeks)
     notes = [_from_baseline(every, chosen, base_year), trend_caveats(fit) or "",
              monitor_other_series(others) if others else ""]
-    peil = peiljaar if peiljaar is not None else eind_jaar if eind_jaar is not None else int(obs["jaar"].max())
+    year_spoken = next((y for y in (reference_year, end_year) if y is not None), None) or int(obs["jaar"].max())
 
     def done(verdict: str, *parts: str) -> dict:
         record.update(oordeel=verdict, toelichting=_join([*parts, *notes]))
@@ -237,7 +237,7 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, eind_
             lo, hi, mlo, mhi = _bounds(row)
             verdict = {"voorbij": "gehaald", "achter": "niet_gehaald", "beide": "onzeker"}[side(lo, hi, goal, sign)]
             return done(verdict, monitor_target_year_measured(verdict, target_year, row["waarde"], mlo, mhi, goal))
-        if peil > target_year:
+        if year_spoken > target_year:
             return done("onvoldoende_data", monitor_target_year_missed(target_year, int(latest["jaar"]),
                                                                            latest["waarde"]))
         lo, hi, mlo, mhi = _bounds(latest)
@@ -293,14 +293,15 @@ def _non_inferiority(target, record, chosen, fit, sign, target_year, projected, 
                                                  delta, MARGIN_SOURCES[source], proj.interval))
 
 
-def monitor_table(indicatoren: pd.DataFrame, obs: pd.DataFrame, regio: str, eind_jaar: int | None = None,
+def monitor_table(indicatoren: pd.DataFrame, obs: pd.DataFrame, regio: str, end_year: int | None = None,
                   grades: dict[str, str] | None = None) -> pd.DataFrame:
     """One row per target in ``indicatoren`` (rows with a ``doel_type``), in catalogue order.
 
     ``grades`` (``Dataset.grades``) lets :func:`analyse.series.choose` prefer a primary source on a tie.
     """
-    peil = eind_jaar if eind_jaar is not None else (int(obs["jaar"].max()) if not obs.empty else None)
-    rows = [evaluate(target, obs, regio, groep, eind_jaar, grades, peil) for target, groep in target_series(indicatoren)]
+    year_spoken = end_year if end_year is not None else (int(obs["jaar"].max()) if not obs.empty else None)
+    rows = [evaluate(target, obs, regio, groep, end_year, grades, year_spoken)
+            for target, groep in target_series(indicatoren)]
     return pd.DataFrame(rows, columns=COLUMNS)
 
 

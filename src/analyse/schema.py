@@ -45,7 +45,7 @@ cannot cite (a copy site, a document-sharing site, a blog, another municipality'
 kept in data/raw as found, never published (:func:`analyse.series.citable`)."""
 STATUSES = ("voorlopig", "schatting")
 """Observation ``status`` besides empty (definitive)."""
-INDELINGEN = ("migratieachtergrond", "herkomstland")
+ORIGIN_CLASSIFICATIONS = ("migratieachtergrond", "herkomstland")
 """The two CBS origin classifications a group may belong to (``groepen.csv`` ``indeling``)."""
 
 UNIT_RANGES = {

@@ -338,8 +338,8 @@ class Thema(_Notebook):
                naam: str | None = None, nota: bool = True):
         """The development of one indicator, by group (one region) or by region (one group), next to its
         benchmark, in the form its data allow (:meth:`analyse.theme_figures.Figures.figure`)."""
-        return self._figures.figure(indicator, per=per, groepen=groepen, regios=regios, regio=regio, titel=titel,
-                                    naam=naam, nota=nota)
+        return self._figures.figure(indicator, per=per, groepen=groepen, regios=regios, regio=regio, title=titel,
+                                    name=naam, in_note=nota)
 
     def vergelijking(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
                      groepen: list[str] | None = None, regio: str | None = None, niveau: str | None = None,
@@ -347,7 +347,7 @@ class Thema(_Notebook):
         """The newest value per region (or per group, or per wijk with ``niveau='wijk'``), each from its own
         reeks (:meth:`analyse.theme_figures.Figures.comparison`)."""
         return self._figures.comparison(indicator, groep=groep, per=per, groepen=groepen, regio=regio,
-                                        niveau=niveau, titel=titel, naam=naam, nota=nota)
+                                        niveau=niveau, title=titel, name=naam, in_note=nota)
 
     def alle_figuren(self) -> list:
         """A figure for every indicator of the theme not shown yet (they stay out of the Word note)."""
@@ -358,13 +358,13 @@ class Thema(_Notebook):
         """Where the region stands among the municipalities of its CBS size class for one indicator, group, year
         and reeks (the newest year of its chosen reeks, or ``jaar``), its comparison regions marked
         (:meth:`analyse.theme_peers.Peers.position`). For the shares and rates CBS gives for every municipality."""
-        return self._part(Peers).position(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
+        return self._part(Peers).position(indicator, groep=groep, jaar=jaar, title=titel, name=naam, in_note=nota)
 
     def kaart(self, indicator: str | None = None, *, groep: str = "totaal", jaar: int | None = None,
               titel: str | None = None, naam: str | None = None, nota: bool = True):
         """A map of all municipalities: the region and the municipalities of its size, or with ``indicator`` its
         value per municipality with the region outlined (:meth:`analyse.theme_peers.Peers.overview_map`)."""
-        return self._part(Peers).overview_map(indicator, groep=groep, jaar=jaar, titel=titel, naam=naam, nota=nota)
+        return self._part(Peers).overview_map(indicator, groep=groep, jaar=jaar, title=titel, name=naam, in_note=nota)
 
     # ------------------------------------------------------------------ groups
 

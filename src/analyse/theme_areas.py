@@ -159,8 +159,8 @@ class Areas(ThemePart):
         drawn.loc[[*hidden, False], "waarde"] = float("nan")
         title = f"{label}, wijken van {ctx.region}"
         average = drawn["regio"].iloc[-1]  # the municipality as a whole: a reference line, not one more bar
-        guidance = figure_guidance("staaf", per="regio", eenheid="procent", series=len(drawn),
-                                   jaar=int(label[-5:-1]), references=[average])
+        guidance = figure_guidance("staaf", per="regio", unit="procent", series=len(drawn),
+                                   year=int(label[-5:-1]), references=[average])
         alt = describe_bars(drawn.assign(afgeleid=True), category="regio", eenheid="procent", title=title,
                             references=[average])
         record = contract.FigureRecord(name="wijken_herkomst", indicator="aandeel_herkomst", kind="staaf", png="",

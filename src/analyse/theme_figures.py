@@ -121,7 +121,7 @@ class Figures(ThemePart):
         year = plan.year if plan.year is not None else newest
         older = {k: int(y) for k, y in zip(shown_rows[per], shown_rows["jaar"]) if latest and int(y) != year}
         labels = {**labels, **{k: f"{labels.get(k, k)} ({y})" for k, y in older.items()}}
-        doel = self._target(indicator)
+        target = self._target(indicator)
         trend = self._trend_lines(rows, per) if plan.trend else None
         bench_label = None if bench is None else ", ".join(labels.get(k, k) for k in pd.unique(bench[per]))
         columns = [c for c in (per, "regio", "groep", "jaar", "waarde", "reeks", "bron", "status", "verborgen")
@@ -131,7 +131,7 @@ class Figures(ThemePart):
         arrangement = self._arrangement(shown_rows, per, eenheid)
         arguments = dict(plan=plan, per=per, title=title, eenheid=eenheid, bron=source, labels=labels,
                          label=label, benchmarks=bench_drawn, benchmark_label=bench_label, trend=trend,
-                         doel=doel if plan.kind in ("lijn", "tegel") else None,
+                         target=target if plan.kind in ("lijn", "tegel") else None,
                          subject=label_texts.lower_first(self.cat.label(indicator)),
                          roles=area_roles(self.context, self.cat), arrangement=arrangement)
         guidance = " ".join([self._guidance(plan, shown_rows, arguments, year=year, older=older,
@@ -163,7 +163,7 @@ class Figures(ThemePart):
         """The reading guidance of what the figure draws (its rows, benchmarks, trend, target and layout)."""
         per, eenheid, labels = arguments["per"], arguments["eenheid"], arguments["labels"]
         base = self.cat.series_labels()
-        arrangement, doel, trend = arguments["arrangement"], arguments["doel"], arguments["trend"]
+        arrangement, target, trend = arguments["arrangement"], arguments["target"], arguments["trend"]
         keys = list(pd.unique(shown[per]))
         references = [k for k in arrangement.references if k in keys]
         benchmark = arguments["benchmark_label"]
@@ -173,16 +173,16 @@ class Figures(ThemePart):
         values = list(shown["waarde"])
         if trend is not None:
             values += list(trend["gefit"]) + (list(trend["ondergrens"]) + list(trend["bovengrens"]) if plan.band else [])
-        if doel is not None:
-            values.append(doel[1])
+        if target is not None:
+            values.append(target[1])
         return figure_guidance(
-            plan.kind, per=per, eenheid=eenheid, series=len(keys), jaar=year,
+            plan.kind, per=per, unit=eenheid, series=len(keys), year=year,
             other_years={base.get(k, k): y for k, y in older.items()},
             references=[labels.get(k, k) for k in references] if plan.kind == "staaf" else (),
             highlight=self.context.region if self.context.region in keys else None,
-            trends=plan.n_trends if plan.trend else 0, bands=plan.band, doel=doel,
+            trends=plan.n_trends if plan.trend else 0, bands=plan.band, target=target,
             zero_based=plan.kind not in ("lijn", "kleine_veelvouden") or figures.starts_at_zero(eenheid, values),
-            sources=sources, breuk=plan.breaks, schattingen=plan.estimates, benchmark=benchmark,
+            sources=sources, has_break=plan.breaks, estimates=plan.estimates, benchmark=benchmark,
             nested=plan.kind == "staaf" and bool(arrangement.parents), parts=arrangement.parts)
 
     @staticmethod
@@ -212,14 +212,14 @@ class Figures(ThemePart):
         return self.out.display(name, caption=title)
 
     def figure(self, indicator: str, *, per: str = "groep", groepen: list[str] | None = None,
-               regios: list[str] | None = None, regio: str | None = None, titel: str | None = None,
-               naam: str | None = None, nota: bool = True):
+               regios: list[str] | None = None, regio: str | None = None, title: str | None = None,
+               name: str | None = None, in_note: bool = True):
         """The development of one indicator, by group (one region) or by region (one group).
 
         Each series is the reeks that counts for it, with the reeksen it continues after a definition
         break; the benchmark (comparison regions, or the reference group) is drawn next to it. Which figure
         follows from the data (:mod:`analyse.figures`): a line chart from three measurements, otherwise a
-        key-figure tile or bars. ``nota=False`` keeps it out of the Word note (it stays in the notebook).
+        key-figure tile or bars. ``in_note=False`` keeps it out of the Word note (it stays in the notebook).
         """
         ctx = self.context
         everywhere = self._chosen_in(indicator, [regio or ctx.region, *(regios or []), *ctx.comparison_regions])
@@ -249,13 +249,13 @@ class Figures(ThemePart):
             label_where = self.cat.group(groep)
         if rows.empty:
             return self._missing(indicator)
-        title = titel or (self.cat.label(indicator), label_where)
-        name = naam or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower().replace(" ", "_")
-        return self._plot(rows, indicator=indicator, per=per, name=name, title=title, in_note=nota, benchmarks=bench)
+        title = title or (self.cat.label(indicator), label_where)
+        name = name or f"{indicator}_{(where if per == 'groep' else groep)}_per_{per}".lower().replace(" ", "_")
+        return self._plot(rows, indicator=indicator, per=per, name=name, title=title, in_note=in_note, benchmarks=bench)
 
     def comparison(self, indicator: str, *, groep: str = "totaal", per: str = "regio",
                      groepen: list[str] | None = None, regio: str | None = None, niveau: str | None = None,
-                     titel: str | None = None, naam: str | None = None, nota: bool = True):
+                     title: str | None = None, name: str | None = None, in_note: bool = True):
         """The regions (or the groups of one region) side by side in one year, each from the same reeks.
 
         ``per='regio'`` compares the region with the comparison regions in the year and reeks of
@@ -290,9 +290,9 @@ class Figures(ThemePart):
         newest = int(latest["jaar"].max())
         what = self.cat.group(groep) if per == "regio" else where
         alone = latest["regio"].iloc[0] if per == "regio" and latest["regio"].nunique() == 1 else ""
-        title = titel or label_texts.title(self.cat.label(indicator), what, alone, str(newest))  # name a lone region
-        name = naam or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
-        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=nota, latest=True,
+        title = title or label_texts.title(self.cat.label(indicator), what, alone, str(newest))  # name a lone region
+        name = name or f"{indicator}_{per}_{(groep if per == 'regio' else where)}".lower()
+        return self._plot(latest, indicator=indicator, per=per, name=name, title=title, in_note=in_note, latest=True,
                           not_comparable=missing)
 
     def all_figures(self) -> list:
@@ -312,8 +312,8 @@ class Figures(ThemePart):
             regio = self.context.region if not own.empty else sorted(rows["regio"].unique())[0]
             own = rows[rows["regio"] == regio]
             if own["groep"].nunique() > 1 or rows["regio"].nunique() == 1:
-                made.append(self.figure(indicator, per="groep", regio=regio, nota=False))
+                made.append(self.figure(indicator, per="groep", regio=regio, in_note=False))
             else:
                 made.append(self.figure(indicator, per="regio", groepen=[own["groep"].iloc[0]], regios=[regio],
-                                        nota=False))
+                                        in_note=False))
         return made

@@ -38,8 +38,8 @@ class Peers(ThemePart):
         saved = self.out.figure(name, draw, data, arguments, record=record)
         return presenter.FigureView(self.out.png_path(saved), saved)
 
-    def position(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None, titel: str | None = None,
-                 naam: str | None = None, nota: bool = True):
+    def position(self, indicator: str, *, groep: str = "totaal", jaar: int | None = None, title: str | None = None,
+                 name: str | None = None, in_note: bool = True):
         """The municipality among the municipalities of its size: the newest year of its chosen reeks in the
         window (or ``jaar``), the same indicator, group and reeks for every peer and comparison region."""
         ctx = self.context
@@ -67,7 +67,7 @@ class Peers(ThemePart):
                              columns=["regio", "waarde", "rol"])
         peers_label = f"{comparison.n} gemeenten met {size_class_text(comparison.group.size_class)}"
         labels = self.cat.series_labels()
-        title = titel or label_texts.title(label, self.cat.group(groep),
+        title = title or label_texts.title(label, self.cat.group(groep),
                                            f"{ctx.region} tussen gemeenten van dezelfde grootte", str(year))
         source = self._source(same[same["regio"].isin(frame["regio"])])
         summary = {"median": comparison.median, "lower_quartile": comparison.lower_quartile,
@@ -77,14 +77,14 @@ class Peers(ThemePart):
         arguments = dict(title=title, eenheid=comparison.unit, bron=source, peers_label=peers_label, summary=summary,
                          jaar=year, roles=roles, labels=labels, subject=subject)
         guidance = figure_guidance(
-            "positie", per="regio", eenheid=comparison.unit, jaar=year, peers=peers_label, highlight=ctx.region,
+            "positie", per="regio", unit=comparison.unit, year=year, peers=peers_label, highlight=ctx.region,
             comparisons=[labels.get(r, r) for r in frame.loc[frame["rol"] == "vergelijking", "regio"]],
             references=[labels.get(r, r) for r in frame.loc[frame["rol"] == "land", "regio"]])
         alt = describe_position(frame, eenheid=comparison.unit, title=title, peers_label=peers_label,
                                 summary=summary, jaar=year, labels=labels, subject=subject)
-        name = naam or f"positie_{indicator}_{groep}".lower()
+        name = name or f"positie_{indicator}_{groep}".lower()
         return self._save(name, position_figure, frame, arguments, indicator=indicator, kind="positie",
-                          guidance=guidance, alt=alt, in_note=nota)
+                          guidance=guidance, alt=alt, in_note=in_note)
 
     def _boundaries(self) -> tuple[pd.DataFrame, int, str]:
         """The municipal boundaries of ``data/raw`` (only the municipalities of ``regios.csv``), their year and
@@ -105,7 +105,7 @@ class Peers(ThemePart):
             (origin.producer, origin.publisher)
 
     def overview_map(self, indicator: str | None = None, *, groep: str = "totaal", jaar: int | None = None,
-                     titel: str | None = None, naam: str | None = None, nota: bool = True):
+                     title: str | None = None, name: str | None = None, in_note: bool = True):
         """A map of all municipalities: without ``indicator`` the municipality and the municipalities of its size
         in the year of the boundaries (or ``jaar``); with one, its value per municipality (a rate or share: a count
         grows with size), in the newest year up to the window's end (or ``jaar``), the municipality outlined."""
@@ -118,7 +118,7 @@ class Peers(ThemePart):
         labels = self.cat.series_labels()
         roles = area_roles(ctx, self.cat)
         if indicator is None:
-            return self._peer_map(shapes, borders, border_origin, codes, labels, roles, jaar, titel, naam, nota)
+            return self._peer_map(shapes, borders, border_origin, codes, labels, roles, jaar, title, name, in_note)
         unit = self.cat.unit(indicator)
         if unit not in peers.COMPARABLE_UNITS:
             return presenter.paragraph(no_map(f"{label_texts.lower_first(self.cat.label(indicator))} is een aantal of "
@@ -138,19 +138,19 @@ class Peers(ThemePart):
         frame = frame.assign(regio=frame["code"].map(names), waarde=frame["code"].map(by_code),
                              rol=["gemeente" if c == codes.get(ctx.region) else "" for c in frame["code"]])
         label = self.cat.label(indicator)
-        title = titel or label_texts.title(label, self.cat.group(groep), "per gemeente", str(year))
+        title = title or label_texts.title(label, self.cat.group(groep), "per gemeente", str(year))
         source = source_line([(o.producer, o.publisher) for o in self.cat.origins(values)] + [border_origin],
                              ctx.editor)
         subject = label_texts.lower_first(label_texts.title(label, self.cat.group(groep)))
         arguments = dict(shapes=shapes, title=title, eenheid=unit, bron=source, jaar=year, roles=roles, labels=labels,
                          subject=subject)
-        guidance = figure_guidance("kaart", choropleth=True, eenheid=unit, jaar=year, borders=borders,
+        guidance = figure_guidance("kaart", choropleth=True, unit=unit, year=year, borders=borders,
                                    highlight=ctx.region if "gemeente" in set(frame["rol"]) else None)
         alt = describe_choropleth(frame, eenheid=unit, title=title, jaar=year, labels=labels, subject=subject)
-        return self._save(naam or f"kaart_{indicator}_{groep}".lower(), choropleth_figure, frame, arguments,
-                          indicator=indicator, kind="kaart", guidance=guidance, alt=alt, in_note=nota)
+        return self._save(name or f"kaart_{indicator}_{groep}".lower(), choropleth_figure, frame, arguments,
+                          indicator=indicator, kind="kaart", guidance=guidance, alt=alt, in_note=in_note)
 
-    def _peer_map(self, shapes, borders, border_origin, codes, labels, roles, jaar, titel, naam, nota):
+    def _peer_map(self, shapes, borders, border_origin, codes, labels, roles, jaar, title, name, in_note):
         ctx = self.context
         obs, regios = self.dataset.observations, self.dataset.regios
         indicator, groep, reeks = peers.POPULATION
@@ -166,7 +166,7 @@ class Peers(ThemePart):
                              + [(m, codes[m], "gelijke") for m in group.members]
                              + [(r, codes[r], "vergelijking") for r in comparisons], columns=["regio", "code", "rol"])
         peers_label = f"{len(group.members)} gemeenten met {size_class_text(group.size_class)}"
-        title = titel or label_texts.title(f"{ctx.region} en de gemeenten van dezelfde grootte", str(year))
+        title = title or label_texts.title(f"{ctx.region} en de gemeenten van dezelfde grootte", str(year))
         population = series.active(obs)
         population = population[(population["indicator"] == indicator) & (population["jaar"] == year)
                                 & (population["reeks"] == reeks) & population["regio"].isin(frame["regio"])]
@@ -174,8 +174,8 @@ class Peers(ThemePart):
                              ctx.editor)
         arguments = dict(shapes=shapes, title=title, bron=source, peers_label=peers_label, jaar=year, roles=roles,
                          labels=labels)
-        guidance = figure_guidance("kaart", jaar=year, borders=borders, peers=peers_label, highlight=ctx.region,
+        guidance = figure_guidance("kaart", year=year, borders=borders, peers=peers_label, highlight=ctx.region,
                                    comparisons=[labels.get(r, r) for r in comparisons])
         alt = describe_peer_map(frame, jaar=year, peers_label=peers_label, labels=labels)
-        return self._save(naam or "kaart_gemeenten_zelfde_grootte", peer_map_figure, frame, arguments,
-                          indicator=indicator, kind="kaart", guidance=guidance, alt=alt, in_note=nota)
+        return self._save(name or "kaart_gemeenten_zelfde_grootte", peer_map_figure, frame, arguments,
+                          indicator=indicator, kind="kaart", guidance=guidance, alt=alt, in_note=in_note)

@@ -25,7 +25,7 @@ every p-value (all model types, also the GLMs).
   year-to-year variation beyond it widens the interval. ``gewichten`` says ``'marges'`` or
   ``'n'`` and the caveat ``marges_gebruikt`` is set.
 * **Binomial GLM** (``methode='binomiaal'``): ``procent`` with ``teller`` and ``noemer`` on
-  every row that reproduce ``waarde`` within ``RAPPORTEERMARGE``. ``logit p_i = b0 + b1 x_i``,
+  every row that reproduce ``waarde`` within ``REPORTING_MARGIN``. ``logit p_i = b0 + b1 x_i``,
   ``Var(teller_i) = phi m_i p_i (1 - p_i)``.
 * **Poisson GLM** (``methode='poisson'``): ``aantal`` with a population (``noemer``), or
   ``per_100``/``per_1000``/``per_10000`` with ``teller`` and ``noemer``:
@@ -54,11 +54,11 @@ every p-value (all model types, also the GLMs).
   cannot be negative (:data:`NON_NEGATIVE`) a straight-line band is cut off at 0 (and a share at 100).
 
 
-Autocorrelation: for OLS and WLS fits with at least ``MIN_JAREN_DW`` years the Durbin-Watson
+Autocorrelation: for OLS and WLS fits with at least ``MIN_YEARS_DW`` years the Durbin-Watson
 statistic ``DW = sum (e_i - e_{i-1})^2 / sum e_i^2`` of the (whitened) residuals in year order is
 reported with its exact one-sided p-value under independent normal errors (the distribution of
 a ratio of quadratic forms, from the eigenvalues of ``M (A - DW I) M`` and Imhof's (1961)
-inversion formula). ``p < DW_NIVEAU`` sets caveat ``autocorrelatie``: the intervals are then too
+inversion formula). ``p < DW_ALPHA`` sets caveat ``autocorrelatie``: the intervals are then too
 narrow. Nothing is corrected: with 5-15 yearly points a correction cannot be estimated reliably.
 
 """
@@ -76,19 +76,19 @@ import statsmodels.api as sm
 from scipy import integrate, stats
 from statsmodels.tools.sm_exceptions import ConvergenceWarning, PerfectSeparationWarning
 
-MIN_JAREN_DW = 5
+MIN_YEARS_DW = 5
 """Durbin-Watson is reported for linear fits with at least this many years."""
-DW_NIVEAU = 0.05
+DW_ALPHA = 0.05
 """One-sided level of the exact Durbin-Watson test for positive autocorrelation."""
-RAPPORTEERMARGE = 0.5
+REPORTING_MARGIN = 0.5
 """Maximum difference (in the unit) between ``waarde`` and the value computed from
 ``teller``/``noemer``; larger means teller/noemer describe something else than the
 published figure, and the figure itself is modelled with OLS."""
-MAX_DECIMALEN_AANDEEL = 2
+MAX_SHARE_DECIMALS = 2
 """A published share is taken as rounded to at most this many decimals."""
-MAX_DECIMALEN = 6
+MAX_TREND_DECIMALS = 6
 """Other published values: at most this many decimals for the rounding floor."""
-PER_EENHEID = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
+PER_UNIT = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
 NON_NEGATIVE = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000"})
 """Units that cannot be below 0 (counts, shares, rates): a straight line is cut off at 0 (a share also at 100)."""
 LEVEL = 0.95
@@ -175,7 +175,7 @@ def series_decimals(values, eenheid: str) -> int:
         exponent = Decimal(repr(float(value))).normalize().as_tuple().exponent
         if isinstance(exponent, int):
             d = max(d, -exponent)
-    return min(d, MAX_DECIMALEN_AANDEEL if eenheid == "procent" else MAX_DECIMALEN)
+    return min(d, MAX_SHARE_DECIMALS if eenheid == "procent" else MAX_TREND_DECIMALS)
 
 
 def rounding_variance(decimals: int) -> float:
@@ -267,11 +267,11 @@ def _dw_p_value(dw: float, whitened_design: np.ndarray) -> float:
 
 
 def durbin_watson(fit: Linear) -> tuple[float, float]:
-    """(DW, one-sided p-value for positive autocorrelation); NaN below MIN_JAREN_DW years or
+    """(DW, one-sided p-value for positive autocorrelation); NaN below MIN_YEARS_DW years or
     when the residuals are zero."""
     e = fit.residuals
     total = float(e @ e)
-    if len(e) < MIN_JAREN_DW or total <= 1e-20 * fit.total:
+    if len(e) < MIN_YEARS_DW or total <= 1e-20 * fit.total:
         return math.nan, math.nan
     dw = float(np.sum(np.diff(e) ** 2) / total)
     return dw, _dw_p_value(dw, fit.whitened_design)
@@ -399,9 +399,9 @@ def choose_model(rows: pd.DataFrame, eenheid: str) -> tuple[str, str | None, lis
     kind = "ols"
     if eenheid == "aantal":
         kind = "poisson" if has_noemer else "ols"
-    elif eenheid in PER_EENHEID and has_both:
-        worst = float((PER_EENHEID[eenheid] * teller / noemer - rows["waarde"]).abs().max())
-        if worst > RAPPORTEERMARGE:
+    elif eenheid in PER_UNIT and has_both:
+        worst = float((PER_UNIT[eenheid] * teller / noemer - rows["waarde"]).abs().max())
+        if worst > REPORTING_MARGIN:
             caveats.append("teller_noemer_wijken_af")
             numbers["afwijking"] = worst
         elif eenheid == "procent" and bool((teller > noemer).any()):

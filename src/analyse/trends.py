@@ -36,13 +36,13 @@ projection and its interval are cut off at 0 (a share also at 100), caveat ``beg
 their bounds by construction (log and logit link).
 
 What a trend *says* (:func:`direction`): a rise or a fall only when the whole 95% interval lies on one side of
-0 and, among the trend tests of one report, the Benjamini-Hochberg false discovery rate at :data:`FDR_NIVEAU`
+0 and, among the trend tests of one report, the Benjamini-Hochberg false discovery rate at :data:`FDR_ALPHA`
 (:func:`add_fdr`) confirms it. A count (:data:`REGISTRATION_UNITS`) is a registration, not a sample: its
 interval is about the year-to-year variation around the trend line, not about sampling error.
 
 Reasons and caveats are codes (:data:`REASONS`, :data:`CAVEATS`) with their numbers in fields;
-:mod:`analyse.text.trend_texts` writes the Dutch. Fewer than ``MIN_JAREN`` years give no trend, up to
-``MAX_JAREN_INDICATIEF`` an indicative one.
+:mod:`analyse.text.trend_texts` writes the Dutch. Fewer than ``MIN_YEARS`` years give no trend, up to
+``MAX_YEARS_INDICATIVE`` an indicative one.
 """
 
 from __future__ import annotations
@@ -55,19 +55,19 @@ import pandas as pd
 
 from statsmodels.stats.multitest import multipletests
 
-from analyse.trend_models import (DW_NIVEAU, LEVEL, NON_NEGATIVE, PER_EENHEID, FitRefused, Model, bounded,
+from analyse.trend_models import (DW_ALPHA, LEVEL, NON_NEGATIVE, PER_UNIT, FitRefused, Model, bounded,
                                   choose_model, durbin_watson, effective_reeks, fitted_band, glm_fit, linear_fit,
                                   mean_derivative, mean_on_unit, prepare_reeks, rounding_variance, series_decimals,
                                   t_quantile, two_sided_p, wls_variances)
 
-MIN_JAREN = 3
+MIN_YEARS = 3
 """A trend needs at least this many distinct years."""
-MAX_JAREN_INDICATIEF = 4
+MAX_YEARS_INDICATIVE = 4
 """With at most this many years the interval is only indicative."""
-SLEUTEL = ("indicator", "regio", "groep", "reeks")
-FITTED_KOLOMMEN = ["jaar", "waarde", "gefit", "ondergrens", "bovengrens"]
+TREND_KEY = ("indicator", "regio", "groep", "reeks")
+FITTED_COLUMNS = ["jaar", "waarde", "gefit", "ondergrens", "bovengrens"]
 
-FDR_NIVEAU = 0.05
+FDR_ALPHA = 0.05
 """False discovery rate (Benjamini-Hochberg) over the trend tests of one report."""
 REGISTRATION_UNITS = frozenset({"aantal"})
 """Units of a registration: a count (inhabitants from the population register, registered crimes, clients) is a
@@ -81,14 +81,14 @@ does not confirm it)."""
 REASONS = {
     "rang": "unit 'rang' is an ordering, not a quantity",
     "geen_waarnemingen": "no rows with a value",
-    "te_weinig_jaren": "fewer than MIN_JAREN years (reden_jaren: the years there are)",
+    "te_weinig_jaren": "fewer than MIN_YEARS years (reden_jaren: the years there are)",
     "dubbele_jaren": "a year occurs twice in one reeks (fit_trends only; reden_jaren)",
     "model_faalt": "the model cannot be estimated (reden_detail: 'alles_0_of_100', 'alles_0', "
                    "'convergentie', 'scheiding')",
 }
 """Reason codes for a refused estimate (``reden_code``)."""
 CAVEATS = {
-    "indicatief": "only MIN_JAREN..MAX_JAREN_INDICATIEF years",
+    "indicatief": "only MIN_YEARS..MAX_YEARS_INDICATIVE years",
     "autocorrelatie": "Durbin-Watson test significant: intervals too narrow (durbin_watson)",
     "afronding_vloer": "the residual variance is the rounding floor (decimalen)",
     "marges_gebruikt": "survey margins used as weights (gewichten)",
@@ -108,7 +108,7 @@ CAVEATS = {
 
 
 def _empty_fitted() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "jaar" else "float64") for c in FITTED_KOLOMMEN})
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c == "jaar" else "float64") for c in FITTED_COLUMNS})
 
 
 def as_record(result, *, leave_out: tuple[str, ...] = ()) -> dict:
@@ -164,7 +164,7 @@ class TrendResult:
     reden_code: str | None = None
     reden_jaren: tuple[int, ...] = ()
     reden_detail: str | None = None
-    minimum: int = MIN_JAREN
+    minimum: int = MIN_YEARS
     opmerking_codes: tuple[str, ...] = ()
     n_ontbrekend: int = 0
     afwijking: float = math.nan
@@ -181,7 +181,7 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
     rows = r.rows
     years = rows["jaar"].tolist()
     caveats = ["waarden_ontbreken"] if r.n_missing else []
-    indicative = MIN_JAREN <= len(years) <= MAX_JAREN_INDICATIEF
+    indicative = MIN_YEARS <= len(years) <= MAX_YEARS_INDICATIVE
     base = dict(**r.keys, reeks=r.reeks, bron=r.bron, eenheid=r.eenheid, n_jaren=len(years),
                 eerste_jaar=min(years) if years else None, laatste_jaar=max(years) if years else None,
                 indicatief=indicative, n_ontbrekend=r.n_missing)
@@ -196,7 +196,7 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
         return refuse("rang")
     if rows.empty:
         return refuse("geen_waarnemingen")
-    if len(years) < MIN_JAREN:
+    if len(years) < MIN_YEARS:
         return refuse("te_weinig_jaren", years)
     if indicative:
         caveats.append("indicatief")
@@ -207,7 +207,7 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
     x = np.asarray(years, float) - centre
     df = len(years) - 2
     q = t_quantile(df)
-    factor = PER_EENHEID.get(r.eenheid)
+    factor = PER_UNIT.get(r.eenheid)
     y = rows["waarde"].to_numpy(float)
     stats_fields: dict = dict(afwijking=numbers.get("afwijking", math.nan))
     if kind in ("ols", "wls"):
@@ -218,7 +218,7 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
         if fit.floor_binds:
             caveats.append("afronding_vloer")
         dw, dw_p = durbin_watson(fit)
-        if dw_p < DW_NIVEAU:
+        if dw_p < DW_ALPHA:
             caveats.append("autocorrelatie")
         model = Model(kind, fit.params, fit.cov, df, centre, fit.scale, factor, max(years), weights=weights,
                       last_variance=float(variances[-1]) if weights == "marges" else None,
@@ -285,15 +285,15 @@ def fit_trends(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """
     obs = obs.assign(reeks=effective_reeks(obs))
     records, fitted = [], []
-    for _, series in obs.groupby(list(SLEUTEL), sort=True, dropna=False):
+    for _, series in obs.groupby(list(TREND_KEY), sort=True, dropna=False):
         result = _fit(series, None, strict=False)
         records.append(result.to_record())
         if not result.fitted.empty:
-            keys = {k: getattr(result, k) for k in (*SLEUTEL, "bron")}
-            fitted.append(result.fitted.assign(**keys)[[*keys, *FITTED_KOLOMMEN]])
+            keys = {k: getattr(result, k) for k in (*TREND_KEY, "bron")}
+            fitted.append(result.fitted.assign(**keys)[[*keys, *FITTED_COLUMNS]])
     record_columns = [f.name for f in fields(TrendResult) if f.name not in ("fitted", "_model")]
     table = pd.DataFrame(records, columns=record_columns)
-    fitted_columns = [*SLEUTEL, "bron", *FITTED_KOLOMMEN]
+    fitted_columns = [*TREND_KEY, "bron", *FITTED_COLUMNS]
     values = pd.concat(fitted, ignore_index=True) if fitted else pd.DataFrame(columns=fitted_columns)
     return table, values
 
@@ -321,7 +321,7 @@ class Projection:
     reden_code: str | None = None
     reden_jaren: tuple[int, ...] = ()
     reden_detail: str | None = None
-    minimum: int = MIN_JAREN
+    minimum: int = MIN_YEARS
     opmerking_codes: tuple[str, ...] = ()
     durbin_watson: float = math.nan
 
@@ -418,7 +418,7 @@ def direction(lower, upper, confirmed: bool | None = None) -> str | None:
     return "stijging" if low > 0 else "daling"
 
 
-def fdr_adjust(p_values, q: float = FDR_NIVEAU) -> tuple[np.ndarray, np.ndarray]:
+def fdr_adjust(p_values, q: float = FDR_ALPHA) -> tuple[np.ndarray, np.ndarray]:
     """Benjamini-Hochberg over the p-values that exist (statsmodels ``multipletests``, ``fdr_bh``): the adjusted
     p-values and whether each test is rejected at false discovery rate ``q``. A missing p-value (no trend) is
     no test: NaN and False."""
@@ -431,7 +431,7 @@ def fdr_adjust(p_values, q: float = FDR_NIVEAU) -> tuple[np.ndarray, np.ndarray]
     return adjusted, rejected
 
 
-def add_fdr(table: pd.DataFrame, suffix: str = "", q: float = FDR_NIVEAU) -> pd.DataFrame:
+def add_fdr(table: pd.DataFrame, suffix: str = "", q: float = FDR_ALPHA) -> pd.DataFrame:
     """A copy of a trend table with the false discovery rate over all its tests (rows with a ``p_waarde``):
     ``p_fdr<suffix>`` (Benjamini-Hochberg adjusted p-value), ``fdr_aantoonbaar<suffix>`` (rejected at ``q``;
     None for a row without a test) and ``fdr_toetsen<suffix>`` (the number of tests in the family).

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from analyse import lookalike, series
-from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_RANGE, DIRECTIONS, GRADES, INDELINGEN,
+from analyse.schema import (CALCULATIONS, CATALOGUES, CLAIM_UNITS, COUNT_RANGE, DIRECTIONS, GRADES, ORIGIN_CLASSIFICATIONS,
                             INDICATOR_THEMES, LARGEST, PERSON_FLAGS, SMALLEST, STATUSES, TARGET_TYPES, THEMES,
                             UNIT_RANGES, UNITS, Problem, number, visible)
 
@@ -268,8 +268,8 @@ def groups(frame: pd.DataFrame, problems: list[Problem]) -> None:
     known = set(frame["groep"])
     parts_of: dict[str, list[str]] = {}
     for _, row in frame.iterrows():
-        if row.get("indeling", "") and row["indeling"] not in INDELINGEN:
-            _problem(problems, row, "indeling", f"verwacht leeg of een van: {', '.join(INDELINGEN)}.")
+        if row.get("indeling", "") and row["indeling"] not in ORIGIN_CLASSIFICATIONS:
+            _problem(problems, row, "indeling", f"verwacht leeg of een van: {', '.join(ORIGIN_CLASSIFICATIONS)}.")
         if not str(row.get("som_van", "")).strip():
             continue
         parts = [part.strip() for part in row["som_van"].split("+")]

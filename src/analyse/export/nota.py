@@ -22,7 +22,8 @@ from analyse.export.plain import nota_messages
 from analyse.export.read import Reports, Theme, verdict_counts
 from analyse.schema import MONITOR
 from analyse.text.label_texts import MONITOR_LABELS
-from analyse.text.notation import EENHEDEN, EN_DASH, format_number, format_value, join_words, published_decimals, year_range
+from analyse.text.notation import (EN_DASH, VALUE_UNITS, format_number, format_value, join_words, published_decimals,
+                                   year_range)
 
 MESSAGES_PER_THEME = 3
 SUMMARY_MESSAGES = 2
@@ -177,7 +178,7 @@ def _value(text: str, unit: str) -> str:
     except ValueError:
         return text
     decimals = published_decimals(text)
-    return format_value(value, unit, decimals) if unit in EENHEDEN else format_number(value, decimals)
+    return format_value(value, unit, decimals) if unit in VALUE_UNITS else format_number(value, decimals)
 
 
 def _measured(value: str, year: str, unit: str) -> str:

@@ -62,7 +62,7 @@ def _small_multiples_reference(rows, bench, per, labels, benchmark_label, arrang
 def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, eenheid: str, bron: str,
          labels: Mapping[str, str] | None = None, label: str | None = None,
          benchmarks: pd.DataFrame | None = None, benchmark_label: str | None = None,
-         trend: pd.DataFrame | None = None, doel: tuple[int, float] | None = None,
+         trend: pd.DataFrame | None = None, target: tuple[int, float] | None = None,
          subject: str | None = None, x: str = "jaar", roles: Roles = Roles(),
          arrangement: figures.Arrangement | None = None) -> Drawn:
     """Draw ``rows`` as :func:`analyse.figures.choose` planned (``plan.kind``).
@@ -75,7 +75,7 @@ def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, 
     - ``arrangement``: the order, nesting and reference lines of the categories (:func:`analyse.figures.arrange`)
       for bars and small multiples.
     - ``label``: what the tile's number counts (default: the subject or the title).
-    - ``trend`` is passed on only when ``plan.trend``; ``doel`` to lines and tiles.
+    - ``trend`` is passed on only when ``plan.trend``; ``target`` to lines and tiles.
     A ranking (``rangorde``) is a table, not a figure: use :func:`analyse.figures.ranking_table`.
     """
     bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
@@ -85,7 +85,7 @@ def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, 
     if plan.kind == "tegel":
         own, bench_key, area = _tile_rows(rows, bench, per, x)
         return tile_figure(own, title=title, label=label or subject or subject_of(title), eenheid=eenheid, bron=bron,
-                           x=x, benchmarks=bench, benchmark_key=bench_key, labels=labels, doel=doel,
+                           x=x, benchmarks=bench, benchmark_key=bench_key, labels=labels, target=target,
                            missing_benchmark=bench is None, subject=subject, roles=roles, area=area)
     if plan.kind == "gestapeld":
         return stacked_share_figure(rows, category=per, labels=labels, title=title, bron=bron, subject=subject)
@@ -105,13 +105,13 @@ def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, 
                                       trend=trend, subject=subject, roles=roles, area=_area(rows, per),
                                       parents=arrangement.parents if arrangement else None)
     return series_figure(with_bench, hue=per, labels=labels, title=title, eenheid=eenheid, bron=bron, trend=trend,
-                         doel=doel, subject=subject, roles=roles, area=_area(rows, per))
+                         target=target, subject=subject, roles=roles, area=_area(rows, per))
 
 
 def describe(*, plan: figures.FigurePlan, rows: pd.DataFrame, per: str, title: str, eenheid: str,
              labels: Mapping[str, str] | None = None, label: str | None = None,
              benchmarks: pd.DataFrame | None = None, benchmark_label: str | None = None,
-             trend: pd.DataFrame | None = None, doel: tuple[int, float] | None = None,
+             trend: pd.DataFrame | None = None, target: tuple[int, float] | None = None,
              subject: str | None = None, x: str = "jaar", arrangement: figures.Arrangement | None = None,
              **_) -> str:
     """The alt text of what :func:`draw` would draw for the same arguments, without drawing (a cached
@@ -120,7 +120,7 @@ def describe(*, plan: figures.FigurePlan, rows: pd.DataFrame, per: str, title: s
     if plan.kind == "tegel":
         own, bench_key, _ = _tile_rows(rows, bench, per, x)
         return describe_tile(own, label=label or subject or subject_of(title), eenheid=eenheid, title=title, x=x,
-                             benchmarks=bench, benchmark_key=bench_key, labels=labels, doel=doel,
+                             benchmarks=bench, benchmark_key=bench_key, labels=labels, target=target,
                              missing_benchmark=bench is None, subject=subject)
     if plan.kind == "gestapeld":
         return describe_stacked(rows, category=per, labels=labels, title=title, subject=subject)
@@ -138,7 +138,7 @@ def describe(*, plan: figures.FigurePlan, rows: pd.DataFrame, per: str, title: s
                                benchmark=reference_label if reference is not None else None)
     n_trends = 0 if trend is None or not plan.trend else trend[per].nunique()
     return describe_series(with_bench, hue=per, labels=labels, eenheid=eenheid, title=title, subject=subject,
-                           doel=doel, trends=n_trends, kind=plan.kind)
+                           target=target, trends=n_trends, kind=plan.kind)
 
 
 def draw_rows(rows: pd.DataFrame, *, plan: figures.FigurePlan, **arguments) -> Drawn:

@@ -25,7 +25,7 @@ from analyse.text.notation import format_value, join_words, published_decimals, 
 @plain_text
 def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue: str | None = "groep",
                   labels: Mapping[str, str] | None = None, title: str, eenheid: str, bron: str,
-                  trend: pd.DataFrame | None = None, doel: tuple[int, float] | None = None,
+                  trend: pd.DataFrame | None = None, target: tuple[int, float] | None = None,
                   ylabel: str | None = None, subject: str | None = None, roles: Roles = Roles(),
                   area: str | None = None) -> Drawn:
     """Line chart of one indicator over the years, one line per ``hue`` value (``None``: one line).
@@ -40,7 +40,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
       in the colour of its series (no band through a count: :func:`analyse.figures.draws_bands`), only for a
       reeks with
       :data:`analyse.figures.MIN_TREND_POINTS` measurements and only over that reeks' years.
-    - ``doel``: ``(jaar, waarde)``, drawn as a star with a dotted reference line, labelled
+    - ``target``: ``(jaar, waarde)``, drawn as a star with a dotted reference line, labelled
       "Doel 2021: 90%".
     - ``ylabel``: y-axis label; default the unit ("Procent", "Per 1.000", ...).
     - ``subject``: the subject of the alt text ("het aantal inwoners van Maassluis"); default from the title.
@@ -85,16 +85,16 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     for handle, text in trend_and_status_entries(statuses, bands if trend_drawn else None):
         handles.append(handle)
         legend_labels.append(text)
-    if doel is not None:
-        doel_jaar, doel_waarde = doel
-        values.append(float(doel_waarde))
-        ax.axhline(doel_waarde, color="#666666", linestyle=":", linewidth=1, zorder=1)
-        ax.plot([doel_jaar], [doel_waarde], marker="*", markersize=11, color=BLACK,
+    if target is not None:
+        target_year, target_value = target
+        values.append(float(target_value))
+        ax.axhline(target_value, color="#666666", linestyle=":", linewidth=1, zorder=1)
+        ax.plot([target_year], [target_value], marker="*", markersize=11, color=BLACK,
                 linestyle="none", zorder=4)
-        years.add(float(doel_jaar))
+        years.add(float(target_year))
         handles.append(Line2D([], [], color="#666666", linestyle=":", linewidth=1, marker="*",
                               markersize=11, markerfacecolor=BLACK, markeredgecolor=BLACK))
-        legend_labels.append(f"Doel {doel_jaar}: {format_value(doel_waarde, eenheid)}")
+        legend_labels.append(f"Doel {target_year}: {format_value(target_value, eenheid)}")
     year_axis(ax, years)
     scale_y(ax, values, eenheid)
     draw_breaks(ax, breaks, label=True)
@@ -106,7 +106,7 @@ def series_figure(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue
     decorate(fig, ax, title=title, bron=bron, handles=handles if show_legend else None,
              legend_labels=legend_labels)
     alt = describe_series(data, x=x, y=y, hue=hue, labels=labels, eenheid=eenheid, title=title,
-                          subject=subject, doel=doel, trends=trend_drawn)
+                          subject=subject, target=target, trends=trend_drawn)
     return fig, alt
 
 
@@ -164,7 +164,7 @@ def _break_note(breaks) -> list[str]:
 
 def describe_series(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", hue: str | None = "groep",
                     labels: Mapping[str, str] | None = None, eenheid: str, title: str,
-                    subject: str | None = None, doel: tuple[int, float] | None = None, trends: int = 0,
+                    subject: str | None = None, target: tuple[int, float] | None = None, trends: int = 0,
                     kind: str = "lijn", benchmark: str | None = None) -> str:
     """The alt text of :func:`series_figure` (and, with ``kind="kleine_veelvouden"``, of
     :func:`small_multiples_figure`), without drawing: one Dutch sentence, e.g.
@@ -201,6 +201,6 @@ def describe_series(data: pd.DataFrame, *, x: str = "jaar", y: str = "waarde", h
         notes.append(f"in elk paneel ter vergelijking {benchmark} (grijs)")
     if trends:
         notes.append("met de geschatte trend" if trends == 1 else "met de geschatte trends")
-    if doel is not None:
-        notes.append(f"doel {format_value(doel[1], eenheid)} in {doel[0]}")
+    if target is not None:
+        notes.append(f"doel {format_value(target[1], eenheid)} in {target[0]}")
     return alt_sentence(head, details, notes)

@@ -48,7 +48,7 @@ def _benchmark_lines(benchmarks: pd.DataFrame | None, *, key: str, year: int, x:
 def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bron: str,
                 x: str = "jaar", y: str = "waarde", period: str | None = None,
                 benchmarks: pd.DataFrame | None = None, benchmark_key: str = "regio",
-                labels: Mapping[str, str] | None = None, doel: tuple[int, float] | None = None,
+                labels: Mapping[str, str] | None = None, target: tuple[int, float] | None = None,
                 missing_benchmark: bool = False, subject: str | None = None, roles: Roles = Roles(),
                 area: str | None = None) -> Drawn:
     """A key-figure tile: the newest value large, with year, label, source line and benchmarks.
@@ -67,7 +67,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
     - ``benchmarks``: rows of the comparison regions or reference group (see
       :func:`analyse.figures.benchmark_rows`): ``benchmark_key``, ``x``, ``y``, optional ``status``;
       one line per key, "Nederland: 8,1% (2018)", the same year when there is one, else the newest.
-    - ``doel``: (year, value) of a policy target, under its own heading "Doel": "10 in 2021".
+    - ``target``: (year, value) of a policy target, under its own heading "Doel": "10 in 2021".
     - ``missing_benchmark``: say "Geen vergelijkingscijfer beschikbaar" when there are no benchmarks.
     The height follows the content.
     """
@@ -100,11 +100,11 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
         left.append((line, FONT, "normal", TEXT_COLOUR, "normal", 12 * (line.count("\n") + 1)))
     compared = [line for line, _ in _benchmark_lines(benchmarks, key=benchmark_key, year=year, x=x, y=y,
                                                      eenheid=eenheid, labels=labels)]
-    if not compared and missing_benchmark and doel is None:
+    if not compared and missing_benchmark and target is None:
         compared.append("Geen vergelijkingscijfer beschikbaar")
     right = []
     for heading, lines in (("Ter vergelijking", compared),
-                           ("Doel", [f"{format_value(doel[1], eenheid)} in {doel[0]}"] if doel is not None else [])):
+                           ("Doel", [f"{format_value(target[1], eenheid)} in {target[0]}"] if target is not None else [])):
         if lines:
             right.append((heading, FONT, "bold", "#000000", "normal", 16))
         for line in lines:
@@ -124,7 +124,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
         ax.plot([0.53, 0.53], [0.0, 1.0], color=GRID_COLOUR, linewidth=1.0, transform=ax.transAxes)
     decorate(fig, ax, title=title, bron=bron)
     alt = describe_tile(data, label=label, eenheid=eenheid, title=title, x=x, y=y, period=period,
-                        benchmarks=benchmarks, benchmark_key=benchmark_key, labels=labels, doel=doel,
+                        benchmarks=benchmarks, benchmark_key=benchmark_key, labels=labels, target=target,
                         missing_benchmark=missing_benchmark, subject=subject)
     return fig, alt
 
@@ -132,7 +132,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
 def describe_tile(data: pd.DataFrame, *, label: str, eenheid: str, title: str, x: str = "jaar",
                   y: str = "waarde", period: str | None = None, benchmarks: pd.DataFrame | None = None,
                   benchmark_key: str = "regio", labels: Mapping[str, str] | None = None,
-                  doel: tuple[int, float] | None = None, missing_benchmark: bool = False,
+                  target: tuple[int, float] | None = None, missing_benchmark: bool = False,
                   subject: str | None = None) -> str:
     """The alt text of :func:`tile_figure`, e.g. "Kerncijfer van inwoners van Maassluis: 32.518
     inwoners in 2018; eerder 31.390 in 2009."."""
@@ -156,8 +156,8 @@ def describe_tile(data: pd.DataFrame, *, label: str, eenheid: str, title: str, x
                              labels=labels)
     if lines:
         details.append("ter vergelijking " + join_words(line for line, _ in lines))
-    elif missing_benchmark and doel is None:
+    elif missing_benchmark and target is None:
         details.append("geen vergelijkingscijfer beschikbaar")
-    if doel is not None:
-        details.append(f"doel {format_value(doel[1], eenheid)} in {doel[0]}")
+    if target is not None:
+        details.append(f"doel {format_value(target[1], eenheid)} in {target[0]}")
     return alt_sentence(f"Kerncijfer van {subject or subject_of(title)}", details)

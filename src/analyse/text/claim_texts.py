@@ -125,11 +125,11 @@ def claim_text_wrong(parts: list[str]) -> str:
     return "Het getal klopt, de tekst niet. " + " ".join(parts)
 
 
-def claim_direction_trend(claimed: str, found: str, first: int, last: int, n: int, methode: str, helling,
+def claim_direction_trend(claimed: str, found: str, first: int, last: int, n: int, method: str, slope,
                           lower, upper, eenheid: str, reeks: str, verdict: str) -> str:
-    slope = format_difference(helling, eenheid, 2)
+    shown = format_difference(slope, eenheid, 2)
     interval = f"{format_number(lower, 2)} tot {format_number(upper, 2)}"
-    head = (f"Trend {year_range(first, last)} ({n} jaren, reeks {reeks}, methode {methode}): {slope} per jaar, "
+    head = (f"Trend {year_range(first, last)} ({n} jaren, reeks {reeks}, methode {method}): {shown} per jaar, "
             f"95%-interval {interval}.")
     if verdict == "klopt":
         return f"{head} Het hele interval ligt aan de kant van een {claimed}: de {claimed} is aangetoond."

@@ -64,12 +64,12 @@ class Drawing:
 
     kind: str
     per: str = "groep"
-    eenheid: str = "aantal"
+    unit: str = "aantal"
     series: int = 1
-    jaar: int | None = None
+    year: int | None = None
     """The year of a one-year figure (its newest year)."""
     other_years: Mapping[str, int] = field(default_factory=dict)
-    """Label -> year of every drawn series or reference of a one-year figure whose year is not ``jaar``."""
+    """Label -> year of every drawn series or reference of a one-year figure whose year is not ``year``."""
     references: Sequence[str] = ()
     """Labels of the reference lines drawn (the national figure, the average of a breakdown)."""
     highlight: str | None = None
@@ -77,13 +77,15 @@ class Drawing:
     trends: int = 0
     """Fitted trend lines drawn; with their 95% band when ``bands``."""
     bands: bool = True
-    doel: tuple[int, float] | None = None
+    target: tuple[int, float] | None = None
     """The target drawn (year, value)."""
     zero_based: bool = True
     """False when the value axis does not start at 0 (it has a break mark)."""
     sources: int = 1
-    breuk: bool = False
-    schattingen: tuple[str, ...] = ()
+    has_break: bool = False
+    """A definition break is marked."""
+    estimates: tuple[str, ...] = ()
+    """The statuses marked in the figure ('schatting', 'voorlopig')."""
     benchmark: str | None = None
     """The label of the benchmark drawn (tiles: the comparison figures; small multiples: the grey series)."""
     nested: bool = False
@@ -132,22 +134,22 @@ def _line(d: Drawing) -> tuple[str, list[str]]:
                      "breder, hoe onzekerder" if d.trends == 1 else
                      "de gestreepte lijnen zijn de geschatte trends, de banden eromheen hun 95%-intervallen: "
                      "hoe breder, hoe onzekerder")
-    elif d.trends and is_registration(d.eenheid):
+    elif d.trends and is_registration(d.unit):
         notes.append(_REGISTRATION_TREND[d.trends == 1])
     elif d.trends:
         notes.append("de gestreepte lijnen zijn de geschatte trends (de intervallen staan in de trendtabel)")
-    if d.doel is not None:
-        notes.append(f"de ster is het doel uit hoofdstuk 4: {format_value(d.doel[1], d.eenheid)} in {d.doel[0]}")
-    notes += series_notes(breuk=d.breuk, schattingen=d.schattingen)
+    if d.target is not None:
+        notes.append(f"de ster is het doel uit hoofdstuk 4: {format_value(d.target[1], d.unit)} in {d.target[0]}")
+    notes += series_notes(has_break=d.has_break, estimates=d.estimates)
     if not d.zero_based:
         notes.append("de verticale as begint niet bij nul (zie de breuk in de as)")
-    if d.eenheid == "procent" and d.series > 1 and len([n for n in notes if n]) < 2:
+    if d.unit == "procent" and d.series > 1 and len([n for n in notes if n]) < 2:
         notes.append("een verschil tussen twee percentages is een aantal procentpunt")
     return first, notes
 
 
 def _bars(d: Drawing) -> tuple[str, list[str]]:
-    first = f"Elke staaf is de waarde van één {d.per} in {d.jaar}; het getal staat erbij."
+    first = f"Elke staaf is de waarde van één {d.per} in {d.year}; het getal staat erbij."
     notes = [_highlight(d, "staaf"), _other_years(d.other_years)]
     if d.references:
         notes.append(f"de gestreepte verticale lijn{'en zijn' if len(d.references) > 1 else ' is'} "
@@ -158,8 +160,8 @@ def _bars(d: Drawing) -> tuple[str, list[str]]:
     if d.sources > 1:
         notes.append("de cijfers komen uit verschillende bronnen (zie de bronregel), dus de definities "
                      "kunnen verschillen")
-    notes += series_notes(schattingen=d.schattingen, bars=True)
-    if d.eenheid == "procent" and len([n for n in notes if n]) < 2:
+    notes += series_notes(estimates=d.estimates, bars=True)
+    if d.unit == "procent" and len([n for n in notes if n]) < 2:
         notes.append("een verschil tussen twee percentages is een aantal procentpunt")
     return first, notes
 
@@ -169,14 +171,14 @@ def _tile(d: Drawing) -> tuple[str, list[str]]:
     notes = []
     if d.benchmark:
         notes.append("rechts staan vergelijkingscijfers, elk met hun eigen jaar")
-    if d.doel is not None:
+    if d.target is not None:
         notes.append(f"rechts staat {'ook ' if d.benchmark else ''}het doel uit hoofdstuk 4: "
-                     f"{format_value(d.doel[1], d.eenheid)} in {d.doel[0]}")
-    if not d.benchmark and d.doel is None:
+                     f"{format_value(d.target[1], d.unit)} in {d.target[0]}")
+    if not d.benchmark and d.target is None:
         notes.append("er is geen vergelijkingscijfer, dus het getal zegt niet of het hoog of laag is")
-    if "schatting" in d.schattingen:
+    if "schatting" in d.estimates:
         notes.append("'ca.' betekent een schatting of verwachting, geen meting")
-    if "voorlopig" in d.schattingen:
+    if "voorlopig" in d.estimates:
         notes.append("een voorlopig cijfer kan nog veranderen")
     return first, notes
 
@@ -184,7 +186,7 @@ def _tile(d: Drawing) -> tuple[str, list[str]]:
 def _stacked(d: Drawing) -> tuple[str, list[str]]:
     first = f"De balk is het geheel (100%); elk deel is het aandeel van één {d.per}, met het percentage erbij."
     notes = ["het laatste deel is berekend als de rest tot 100%"] if d.rest else []
-    return first, notes + series_notes(schattingen=d.schattingen, bars=True)
+    return first, notes + series_notes(estimates=d.estimates, bars=True)
 
 
 def _panels(d: Drawing) -> tuple[str, list[str]]:
@@ -193,12 +195,12 @@ def _panels(d: Drawing) -> tuple[str, list[str]]:
     notes = []
     if d.benchmark:
         notes.append(f"de grijze lijn in elk paneel is {d.benchmark}, ter vergelijking")
-    if d.trends and is_registration(d.eenheid):
+    if d.trends and is_registration(d.unit):
         notes.append(_REGISTRATION_TREND[True])
     elif d.trends:
         notes.append("de gestreepte lijn is de geschatte trend" + (", de band eromheen het 95%-interval"
                                                                    if d.bands else ""))
-    notes += series_notes(breuk=d.breuk, schattingen=d.schattingen)
+    notes += series_notes(has_break=d.has_break, estimates=d.estimates)
     if not d.zero_based:
         notes.append("de verticale as begint niet bij nul")
     return first, notes
@@ -216,7 +218,7 @@ def _ranking_list(d: Drawing) -> tuple[str, list[str]]:
 
 
 def _position(d: Drawing) -> tuple[str, list[str]]:
-    first = (f"Elke grijze stip is één van de {d.peers}, in {d.jaar} en uit dezelfde CBS-reeks; de doos is de "
+    first = (f"Elke grijze stip is één van de {d.peers}, in {d.year} en uit dezelfde CBS-reeks; de doos is de "
              "middelste helft van die gemeenten, de streep erin de middelste waarde (mediaan), de lijnen lopen van "
              "de laagste tot de hoogste.")
     notes = [f"de grote blauwe stip is {d.highlight}" if d.highlight else ""]
@@ -233,15 +235,15 @@ def _position(d: Drawing) -> tuple[str, list[str]]:
 def _map(d: Drawing) -> tuple[str, list[str]]:
     if not d.choropleth:
         first = (f"De kaart toont de gemeenten van Nederland; {d.highlight} is blauw (vergroot in het kader), de "
-                 f"{d.peers} in {d.jaar} zijn grijs, de andere gemeenten lichtgrijs.")
+                 f"{d.peers} in {d.year} zijn grijs, de andere gemeenten lichtgrijs.")
         return first, [f"{join_words(d.comparisons)} {'heeft' if len(d.comparisons) == 1 else 'hebben'} een "
                        "gekleurde rand" if d.comparisons else "",
-                       f"de grenzen zijn die van {d.borders}" if d.borders and d.borders != d.jaar else ""]
-    first = (f"Elke gemeente heeft de kleur van haar waarde in {d.jaar}: hoe donkerder, hoe hoger; elke klasse van "
+                       f"de grenzen zijn die van {d.borders}" if d.borders and d.borders != d.year else ""]
+    first = (f"Elke gemeente heeft de kleur van haar waarde in {d.year}: hoe donkerder, hoe hoger; elke klasse van "
              "de legenda telt ongeveer evenveel gemeenten.")
     return first, [f"{d.highlight} heeft een dikke zwarte rand en staat vergroot in het kader" if d.highlight else "",
                    "een gearceerde gemeente heeft geen cijfer in dit jaar",
-                   f"de grenzen zijn die van {d.borders}" if d.borders and d.borders != d.jaar else ""]
+                   f"de grenzen zijn die van {d.borders}" if d.borders and d.borders != d.year else ""]
 
 
 def _highlight(d: Drawing, kind: str) -> str:
@@ -267,18 +269,18 @@ def alt_sentence(head: str, details=(), notes=()) -> str:
     return sentence.rstrip(".") + "."
 
 
-def series_notes(*, breuk: bool = False, schattingen=(), bars: bool = False) -> list[str]:
+def series_notes(*, has_break: bool = False, estimates=(), bars: bool = False) -> list[str]:
     """Guidance notes (lower case, no full stop) for a definition break and marked estimates: an estimate is an
     open dot on a line, a hatched bar or segment in a bar chart (``bars``)."""
     notes = []
-    if breuk:
+    if has_break:
         notes.append("de stippellijn 'breuk in de reeks' markeert een nieuwe definitie: de metingen ervoor "
                      "en erna zijn niet verbonden en niet zonder meer vergelijkbaar")
     marks = []
-    if "schatting" in schattingen:
+    if "schatting" in estimates:
         marks.append("een gearceerd deel is een schatting, geen meting" if bars else
                      "een open stip is een schatting, geen meting")
-    if "voorlopig" in schattingen:
+    if "voorlopig" in estimates:
         marks.append("een gearceerd deel met '(voorlopig)' is een voorlopig cijfer" if bars else
                      "een half gevulde stip is een voorlopig cijfer")
     if marks:

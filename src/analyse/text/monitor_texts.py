@@ -89,22 +89,22 @@ def monitor_within_margin(jaar: int, value, lower, upper, goal) -> str:
             f"({format_published(goal)}): niet vast te stellen of het doel al gehaald is.")
 
 
-def monitor_projection(jaar: int, verwacht, lower, upper, interval: str | None, goal) -> str:
+def monitor_projection(jaar: int, expected, lower, upper, interval: str | None, goal) -> str:
     kind = {"voorspelling": "voorspellingsinterval", "betrouwbaarheid": "betrouwbaarheidsinterval van het niveau"}
     name = kind.get(interval or "", "interval")
-    return (f"Verwacht in {jaar}: {format_number(verwacht, 1)} (95%-{name} {format_number(lower, 1)} tot "
+    return (f"Verwacht in {jaar}: {format_number(expected, 1)} (95%-{name} {format_number(lower, 1)} tot "
             f"{format_number(upper, 1)}); doel {format_published(goal)}.")
 
 
-def monitor_slope(first: int, last: int, helling, lower, upper) -> str:
-    return (f"Trend {year_range(first, last)}: {format_number(helling, 2)} per jaar "
+def monitor_slope(first: int, last: int, slope, lower, upper) -> str:
+    return (f"Trend {year_range(first, last)}: {format_number(slope, 2)} per jaar "
             f"(95%-interval {format_number(lower, 2)} tot {format_number(upper, 2)}).")
 
 
-def monitor_non_inferiority(jaar: int, verwacht, lower, upper, base, margin, margin_source: str,
+def monitor_non_inferiority(jaar: int, expected, lower, upper, base, margin, margin_source: str,
                             interval: str | None) -> str:
     kind = {"voorspelling": "voorspellingsinterval", "betrouwbaarheid": "betrouwbaarheidsinterval"}
-    return (f"Niveau in {jaar} volgens de trend: {format_number(verwacht, 2)} (95%-"
+    return (f"Niveau in {jaar} volgens de trend: {format_number(expected, 2)} (95%-"
             f"{kind.get(interval or '', 'interval')} {format_number(lower, 2)} tot {format_number(upper, 2)}); "
             f"basiswaarde {format_published(base)}, marge voor 'gelijk' {format_published(margin)} "
             f"({margin_source}).")

@@ -47,7 +47,7 @@ _VALUE_AFFIX: dict[str, tuple[str, str]] = {
     "jaren": ("", " jaar"),
     "klasse": ("klasse ", ""),
 }
-EENHEDEN = tuple(_VALUE_AFFIX)
+VALUE_UNITS = tuple(_VALUE_AFFIX)
 """Units understood by :func:`format_value`."""
 
 
@@ -129,7 +129,7 @@ def format_number(x, decimals: int | None = None) -> str:
 
 def _check_unit(eenheid: str) -> None:
     if eenheid not in _VALUE_AFFIX:
-        raise ValueError(f"Onbekende eenheid {eenheid!r}; bekend zijn: {', '.join(EENHEDEN)}.")
+        raise ValueError(f"Onbekende eenheid {eenheid!r}; bekend zijn: {', '.join(VALUE_UNITS)}.")
 
 
 def format_value(x, eenheid: str, decimals: int | None = None) -> str:

@@ -11,12 +11,12 @@ import pandas as pd
 
 from analyse.text.notation import format_difference, format_number, join_words, rounded, to_decimal, year_range
 from analyse.text.records import as_int, codes, is_set, is_true, record_of
-from analyse.trends import FDR_NIVEAU, direction, is_registration
+from analyse.trends import FDR_ALPHA, direction, is_registration
 
 
 def fdr_policy() -> str:
     """The policy for many trend tests in one report, as the trend table, the notebook and the note state it."""
-    rate = format_number(100 * FDR_NIVEAU, 0)
+    rate = format_number(100 * FDR_ALPHA, 0)
     return ("Veel trends tegelijk: een trend heet alleen stijgend of dalend als het hele 95%-interval aan één kant "
             "van nul ligt én de correctie voor meervoudig toetsen van Benjamini en Hochberg over alle trendtoetsen "
             f"van het thema dat bevestigt (false discovery rate {rate}%: van de trends die zo stijgend of dalend "
@@ -103,7 +103,7 @@ def trend_statement(record, decimals: int | None = None) -> str:
         m = as_int(r.get("fdr_toetsen"))
         many = f"bij {m} trendtoetsen in dit thema" if m else "bij zoveel trendtoetsen"
         notes.append(f"dat interval sluit 0 uit, maar {many} houdt dat na correctie voor meervoudig toetsen "
-                     f"met een false discovery rate van {format_number(100 * FDR_NIVEAU, 0)}% geen stand")
+                     f"met een false discovery rate van {format_number(100 * FDR_ALPHA, 0)}% geen stand")
     if is_registration(eenheid) and notes:
         notes.append("een telling, geen steekproef: het interval gaat over de schommeling van de jaren rond de "
                      "trendlijn")
