@@ -121,7 +121,7 @@ def test_format_change(v0, v1, eenheid, expected):
 
 def test_population_sentence_from_the_policy_document():
     assert sentence_change("De bevolking", "Maassluis", 2009, 31390, 2018, 32518, "aantal",
-                           eenheid_woord="inwoners") == (
+                           unit_word="inwoners") == (
         "De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners"
         " in 2018, een stijging van 3,6%.")
 
@@ -134,11 +134,11 @@ def test_share_sentence_in_procentpunt():
 
 def test_sentence_verbs_region_and_group():
     assert sentence_change("De bevolking", "Maassluis", 2009, 32000, 2018, 31000, "aantal",
-                           eenheid_woord="inwoners").startswith(
+                           unit_word="inwoners").startswith(
         "De bevolking van Maassluis is gekrompen van 32.000 inwoners")
     # (8 - 5) = 3 per 1.000, absolute difference
     assert sentence_change("Het aantal meldingen", "Maassluis", 2016, 8, 2017, 5, "per_1000",
-                           eenheid_woord="inwoners", voorzetsel="in",
+                           unit_word="inwoners", preposition="in",
                            groep_label="Totaal") == (
         "Het aantal meldingen in Maassluis (Totaal) is gedaald van 8 per 1.000 inwoners in 2016"
         " naar 5 per 1.000 inwoners in 2017, een daling van 3 per 1.000.")
@@ -248,7 +248,7 @@ EXPECTED = ("1.234.567,5", "26,9%",
 def _outputs():
     return (format_number(1234567.5, 1), format_value(26.9, "procent"),
             sentence_change("De bevolking", "Maassluis", 2009, 31390, 2018, 32518, "aantal",
-                            eenheid_woord="inwoners"))
+                            unit_word="inwoners"))
 
 
 def test_output_does_not_depend_on_locale():

@@ -38,7 +38,7 @@ def most_of_group(rows: pd.DataFrame, small_count: int) -> tuple[str, float] | N
 class Areas(ThemePart):
     """The wijk section of one notebook (see the module docstring)."""
 
-    WIJK_KENMERKEN = (
+    AREA_PROFILE_COUNTS = (
         ("aantal_herkomst", "niet_westers"), ("aantal_herkomst", "westers"),
         ("aantal_herkomst", "herkomst_buiten_europa"), ("aantal_herkomst", "herkomst_europa"),
         ("aantal_leeftijd", "leeftijd_0_14"), ("aantal_leeftijd", "leeftijd_65_plus"),
@@ -68,7 +68,7 @@ class Areas(ThemePart):
         """
         ctx = self.context
         parts, municipal, sources, keys = [], [], [], {}
-        for indicator, groep in self.WIJK_KENMERKEN:
+        for indicator, groep in self.AREA_PROFILE_COUNTS:
             jaar = self._area_year(indicator, groep, "wijk")
             if jaar is None:
                 continue

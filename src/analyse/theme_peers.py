@@ -63,7 +63,7 @@ class Peers(ThemePart):
         values = same.set_index("regio")["waarde"]
         frame = pd.DataFrame([(ctx.region, comparison.value, "gemeente")]
                              + [(r, float(v), "gelijke") for r, v in comparison.peers.items()]
-                             + [(r, float(values[r]), rol) for r, rol in others if r in values.index],
+                             + [(r, float(values[r]), role) for r, role in others if r in values.index],
                              columns=["regio", "waarde", "rol"])
         peers_label = f"{comparison.n} gemeenten met {size_class_text(comparison.group.size_class)}"
         labels = self.cat.series_labels()

@@ -112,13 +112,13 @@ def peer_map_figure(data: pd.DataFrame, *, shapes: pd.DataFrame, title: str, bro
     paths = _paths(shapes)
     fig, ax = new_figure(MAP_HEIGHT)
     fills, outlines, handles, texts = {}, {}, [], []
-    for regio, code, rol in zip(data["regio"], data["code"], data["rol"]):
+    for regio, code, role in zip(data["regio"], data["code"], data["rol"]):
         style = roles.style(regio)
-        if rol == "gemeente":
+        if role == "gemeente":
             fills[code] = style.colour if style else "#000000"
-        elif rol == "gelijke":
+        elif role == "gelijke":
             fills[code] = PEER_COLOUR
-        elif rol == "vergelijking" and style is not None:
+        elif role == "vergelijking" and style is not None:
             outlines[code] = (style.colour, 1.6)
     _draw(ax, paths, fills, outlines=outlines)
     for regio, code in zip(data.loc[data["rol"] == "gemeente", "regio"], data.loc[data["rol"] == "gemeente", "code"]):
