@@ -320,9 +320,9 @@ def _unchanged(root: Path, selected: list[str], available: list[str], given: dic
                               others=[t for t in available if t not in selected])
     except (OSError, ValueError, KeyError, data.AnalyseError):
         return None
-    from analyse.export import pdf_missing
+    from analyse import export
 
-    return plan if plan.nothing_to_do and not pdf_missing(folder) else None
+    return plan if plan.nothing_to_do and not export.pdf_missing(folder) else None
 
 
 def _validated(root: Path, table: Path, echo) -> data.Dataset:
