@@ -74,7 +74,7 @@ def _zoom(ax, paths: Mapping[str, MplPath], code: str, draw) -> None:
         return
     vertices = paths[code].vertices
     (west, south), (east, north) = vertices.min(axis=0), vertices.max(axis=0)
-    half = max(east - west, (north - south) * aspect(MIDDLE_LATITUDE), 0.12) * 1.6
+    half = max(east - west, (north - south) * aspect(MIDDLE_LATITUDE), 0.12) * 1.2
     x, y = (west + east) / 2, (south + north) / 2
     inset = ax.inset_axes([0.0, 0.0, 0.34, 0.34])
     draw(inset)
@@ -187,11 +187,12 @@ def choropleth_figure(data: pd.DataFrame, *, shapes: pd.DataFrame, title: str, e
     outlines = {code: ("#000000", 1.8) for code in own["code"]}
     fig, ax = new_figure(MAP_HEIGHT)
     _draw(ax, paths, fills, hatch=missing, outlines=outlines)
-    for regio, code in zip(own["regio"], own["code"]):
-        if code in paths:
-            _zoom(ax, paths, code, lambda inset: _draw(inset, paths, fills, hatch=missing, outlines=outlines))
-            _name_on_map(ax, paths[code], label_of(labels, regio))
     decimals = max((published_decimals(v) or 0 for v in measured["waarde"]), default=0)
+    for regio, code, value in zip(own["regio"], own["code"], own["waarde"]):
+        if code in paths:  # its value beside its name: at the scale of the country the municipality is a sliver
+            _zoom(ax, paths, code, lambda inset: _draw(inset, paths, fills, hatch=missing, outlines=outlines))
+            shown = "geen cijfer" if pd.isna(value) else format_value(value, eenheid, decimals)
+            _name_on_map(ax, paths[code], f"{label_of(labels, regio)}: {shown}")
     handles = [Patch(color=c) for c in colours]
     texts = [f"{_class_value(low, eenheid, decimals)} tot {_class_value(high, eenheid, decimals)}"
              for low, high in zip(edges[:-1], edges[1:])]
