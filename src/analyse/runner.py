@@ -37,7 +37,6 @@ from analyse.text.label_texts import CODE_LABELS
 from analyse.text.notation import EN_DASH, format_number, join_words, year_range
 
 NOTEBOOK_ORDER = (*THEMES, "monitor")
-OUTPUT_KINDS = ("figures", "tables")
 # the kernel named in every notebook's metadata; papermill and JupyterLab both start this one
 KERNEL_NAME = "integratie-analyse"
 KERNEL_DISPLAY_NAME = "Python (integratie-analyse)"
