@@ -111,7 +111,6 @@ def test_row_hashes_are_the_same_for_a_table_and_its_csv(tmp_path):
     read = pd.read_csv(tmp_path / "t.csv", keep_default_na=False, na_values={"waarde": [""]},
                        dtype={"regio": str, "opmerking": str})
     assert list(cache.row_hashes(frame)) == list(cache.row_hashes(read))
-    assert cache.table_digest(frame) == cache.table_digest(read)
     read.loc[0, "waarde"] = 27.0
     assert cache.row_hashes(read)[0] != cache.row_hashes(frame)[0]
     assert cache.row_hashes(read)[1] == cache.row_hashes(frame)[1]

@@ -8,6 +8,7 @@ import pytest
 
 from analyse import data, disclosure
 from analyse.contract import Settings, SuppressedCell
+from analyse.gate import Gate
 from conftest import CATALOGUES, make_raw, load_shipped
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -129,7 +130,6 @@ def test_a_percentage_on_a_base_under_50_is_flagged_not_hidden():
                   ("vve_deelname", "Maassluis", "totaal", 2018, 60.0, "procent", 60, 100)])
     result = protect(rows)
     assert result.cells == []
-    assert result.flags == [disclosure.Flag(0, "waarde", 30)]
     assert any("1 percentage rust op minder dan 50 waarnemingen" in note for note in result.notes)
 
 
@@ -164,14 +164,14 @@ def test_unit_for_the_whole_table_and_other_column_names():
     assert result.cells == [SuppressedCell(0, "aantal", "<10")]
 
 
-def test_protect_value_for_a_key_figure():
-    small = disclosure.protect_value({"indicator": "personeel_gemeente", "waarde": 6, "eenheid": "aantal",
-                                      "teller": 6, "noemer": 252}, person_indicators=PERSONS)
+def test_a_key_figure_on_its_own_follows_rules_1_to_3():
+    gate = Gate(persons=frozenset(PERSONS))  # an empty gate: rules 1-3 only
+    small = gate.value({"indicator": "personeel_gemeente", "waarde": 6, "eenheid": "aantal", "teller": 6,
+                        "noemer": 252})
     assert (small.value, small.mark) == (None, "<10") and small.notes
-    big = disclosure.protect_value({"indicator": "inwoners", "waarde": 32518, "eenheid": "aantal"},
-                                   person_indicators=PERSONS)
+    big = gate.value({"indicator": "inwoners", "waarde": 32518, "eenheid": "aantal"})
     assert (big.value, big.mark, big.notes) == (32518, None, [])
-    share = disclosure.protect_value({"indicator": "x", "waarde": 2.4, "eenheid": "procent", "noemer": 252})
+    share = gate.value({"indicator": "x", "waarde": 2.4, "eenheid": "procent", "noemer": 252})
     assert (share.value, share.mark) == (None, "×")
 
 

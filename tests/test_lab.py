@@ -28,7 +28,7 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from analyse import context, data, runner
+from analyse import context, data, parameters, runner
 from conftest import ROOT, copy_project
 
 NOTEBOOKS = sorted(p.stem for p in (ROOT / "notebooks").glob("*.ipynb"))
@@ -52,8 +52,8 @@ def kernel_env(**extra: str) -> dict[str, str]:
 def test_every_notebook_names_the_project_kernel_and_resolves_its_own_paths(thema):
     nb = nbformat.read(ROOT / "notebooks" / f"{thema}.ipynb", as_version=4)
     assert nb.metadata.kernelspec.name == runner.KERNEL_NAME
-    params = runner.notebook_parameters(ROOT / "notebooks" / f"{thema}.ipynb")
-    assert params["data_dir"] == "None" and params["output_dir"] == "None"
+    params = parameters.declared(ROOT / "notebooks" / f"{thema}.ipynb")
+    assert params["data_dir"] is None and params["output_dir"] is None
     assert all(not cell.get("outputs") for cell in nb.cells if cell.cell_type == "code")
 
 
@@ -344,12 +344,12 @@ def test_notebook_introduces_itself_and_its_example_command_is_accepted(thema, s
     assert nb.cells[0].source.startswith("# ") and "**Bronnen.**" in intro and "## Zo leest u dit notebook" in intro
     explained = nb.cells[tagged - 1].source
     assert explained.startswith("## Parameters")
-    for name in runner.notebook_parameters(ROOT / "notebooks" / f"{thema}.ipynb"):
+    for name in parameters.declared(ROOT / "notebooks" / f"{thema}.ipynb"):
         assert f"`{name}`" in explained, name
     example = re.search(r"`(analyse run [^`]*)`", explained).group(1)
     args, _ = _parser().parse_known_args(shlex.split(example)[1:])
-    parameters = dict(args.parameter)
+    given = dict(args.parameter)
     if args.eind_jaar is not None:
-        parameters["eind_jaar"] = args.eind_jaar
-    assert args.thema == [thema] and parameters
-    context.resolve(thema, shipped_dataset, **parameters, root=ROOT)
+        given["eind_jaar"] = args.eind_jaar
+    assert args.thema == [thema] and given
+    context.resolve(thema, shipped_dataset, **given, root=ROOT)

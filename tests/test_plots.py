@@ -645,7 +645,8 @@ def test_every_line_bar_and_marker_colour_has_3_to_1_contrast_on_white():
                *(c for c, _ in style.COMPARISON_STYLES), *(c for c, _ in style.GROUP_STYLES.values()),
                *style.sequential(8), *style.series_styles([f"onbekend_{i}" for i in range(12)]).values()}
     colours = {c.colour if isinstance(c, style.SeriesStyle) else c for c in colours}
-    weak = {c: round(style._contrast(c, "#FFFFFF"), 2) for c in colours if style._contrast(c, "#FFFFFF") < 3.0}
+    weak = {c: round(style._contrast(c, "#FFFFFF"), 2) for c in colours
+            if style._contrast(c, "#FFFFFF") < style.MIN_CONTRAST}
     assert not weak  # the light khaki (#DDCC77), orange (#E69F00) and sky blue (#56B4E9) are gone
 
 

@@ -9,7 +9,6 @@ import pandas as pd
 import pytest
 
 from analyse import profile
-from analyse.text import area_texts
 
 # Three wijken: A (1.000 inhabitants), B (2.600), C (400, below the 500 threshold).
 #   x: A 100, B 780, C 120 -> 10%, 30%, 30%; pooled 1000/4000 = 25%; differences -15, +5, +5 procentpunt;
@@ -186,10 +185,3 @@ def test_maassluis_wijken_2024():
         ("Wijk 06 Steendijkpolder", "herkomst_buiten_europa")]
     assert list(top["z"]) == pytest.approx([3.732, -2.955, -1.816], abs=5e-4)
     assert list(top["difference"]) == pytest.approx([8.977, -15.809, -9.548], abs=5e-4)
-
-
-def test_explanation():
-    text = area_texts.profile_explanation()
-    assert "procentpunt" in text and "100" in text and "standaardscore" in text.lower()
-    assert "minder dan 500 inwoners" in text
-    assert "onder 10" in text

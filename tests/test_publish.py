@@ -168,10 +168,12 @@ def test_copy_current_leaves_out_what_was_changed_by_hand(tmp_path):
 
 def test_signals_raise_interrupted_and_wait_during_publishing():
     with publish.stop_on_signals():
-        with publish.deferred_signals():
-            os.kill(os.getpid(), signal.SIGTERM)
-            time.sleep(0.1)
+        publish.defer_signals()
+        os.kill(os.getpid(), signal.SIGTERM)
+        time.sleep(0.1)
         assert publish.pending_signal() == signal.SIGTERM
+    assert publish.pending_signal() is None
+    with publish.stop_on_signals():
         with pytest.raises(publish.Interrupted) as caught:
             os.kill(os.getpid(), signal.SIGINT)
             time.sleep(1)

@@ -401,6 +401,12 @@ def test_every_status_has_a_label_a_meaning_and_a_place_in_the_docs():
         assert f"- `{status}`:" in contract, status
 
 
+def test_every_kind_of_evidence_has_a_label():
+    from analyse.text.label_texts import EVIDENCE_LABELS
+
+    assert list(EVIDENCE_LABELS) == [e for e in register.EVIDENCE if e]  # '' (geen_data) shows as an empty cell
+
+
 # --------------------------------------------------------------------------- general
 
 @pytest.mark.parametrize(("berekening", "jaar", "jaar_tot"), [

@@ -29,6 +29,13 @@ def write_notebook(path: Path, body: str) -> Path:
     return path
 
 
+def run_notebooks(notebook_dir: Path, output_dir: Path, themes: list[str], parameters: dict, jobs: int,
+                  echo) -> runner.RunResult:
+    """``themes`` executed into ``output_dir`` by a :class:`runner.WorkerPool` of their own, as ``analyse run`` does."""
+    with runner.WorkerPool(min(jobs, len(themes)), notebook_dir) as pool:
+        return pool.run(output_dir, themes, parameters, echo=echo)
+
+
 WRITES = """
 from pathlib import Path
 out = Path(output_dir) / "tables" / "demografie"
@@ -46,7 +53,7 @@ def notebook_dir(tmp_path: Path) -> Path:
 @pytest.mark.e2e
 def test_parameters_are_injected_and_outputs_written_to_the_output_folder(notebook_dir, tmp_path):
     staging = tmp_path / "staging"
-    result = runner.run_notebooks(notebook_dir, staging, ["demografie"], {"eind_jaar": 2017, "waarde": 5}, 1,
+    result = run_notebooks(notebook_dir, staging, ["demografie"], {"eind_jaar": 2017, "waarde": 5}, 1,
                                   echo=lambda *_: None)
     assert result.ok
     assert (staging / "tables" / "demografie" / "uitkomst.txt").read_text() == "2017 5"
@@ -62,7 +69,7 @@ def test_failure_names_theme_cell_and_error(notebook_dir, tmp_path):
     write_notebook(notebook_dir / "demografie.ipynb",
                    WRITES + '\nraise ValueError("kapotte berekening")')
     lines: list[str] = []
-    result = runner.run_notebooks(notebook_dir, tmp_path / "staging", ["demografie"], {"eind_jaar": 2018}, 1,
+    result = run_notebooks(notebook_dir, tmp_path / "staging", ["demografie"], {"eind_jaar": 2018}, 1,
                                   echo=lines.append)
     assert not result.ok
     message = result.results[0].message
@@ -97,7 +104,7 @@ def test_ctrl_c_cancels_the_queue_and_kills_workers_and_kernels(tmp_path):
 
     threading.Thread(target=interrupt_when_running, daemon=True).start()
     with pytest.raises(KeyboardInterrupt):
-        runner.run_notebooks(tmp_path / "nb", staging, ["demografie", "onderwijs"], {}, 1, echo=lambda *_: None)
+        run_notebooks(tmp_path / "nb", staging, ["demografie", "onderwijs"], {}, 1, echo=lambda *_: None)
     stopped = time.monotonic()
     assert seen, "the notebook was running when Ctrl+C came"
     gone, alive = psutil.wait_procs(seen, timeout=5)
@@ -137,7 +144,7 @@ def test_a_warm_kernel_runs_notebook_after_notebook_on_one_kernel_and_one_client
 def test_notebooks_run_in_parallel_and_report_in_order(tmp_path):
     for name in ("onderwijs", "demografie"):
         write_notebook(tmp_path / "nb" / f"{name}.ipynb", "x = 1")
-    result = runner.run_notebooks(tmp_path / "nb", tmp_path / "reports", ["demografie", "onderwijs"], {}, 2,
+    result = run_notebooks(tmp_path / "nb", tmp_path / "reports", ["demografie", "onderwijs"], {}, 2,
                                   echo=lambda *_: None)
     assert [r.thema for r in result.results] == ["demografie", "onderwijs"] and result.ok
 
@@ -146,4 +153,3 @@ def test_available_notebooks_in_report_order(tmp_path):
     for name in ("monitor", "onderwijs", "demografie"):
         write_notebook(tmp_path / f"{name}.ipynb", "x = 1")
     assert runner.available_notebooks(tmp_path) == ["demografie", "onderwijs", "monitor"]
-    assert runner.notebook_parameters(tmp_path / "demografie.ipynb")["waarde"] == "1"

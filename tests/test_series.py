@@ -230,7 +230,9 @@ def _rank_by_group_by(rows: pd.DataFrame, grades) -> list[str]:
     rows = series.active(rows)
     if rows.empty:
         return []
-    stats = rows.assign(_grade=series._grades(rows, grades)).groupby("reeks").agg(
+    order = series.GRADE_ORDER
+    grade = rows["bron"].map(lambda b: order.get(grades.get(b, ""), len(order))) if grades is not None else 0
+    stats = rows.assign(_grade=grade).groupby("reeks").agg(
         newest=("jaar", "max"), years=("jaar", "nunique"), grade=("_grade", "min")).reset_index()
     stats = stats.sort_values(["newest", "years", "grade", "reeks"], ascending=[False, False, True, True])
     return list(stats["reeks"])

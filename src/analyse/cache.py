@@ -273,11 +273,6 @@ def rows_digest(columns: Iterable[str], hashed: np.ndarray) -> str:
     return key(list(columns), hashlib.sha256(np.ascontiguousarray(hashed, dtype=np.uint64).tobytes()).hexdigest())
 
 
-def table_digest(frame: pd.DataFrame) -> str:
-    """The SHA-256 of a table's column names and rows (see :func:`row_hashes`)."""
-    return rows_digest(frame.columns, row_hashes(frame))
-
-
 # --------------------------------------------------------------------------- a store of records
 
 class Store:

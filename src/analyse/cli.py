@@ -16,7 +16,6 @@ from pathlib import Path
 
 EXIT_ERROR = 2  # a refused request, bad data or a failed step
 EXIT_FAILED = 1  # a notebook failed
-EXIT_INTERRUPTED = 130  # Ctrl+C (SIGTERM: 143)
 
 _ARGPARSE_DUTCH = (
     (r"^the following arguments are required: (.*)$", r"deze argumenten ontbreken: \1"),
@@ -293,7 +292,7 @@ def main(argv: list[str] | None = None) -> int:
         finally:
             if previous is not None:
                 signal.signal(signal.SIGINT, previous)
-        return 128 + signum
+        return 128 + signum  # the shell's convention: 130 for Ctrl+C, 143 for SIGTERM
     except Exception as error:  # one line, never a traceback
         from analyse import data, pipeline
 

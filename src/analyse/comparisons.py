@@ -29,7 +29,6 @@ class RegionComparison:
     region: str
     reeks: str
     year: int  # the comparison year
-    newest_year: int  # the newest year of the region's reeks (may be later than ``year``)
     own: pd.Series  # the region's row in ``year``
     others: dict[str, pd.Series] = field(default_factory=dict)  # comparison region -> its row in ``year``
     missing: tuple[str, ...] = ()  # comparison regions without a figure of this reeks in ``year``
@@ -72,7 +71,7 @@ def compare_regions(obs: pd.DataFrame, regios: pd.DataFrame, *, region: str, com
         group = peers.compare(obs, regios, region, indicator, groep, year, reeks) if with_peers else None
         own_row = chosen[chosen["jaar"] == year].iloc[-1]
         result = RegionComparison(
-            indicator=indicator, groep=groep, region=region, reeks=reeks, year=year, newest_year=years[-1],
+            indicator=indicator, groep=groep, region=region, reeks=reeks, year=year,
             own=own_row, others={c: found[c] for c in comparisons if c in found},
             missing=tuple(c for c in comparisons if c != region and c not in found), peers=group)
         if found or group is not None:

@@ -25,8 +25,8 @@ One rule, in one place, with the threshold ``t`` from ``instellingen.toml`` (``k
 6. **Texts.** A text column that quotes a hidden number of its row gets the number masked (``'[<10]'``,
    ``'[×]'``, see :func:`analyse.text.disclosure_texts.mask_numbers`).
 
-:func:`protect` applies rules 1-3 to one table on its own (pure, as :class:`Suppression` does for the gate);
-:func:`protect_value` to one key figure. A table says which of its columns are values and how a row is found in
+:func:`protect` applies rules 1-3 to one table on its own (pure, as :class:`Suppression` does for the gate;
+one key figure: :meth:`analyse.gate.Gate.value`). A table says which of its columns are values and how a row is found in
 the data with :class:`Measure` and :class:`Cells`.
 """
 
@@ -74,22 +74,12 @@ def person_indicators(indicatoren: pd.DataFrame) -> frozenset[str]:
 
 
 @dataclass(frozen=True)
-class Flag:
-    """A published percentage resting on a small base (row 0-based over the data rows)."""
-
-    row: int
-    column: str
-    base: float
-
-
-@dataclass(frozen=True)
 class Protected:
     """A table after disclosure control: ``frame`` has the hidden cells empty (NaN) and masked texts."""
 
     frame: pd.DataFrame
     cells: list[SuppressedCell]
     notes: list[str]
-    flags: list[Flag]
 
 
 @dataclass(frozen=True)
@@ -198,7 +188,7 @@ class Suppression:
         self.marks: dict[tuple[int, str], str] = {}
         self.hidden: dict[int, list[tuple[float, str]]] = {}  # per row: the numbers hidden in it, for its texts
         self.primary_share = self.secondary = False
-        self.flags: list[Flag] = []
+        self.flagged = 0  # published percentages resting on a base under the base threshold
 
     def value(self, i: int, column: str) -> float | None:
         return number(self.records[i].get(column))
@@ -265,7 +255,7 @@ class Suppression:
                 self.secondary = self.secondary or secondary
                 self.primary_share = self.primary_share or (unit in FACTORS and not secondary)
             elif unit == "procent" and base_values and min(base_values) < base_threshold:
-                self.flags.append(Flag(i, measure.column, min(base_values)))
+                self.flagged += 1
 
     def protect_breakdowns(self, measure: Measure, groups: list[str], breakdown: str | None,
                            classes: Mapping[str, str]) -> None:
@@ -336,9 +326,9 @@ class Suppression:
             notes.append(disclosure_note_secondary())
         if masked:
             notes.append(disclosure_note_text())
-        if self.flags:
-            notes.append(disclosure_note_base(base_threshold, len(self.flags)))
-        return Protected(protected, cells, notes, self.flags)
+        if self.flagged:
+            notes.append(disclosure_note_base(base_threshold, self.flagged))
+        return Protected(protected, cells, notes)
 
 
 def second_cell(cells: Mapping[int, tuple[str, float | None]], hidden: set[int], classes: Mapping[str, str],
@@ -415,16 +405,3 @@ def protect(frame: pd.DataFrame, *, value_column: str = "waarde", unit_column: s
                             else r.get(breakdown_column)} for c, r in zip(table.codes, table.records)]
         table.protect_breakdowns(measure, groups, "groep", dict(classes or {}))
     return table.result(base_threshold)
-
-
-def protect_value(row: Mapping, *, value_column: str = "waarde", unit_column: str = "eenheid",
-                  count_columns: str | Sequence[str] = ("teller",), base_columns: str | Sequence[str] = ("noemer", "n"),
-                  person_indicators: Iterable[str] = (), indicator_column: str = "indicator",
-                  threshold: int = DEFAULT_THRESHOLD, base_threshold: int = BASE_THRESHOLD) -> ProtectedValue:
-    """The small-numbers rule for one key figure (a row of the observation table): value or mark, and notes."""
-    result = protect(pd.DataFrame([dict(row)]), value_column=value_column, unit_column=unit_column,
-                     count_columns=count_columns, base_columns=base_columns, person_indicators=person_indicators,
-                     indicator_column=indicator_column, threshold=threshold, base_threshold=base_threshold)
-    shown = next((c.mark for c in result.cells if c.column == value_column), None)
-    value = None if shown else number(row.get(value_column))
-    return ProtectedValue(value, shown, result.notes)

@@ -514,14 +514,6 @@ def _nested_order(keys: list, parents: Mapping) -> list:
     return result
 
 
-def depth(key, parents: Mapping) -> int:
-    """How deep ``key`` is nested (0: not nested)."""
-    level = 0
-    while key in parents:
-        key, level = parents[key], level + 1
-    return level
-
-
 # --------------------------------------------------------------------------- rankings
 
 def ranking_table(rows: pd.DataFrame, *, category: str, rank: str = "waarde",

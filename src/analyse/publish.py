@@ -307,8 +307,7 @@ def publish(staging: Path, reports_dir: Path) -> list[str]:
         handle.flush()
         os.fsync(handle.fileno())
     _fsync_dir(staging)
-    # from here on the run is complete: a stop signal waits until the run has ended (stop_on_signals)
-    _state["defer"] += 1
+    defer_signals()  # from here on the run is complete
     _complete(staging, reports_dir)
     return new
 
@@ -382,14 +381,9 @@ def stop_on_signals():
         _state.update(defer=0, pending=None, stopping=False)
 
 
-@contextmanager
-def deferred_signals():
-    """Hold SIGINT/SIGTERM/SIGHUP back while this is active (they are noted, not acted on)."""
+def defer_signals() -> None:
+    """Hold SIGINT/SIGTERM/SIGHUP back until :func:`stop_on_signals` ends (they are noted, not acted on)."""
     _state["defer"] += 1
-    try:
-        yield
-    finally:
-        _state["defer"] -= 1
 
 
 def pending_signal() -> int | None:

@@ -1,6 +1,6 @@
 """Execute the theme notebooks with papermill, in parallel, in worker processes that only write to staging.
 
-:func:`run_notebooks` runs the notebooks into one output folder (``analyse run`` gives it its staging
+:meth:`WorkerPool.run` runs the notebooks into one output folder (``analyse run`` gives it its staging
 folder, see :mod:`analyse.publish`): each notebook writes its figures and tables there, and its executed
 copy and HTML page go to ``notebooks/`` inside it. Nothing here publishes.
 
@@ -37,7 +37,6 @@ from analyse.text.label_texts import CODE_LABELS
 from analyse.text.notation import EN_DASH, format_number, join_words, year_range
 
 NOTEBOOK_ORDER = (*THEMES, "monitor")
-OUTPUT_KINDS = ("figures", "tables")
 # the kernel named in every notebook's metadata; papermill and JupyterLab both start this one
 KERNEL_NAME = "integratie-analyse"
 KERNEL_DISPLAY_NAME = "Python (integratie-analyse)"
@@ -91,14 +90,6 @@ def available_notebooks(notebook_dir: Path) -> list[str]:
     names = {p.stem for p in notebook_dir.glob("*.ipynb") if not p.name.startswith(".")}
     ordered = [n for n in NOTEBOOK_ORDER if n in names]
     return ordered + sorted(names - set(ordered))
-
-
-def notebook_parameters(path: Path) -> dict[str, str]:
-    """The parameters a notebook declares (name -> default source), as papermill infers them."""
-    import papermill
-
-    params = papermill.inspect_notebook(str(path))
-    return {name: info["default"] for name, info in params.items()}
 
 
 def _failure_message(thema: str, error: BaseException) -> str:
@@ -566,10 +557,3 @@ class WorkerPool:
         order = {t: i for i, t in enumerate(themes)}
         result.results.sort(key=lambda r: order[r.thema])
         return result
-
-
-def run_notebooks(notebook_dir: Path, output_dir: Path, themes: list[str], parameters: dict, jobs: int,
-                  echo=print) -> RunResult:
-    """Execute ``themes`` into ``output_dir`` with up to ``jobs`` at a time (a :class:`WorkerPool` of its own)."""
-    with WorkerPool(min(jobs, len(themes)), notebook_dir) as pool:
-        return pool.run(output_dir, themes, parameters, echo=echo)

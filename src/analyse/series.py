@@ -160,12 +160,6 @@ def revisions(obs: pd.DataFrame) -> pd.DataFrame:
     return merged[merged["waarde"] != merged["nieuwe_waarde"]].reset_index(drop=True)
 
 
-def _grades(rows: pd.DataFrame, grades: dict[str, str] | None) -> pd.Series:
-    if grades is None:
-        return pd.Series(0, index=rows.index)
-    return rows["bron"].map(lambda b: GRADE_ORDER.get(grades.get(b, ""), len(GRADE_ORDER)))
-
-
 def rank(rows: pd.DataFrame, grades: dict[str, str] | None = None) -> list[str]:
     """The reeksen of ``rows`` (one indicator, region, group) from the one that counts to the last.
 

@@ -15,7 +15,7 @@ from typing import TypeVar
 import pandas as pd
 
 from analyse import (areas, catalogue, comparisons, context, contract, data, disclosure, group_gaps, indicators, monitor,
-                     peers, presenter, register, series, theme_figures, trends)
+                     peers, presenter, register, series, trends)
 from analyse.gate import Gate
 from analyse.schema import MONITOR, THEMES
 from analyse.text.claim_texts import unrounded
@@ -146,10 +146,6 @@ class _Notebook:
         if indicators.select(self.obs, indicator=indicator).empty:
             return None
         return self.waarschuw(tekst)
-
-    def zin(self, tekst: str) -> str:
-        """A key message written in the notebook, for what the data cannot phrase by itself."""
-        return self.out.message(tekst)
 
     def kernboodschappen(self) -> presenter.HTMLBlock:
         return presenter.bullets(self.out.messages, empty="Geen kernboodschappen.")

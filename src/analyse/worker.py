@@ -1,4 +1,4 @@
-"""A notebook worker process for ``analyse run`` (started by :func:`analyse.runner.run_notebooks`).
+"""A notebook worker process for ``analyse run`` (started by :class:`analyse.runner.WorkerPool`).
 
 Protocol: one task per line of JSON on standard input (notebook, output folder, parameters), one result per
 line of JSON on standard output. A worker only writes into the output folder of its task (the run's

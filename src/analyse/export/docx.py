@@ -25,7 +25,7 @@ from analyse.export.docx_style import (DARK, LANGUAGE, add_caption, add_field, a
 from analyse.export.docx_tables import add_table, layout, published_cells
 from analyse.export.plain import Abbreviations, visible_problems
 from analyse.export.read import Reports, Table, Theme, log, png_size, verdict_counts
-from analyse.text.notation import EN_DASH, join_words, year_range
+from analyse.text.notation import EN_DASH, format_number, join_words, year_range
 
 TOC_PLACEHOLDER = ("Klik met rechts en kies Veld bijwerken om de inhoudsopgave te tonen "
                    "(in Word gebeurt dit ook bij het openen).")
@@ -85,6 +85,17 @@ def benchmark_text(figure) -> str:
         own = f"; {figure.region} toen {figure.comparison_text}" if figure.comparison_text else ""
         return f"in {figure.comparison_year}: {text}{own}"
     return text
+
+
+def targets(counts: list[tuple[str, int]]) -> str:
+    """How many targets the verdicts of :func:`analyse.export.read.verdict_counts` judge: '1 doel', '12 doelen'."""
+    total = sum(n for _, n in counts)
+    return f"{format_number(total)} {'doel' if total == 1 else 'doelen'}"
+
+
+def verdicts(counts: list[tuple[str, int]]) -> str:
+    """The verdicts counted: '3 gehaald, 2 op koers en 7 onvoldoende data'."""
+    return join_words([f"{format_number(n)} {verdict}" for verdict, n in counts])
 
 
 class Publication:
@@ -225,13 +236,11 @@ class Publication:
     def body(self) -> None:
         raise NotImplementedError
 
-    def monitor_chapter(self) -> tuple[list[tuple[str, int]], int]:
-        """Open the chapter of the target monitor on a new page; the verdicts with their counts, and the number of
-        targets."""
+    def monitor_chapter(self) -> list[tuple[str, int]]:
+        """Open the chapter of the target monitor on a new page; the verdicts with their counts."""
         self.new_page()
         self.heading("Doelenmonitor", 1)
-        counts = verdict_counts(self.reports.monitor)
-        return counts, sum(n for _, n in counts)
+        return verdict_counts(self.reports.monitor)
 
     def breaks_before(self) -> None:
         """Every page break the body put in a paragraph of its own moved onto the next paragraph ('page break

@@ -22,7 +22,6 @@ LANGUAGE = "nl-NL"
 PAGE = (21.0, 29.7)  # A4, cm
 MARGIN = 2.5
 DARK = RGBColor(0x1F, 0x3A, 0x5F)
-GREY = RGBColor(0x4A, 0x4A, 0x4A)
 TEMPLATE = Path(__file__).with_name("templates") / "huisstijl.docx"
 STYLES = ("Normal", "Title", "Heading 1", "Heading 2", "Heading 3", "Caption", "List Bullet", "Tussenkop",
           "Tussenkop 2", "Toelichting", "Leeswijzer")
@@ -124,15 +123,6 @@ def add_footer(section) -> None:
     add_field(paragraph, "PAGE", "1")
     for run in paragraph.runs:
         run.font.size = Pt(9)
-
-
-def paragraph_with_lead(doc, text: str = "", style: str | None = None, bold_lead: str = ""):
-    paragraph = doc.add_paragraph(style=style)
-    if bold_lead:
-        paragraph.add_run(bold_lead).bold = True
-    if text:
-        paragraph.add_run(text)
-    return paragraph
 
 
 def add_caption(doc, label: str, number: int, title: str):

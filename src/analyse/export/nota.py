@@ -16,7 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from analyse import contract
-from analyse.export.docx import Publication, area_line, coverage, newest_years, save
+from analyse.export.docx import Publication, area_line, coverage, newest_years, save, targets, verdicts
 from analyse.export.docx_tables import add_table, layout
 from analyse.export.plain import nota_messages
 from analyse.export.read import Reports, Theme, verdict_counts
@@ -132,12 +132,10 @@ class Nota(Publication):
                 self.bullet(message)
         if self.reports.monitor is not None:
             counts = verdict_counts(self.reports.monitor)
-            total = sum(n for _, n in counts)
             lead = self.text("")
             lead.add_run("Doelenmonitor").bold = True
             lead.paragraph_format.keep_with_next = True
-            self.bullet(f"Van de {format_number(total)} {'doel' if total == 1 else 'doelen'} uit de beleidsvisie: "
-                        + join_words([f"{format_number(n)} {verdict}" for verdict, n in counts]) + ".")
+            self.bullet(f"Van de {targets(counts)} uit de beleidsvisie: {verdicts(counts)}.")
 
     def theme(self, theme: Theme) -> None:
         self.new_page()
@@ -161,8 +159,7 @@ class Nota(Publication):
 
     def monitor(self) -> None:
         monitor = self.reports.monitor
-        counts, total = self.monitor_chapter()
-        self.text(f"De beleidsvisie noemt {format_number(total)} {'doel' if total == 1 else 'doelen'} met een "
+        self.text(f"De beleidsvisie noemt {targets(self.monitor_chapter())} met een "
                   "getal. Per doel: het doel, de meting waarmee het begon, de laatste meting en het oordeel. Een "
                   "oordeel kan pas als er genoeg metingen zijn; de laatste kolom zegt wat er daarvoor nodig is. Hoe "
                   f"het oordeel tot stand komt, staat in {REPORT_NAME}.")

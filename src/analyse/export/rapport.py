@@ -17,7 +17,7 @@ from pathlib import Path
 from docx.shared import Pt
 
 from analyse import contract
-from analyse.export.docx import Publication, area_line, save, sentence
+from analyse.export.docx import Publication, area_line, save, sentence, targets, verdicts
 from analyse.export.docx_tables import published_cells
 from analyse.export.nota import chapters
 from analyse.export.read import Reports, Table, register_counts, source_line
@@ -182,11 +182,10 @@ class TechnicalReport(Publication):
 
     def monitor(self) -> None:
         monitor = self.reports.monitor
-        counts, total = self.monitor_chapter()
-        self.text(f"De doelenmonitor volgt {format_number(total)} {'doel' if total == 1 else 'doelen'} uit de "
-                  "beleidsvisie. Per doel staan de basis, de laatste meting en een oordeel: komt het doel binnen "
-                  "bereik, gezien de trend en de onzekerheid daarvan? Uitkomst: "
-                  + join_words([f"{format_number(n)} {verdict}" for verdict, n in counts]) + ".")
+        counts = self.monitor_chapter()
+        self.text(f"De doelenmonitor volgt {targets(counts)} uit de beleidsvisie. Per doel staan de basis, de laatste "
+                  "meting en een oordeel: komt het doel binnen bereik, gezien de trend en de onzekerheid daarvan? "
+                  f"Uitkomst: {verdicts(counts)}.")
         if monitor.record.notes:
             self.heading("Zo komt het oordeel tot stand", 2)
             for note in monitor.record.notes:

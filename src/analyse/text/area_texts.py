@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from analyse.profile import SMALL_POPULATION
 from analyse.segregation import Dissimilarity, Exposure
 from analyse.text.notation import format_difference, format_number, format_value
 
@@ -84,31 +83,6 @@ def dissimilarity_formula() -> str:
     return ("Ongelijkheidsindex D = ½ × Σ | aᵢ/A − bᵢ/B | over de buurten i, met aᵢ de groep en bᵢ de overige "
             "inwoners in buurt i en A en B hun totalen. Een andere maat dan de 'factor' van de Buurtmonitor "
             "Integratie in de beleidsvisie; de twee worden niet met elkaar vergeleken.")
-
-
-def profile_explanation(small_population: int = SMALL_POPULATION, area_label: str = "wijken") -> str:
-    """Markdown for the notebook, in Dutch: how to read a wijk profile and its flags."""
-    area = area_label[:-2] if area_label.endswith("en") else area_label
-    return "\n".join([
-        f"### {area_label.capitalize()} vergeleken met het gemiddelde van de gemeente",
-        "",
-        f"Per {area} staat bij elk kenmerk het aandeel (berekend uit de aantallen: teller gedeeld door "
-        "noemer) naast het gemiddelde van de gemeente. Het **verschil** is het aandeel in de "
-        f"{area} min het gemiddelde, in procentpunt. De **index** is het aandeel als deel van het gemiddelde, "
-        "met het gemiddelde op 100: een index van 150 betekent anderhalf keer zo vaak als gemiddeld. De "
-        "**standaardscore** deelt het verschil door de gebruikelijke spreiding tussen de "
-        f"{area_label} (de standaardafwijking, gewogen naar het aantal inwoners): een score van 2 betekent "
-        f"een afwijking van twee keer de gebruikelijke spreiding, zodat kenmerken met een verschillende "
-        "spreiding vergelijkbaar worden.",
-        "",
-        f"**Kleine {area_label}.** Een {area} met minder dan {format_number(small_population)} inwoners is "
-        "gemarkeerd: daar verschuiven aandelen van jaar tot jaar al door toeval met enkele procentpunten. Zo'n "
-        f"{area} telt niet mee in de lijst van grootste verschillen.",
-        "",
-        "**Kleine aantallen.** Alle aandelen zijn berekend op de echte aantallen. Aantallen onder 10 personen "
-        "worden niet als getal gepubliceerd; ze zijn gemarkeerd, zodat de publicatie ze (en een aandeel "
-        "waaruit ze terug te rekenen zijn) kan weglaten.",
-    ])
 
 
 def _pct(x: float) -> str:

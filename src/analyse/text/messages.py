@@ -40,86 +40,6 @@ def format_change(ch: Change, decimals: int | None = None) -> str:
     return f"een {ch.direction} van {amount}"
 
 
-def _place(regio: str | None, preposition: str, groep_label: str | None) -> str:
-    text = f" {preposition} {regio}" if regio else ""
-    if groep_label:
-        text += f" ({groep_label})"
-    return text
-
-
-def sentence_change(subject: str, regio: str | None, y0: int, v0, y1: int, v1, eenheid: str, *,
-                    unit_word: str | None = None, preposition: str = "van",
-                    groep_label: str | None = None, decimals: int | None = None,
-                    decimals_change: int | None = None) -> str:
-    """A sentence about the change of one indicator between two years.
-
-    >>> sentence_change("De bevolking", "Maassluis", 2009, 31390, 2018, 32518, "aantal",
-    ...                 unit_word="inwoners")
-    'De bevolking van Maassluis is gegroeid van 31.390 inwoners in 2009 naar 32.518 inwoners in 2018, een stijging van 3,6%.'
-
-    - ``subject``: subject with article, capitalised ("Het aandeel inwoners met een migratieachtergrond").
-    - ``regio``: appended as "<preposition> <regio>" (``preposition`` "van" or "in"); ``None`` leaves it out.
-    - ``groep_label``: appended in parentheses after the region, e.g. "(Niet-westerse migratieachtergrond)".
-    - ``unit_word``: word after each value ("inwoners"); for ``aantal`` with such a word the verb
-      is gegroeid/gekrompen, otherwise gestegen/gedaald.
-    - ``decimals``: decimals of the two values; ``decimals_change``: decimals of the change
-      (both ``None``: the rule of :func:`format_number`).
-    """
-    ch = change(v0, v1, eenheid)
-    word = f" {unit_word}" if unit_word else ""
-    a = format_value(v0, eenheid, decimals) + word
-    b = format_value(v1, eenheid, decimals) + word
-    head = subject + _place(regio, preposition, groep_label)
-    if ch.direction == "gelijk":
-        return f"{head} is gelijk gebleven: {a} in {y0} en {b} in {y1}."
-    growth = eenheid == "aantal" and unit_word
-    verbs = {"stijging": "gegroeid" if growth else "gestegen",
-             "daling": "gekrompen" if growth else "gedaald"}
-    return (f"{head} is {verbs[ch.direction]} van {a} in {y0} naar {b} in {y1}, "
-            f"{format_change(ch, decimals_change)}.")
-
-
-def sentence_comparison(subject: str, jaar: int, regio: str, waarde, others: dict[str, float],
-                        eenheid: str, *, decimals: int | None = None) -> str:
-    """Compare the value of one region with other regions (or groups) in one year.
-
-    >>> sentence_comparison("het aantal meldingen per 1.000 inwoners", 2017, "Maassluis", 5,
-    ...                     {"Vlaardingen": 14, "Schiedam": 30}, "per_1000")
-    'In 2017 ligt het aantal meldingen per 1.000 inwoners in Maassluis (5) lager dan in Vlaardingen (14) en Schiedam (30).'
-
-    ``subject`` is lower case and names the unit; the values in parentheses therefore carry only
-    a symbol unit (``%``, ``€``), not a word unit. ``others`` keeps its order. Values are compared as
-    shown (rounded to ``decimals``, or to one decimal when ``None``), so two values that read the
-    same are "even hoog". Mixed outcomes read "lager dan in A (14), maar hoger dan in B (3)"
-    or "lager dan in A (14), hoger dan in B (3) en even hoog als in C (5)".
-    """
-    if not others:
-        raise ValueError("Geen regio's om mee te vergelijken.")
-
-    def shown(v) -> str:
-        text = format_value(v, eenheid, decimals)
-        return text if eenheid in ("procent", "euro") else format_number(v, decimals)
-
-    def key(v) -> Decimal:
-        d = to_decimal(v)
-        if d is None:
-            raise ValueError("Vergelijking niet mogelijk: een waarde ontbreekt.")
-        return rounded(d, decimals if decimals is not None else 1)
-
-    own = key(waarde)
-    relations: dict[str, list[str]] = {}
-    for name, value in others.items():
-        other = key(value)
-        phrase = "lager dan in" if own < other else "hoger dan in" if own > other else "even hoog als in"
-        relations.setdefault(phrase, []).append(f"{name} ({shown(value)})")
-    parts = [f"{phrase} {join_words(names)}" for phrase, names in relations.items()]
-    if set(relations) == {"lager dan in", "hoger dan in"}:
-        comparison = ", maar ".join(parts)
-    else:
-        comparison = join_words(parts)
-    return f"In {jaar} ligt {subject} in {regio} ({shown(waarde)}) {comparison}."
-
-
 @dataclass(frozen=True)
 class Level:
     """One measured value as a key message states it."""
@@ -243,7 +163,7 @@ def _statistics_clause(finding: Finding) -> str:
     :func:`analyse.text.trend_texts.trend_statement` (a direction word only when its interval and the false
     discovery rate allow it); with too few measurements for a trend, that no trend can be told."""
     trend = finding.trend
-    if trend is None or is_set(trend.get("reden_code")):
+    if trend is None or is_set(trend.get("reason")):
         n = trend.get("n_jaren") if trend else None
         return f"met {n} metingen is niet te zeggen of dit een trend is" if n and n > 1 else ""
     if trend_direction(trend) is None:
