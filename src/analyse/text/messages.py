@@ -163,7 +163,7 @@ def _statistics_clause(finding: Finding) -> str:
     :func:`analyse.text.trend_texts.trend_statement` (a direction word only when its interval and the false
     discovery rate allow it); with too few measurements for a trend, that no trend can be told."""
     trend = finding.trend
-    if trend is None or is_set(trend.get("reason")):
+    if trend is None or is_set(trend.get("reden_code")):
         n = trend.get("n_jaren") if trend else None
         return f"met {n} metingen is niet te zeggen of dit een trend is" if n and n > 1 else ""
     if trend_direction(trend) is None:
