@@ -370,3 +370,12 @@ def test_a_file_named_after_a_source_reads_as_the_source():
     assert readable("zie beleidsvisie_2019.csv. Nodig: westers en beleidsvisie_2019.xlsx", names) \
         == "zie Beleidsvisie Integratie. Nodig: westerse migratieachtergrond en Beleidsvisie Integratie"
     assert readable("westers_totaal.csv", names) == "westers_totaal.csv"  # another code stays
+
+
+def test_a_key_message_says_that_two_measurements_tell_no_trend():
+    from analyse.text.messages import Finding, Level, key_message
+
+    refused = {"reden_code": "te_weinig_jaren", "reden_jaren": "2017;2018", "minimum": 3, "n_jaren": 2}
+    finding = Finding(subject="het aandeel werkenden", region="Maassluis", level=Level(2018, 62.0, "procent"),
+                      start=Level(2017, 60.0, "procent"), trend=refused)
+    assert "met 2 metingen is niet te zeggen of dit een trend is" in key_message(finding)
