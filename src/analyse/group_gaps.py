@@ -24,15 +24,15 @@ import pandas as pd
 
 from analyse.trend_models import (DW_ALPHA, durbin_watson, linear_fit, prepare_reeks, rounding_variance,
                                   series_decimals, t_quantile, two_sided_p)
-from analyse.trends import MAX_YEARS_INDICATIVE, MIN_YEARS, as_record, direction
+from analyse.trends import MAX_YEARS_INDICATIVE, MIN_YEARS, Outcome, as_record, direction
 
 RATIO_UNITS = frozenset({"aantal", "procent", "per_100", "per_1000", "per_10000", "euro", "jaren"})
 """Units with a natural zero: a ratio of two values means something (relative group gaps)."""
 GAP_COLUMNS = ["jaar", "waarde_a", "waarde_b", "verschil", "verhouding", "relatief"]
 
 
-@dataclass
-class GapResult:
+@dataclass(frozen=True)
+class GapResult(Outcome):
     """Gap between two reeksen of one indicator in their common years, absolute (a - b, in the
     unit; ``helling*``, ``p_waarde``) and relative (``relatief_*``: slope per year of log(a/b),
     or for ``procent`` of logit(a) - logit(b); ``verhouding_*``: the same as percent change per
@@ -76,10 +76,6 @@ class GapResult:
     relatief_durbin_watson: float = math.nan
     relatief_dw_p_waarde: float = math.nan
     indicatief: bool = False
-    reden_code: str | None = None
-    reden_jaren: tuple[int, ...] = ()
-    minimum: int = MIN_YEARS
-    opmerking_codes: tuple[str, ...] = ()
     verschillen: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=GAP_COLUMNS), repr=False)
 
     def to_record(self) -> dict:

@@ -62,8 +62,18 @@ class LeftOut:
     reason: str
 
 
+@dataclass(frozen=True, eq=False, kw_only=True)
+class AreasUsed:
+    """The areas an index was computed over: how many (``n_areas``), those left out with their reason, and
+    those with a count under 10 (``small_counts``: used as they are, suppressed at publication)."""
+
+    n_areas: int
+    left_out: tuple[LeftOut, ...]
+    small_counts: tuple[str, ...]
+
+
 @dataclass(frozen=True, eq=False)
-class Dissimilarity:
+class Dissimilarity(AreasUsed):
     """The index of dissimilarity of one group against the rest, with its random-allocation baseline.
 
     ``value`` is D (0-1). ``expected_random`` is the exact expected D when the same number of group
@@ -74,19 +84,15 @@ class Dissimilarity:
     ``(D - E) / (1 - E)`` (negative, as ``(D - E) / E``, when D is below E).
     ``areas`` has one row per area used: ``area, group, rest, total, group_fraction`` (a_i/A),
     ``rest_fraction`` (b_i/B), ``contribution`` (|a_i/A - b_i/B| / 2, summing to D) and ``small``
-    (a count under 10 among group, rest, total). ``small_counts`` lists those areas (to be suppressed
-    at publication; their counts are used as they are).
+    (a count under 10 among group, rest, total; see :class:`AreasUsed`).
     """
 
     value: float
     expected_random: float
     random_range: tuple[float, float]
     systematic: float
-    n_areas: int
     group_total: int
     rest_total: int
-    left_out: tuple[LeftOut, ...]
-    small_counts: tuple[str, ...]
     areas: pd.DataFrame = field(repr=False)
     simulations: int = SIMULATIONS
     seed: int = SEED
@@ -94,7 +100,7 @@ class Dissimilarity:
 
 
 @dataclass(frozen=True, eq=False)
-class Exposure:
+class Exposure(AreasUsed):
     """Exposure (xPy) and isolation (xPx) of one group, with their baselines.
 
     ``group_share`` is P = A / T, the isolation of an even spread. ``expected_isolation`` is the exact
@@ -107,9 +113,6 @@ class Exposure:
     group_share: float
     expected_isolation: float
     eta2: float
-    n_areas: int
-    left_out: tuple[LeftOut, ...]
-    small_counts: tuple[str, ...]
 
 
 def prepare(counts: pd.DataFrame, *, area: str = "area", group: str = "group",

@@ -111,17 +111,36 @@ def _empty_fitted() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype="int64" if c == "jaar" else "float64") for c in FITTED_COLUMNS})
 
 
+@dataclass(frozen=True, kw_only=True)
+class Outcome:
+    """What every estimate record (:class:`TrendResult`, :class:`Projection`,
+    :class:`analyse.group_gaps.GapResult`) says besides its numbers, read alike by
+    :mod:`analyse.text.trend_texts`: why there is no estimate (``reden_code`` from :data:`REASONS`, with the years
+    and detail it concerns; None when there is one), the years it needed (``minimum``) and its caveats
+    (``opmerking_codes`` from :data:`CAVEATS`)."""
+
+    reden_code: str | None = None
+    reden_jaren: tuple[int, ...] = ()
+    reden_detail: str | None = None
+    minimum: int = MIN_YEARS
+    opmerking_codes: tuple[str, ...] = ()
+
+
+OUTCOME_FIELDS = tuple(f.name for f in fields(Outcome))
+
+
 def as_record(result, *, leave_out: tuple[str, ...] = ()) -> dict:
-    """One row of a tidy table from a result dataclass: every field but ``leave_out``; ``reden_jaren`` and
-    ``opmerking_codes`` joined with ';' (None when empty)."""
-    record = {f.name: getattr(result, f.name) for f in fields(result) if f.name not in leave_out}
+    """One row of a tidy table from a result dataclass: every field but ``leave_out``, the numbers first and the
+    :class:`Outcome` fields last; ``reden_jaren`` and ``opmerking_codes`` joined with ';' (None when empty)."""
+    names = [f.name for f in fields(result) if f.name not in (*leave_out, *OUTCOME_FIELDS)]
+    record = {name: getattr(result, name) for name in [*names, *OUTCOME_FIELDS]}
     for name in ("reden_jaren", "opmerking_codes"):
         record[name] = ";".join(str(v) for v in record[name]) or None
     return record
 
 
-@dataclass
-class TrendResult:
+@dataclass(frozen=True)
+class TrendResult(Outcome):
     """Trend of one reeks. ``helling`` is per year in the unit of the indicator (percentage
     points for ``procent``), with a 95% interval and a two-sided p-value on t(n - 2). For a GLM the
     p-value is the Wald test of its trend parameter and every interval is that parameter's interval
@@ -161,11 +180,6 @@ class TrendResult:
     durbin_watson: float = math.nan
     dw_p_waarde: float = math.nan
     indicatief: bool = False
-    reden_code: str | None = None
-    reden_jaren: tuple[int, ...] = ()
-    reden_detail: str | None = None
-    minimum: int = MIN_YEARS
-    opmerking_codes: tuple[str, ...] = ()
     n_ontbrekend: int = 0
     afwijking: float = math.nan
     fitted: pd.DataFrame = field(default_factory=_empty_fitted, repr=False)
@@ -299,7 +313,7 @@ def fit_trends(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 @dataclass(frozen=True)
-class Projection:
+class Projection(Outcome):
     """Expected value in ``jaar`` with an interval at ``niveau``.
 
     ``interval`` is 'voorspelling' for every model (where one new yearly measurement is expected;
@@ -318,11 +332,6 @@ class Projection:
     laatste_jaar: int | None = None
     noemer: float | None = None
     noemer_jaar: int | None = None
-    reden_code: str | None = None
-    reden_jaren: tuple[int, ...] = ()
-    reden_detail: str | None = None
-    minimum: int = MIN_YEARS
-    opmerking_codes: tuple[str, ...] = ()
     durbin_watson: float = math.nan
 
     def to_record(self) -> dict:
