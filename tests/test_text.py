@@ -266,8 +266,6 @@ def test_sentence_trend_says_an_autocorrelated_interval_is_probably_too_narrow()
 
 def test_trend_reasons_in_dutch():
     assert trend_reason({"reden_code": "rang"}) == "Eenheid 'rang' is een rangorde, geen trend."
-    assert trend_reason({"reden_code": "dubbele_jaren", "reden_jaren": (2016, 2018)}) == (
-        "De reeks heeft meer dan één waarde voor 2016 en 2018; zo'n reeks is niet eenduidig, dus geen trend.")
     assert trend_reason({"reden_code": "model_faalt", "reden_detail": "alles_0_of_100"}) == (
         "Alle waarden zijn 0% of 100%; daarin is geen trend te schatten.")
     assert trend_reason({"reden_code": None}) is None

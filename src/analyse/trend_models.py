@@ -104,7 +104,6 @@ class Reeks:
     bron: str | None  # the bron codes of the rows, sorted, joined by ';'
     eenheid: str
     rows: pd.DataFrame  # rows with a value, sorted by year
-    duplicates: tuple[int, ...]
     n_missing: int
 
 
@@ -142,7 +141,7 @@ def _unit(frame: pd.DataFrame, eenheid: str | None) -> str:
     return found
 
 
-def prepare_reeks(series: pd.DataFrame, eenheid: str | None = None, *, strict: bool = True) -> Reeks:
+def prepare_reeks(series: pd.DataFrame, eenheid: str | None = None) -> Reeks:
     keys = {k: _single(series, k) for k in ("indicator", "regio", "groep")}
     unit = _unit(series, eenheid)
     reeks_column = effective_reeks(series)
@@ -157,13 +156,13 @@ def prepare_reeks(series: pd.DataFrame, eenheid: str | None = None, *, strict: b
     rows["jaar"] = rows["jaar"].astype(int)
     counts = rows["jaar"].value_counts()
     duplicates = tuple(sorted(int(y) for y in counts[counts > 1].index))
-    if duplicates and strict:
+    if duplicates:
         raise ValueError(f"a reeks has one row per year; {list(duplicates)} occur more than once")
     for column in ("waarde", *_OPTIONAL):
         rows[column] = pd.to_numeric(rows[column], errors="coerce") if column in rows else np.nan
     missing = int(rows["waarde"].isna().sum())
     rows = rows[rows["waarde"].notna()].sort_values("jaar").reset_index(drop=True)
-    return Reeks(keys, reeks, ";".join(bronnen) or None, unit, rows, duplicates, missing)
+    return Reeks(keys, reeks, ";".join(bronnen) or None, unit, rows, missing)
 
 
 def series_decimals(values, eenheid: str) -> int:

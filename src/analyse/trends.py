@@ -1,4 +1,4 @@
-"""Trend estimates for one reeks (:func:`fit_trend`, :func:`fit_trends`) and their projection to a later year
+"""Trend estimates for one reeks (:func:`fit_trend`) and their projection to a later year
 (:func:`project`).
 
 Input
@@ -56,7 +56,7 @@ import pandas as pd
 from statsmodels.stats.multitest import multipletests
 
 from analyse.trend_models import (DW_ALPHA, LEVEL, NON_NEGATIVE, PER_UNIT, FitRefused, Model, bounded,
-                                  choose_model, durbin_watson, effective_reeks, fitted_band, glm_fit, linear_fit,
+                                  choose_model, durbin_watson, fitted_band, glm_fit, linear_fit,
                                   mean_derivative, mean_on_unit, prepare_reeks, rounding_variance, series_decimals,
                                   t_quantile, two_sided_p, wls_variances)
 
@@ -64,7 +64,6 @@ MIN_YEARS = 3
 """A trend needs at least this many distinct years."""
 MAX_YEARS_INDICATIVE = 4
 """With at most this many years the interval is only indicative."""
-TREND_KEY = ("indicator", "regio", "groep", "reeks")
 FITTED_COLUMNS = ["jaar", "waarde", "gefit", "ondergrens", "bovengrens"]
 
 FDR_ALPHA = 0.05
@@ -82,7 +81,6 @@ REASONS = {
     "rang": "unit 'rang' is an ordering, not a quantity",
     "geen_waarnemingen": "no rows with a value",
     "te_weinig_jaren": "fewer than MIN_YEARS years (reden_jaren: the years there are)",
-    "dubbele_jaren": "a year occurs twice in one reeks (fit_trends only; reden_jaren)",
     "model_faalt": "the model cannot be estimated (reden_detail: 'alles_0_of_100', 'alles_0', "
                    "'convergentie', 'scheiding')",
 }
@@ -190,8 +188,8 @@ class TrendResult(Outcome):
         return as_record(self, leave_out=("fitted", "_model"))
 
 
-def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendResult:
-    r = prepare_reeks(series, eenheid, strict=strict)
+def _fit(series: pd.DataFrame, eenheid: str | None) -> TrendResult:
+    r = prepare_reeks(series, eenheid)
     rows = r.rows
     years = rows["jaar"].tolist()
     caveats = ["waarden_ontbreken"] if r.n_missing else []
@@ -204,8 +202,6 @@ def _fit(series: pd.DataFrame, eenheid: str | None, *, strict: bool) -> TrendRes
         return TrendResult(methode="geen", reden_code=code, reden_jaren=tuple(int(y) for y in years),
                            reden_detail=detail, opmerking_codes=tuple([*caveats, *extra]), **base)
 
-    if r.duplicates:
-        return refuse("dubbele_jaren", r.duplicates)
     if r.eenheid == "rang":
         return refuse("rang")
     if rows.empty:
@@ -285,31 +281,7 @@ def fit_trend(series: pd.DataFrame, *, eenheid: str | None = None) -> TrendResul
     indicator, regio, groep or unit. Every data reason not to estimate a trend gives
     ``methode='geen'`` with a ``reden_code`` (:func:`analyse.text.trend_texts.trend_reason` writes it in Dutch).
     """
-    return _fit(series, eenheid, strict=True)
-
-
-def fit_trends(obs: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Fit every (indicator, regio, groep, reeks) in ``obs``; without a ``reeks`` column (or
-    where it is empty) the ``bron`` is the reeks.
-
-    A reeks in which a year occurs twice (e.g. an unresolved revision) is not fitted but gets
-    ``reden_code='dubbele_jaren'``. Returns (trend table with one record per reeks, refused ones
-    included; fitted values with the keys indicator, regio, groep, reeks, bron), both sorted by
-    the keys and year. The records hold codes; :func:`analyse.text.trend_texts.add_trend_texts` adds the Dutch.
-    """
-    obs = obs.assign(reeks=effective_reeks(obs))
-    records, fitted = [], []
-    for _, series in obs.groupby(list(TREND_KEY), sort=True, dropna=False):
-        result = _fit(series, None, strict=False)
-        records.append(result.to_record())
-        if not result.fitted.empty:
-            keys = {k: getattr(result, k) for k in (*TREND_KEY, "bron")}
-            fitted.append(result.fitted.assign(**keys)[[*keys, *FITTED_COLUMNS]])
-    record_columns = [f.name for f in fields(TrendResult) if f.name not in ("fitted", "_model")]
-    table = pd.DataFrame(records, columns=record_columns)
-    fitted_columns = [*TREND_KEY, "bron", *FITTED_COLUMNS]
-    values = pd.concat(fitted, ignore_index=True) if fitted else pd.DataFrame(columns=fitted_columns)
-    return table, values
+    return _fit(series, eenheid)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from analyse.text.notation import format_difference, format_number, join_words, rounded, to_decimal, year_range
+from analyse.text.notation import format_difference, format_number, rounded, to_decimal, year_range
 from analyse.text.records import as_int, codes, is_set, is_true, record_of
 from analyse.trends import FDR_ALPHA, direction, is_registration
 
@@ -171,10 +171,6 @@ def _reason_text(record: dict, *, common: bool = False) -> str | None:
     if code == "te_weinig_jaren":
         which = "gemeenschappelijke meetpunten" if common else "meetpunten"
         return f"Te weinig {which}: {_years_text(years)}; een trend vraagt er minstens {minimum}."
-    if code == "dubbele_jaren":
-        listed = join_words([str(int(float(y))) for y in codes(years)]) if codes(years) else "een jaar"
-        return (f"De reeks heeft meer dan één waarde voor {listed}; zo'n reeks is niet eenduidig, "
-                "dus geen trend.")
     if code == "model_faalt":
         return _TREND_MODEL_FAILURES.get(str(record.get("reden_detail")),
                                          "Het model is niet betrouwbaar te schatten.")
@@ -261,7 +257,7 @@ def trend_caveats(record) -> str | None:
 
 
 def add_trend_texts(table: pd.DataFrame) -> pd.DataFrame:
-    """A copy of a trend table (``trends.fit_trends``) with the Dutch columns for readers:
+    """A copy of a trend table (records of ``trends.fit_trend``) with the Dutch columns for readers:
     ``reden`` (why no trend; empty when there is one) and ``opmerking`` (the caveats)."""
     out = table.copy()
     records = out.to_dict("records")
