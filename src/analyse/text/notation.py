@@ -185,8 +185,12 @@ def format_year(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def display_decimals(value, eenheid: str, derived: bool = False) -> int | None:
-    """Decimals to show a value with: as published, or one for a share or rate we computed ourselves."""
+def display_decimals(value, eenheid: str, derived: bool = False, fixed: int | None = None) -> int | None:
+    """Decimals to show a measured value with, the one rule for sentences, key figures, tables and figures:
+    ``fixed``, the indicator's fixed decimals (the catalogue's ``decimalen``), when it has them; else as
+    published, or one for a share or rate we computed ourselves."""
+    if fixed is not None and not pd.isna(fixed):
+        return int(fixed)
     if derived and eenheid in ("procent", "per_100", "per_1000", "per_10000"):
         return 1
     return published_decimals(value)
@@ -199,7 +203,7 @@ def format_measure(value, eenheid: str, *, derived: bool = False, status: str = 
     decimals (the catalogue's ``decimalen``), else as published."""
     if below is not None:
         return f"minder dan {format_number(below)}"
-    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived) if decimals is None else decimals)
+    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived, decimals))
     if status == "schatting":
         return f"ongeveer {shown}"
     if status == "voorlopig":
