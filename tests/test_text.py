@@ -466,3 +466,20 @@ def test_a_file_named_after_a_source_reads_as_the_source():
     assert readable("zie beleidsvisie_2019.csv. Nodig: westers en beleidsvisie_2019.xlsx", names) \
         == "zie Beleidsvisie Integratie. Nodig: westerse migratieachtergrond en Beleidsvisie Integratie"
     assert readable("westers_totaal.csv", names) == "westers_totaal.csv"  # another code stays
+
+
+def test_a_key_message_shows_every_level_with_the_indicators_fixed_decimals():
+    from analyse.text.messages import Finding, Level, key_message
+
+    def mark(year, value):
+        return Level(year, value, "rapportcijfer", decimals=1)
+
+    finding = Finding("het rapportcijfer", "Maassluis", mark(2018, 7.0), benchmarks=(("Nederland", mark(2018, 7.04)),
+                                                                                       ("Delft", mark(2018, 6.96))),
+                      start=mark(2014, 6.0))
+    assert key_message(finding) == (
+        "In 2018 is het rapportcijfer in Maassluis 7,0: even hoog als in Nederland (7,0) en Delft (7,0). "
+        "Dat is 1,0 punt meer dan in 2014 (6,0).")
+    # a comparison as the values are shown, rounded half away from zero: 7,25 and 7,3 both read 7,3
+    finding = Finding("het rapportcijfer", "Maassluis", mark(2018, 7.25), benchmarks=(("Nederland", mark(2018, 7.3)),))
+    assert key_message(finding) == "In 2018 is het rapportcijfer in Maassluis 7,3: even hoog als in Nederland (7,3)."
