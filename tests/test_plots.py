@@ -835,3 +835,55 @@ def test_a_choropleth_puts_values_in_classes_of_a_sequential_scale_and_hatches_t
     assert "Delft 60%" in drawn.alt and drawn.alt.endswith("1 gemeente zonder cijfer.")
     # at the scale of the country a municipality may be a sliver: its name on the map carries its value
     assert "Delft: 60%" in [t.get_text() for t in ax.texts]
+
+
+# --------------------------------------------------------------------------- the catalogue's decimals
+
+def test_a_tile_shows_the_indicators_fixed_decimals_as_the_key_figures_do():
+    data = pd.DataFrame(dict(regio="Maassluis", jaar=[2009, 2018], waarde=[2.0, 1.73]))
+    bench = pd.DataFrame(dict(regio=["Nederland"], jaar=[2018], waarde=[2.04]))
+    fixed = tiles.tile_figure(data, title="t", label="werkloosheid", eenheid="procent", bron=BRON,
+                              benchmarks=bench, decimals=1)
+    texts = _texts(fixed.figure)
+    assert "1,7%" in texts and "1,73%" not in texts  # the key figure says 1,7%, the tile too
+    assert "Eerder: 2,0% (2009)" in texts and "Nederland: 2,0% (2018)" in texts
+    assert fixed.alt == ("Kerncijfer van t: werkloosheid 1,7% in 2018; eerder 2,0% in 2009; "
+                         "ter vergelijking Nederland: 2,0% (2018).")
+    published = tiles.tile_figure(data, title="t", label="werkloosheid", eenheid="procent", bron=BRON,
+                                  benchmarks=bench)  # no decimalen in the catalogue: as published
+    assert {"1,73%", "Eerder: 2% (2009)", "Nederland: 2,04% (2018)"} <= set(_texts(published.figure))
+    rate = tiles.tile_figure(pd.DataFrame(dict(jaar=[2017], waarde=[41.06])), title="t",
+                             label="bijstandsuitkeringen per 1.000 inwoners", eenheid="per_1000", bron=BRON, decimals=0)
+    assert "41" in _texts(rate.figure) and "41 bijstandsuitkeringen per 1.000 inwoners in 2017" in rate.alt
+
+
+def test_bar_labels_legend_and_alt_show_the_indicators_fixed_decimals():
+    data = pd.DataFrame(dict(regio=["Maassluis", "Schiedam", "Nederland"], jaar=2018, waarde=[1.73, 2.0, 2.04]))
+    drawn = bars.bar_figure(data, category="regio", title="t, 2018", eenheid="procent", bron=BRON,
+                            references=["Nederland"], decimals=1)
+    texts = _texts(drawn.figure)
+    assert "1,7%" in texts and "2,0%" in texts and "1,73%" not in texts
+    assert "Nederland: 2,0%" in _legend_texts(drawn.figure)
+    assert drawn.alt == "Staafdiagram van t, 2018: Maassluis 1,7%; Schiedam 2,0%; ter vergelijking Nederland 2,0% (lijn)."
+    assert bars.describe_bars(data, category="regio", title="t, 2018", eenheid="procent", references=["Nederland"],
+                              decimals=1) == drawn.alt
+    published = bars.bar_figure(data, category="regio", title="t, 2018", eenheid="procent", bron=BRON,
+                                references=["Nederland"])  # as published: the most decimals any value has
+    assert {"1,73%", "2,00%"} <= set(_texts(published.figure)) and "Nederland: 2,04%" in _legend_texts(published.figure)
+    assert "Maassluis 1,73%" in published.alt
+
+
+def test_draw_passes_the_indicators_decimals_to_tiles_and_bars():
+    two = pd.DataFrame(dict(regio="Maassluis", groep="totaal", jaar=[2009, 2018], waarde=[2.0, 1.73]))
+    plan = figures.choose(two, unit="procent", per="regio")
+    arguments = dict(per="regio", title="t", eenheid="procent", label="werkloosheid", decimals=1)
+    assert plan.kind == "tegel"
+    drawn = dispatch.draw(plan, two, bron=BRON, **arguments)
+    assert "1,7%" in _texts(drawn.figure) and "1,7% in 2018" in drawn.alt
+    assert dispatch.describe(plan=plan, rows=two, **arguments) == drawn.alt
+    regions = pd.DataFrame(dict(regio=["Maassluis", "Schiedam"], groep="totaal", jaar=2018, waarde=[1.73, 2.04]))
+    plan = figures.choose(regions, unit="procent", per="regio")
+    assert plan.kind == "staaf"
+    drawn = dispatch.draw(plan, regions, bron=BRON, **arguments)
+    assert {"1,7%", "2,0%"} <= set(_texts(drawn.figure)) and "Maassluis 1,7%; Schiedam 2,0%" in drawn.alt
+    assert dispatch.describe(plan=plan, rows=regions, **arguments) == drawn.alt

@@ -2,6 +2,7 @@
 
 import locale
 import math
+from datetime import datetime
 
 import numpy as np
 import pandas as pd
@@ -10,7 +11,7 @@ import pytest
 from analyse.indicators import Change, change
 from analyse.text.figure_texts import figure_guidance
 from analyse.text.messages import format_change
-from analyse.text.notation import format_difference, format_number, format_value
+from analyse.text.notation import format_date, format_difference, format_number, format_value
 from analyse.text.trend_texts import (add_trend_texts, interval_name, projection_caveats, projection_reason,
                                       sentence_gap, sentence_trend, trend_caveats, trend_direction, trend_reason)
 
@@ -34,6 +35,43 @@ from analyse.text.trend_texts import (add_trend_texts, interval_name, projection
 ])
 def test_format_number(x, decimals, expected):
     assert format_number(x, decimals) == expected
+
+
+@pytest.mark.parametrize("x, decimals, expected", [
+    (1234567.5, None, "1.234.567,5"),
+    (1234567.5, 0, "1.234.568"),          # half away from zero, also in the units
+    (2.25, 1, "2,3"),                     # babel alone (half-even) would write 2,2
+    (0.125, 2, "0,13"),                   # babel alone would write 0,12
+    (2.5, 0, "3"),                        # babel alone would write 2
+    (-2.5, 0, "-3"),
+    (-1234567.25, 1, "-1.234.567,3"),
+    (-0.4, 0, "0"),                       # rounds to zero: no "-0"
+    (-0.004, 2, "0,00"),
+    (-0.05, 1, "-0,1"),
+    (1e15, None, "1.000.000.000.000.000"),
+    (123456789012.345, 2, "123.456.789.012,35"),
+    (999999.5, 0, "1.000.000"),
+    (100, 3, "100,000"),
+    (0, None, "0"),
+])
+def test_format_number_edges(x, decimals, expected):
+    assert format_number(x, decimals) == expected
+
+
+def test_format_number_writes_only_digits_separators_and_a_hyphen_minus():
+    for x in (-1234567.891, -0.5, 1e12, 42):
+        for decimals in (None, 0, 1, 3):
+            assert set(format_number(x, decimals)) <= set("0123456789.,-"), (x, decimals)
+
+
+@pytest.mark.parametrize("moment, expected", [
+    (datetime(2026, 11, 29, 14, 5), "29 november 2026"),
+    (datetime(2019, 3, 1), "1 maart 2019"),
+    (datetime(2020, 1, 31, 23, 59), "31 januari 2020"),
+    (datetime(2018, 8, 9), "9 augustus 2018"),
+])
+def test_format_date_in_dutch(moment, expected):
+    assert format_date(moment) == expected
 
 
 @pytest.mark.parametrize("missing", [None, float("nan"), np.nan, pd.NA])
@@ -377,3 +415,20 @@ def test_a_key_message_says_that_two_measurements_tell_no_trend():
     finding = Finding(subject="het aandeel werkenden", region="Maassluis", level=Level(2018, 62.0, "procent"),
                       start=Level(2017, 60.0, "procent"), trend=refused)
     assert "met 2 metingen is niet te zeggen of dit een trend is" in key_message(finding)
+
+
+def test_a_key_message_shows_every_level_with_the_indicators_fixed_decimals():
+    from analyse.text.messages import Finding, Level, key_message
+
+    def mark(year, value):
+        return Level(year, value, "rapportcijfer", decimals=1)
+
+    finding = Finding("het rapportcijfer", "Maassluis", mark(2018, 7.0), benchmarks=(("Nederland", mark(2018, 7.04)),
+                                                                                       ("Delft", mark(2018, 6.96))),
+                      start=mark(2014, 6.0))
+    assert key_message(finding) == (
+        "In 2018 is het rapportcijfer in Maassluis 7,0: even hoog als in Nederland (7,0) en Delft (7,0). "
+        "Dat is 1,0 punt meer dan in 2014 (6,0).")
+    # a comparison as the values are shown, rounded half away from zero: 7,25 and 7,3 both read 7,3
+    finding = Finding("het rapportcijfer", "Maassluis", mark(2018, 7.25), benchmarks=(("Nederland", mark(2018, 7.3)),))
+    assert key_message(finding) == "In 2018 is het rapportcijfer in Maassluis 7,3: even hoog als in Nederland (7,3)."

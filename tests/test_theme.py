@@ -252,3 +252,24 @@ def test_a_wijk_of_one_buurt_gets_no_dissimilarity_index(tmp_path):
     [shown] = theme.segregatie()
     assert "cijfers over één buurt" in shown.plain and "niet te berekenen" in shown.plain
     assert not any(record.name == "segregatie" for record in theme.out.tables)
+
+
+def test_figures_show_the_decimals_of_the_catalogue_as_the_sentences_do(tmp_path):
+    """A tile or bar said 1,73% where the key message said 1,7% (the catalogue's decimalen 1)."""
+    raw = make_raw(tmp_path / "data" / "raw", OBSERVATIONS.replace("2018,26.9", "2018,1.73")
+                   + "aandeel_herkomst,Nederland,migratieachtergrond,2018,2.04,procent,toets,,,,,\n")
+    catalogue = raw / "indicatoren.csv"
+    lines = catalogue.read_text(encoding="utf-8").splitlines()
+    decimals = {"inwoners": "0", "aandeel_herkomst": "1", "vve_deelname": ""}
+    catalogue.write_text("\n".join([lines[0] + ",decimalen", *(f"{line},{decimals[line.split(',')[0]]}"
+                                                               for line in lines[1:])]) + "\n", encoding="utf-8")
+    data.build_processed(raw, tmp_path / "data" / "processed")
+    theme = open_theme(tmp_path, vergelijk_regios=["Nederland"])
+    sentence = theme.kernboodschap("aandeel_herkomst", groep="migratieachtergrond", onderwerp="het aandeel")
+    assert sentence.startswith("In 2018 is het aandeel in Maassluis 1,7%: lager dan in Nederland (2,0%).")
+    tile = theme.figuur("aandeel_herkomst", groepen=["migratieachtergrond"])
+    assert tile.record.kind == "tegel"
+    assert "1,7% in 2018" in tile.record.alt and "Nederland: 2,0% (2018)" in tile.record.alt
+    assert "1,73" not in tile.record.alt and "2,04" not in tile.record.alt
+    bars = theme.vergelijking("aandeel_herkomst", groep="migratieachtergrond")
+    assert bars.record.kind == "staaf" and "Maassluis 1,7%" in bars.record.alt and "Nederland 2,0%" in bars.record.alt

@@ -157,11 +157,12 @@ class Areas(ThemePart):
         hidden = [self.out.gate.hides((key["indicator"], area, key["groep"], key["jaar"]), "procent", value)
                   for area, value in zip(rows["area"], rows["value"])]
         drawn.loc[[*hidden, False], "waarde"] = float("nan")
+        drawn = drawn.assign(afgeleid=True)  # shares computed here: one decimal on the bars and in the alt text
         title = f"{label}, wijken van {ctx.region}"
         average = drawn["regio"].iloc[-1]  # the municipality as a whole: a reference line, not one more bar
         guidance = figure_guidance("staaf", per="regio", unit="procent", series=len(drawn),
                                    year=int(label[-5:-1]), references=[average])
-        alt = describe_bars(drawn.assign(afgeleid=True), category="regio", eenheid="procent", title=title,
+        alt = describe_bars(drawn, category="regio", eenheid="procent", title=title,
                             references=[average])
         record = contract.FigureRecord(name="wijken_herkomst", indicator="aandeel_herkomst", kind="staaf", png="",
                                        svg="", title=title, source=source, guidance=guidance, alt=alt)

@@ -133,7 +133,8 @@ class Figures(ThemePart):
                          label=label, benchmarks=bench_drawn, benchmark_label=bench_label, trend=trend,
                          target=target if plan.kind in ("lijn", "tegel") else None,
                          subject=label_texts.lower_first(self.cat.label(indicator)),
-                         roles=area_roles(self.context, self.cat), arrangement=arrangement)
+                         roles=area_roles(self.context, self.cat), arrangement=arrangement,
+                         decimals=self.cat.decimals(indicator))
         guidance = " ".join([self._guidance(plan, shown_rows, arguments, year=year, older=older,
                                             sources=len(self.cat.origins(rows))), *hidden_notes,
                              *([not_comparable_note(year, not_comparable)] if not_comparable else [])])

@@ -38,6 +38,16 @@ def _annotation(value, eenheid: str, decimals: int | None) -> str:
     return format_number(value, decimals)
 
 
+def value_decimals(data: pd.DataFrame, value: str, eenheid: str, decimals: int | None = None) -> int:
+    """The one number of decimals of every value of a bar chart (10,0% next to 12,5%), on the bars, in the legend
+    and in the alt text: the most any value is shown with (:func:`analyse.text.notation.display_decimals`: the
+    indicator's fixed ``decimals``, else as published, one for a share computed here, column ``afgeleid``)."""
+    values = pd.to_numeric(data[value], errors="coerce")
+    derived = data["afgeleid"].eq(True) if "afgeleid" in data.columns else pd.Series(False, index=data.index)
+    return max((display_decimals(v, eenheid, d, decimals) or 0 for v, d in zip(values, derived) if pd.notna(v)),
+               default=0)
+
+
 def _tick_label(key, labels, parents) -> str:
     label = label_of(labels, key)
     return wrap(nested_label(label) if key in parents else label, 30)
@@ -60,8 +70,9 @@ def bar_figure(data: pd.DataFrame, *, category: str, value: str = "waarde",
     - ``parents``: category -> the category it lies within; it is labelled "waarvan ..." (the rows must come
       right under their parent: :func:`analyse.figures.arrange`). With ``parts`` the parent's bar is drawn
       lightly behind it: the part of the whole it is.
-    - ``annotate`` writes each value at the end of its bar in Dutch notation with ``decimals`` decimals
-      (``None``: none when all values are whole, otherwise one); a missing value is marked "geen gegevens" (or
+    - ``annotate`` writes each value at the end of its bar in Dutch notation, all with the same decimals
+      (:func:`value_decimals`: ``decimals``, the indicator's fixed decimals of the catalogue, else the most any
+      value is published with, one for a share computed here); a missing value is marked "geen gegevens" (or
       the mark of column ``verborgen``). A row with ``status`` ``schatting`` or ``voorlopig`` gets a hatched bar
       and "ca." or "(voorlopig)" at its value.
     """
@@ -82,8 +93,7 @@ def bar_figure(data: pd.DataFrame, *, category: str, value: str = "waarde",
     finite = np.concatenate([data["_y"].dropna().to_numpy(float), reference_values.to_numpy(float)])
     low, high = figures.y_range(eenheid, finite.min(initial=0.0), finite.max(initial=0.0), bars=True)
     span = (high - low) or 1.0
-    if decimals is None:  # the same number of decimals on every bar: 10,0% next to 12,5%
-        decimals = 0 if all(float(v).is_integer() for v in finite) else 1
+    decimals = value_decimals(pd.concat([data, reference_rows], ignore_index=True), value, eenheid, decimals)
     if hue:
         colours = {key: style.colour for key, style in series_styles(hues, roles=roles, area=area).items()}
     else:
@@ -150,7 +160,7 @@ def bar_figure(data: pd.DataFrame, *, category: str, value: str = "waarde",
     decorate(fig, ax, title=title, bron=bron, handles=handles or None, legend_labels=legend_labels)
     alt = describe_bars(pd.concat([data, reference_rows], ignore_index=True), category=category, value=value,
                         labels=labels, eenheid=eenheid, title=title, hue=hue, subject=subject,
-                        references=references, parents=parents)
+                        references=references, parents=parents, decimals=decimals)
     return fig, alt
 
 
@@ -174,20 +184,17 @@ def _legend(hues, colours, labels, statuses, ghost: bool) -> tuple[list, list[st
 
 def describe_bars(data: pd.DataFrame, *, category: str, value: str = "waarde",
                   labels: Mapping[str, str] | None = None, eenheid: str, title: str, hue: str | None = None,
-                  subject: str | None = None, references=(), parents: Mapping | None = None) -> str:
+                  subject: str | None = None, references=(), parents: Mapping | None = None,
+                  decimals: int | None = None) -> str:
     """The alt text of :func:`bar_figure`: "Staafdiagram van <onderwerp>, 2018: Maassluis 7,1; Rotterdam 6,9;
     ter vergelijking Nederland 6,3 (lijn).".
 
-    Every value gets the same number of decimals: the most any of them is shown with
-    (:func:`analyse.text.notation.display_decimals`: as published, one for a share computed here, column
-    ``afgeleid``). A nested category reads "waarvan ..."; a reference line comes last."""
+    Every value gets the same number of decimals as on the bars (:func:`value_decimals`). A nested category reads
+    "waarvan ..."; a reference line comes last."""
     subject = subject or subject_of(title)
     parents = parents or {}
     status = figures.status_column(data)
-    values = pd.to_numeric(data[value], errors="coerce")
-    derived = data["afgeleid"].eq(True) if "afgeleid" in data.columns else pd.Series(False, index=data.index)
-    decimals = max((display_decimals(v, eenheid, d) or 0 for v, d in zip(values, derived) if pd.notna(v)),
-                   default=0)
+    decimals = value_decimals(data, value, eenheid, decimals)
     details, notes = [], []
     for (_, row), mark in zip(data.iterrows(), status):
         label = label_of(labels, row[category])

@@ -64,7 +64,7 @@ def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, 
          benchmarks: pd.DataFrame | None = None, benchmark_label: str | None = None,
          trend: pd.DataFrame | None = None, target: tuple[int, float] | None = None,
          subject: str | None = None, x: str = "jaar", roles: Roles = Roles(),
-         arrangement: figures.Arrangement | None = None) -> Drawn:
+         arrangement: figures.Arrangement | None = None, decimals: int | None = None) -> Drawn:
     """Draw ``rows`` as :func:`analyse.figures.choose` planned (``plan.kind``).
 
     - ``rows``: the rows to draw; ``per``: their series column (``groep``/``regio``).
@@ -76,6 +76,8 @@ def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, 
       for bars and small multiples.
     - ``label``: what the tile's number counts (default: the subject or the title).
     - ``trend`` is passed on only when ``plan.trend``; ``target`` to lines and tiles.
+    - ``decimals``: the indicator's fixed decimals (the catalogue's ``decimalen``) for the values a tile or a bar
+      chart writes, as the key figures show them; ``None``: as published.
     A ranking (``rangorde``) is a table, not a figure: use :func:`analyse.figures.ranking_table`.
     """
     bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
@@ -86,7 +88,8 @@ def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, 
         own, bench_key, area = _tile_rows(rows, bench, per, x)
         return tile_figure(own, title=title, label=label or subject or subject_of(title), eenheid=eenheid, bron=bron,
                            x=x, benchmarks=bench, benchmark_key=bench_key, labels=labels, target=target,
-                           missing_benchmark=bench is None, subject=subject, roles=roles, area=area)
+                           missing_benchmark=bench is None, subject=subject, roles=roles, area=area,
+                           decimals=decimals)
     if plan.kind == "gestapeld":
         return stacked_share_figure(rows, category=per, labels=labels, title=title, bron=bron, subject=subject)
     with_bench = rows if bench is None else pd.concat([rows, bench], ignore_index=True)
@@ -96,7 +99,7 @@ def draw(plan: figures.FigurePlan, rows: pd.DataFrame, *, per: str, title: str, 
                           subject=subject, roles=roles, area=_area(rows, per),
                           references=arrangement.references if arrangement else (),
                           parents=arrangement.parents if arrangement else None,
-                          parts=arrangement.parts if arrangement else False)
+                          parts=arrangement.parts if arrangement else False, decimals=decimals)
     if plan.kind == "kleine_veelvouden":
         panels, reference, reference_label = _small_multiples_reference(rows, bench, per, labels, benchmark_label,
                                                                        arrangement)
@@ -113,7 +116,7 @@ def describe(*, plan: figures.FigurePlan, rows: pd.DataFrame, per: str, title: s
              benchmarks: pd.DataFrame | None = None, benchmark_label: str | None = None,
              trend: pd.DataFrame | None = None, target: tuple[int, float] | None = None,
              subject: str | None = None, x: str = "jaar", arrangement: figures.Arrangement | None = None,
-             **_) -> str:
+             decimals: int | None = None, **_) -> str:
     """The alt text of what :func:`draw` would draw for the same arguments, without drawing (a cached
     figure still needs its alt text)."""
     bench = benchmarks if benchmarks is not None and not benchmarks.empty else None
@@ -121,14 +124,14 @@ def describe(*, plan: figures.FigurePlan, rows: pd.DataFrame, per: str, title: s
         own, bench_key, _ = _tile_rows(rows, bench, per, x)
         return describe_tile(own, label=label or subject or subject_of(title), eenheid=eenheid, title=title, x=x,
                              benchmarks=bench, benchmark_key=bench_key, labels=labels, target=target,
-                             missing_benchmark=bench is None, subject=subject)
+                             missing_benchmark=bench is None, subject=subject, decimals=decimals)
     if plan.kind == "gestapeld":
         return describe_stacked(rows, category=per, labels=labels, title=title, subject=subject)
     with_bench = rows if bench is None else pd.concat([rows, bench], ignore_index=True)
     if plan.kind == "staaf":
         return describe_bars(_arranged(with_bench, per, arrangement), category=per, labels=labels, eenheid=eenheid,
                              title=title, subject=subject, references=arrangement.references if arrangement else (),
-                             parents=arrangement.parents if arrangement else None)
+                             parents=arrangement.parents if arrangement else None, decimals=decimals)
     if plan.kind == "kleine_veelvouden":
         panels, reference, reference_label = _small_multiples_reference(rows, bench, per, labels, benchmark_label,
                                                                        arrangement)

@@ -11,7 +11,7 @@ from analyse import figures
 from analyse.plots.style import (FONT, GRID_COLOUR, TEXT_COLOUR, Drawn, Roles, check_columns, decorate, label_of,
                                  new_figure, plain_text, readable_on_white, subject_of, wrap)
 from analyse.text.figure_texts import alt_sentence
-from analyse.text.notation import format_number, format_value, join_words, published_decimals, value_text
+from analyse.text.notation import display_decimals, format_number, format_value, join_words
 
 
 TILE_VALUE_SIZE = 30
@@ -19,14 +19,20 @@ _UNIT_WORDS = {"per_100": "per 100", "per_1000": "per 1.000", "per_10000": "per 
 _WORD_UNITS = frozenset(_UNIT_WORDS)
 
 
-def _tile_value(value: float, eenheid: str, status: str) -> str:
-    shown = (format_number(value, published_decimals(value)) if eenheid in _WORD_UNITS
-             else value_text(value, eenheid))
+def _shown(value, eenheid: str, decimals: int | None, *, unit: bool = True) -> str:
+    """A value of the tile with the decimals of the key figures (:func:`analyse.text.notation.display_decimals`:
+    the indicator's fixed ``decimals``, else as published); ``unit=False``: the number alone."""
+    places = display_decimals(value, eenheid, fixed=decimals)
+    return format_value(value, eenheid, places) if unit else format_number(value, places)
+
+
+def _tile_value(value: float, eenheid: str, status: str, decimals: int | None) -> str:
+    shown = _shown(value, eenheid, decimals, unit=eenheid not in _WORD_UNITS)
     return f"ca. {shown}" if status == "schatting" else shown
 
 
 def _benchmark_lines(benchmarks: pd.DataFrame | None, *, key: str, year: int, x: str, y: str,
-                     eenheid: str, labels) -> list[tuple[str, str]]:
+                     eenheid: str, labels, decimals: int | None) -> list[tuple[str, str]]:
     """(line, status) per benchmark key: the value of the same year, else the newest."""
     if benchmarks is None or benchmarks.empty:
         return []
@@ -38,7 +44,7 @@ def _benchmark_lines(benchmarks: pd.DataFrame | None, *, key: str, year: int, x:
         same = own[own[x] == year]
         row = (same if len(same) else own.sort_values(x)).iloc[-1]
         mark = row["_status"]
-        shown = ("ca. " if mark == "schatting" else "") + value_text(row["_y"], eenheid)
+        shown = ("ca. " if mark == "schatting" else "") + _shown(row["_y"], eenheid, decimals)
         shown += " (voorlopig)" if mark == "voorlopig" else ""
         lines.append((f"{label_of(labels, name)}: {shown} ({int(row[x])})", mark))
     return lines
@@ -50,7 +56,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
                 benchmarks: pd.DataFrame | None = None, benchmark_key: str = "regio",
                 labels: Mapping[str, str] | None = None, target: tuple[int, float] | None = None,
                 missing_benchmark: bool = False, subject: str | None = None, roles: Roles = Roles(),
-                area: str | None = None) -> Drawn:
+                area: str | None = None, decimals: int | None = None) -> Drawn:
     """A key-figure tile: the newest value large, with year, label, source line and benchmarks.
 
     For a series with fewer than three measurements (rule 1 of :mod:`analyse.figures`).
@@ -69,6 +75,8 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
       one line per key, "Nederland: 8,1% (2018)", the same year when there is one, else the newest.
     - ``target``: (year, value) of a policy target, under its own heading "Doel": "10 in 2021".
     - ``missing_benchmark``: say "Geen vergelijkingscijfer beschikbaar" when there are no benchmarks.
+    - ``decimals``: the indicator's fixed decimals (the catalogue's ``decimalen``), for every value of the tile,
+      as in the key figures; ``None``: each value as published.
     The height follows the content.
     """
     check_columns(data, x, y)
@@ -83,7 +91,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
     text_label = label if not unit_word or unit_word in label else f"{unit_word} {label}"
     tag = {"schatting": "schatting, geen meting", "voorlopig": "voorlopig cijfer"}.get(status)
     # left column: (text, size, weight, colour, style, height in points)
-    left = [(_tile_value(value, eenheid, status), TILE_VALUE_SIZE, "bold",
+    left = [(_tile_value(value, eenheid, status, decimals), TILE_VALUE_SIZE, "bold",
              "#666666" if status == "schatting" else readable_on_white(roles.style(area).colour if roles.style(area)
                                                                        else "#000000"),
              "normal", 38)]
@@ -94,12 +102,12 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
         left.append((tag, FONT, "normal", "#555555", "italic", 13))
     earlier = rows.iloc[:-1]
     if len(earlier):
-        items = [f"{_tile_value(v, eenheid, s)}{' ' + unit_word if unit_word else ''} ({int(j)})"
+        items = [f"{_tile_value(v, eenheid, s, decimals)}{' ' + unit_word if unit_word else ''} ({int(j)})"
                  for j, v, s in zip(earlier[x], earlier["_y"], earlier["_status"])]
         line = wrap(f"Eerder: {'; '.join(items)}", 44)
         left.append((line, FONT, "normal", TEXT_COLOUR, "normal", 12 * (line.count("\n") + 1)))
     compared = [line for line, _ in _benchmark_lines(benchmarks, key=benchmark_key, year=year, x=x, y=y,
-                                                     eenheid=eenheid, labels=labels)]
+                                                     eenheid=eenheid, labels=labels, decimals=decimals)]
     if not compared and missing_benchmark and target is None:
         compared.append("Geen vergelijkingscijfer beschikbaar")
     right = []
@@ -125,7 +133,7 @@ def tile_figure(data: pd.DataFrame, *, title: str, label: str, eenheid: str, bro
     decorate(fig, ax, title=title, bron=bron)
     alt = describe_tile(data, label=label, eenheid=eenheid, title=title, x=x, y=y, period=period,
                         benchmarks=benchmarks, benchmark_key=benchmark_key, labels=labels, target=target,
-                        missing_benchmark=missing_benchmark, subject=subject)
+                        missing_benchmark=missing_benchmark, subject=subject, decimals=decimals)
     return fig, alt
 
 
@@ -133,27 +141,27 @@ def describe_tile(data: pd.DataFrame, *, label: str, eenheid: str, title: str, x
                   y: str = "waarde", period: str | None = None, benchmarks: pd.DataFrame | None = None,
                   benchmark_key: str = "regio", labels: Mapping[str, str] | None = None,
                   target: tuple[int, float] | None = None, missing_benchmark: bool = False,
-                  subject: str | None = None) -> str:
+                  subject: str | None = None, decimals: int | None = None) -> str:
     """The alt text of :func:`tile_figure`, e.g. "Kerncijfer van inwoners van Maassluis: 32.518
     inwoners in 2018; eerder 31.390 in 2009."."""
     rows = data.assign(_status=figures.status_column(data),
                        _y=pd.to_numeric(data[y], errors="coerce")).dropna(subset=["_y"]).sort_values(x)
     newest = rows.iloc[-1]
     status = newest["_status"]
-    shown = ("ca. " if status == "schatting" else "") + value_text(newest["_y"], eenheid)
+    shown = ("ca. " if status == "schatting" else "") + _shown(newest["_y"], eenheid, decimals)
     when = period or str(int(newest[x]))
     unit_word = _UNIT_WORDS.get(eenheid)
     if unit_word and unit_word in label:  # "41,1 bijstandsuitkeringen per 1.000 inwoners", not "41,1 per 1.000 ..."
-        shown = ("ca. " if status == "schatting" else "") + format_number(newest["_y"], published_decimals(newest["_y"]))
+        shown = ("ca. " if status == "schatting" else "") + _shown(newest["_y"], eenheid, decimals, unit=False)
     first = f"{shown} {label} in {when}" if eenheid not in ("procent", "euro") else f"{label} {shown} in {when}"
     if status:
         first += " (een schatting, geen meting)" if status == "schatting" else " (voorlopig cijfer)"
     details = [first]
     if len(rows) > 1:
-        details.append("eerder " + join_words(f"{value_text(v, eenheid)} in {int(j)}"
+        details.append("eerder " + join_words(f"{_shown(v, eenheid, decimals)} in {int(j)}"
                                               for j, v in zip(rows[x].iloc[:-1], rows["_y"].iloc[:-1])))
     lines = _benchmark_lines(benchmarks, key=benchmark_key, year=int(newest[x]), x=x, y=y, eenheid=eenheid,
-                             labels=labels)
+                             labels=labels, decimals=decimals)
     if lines:
         details.append("ter vergelijking " + join_words(line for line, _ in lines))
     elif missing_benchmark and target is None:

@@ -96,11 +96,17 @@ class Finding:
     peers: PeerLevels | None = None
 
 
+def _decimals(level: Level) -> int | None:
+    """The decimals ``level`` is shown with: the indicator's fixed decimals, else as published (one rule:
+    :func:`analyse.text.notation.display_decimals`)."""
+    return display_decimals(level.value, level.eenheid, level.derived, level.decimals)
+
+
 def _plain_value(level: Level) -> str:
     """The value without a word unit (the subject names it), keeping % and €."""
     if level.eenheid in ("procent", "euro") or level.below is not None:
         return level.shown()
-    shown = format_number(level.value, display_decimals(level.value, level.eenheid, level.derived))
+    shown = format_number(level.value, _decimals(level))
     if level.status == "schatting":
         return f"ongeveer {shown}"
     return f"{shown} (voorlopig)" if level.status == "voorlopig" else shown
@@ -109,11 +115,11 @@ def _plain_value(level: Level) -> str:
 def _comparisons(level: Level, benchmarks) -> str:
     """'hoger dan in A (5) en B (6), maar lager dan in C (9)': every benchmark of the year of ``level``."""
     groups: dict[str, list[str]] = {}
-    own = round(level.value, display_decimals(level.value, level.eenheid, level.derived) or 0)
+    own = rounded(to_decimal(level.value), _decimals(level) or 0)  # as shown: the rule of the notation
     for region, other in benchmarks:
         if other.year != level.year:
             raise ValueError(f"{region}: {other.year} is een ander jaar dan {level.year}; geen vergelijking")
-        value = round(other.value, display_decimals(other.value, other.eenheid, other.derived) or 0)
+        value = rounded(to_decimal(other.value), _decimals(other) or 0)
         word = "hoger dan" if own > value else "lager dan" if own < value else "even hoog als"
         groups.setdefault(word, []).append(f"{region} ({_plain_value(other)})")
     parts = [f"{word} in {join_words(names)}" for word, names in groups.items()]
@@ -193,7 +199,7 @@ def key_message(finding: Finding) -> str:
             if moved.kind == "procent" and moved.relative_pct is not None:
                 amount = format_value(abs(moved.relative_pct), "procent", 1)
             else:
-                decimals = max(display_decimals(v.value, v.eenheid, v.derived) or 0 for v in (start, level))
+                decimals = max(_decimals(v) or 0 for v in (start, level))
                 amount = format_difference(abs(moved.absolute), level.eenheid, decimals)
             second = f"Dat is {amount} {verb} dan in {start.year} ({_plain_value(start)})"
         clause = _statistics_clause(finding)

@@ -1,7 +1,8 @@
 """Dutch notation of numbers, values, years, dates and lists: the one place of the rounding rule.
 
-Everything here is independent of the machine locale: the module never uses :mod:`locale`;
-numbers are rounded with :mod:`decimal` and the separators are placed by hand.
+Everything here is independent of the machine locale: the module never uses :mod:`locale`.
+Numbers are rounded here, with :mod:`decimal` (the rule below); babel then writes the rounded number with the
+separators of ``nl_NL``, never rounding again, and writes dates in Dutch (:func:`format_date`).
 
 Number rules (see :func:`format_number`):
 
@@ -20,10 +21,18 @@ from __future__ import annotations
 import math
 from datetime import datetime
 from decimal import ROUND_HALF_UP, Decimal
+from functools import lru_cache
 from numbers import Integral
 
+import babel.dates
+import babel.numbers
 import pandas as pd
+from babel import Locale
 
+
+LOCALE = Locale.parse("nl_NL")
+"""The locale of the separators and month names (babel's data, not the machine's)."""
+_LOCALE_MINUS = babel.numbers.get_minus_sign_symbol(LOCALE)
 
 MISSING = "–"
 """Shown instead of a number when there is no value ("geen gegevens")."""
@@ -114,17 +123,18 @@ def format_number(x, decimals: int | None = None) -> str:
     if decimals < 0:
         raise ValueError("Het aantal decimalen kan niet negatief zijn.")
     q = rounded(d, decimals)
-    sign = "-" if q < 0 else ""
-    integer, _, fraction = format(abs(q), "f").partition(".")
-    groups = []
-    while len(integer) > 3:
-        groups.insert(0, integer[-3:])
-        integer = integer[:-3]
-    groups.insert(0, integer)
-    text = ".".join(groups)
-    if decimals:
-        text += "," + fraction
-    return sign + text
+    if q == 0:
+        q = q.copy_abs()  # no "-0,0"
+    # q has exactly `decimals` decimals and decimal_quantization=False: babel only places the separators and never
+    # rounds again (its own rounding is half-even)
+    text = babel.numbers.format_decimal(q, format=_pattern(decimals), locale=LOCALE, decimal_quantization=False)
+    return text.replace(_LOCALE_MINUS, "-")  # a plain hyphen-minus, whatever sign the locale data have
+
+
+@lru_cache
+def _pattern(decimals: int) -> babel.numbers.NumberPattern:
+    """Grouped thousands and exactly ``decimals`` decimals: ``#,##0.0`` for one."""
+    return babel.numbers.parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
 
 
 def _check_unit(eenheid: str) -> None:
@@ -175,8 +185,12 @@ def format_year(value) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def display_decimals(value, eenheid: str, derived: bool = False) -> int | None:
-    """Decimals to show a value with: as published, or one for a share or rate we computed ourselves."""
+def display_decimals(value, eenheid: str, derived: bool = False, fixed: int | None = None) -> int | None:
+    """Decimals to show a measured value with, the one rule for sentences, key figures, tables and figures:
+    ``fixed``, the indicator's fixed decimals (the catalogue's ``decimalen``), when it has them; else as
+    published, or one for a share or rate we computed ourselves."""
+    if fixed is not None and not pd.isna(fixed):
+        return int(fixed)
     if derived and eenheid in ("procent", "per_100", "per_1000", "per_10000"):
         return 1
     return published_decimals(value)
@@ -189,7 +203,7 @@ def format_measure(value, eenheid: str, *, derived: bool = False, status: str = 
     decimals (the catalogue's ``decimalen``), else as published."""
     if below is not None:
         return f"minder dan {format_number(below)}"
-    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived) if decimals is None else decimals)
+    shown = format_value(value, eenheid, display_decimals(value, eenheid, derived, decimals))
     if status == "schatting":
         return f"ongeveer {shown}"
     if status == "voorlopig":
@@ -222,13 +236,9 @@ def value_text(x, eenheid: str) -> str:
     return format_value(x, eenheid, published_decimals(x))
 
 
-MONTHS = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
-          "november", "december")
-
-
 def format_date(moment: datetime) -> str:
     """'29 november 2026'."""
-    return f"{moment.day} {MONTHS[moment.month - 1]} {moment.year}"
+    return babel.dates.format_date(moment, format="d MMMM y", locale=LOCALE)
 
 
 def count_noun(count: int, singular: str, plural: str) -> str:
