@@ -223,16 +223,6 @@ def test_bar_annotations_in_dutch_notation():
     assert ax.get_xlim()[0] == 0
 
 
-def test_rank_figure_orders_by_rank():
-    data = pd.DataFrame(dict(grond=["Leeftijd", "Herkomst of kleur", "Handicap"], waarde=[2, 1, 3]))
-    fig, _ = bars.rank_figure(data=data, category="grond", title="t", bron=BRON)
-    ax = fig.axes[0]
-    labels = sorted((t.get_position()[1], t.get_text()) for t in ax.texts if not t.get_text().isdigit())
-    assert [text for _, text in labels] == ["Herkomst of kleur", "Leeftijd", "Handicap"]
-    with pytest.raises(ValueError):
-        bars.rank_figure(data=data.assign(waarde=[1.5, 1, 2]), category="grond", title="t", bron=BRON)
-
-
 def test_save_figure_png_300_dpi_and_svg(tmp_path):
     fig, _ = lines.series_figure(data=_series(), labels=LABELS, title="t", eenheid="procent", bron=BRON)
     paths = saving.save_figure(fig, tmp_path / "figures" / "demografie", "inwoners")

@@ -12,7 +12,7 @@ from analyse.indicators import Change, change
 from analyse.text.figure_texts import figure_guidance
 from analyse.text.messages import format_change
 from analyse.text.notation import format_date, format_difference, format_number, format_value
-from analyse.text.trend_texts import (add_trend_texts, interval_name, projection_caveats, projection_reason,
+from analyse.text.trend_texts import (add_trend_texts, projection_caveats, projection_reason,
                                       sentence_gap, sentence_trend, trend_caveats, trend_direction, trend_reason)
 
 
@@ -343,7 +343,6 @@ def test_projection_texts():
     assert projection_reason(projected) is None
     assert projection_caveats(projected) == (
         "Extrapolatie: 7 jaar na de laatste meting (2018). Voorspeld bij de noemer van 2018 (32.518).")
-    assert interval_name("voorspelling") == "voorspellingsinterval"
 
 
 def _gap(**overrides):

@@ -1,5 +1,5 @@
 """The horizontal bar chart for a comparison in one year (:func:`bar_figure`), its alt text (the one writer of
-bar alt texts, :func:`describe_bars`), and a ranking drawn as a numbered list (:func:`rank_figure`).
+bar alt texts, :func:`describe_bars`).
 
 The bars are drawn by seaborn (:func:`seaborn.barplot`, grouped per ``hue`` when asked) on the figure's own axes,
 under the house rc settings. Colours follow :mod:`analyse.plots.style`: an area keeps the colour of its role;
@@ -20,7 +20,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MaxNLocator
 
 from analyse import figures
-from analyse.plots.style import (AXIS_LABELS, BREAK_COLOUR, FONT, FONT_SMALL, GRID_COLOUR, HIGHLIGHT, MISSING_LABEL,
+from analyse.plots.style import (AXIS_LABELS, BREAK_COLOUR, FONT, FONT_SMALL, GRID_COLOUR, MISSING_LABEL,
                                  REFERENCE_COLOUR, TEXT_COLOUR, Drawn, DutchFormatter, Roles, category_colours,
                                  check_columns, decorate, keys_of, label_of, new_figure, plain_text, series_styles,
                                  subject_of, subset_of, wrap)
@@ -212,34 +212,3 @@ def describe_bars(data: pd.DataFrame, *, category: str, value: str = "waarde",
     head = f"Staafdiagram van {subject}" + (f", {years_text(newest)}" if newest and
                                             str(int(newest[0])) not in subject else "")
     return alt_sentence(head, details, notes)
-
-
-@plain_text
-def rank_figure(data: pd.DataFrame, *, category: str, rank: str = "waarde",
-                labels: Mapping[str, str] | None = None, title: str, bron: str) -> Drawn:
-    """An ordered list for rankings (1 = most frequent), e.g. the most common grounds of discrimination.
-
-    Prefer :func:`analyse.figures.ranking_table` (rule 6 of :mod:`analyse.figures`): a ranking is a
-    table. This drawing stays for callers that need an image. Each item is shown as its rank number
-    in a circle followed by its label, from rank 1 at the top; equal ranks share a number.
-    """
-    check_columns(data, category, rank)
-    ranks = data[rank].to_numpy(dtype=float)
-    if np.isnan(ranks).any() or (ranks < 1).any() or (ranks != np.round(ranks)).any():
-        raise ValueError("Een rang moet een geheel getal van 1 of hoger zijn.")
-    ordered = data.assign(_rank=ranks).sort_values("_rank", kind="stable")
-    n = len(ordered)
-    fig, ax = new_figure(min(8.0, max(1.8, 1.1 + 0.36 * n)))
-    ax.set_axis_off()
-    for i, (cat, r) in enumerate(zip(ordered[category], ordered["_rank"])):
-        ax.plot(0.3, i, marker="o", markersize=16, color=HIGHLIGHT, linestyle="none")
-        ax.text(0.3, i, format_number(int(r)), ha="center", va="center", fontsize=FONT,
-                fontweight="bold", color="white")
-        ax.text(0.75, i, label_of(labels, cat), ha="left", va="center", fontsize=FONT, color="#000000")
-    ax.set_xlim(0, 10)
-    ax.set_ylim(n - 0.5, -0.5)
-    decorate(fig, ax, title=title, bron=bron)
-    alt = alt_sentence(f"Rangorde van {subject_of(title)}",
-                       [f"{format_number(int(r))} {label_of(labels, c)}"
-                        for c, r in zip(ordered[category], ordered["_rank"])])
-    return fig, alt

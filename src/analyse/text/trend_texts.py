@@ -266,11 +266,6 @@ def add_trend_texts(table: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def interval_name(code: str | None) -> str | None:
-    """'voorspelling' -> 'voorspellingsinterval', 'betrouwbaarheid' -> 'betrouwbaarheidsinterval'."""
-    return None if not is_set(code) else f"{code}sinterval"
-
-
 def projection_reason(projection) -> str | None:
     """Why a projection has no numbers, in Dutch (``None`` when it has)."""
     reason = _reason_text(record_of(projection))
