@@ -227,10 +227,9 @@ class Thema(_Notebook):
             "jaar_tot": table["jaar_tot"], "waarde_tot": table["waarde_tot"],
             "teller_tot": table["teller_tot"], "noemer_tot": table["noemer_tot"]})
         fixed = table["indicator"].map(self.cat.decimals)  # the catalogue's decimalen, else as published
-        frame["decimalen_van"] = [display_decimals(v, u, d) if pd.isna(f) else int(f) for v, u, d, f in
-                                  zip(table["waarde_van"], table["eenheid"], table["afgeleid_van"], fixed)]
-        frame["decimalen_tot"] = [display_decimals(v, u, d) if pd.isna(f) else int(f) for v, u, d, f in
-                                  zip(table["waarde_tot"], table["eenheid"], table["afgeleid_tot"], fixed)]
+        for end in ("van", "tot"):
+            frame[f"decimalen_{end}"] = [display_decimals(v, u, d, f) for v, u, d, f in
+                                         zip(table[f"waarde_{end}"], table["eenheid"], table[f"afgeleid_{end}"], fixed)]
         frame["verandering"] = [describe_change(r) for r in table.to_dict("records")]
         frame["bron"] = [self._source(self.obs[(self.obs["reeks"] == r.reeks) & (self.obs["indicator"] == r.indicator)
                                                & (self.obs["regio"] == r.regio) & (self.obs["groep"] == r.groep)])
