@@ -23,7 +23,7 @@ from __future__ import annotations
 import pandas as pd
 
 from analyse import series
-from analyse.text.notation import format_number, published_decimals
+from analyse.text.notation import format_number, published_decimals, round_as_shown
 
 FACTORS = {"procent": 100, "per_100": 100, "per_1000": 1000, "per_10000": 10000}
 
@@ -55,7 +55,7 @@ def _denominator(candidates: list[dict], numerator: dict, grades: dict[str, str]
 
 def _reproduces(published: float, computed: float) -> bool:
     decimals = published_decimals(published) or 0
-    return abs(round(computed, decimals) - published) <= 0.5 * 10 ** -decimals + 1e-9
+    return abs(round_as_shown(computed, decimals) - published) <= 0.5 * 10 ** -decimals + 1e-9
 
 
 def compositions(groepen: pd.DataFrame) -> dict[str, list[str]]:

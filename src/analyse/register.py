@@ -34,9 +34,7 @@ comparison and its tolerance are written out in ``toelichting``. ``bewijs`` says
 from __future__ import annotations
 
 from collections.abc import Mapping
-
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 
@@ -50,7 +48,7 @@ from analyse.text.claim_texts import (claim_coarser_source, claim_direction_refu
                                       claim_transcribed, claim_word_differs, claim_wrong_span, claim_wrong_unit,
                                       claim_years_said)
 from analyse.text.label_texts import readable
-from analyse.text.notation import format_published as nl, published_decimals
+from analyse.text.notation import format_published as nl, published_decimals, round_as_shown
 from analyse.text.trend_texts import trend_caveats, trend_reason
 
 DOCUMENT_SOURCE = "beleidsvisie_2019"
@@ -66,12 +64,6 @@ DISCLOSURE = Cells(measures=(), claims="id", claim_cells=("verwacht", "berekend"
                    texts=("toelichting",), quotes=("citaat",))
 """How the register passes the small-numbers gate (:class:`analyse.gate.Gate`): per claim (``id``) its figure and
 what its explanation and quotation may not show."""
-
-
-def round_half_up(value: float, decimals: int) -> float:
-    """Round as a printed document does (2,45 -> 2,5), not banker's rounding."""
-    quantum = Decimal(1).scaleb(-decimals)
-    return float(Decimal(repr(float(value))).quantize(quantum, rounding=ROUND_HALF_UP))
 
 
 @dataclass
@@ -343,7 +335,7 @@ def check_claim(claim: pd.Series, obs: pd.DataFrame, grades: dict[str, str] | No
             explanation = claim_other_source(finding.sources[0], finding.reeks, finding.value, float(expected),
                                              finding.tolerance, matches, finding.others)
         else:
-            matches = abs(round_half_up(finding.value, decimals) - float(expected)) < 1e-9
+            matches = abs(round_as_shown(finding.value, decimals) - float(expected)) < 1e-9
             status = "klopt" if matches else "wijkt_af"
             explanation = claim_recomputed(finding.how, finding.value, decimals, float(expected), matches)
     if status == "klopt" and set(finding.sources) <= {DOCUMENT_SOURCE}:

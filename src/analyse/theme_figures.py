@@ -16,7 +16,7 @@ from analyse.plots import dispatch
 from analyse.plots.style import Roles
 from analyse.text import label_texts
 from analyse.text.figure_texts import all_hidden, figure_guidance, not_comparable_note
-from analyse.text.notation import year_range
+from analyse.text.notation import round_as_shown, year_range
 from analyse.theme_part import ThemePart
 
 COUNT_UNITS = ("aantal",)
@@ -192,7 +192,7 @@ class Figures(ThemePart):
         if "afgeleid" not in rows.columns:
             return rows
         derived = rows["afgeleid"].astype(bool) & rows["eenheid"].isin(["procent", "per_100", "per_1000", "per_10000"])
-        return rows.assign(waarde=rows["waarde"].where(~derived, rows["waarde"].round(1)))
+        return rows.assign(waarde=rows["waarde"].where(~derived, rows["waarde"].map(lambda v: round_as_shown(v, 1))))
 
     def _protect(self, rows: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         """Observation rows with values resting on fewer persons than the threshold emptied (the small-numbers

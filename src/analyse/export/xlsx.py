@@ -289,7 +289,7 @@ def _readme(sheet, reports: Reports, listing: list[tuple[str, Table, str]]) -> N
     line("Eenheid", "Staat in de kolomkop (bijvoorbeeld 'Aandeel (%)') of, als de regels verschillen, in een "
                     "kolom Eenheid. Percentages staan als 26,9 (dat is 26,9%), niet als Excel-percentage.")
     before, after = 23.3, 26.9
-    relative = format_value(round((after - before) / before * 100, 1), "procent", 1)
+    relative = format_value((after - before) / before * 100, "procent", 1)
     line("Procentpunt", f"Het verschil tussen twee percentages: van {format_value(before, 'procent', 1)} naar "
                         f"{format_value(after, 'procent', 1)} is een stijging van "
                         f"{format_difference(after - before, 'procent', 1)} (en een stijging van {relative}).")

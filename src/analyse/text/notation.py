@@ -89,6 +89,14 @@ def rounded(d: Decimal, decimals: int) -> Decimal:
     return d.quantize(Decimal(1).scaleb(-decimals), rounding=ROUND_HALF_UP)
 
 
+def round_as_shown(x, decimals: int) -> float:
+    """``x`` rounded to ``decimals`` by the rule of this module, the number a reader sees: half away from zero on
+    the decimal notation (``round_as_shown(0.125, 2) == 0.13`` where Python's ``round`` gives 0.12); NaN for a
+    missing value. For computing with a shown number (does it reproduce a published one, is it drawn as shown)."""
+    d = to_decimal(x)
+    return math.nan if d is None else float(rounded(d, decimals))
+
+
 def auto_decimals(d: Decimal) -> int:
     return 0 if d == d.to_integral_value() else 1
 
