@@ -431,3 +431,12 @@ def test_a_key_message_shows_every_level_with_the_indicators_fixed_decimals():
     # a comparison as the values are shown, rounded half away from zero: 7,25 and 7,3 both read 7,3
     finding = Finding("het rapportcijfer", "Maassluis", mark(2018, 7.25), benchmarks=(("Nederland", mark(2018, 7.3)),))
     assert key_message(finding) == "In 2018 is het rapportcijfer in Maassluis 7,3: even hoog als in Nederland (7,3)."
+
+
+def test_the_change_column_follows_the_indicators_fixed_decimals():
+    from analyse.text.messages import describe_change
+
+    record = {"waarde_van": 7.0, "waarde_tot": 7.25, "eenheid": "rapportcijfer", "verschil": 0.25}
+    assert describe_change(record) == "een stijging van 0,25 punt"  # as published: the most decimals of the two
+    assert describe_change(record, 1) == "een stijging van 0,3 punt"  # shown as 7,0 and 7,3 in the same table
+    assert describe_change({**record, "opmerking": "een_meting"}, 1) == "–"

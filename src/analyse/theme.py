@@ -230,7 +230,7 @@ class Thema(_Notebook):
         for end in ("van", "tot"):
             frame[f"decimalen_{end}"] = [display_decimals(v, u, d, f) for v, u, d, f in
                                          zip(table[f"waarde_{end}"], table["eenheid"], table[f"afgeleid_{end}"], fixed)]
-        frame["verandering"] = [describe_change(r) for r in table.to_dict("records")]
+        frame["verandering"] = [describe_change(r, f) for r, f in zip(table.to_dict("records"), fixed)]
         frame["bron"] = [self._source(self.obs[(self.obs["reeks"] == r.reeks) & (self.obs["indicator"] == r.indicator)
                                                & (self.obs["regio"] == r.regio) & (self.obs["groep"] == r.groep)])
                          .removeprefix("Bron: ").removesuffix(f"; {self.context.editor}")

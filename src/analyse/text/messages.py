@@ -219,13 +219,14 @@ def theme_intro(title: str, producers: list[str], region: str, comparisons: list
     return f"Dit hoofdstuk geeft de cijfers over {title.lower()} voor {region}{beside}.{who}"
 
 
-def describe_change(record: dict) -> str:
-    """The change column of an overview row: 'een stijging van 3,6 procentpunt', '–' with one measurement."""
+def describe_change(record: dict, fixed: int | None = None) -> str:
+    """The change column of an overview row: 'een stijging van 3,6 procentpunt', '–' with one measurement; in the
+    decimals of its two values (``fixed``: the indicator's fixed decimals, as the values are shown)."""
     if record.get("opmerking") in ("een_meting", "rang") or not is_set(record.get("verschil")):
         return MISSING
     moved = change(record["waarde_van"], record["waarde_tot"], record["eenheid"])
-    decimals = max(display_decimals(record["waarde_van"], record["eenheid"], bool(record.get("afgeleid_van"))) or 0,
-                   display_decimals(record["waarde_tot"], record["eenheid"], bool(record.get("afgeleid_tot"))) or 0)
+    decimals = max(display_decimals(record[f"waarde_{end}"], record["eenheid"], bool(record.get(f"afgeleid_{end}")),
+                                    fixed) or 0 for end in ("van", "tot"))
     return format_change(moved, None if moved.kind == "procent" else decimals)
 
 
