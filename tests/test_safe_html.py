@@ -8,6 +8,7 @@ from html.parser import HTMLParser
 
 import bleach
 import nbformat
+import pandas as pd
 import pytest
 
 from analyse import runner, safe_html
@@ -139,3 +140,16 @@ def test_a_stand_in_written_in_the_data_is_left_as_text():
     forged = "afbeelding0123456789abcdefn0"
     html = f'<p>{forged}</p><img src="data:image/png;base64,{PAYLOAD}">'
     assert safe_html.clean(html).startswith(f"<p>{forged}</p>")
+
+
+def test_a_table_escapes_a_header_that_comes_from_data():
+    """A group's label becomes a column header (the wijk table); a label with markup stays text in the notebook's
+    own output, not only on the exported page."""
+    from analyse import contract, presenter
+
+    label = "<script>alert(1)</script>=HYPERLINK(\"x\")"
+    frame = pd.DataFrame({"wijk": ["Wijk 01"], "aandeel": [12.5]})
+    columns = (contract.Column("wijk", "Wijk"), contract.Column("aandeel", f"{label} (2022), %", "number",
+                                                                     unit="procent"))
+    page = presenter.table(frame, columns).to_html()
+    assert "<script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page

@@ -108,7 +108,8 @@ def table(frame: pd.DataFrame, columns: tuple[contract.Column, ...],
             decimals = None if decimals is None or pd.isna(decimals) else int(decimals)
             values.append(_cell(value, unit, decimals))
         shown[column.header] = values
-    styler = shown.style.hide(axis="index").format(escape="html")
+    # headers may come from data (a group's label in a column name): escaped like every cell
+    styler = shown.style.hide(axis="index").format(escape="html").format_index(escape="html", axis=1)
     numeric = [c.header for c in columns if c.kind == "number"]
     styler = styler.set_properties(subset=numeric, **{"text-align": "right"}) if numeric else styler
     styler = styler.set_table_styles([{"selector": "td, th", "props": "white-space: normal; text-align: left;"}],
