@@ -211,7 +211,9 @@ def evaluate(target: pd.Series, obs: pd.DataFrame, regio: str, groep: str, end_y
     others = _other_series(rows, reeks)
     notes = [_from_baseline(every, chosen, base_year), trend_caveats(fit) or "",
              monitor_other_series(others) if others else ""]
-    year_spoken = next((y for y in (reference_year, end_year) if y is not None), None) or int(obs["jaar"].max())
+    year_spoken = reference_year if reference_year is not None else end_year
+    if year_spoken is None:
+        year_spoken = int(obs["jaar"].max())
 
     def done(verdict: str, *parts: str) -> dict:
         record.update(oordeel=verdict, toelichting=_join([*parts, *notes]))
